@@ -1,0 +1,87 @@
+"""One error hierarchy for the whole project.
+
+Every error a user can cause derives from `ActorGraphError`, so the CLI can map
+it to a non-zero exit and a message on stderr without ever showing a traceback.
+Messages never carry secrets (passwords, source identities).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem with one input record, named precisely enough to fix it.
+
+    Follows libhxl's habit: say where (file, row, record id), which field, what
+    is wrong and, where we can, how to fix it. `file` and `row` are empty when
+    the record did not come from a file (a form, an API call).
+    """
+
+    field: str
+    message: str
+    record: str = ""
+    file: str = ""
+    row: int | None = None
+    suggestion: str = ""
+    sheet: str = ""
+    value: str | None = None
+
+    def __str__(self) -> str:
+        where = []
+        if self.file:
+            where.append(self.file)
+        if self.sheet:
+            where.append(f"sheet {self.sheet}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.record:
+            where.append(f"record {self.record!r}")
+        text = f"{', '.join(where)}: " if where else ""
+        text += f"field {self.field!r}: {self.message}"
+        if self.suggestion:
+            text += f" ({self.suggestion})"
+        return text
+
+
+class ActorGraphError(Exception):
+    """Root of every error actorgraph raises on purpose."""
+
+
+class SchemaError(ActorGraphError):
+    """The schema registry itself is inconsistent (raised at import time)."""
+
+
+class InvalidRecords(ActorGraphError):
+    """One or more records failed validation; nothing was written.
+
+    Carries every problem found, not only the first, so a user fixes a file in
+    one pass.
+    """
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = list(errors)
+        lines = "\n".join(f"  - {e}" for e in self.errors[:50])
+        more = f"\n  … and {len(self.errors) - 50} more" if len(self.errors) > 50 else ""
+        super().__init__(f"{len(self.errors)} problem(s); nothing was written:\n{lines}{more}")
+
+
+class ImportRejected(InvalidRecords):
+    """An import file had invalid rows; the store was left unchanged."""
+
+
+class StoreUnavailable(ActorGraphError):
+    """The store cannot be reached or opened (never includes credentials)."""
+
+
+class DuplicateId(ActorGraphError):
+    """An id is already used by a record of another kind."""
+
+
+class NotPermitted(ActorGraphError):
+    """The caller's role or clearance does not allow this operation."""
+
+
+class NotFound(ActorGraphError):
+    """No record with that id is visible to the caller."""

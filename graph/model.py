@@ -1,0 +1,604 @@
+"""Domain models: one frozen pydantic model per node kind and relationship type.
+
+These classes define shape; `graph.schema.SCHEMA` holds the metadata (which
+relationship may join which kinds, which carry influence) and is the single
+place stores, importers, templates and forms derive from.
+
+Every record shares the `Envelope`: a stable id, a validity interval with
+partial dates, the evidence window (when sources first and last mentioned it,
+which is *not* when it began or ended), whether it was asserted by an analyst
+or inferred from event data, confidence, source references, a sensitivity
+label, and who recorded it when.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal, Self
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from graph.dates import lower_bound, normalise_partial, upper_bound
+from graph.sensitivity import Sensitivity
+
+# --------------------------------------------------------------------------- aliases
+
+PartialDate = Annotated[str, BeforeValidator(normalise_partial)]
+"""`2021`, `2021-03` or `2021-03-14`; see graph.dates."""
+
+Confidence = Annotated[float, Field(ge=0, le=1)]
+Strength = Annotated[float, Field(ge=0, le=1)]
+Score = Annotated[float, Field(ge=0, le=1)]
+Identifier = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^\S+$")
+]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=500)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=20_000)]
+PCode = Annotated[
+    str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2,3}[0-9]{0,12}$")
+]
+
+# --------------------------------------------------------------------------- enums
+
+
+class ActorKind(StrEnum):
+    STATE_FORCE = "state_force"
+    NON_STATE_ARMED_GROUP = "non_state_armed_group"
+    COMMUNITY_MILITIA = "community_militia"
+    PEACE_OPERATION = "peace_operation"
+    FOREIGN_FORCE = "foreign_force"
+    PRIVATE_MILITARY_COMPANY = "private_military_company"
+
+
+class Structure(StrEnum):
+    """How a group is commanded; it decides the entry point for engagement.
+
+    Integrated hierarchies and centralised groups are reached through the top
+    and through doctrine and training; decentralised groups through their
+    local commanders; community-embedded groups through community leaders.
+    """
+
+    INTEGRATED = "integrated"
+    CENTRALISED = "centralised"
+    DECENTRALISED = "decentralised"
+    COMMUNITY_EMBEDDED = "community_embedded"
+    COALITION = "coalition"
+
+
+class Echelon(StrEnum):
+    CORPS = "corps"
+    DIVISION = "division"
+    BRIGADE = "brigade"
+    BATTALION = "battalion"
+    COMPANY = "company"
+    PLATOON = "platoon"
+    CHECKPOINT = "checkpoint"
+    CELL = "cell"
+    OTHER = "other"
+
+
+class ThreatLevel(StrEnum):
+    """Actor-mapping judgement of the threat a group poses to civilians."""
+
+    LOW = "low"
+    MODERATE = "moderate"
+    HIGH = "high"
+    SEVERE = "severe"
+
+
+class OrgKind(StrEnum):
+    RC_HC_OFFICE = "rc_hc_office"
+    OCHA_CMCOORD = "ocha_cmcoord"
+    UN_AGENCY = "un_agency"
+    INGO = "ingo"
+    NNGO = "nngo"
+    ICRC = "icrc"
+    RED_CROSS_RED_CRESCENT = "red_cross_red_crescent"
+    EMBASSY = "embassy"
+    MINISTRY = "ministry"
+    MISSION_COMPONENT = "mission_component"
+    RELIGIOUS_INSTITUTION = "religious_institution"
+    BUSINESS = "business"
+    MEDIA = "media"
+    OTHER = "other"
+
+
+class CommunityKind(StrEnum):
+    TRIBE = "tribe"
+    CLAN = "clan"
+    VILLAGE = "village"
+    DISPLACED = "displaced"
+    RELIGIOUS = "religious"
+    ETHNIC = "ethnic"
+    OTHER = "other"
+
+
+class HarmPattern(StrEnum):
+    """Patterns of harm, plus restraint: acts of restraint matter for dialogue."""
+
+    DELIBERATE = "deliberate"
+    RECKLESS = "reckless"
+    ACCIDENTAL = "accidental"
+    RESTRAINT = "restraint"
+
+
+class EngagementMode(StrEnum):
+    MEETING = "meeting"
+    CALL = "call"
+    DIALOGUE = "dialogue"
+    MESSAGE = "message"
+    TRAINING = "training"
+    NEGOTIATION = "negotiation"
+
+
+class CommitmentKind(StrEnum):
+    DEED_OF_COMMITMENT = "deed_of_commitment"
+    UNILATERAL_DECLARATION = "unilateral_declaration"
+    CODE_OF_CONDUCT = "code_of_conduct"
+    ACTION_PLAN = "action_plan"
+    OTHER = "other"
+
+
+class SourceKind(StrEnum):
+    REPORT = "report"
+    INTERVIEW = "interview"
+    MEDIA = "media"
+    DATASET = "dataset"
+    FIELD_VISIT = "field_visit"
+    MEETING_NOTE = "meeting_note"
+    OTHER = "other"
+
+
+class Reliability(StrEnum):
+    """Admiralty grading of the source: A completely reliable … F cannot be judged."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+    E = "E"
+    F = "F"
+
+
+class Credibility(StrEnum):
+    """Admiralty grading of the information: 1 confirmed … 6 cannot be judged."""
+
+    C1 = "1"
+    C2 = "2"
+    C3 = "3"
+    C4 = "4"
+    C5 = "5"
+    C6 = "6"
+
+
+class Basis(StrEnum):
+    """Whether a record was asserted by an analyst or inferred from event data."""
+
+    ASSERTED = "asserted"
+    INFERRED = "inferred"
+
+
+class Channel(StrEnum):
+    """The channel an influence or support relationship runs through."""
+
+    KINSHIP = "kinship"
+    RELIGIOUS = "religious"
+    TRIBAL = "tribal"
+    FINANCIAL = "financial"
+    POLITICAL = "political"
+    MILITARY_TO_MILITARY = "military_to_military"
+    PATRONAGE = "patronage"
+    COMMUNITY = "community"
+    HUMANITARIAN = "humanitarian"
+    DIPLOMATIC = "diplomatic"
+    COMMERCIAL = "commercial"
+    OTHER = "other"
+
+
+class AccessQuality(StrEnum):
+    """How well an engager can reach someone."""
+
+    REGULAR = "regular"
+    OCCASIONAL = "occasional"
+    INDIRECT = "indirect"
+    SUSPENDED = "suspended"
+
+
+class Stance(StrEnum):
+    SUPPORTIVE = "supportive"
+    NEUTRAL = "neutral"
+    OPPOSED = "opposed"
+
+
+class Attribution(StrEnum):
+    CONFIRMED = "confirmed"
+    ALLEGED = "alleged"
+    DISPUTED = "disputed"
+
+
+# --------------------------------------------------------------------------- parts
+
+_CONFIG = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+
+class SourceRef(BaseModel):
+    """A pointer to a `Source` record and where in it the claim is (page, link, paragraph)."""
+
+    model_config = _CONFIG
+
+    source_id: Identifier
+    locator: Text | None = None
+
+
+class Position(BaseModel):
+    """A stakeholder's position on a named objective, read against its influence."""
+
+    model_config = _CONFIG
+
+    objective: Name
+    stance: Stance
+    as_of: PartialDate | None = None
+
+
+class ComScore(BaseModel):
+    """One dimension of a Capability / Opportunity / Motivation profile."""
+
+    model_config = _CONFIG
+
+    score: Score
+    indicators: tuple[Text, ...] = ()
+    evidence: tuple[SourceRef, ...] = ()
+
+
+class ComProfile(BaseModel):
+    """A dated COM assessment (ICRC criteria for influencing behaviour).
+
+    capability: knowledge of the rules, training, command and control;
+    opportunity: physical and social environment, access, community ties;
+    motivation: willingness to engage, beliefs, incentives, perception.
+    """
+
+    model_config = _CONFIG
+
+    assessed_on: PartialDate
+    capability: ComScore
+    opportunity: ComScore
+    motivation: ComScore
+    assessed_by: Name | None = None
+
+
+# --------------------------------------------------------------------------- envelope
+
+
+class Envelope(BaseModel):
+    """Fields every node and relationship carries (DESIGN.md, domain model)."""
+
+    model_config = _CONFIG
+
+    id: Identifier
+    valid_from: PartialDate | None = None
+    valid_to: PartialDate | None = None
+    first_cited: PartialDate | None = None
+    last_cited: PartialDate | None = None
+    basis: Basis = Basis.ASSERTED
+    evidence_count: int = Field(default=0, ge=0)
+    confidence: Confidence = 0.5
+    sources: tuple[SourceRef, ...] = ()
+    # Restricted by default: forgetting a label must not publish a record.
+    sensitivity: Sensitivity = Sensitivity.RESTRICTED
+    notes: Text | None = None
+    # Set by the store on write; whatever a caller passes is replaced.
+    recorded_at: datetime | None = None
+    recorded_by: Name | None = None
+
+    @model_validator(mode="after")
+    def _intervals_in_order(self) -> Self:
+        if self.valid_from and self.valid_to and lower_bound(self.valid_from) > upper_bound(
+            self.valid_to
+        ):
+            raise ValueError(
+                f"valid_from {self.valid_from} is after valid_to {self.valid_to}"
+            )
+        if (
+            self.first_cited
+            and self.last_cited
+            and lower_bound(self.first_cited) > upper_bound(self.last_cited)
+        ):
+            raise ValueError(
+                f"first_cited {self.first_cited} is after last_cited {self.last_cited}"
+            )
+        return self
+
+
+class NodeBase(Envelope):
+    """A named entity. `aliases` feed search and entity resolution."""
+
+    name: Name
+    aliases: tuple[Name, ...] = ()
+    description: Text | None = None
+    positions: tuple[Position, ...] = ()
+    # An intermediary marked at risk is never proposed on a path without a warning.
+    at_risk: bool = False
+
+
+class Profiled(NodeBase):
+    """Nodes that may carry dated COM profiles."""
+
+    profiles: tuple[ComProfile, ...] = ()
+
+
+# --------------------------------------------------------------------------- nodes
+
+
+class ArmedActor(Profiled):
+    kind: Literal["ArmedActor"] = "ArmedActor"
+    actor_kind: ActorKind
+    structure: Structure
+    # Peace operations are usually not parties; leverage paths never run
+    # through a party to the conflict by default.
+    party_to_conflict: bool = True
+    threat_level: ThreatLevel | None = None
+    rules_of_engagement: Text | None = None
+    capabilities: Text | None = None
+
+
+class Unit(Profiled):
+    kind: Literal["Unit"] = "Unit"
+    echelon: Echelon = Echelon.OTHER
+    threat_level: ThreatLevel | None = None
+
+
+class Person(Profiled):
+    kind: Literal["Person"] = "Person"
+    title: Name | None = None
+
+
+class Post(NodeBase):
+    """A position that outlives its holder, so access survives rotation."""
+
+    kind: Literal["Post"] = "Post"
+
+
+class Organisation(NodeBase):
+    kind: Literal["Organisation"] = "Organisation"
+    org_kind: OrgKind
+    hct_member: bool = False
+    # One of *our* engagers (HC office, OCHA, an HCT member): where leverage paths start.
+    engager: bool = False
+
+
+class Community(NodeBase):
+    kind: Literal["Community"] = "Community"
+    community_kind: CommunityKind = CommunityKind.OTHER
+
+
+class Area(NodeBase):
+    kind: Literal["Area"] = "Area"
+    pcode: PCode
+    admin_level: int = Field(default=1, ge=0, le=5)
+
+
+class Incident(NodeBase):
+    kind: Literal["Incident"] = "Incident"
+    date: PartialDate
+    harm_pattern: HarmPattern
+    incident_type: Name | None = None
+    fatalities: int | None = Field(default=None, ge=0)
+    civilian_targeting: bool = False
+
+
+class Engagement(NodeBase):
+    kind: Literal["Engagement"] = "Engagement"
+    date: PartialDate
+    mode: EngagementMode = EngagementMode.MEETING
+    topic: Text | None = None
+    outcome: Text | None = None
+    commitments_made: Text | None = None
+
+
+class Commitment(NodeBase):
+    kind: Literal["Commitment"] = "Commitment"
+    commitment_kind: CommitmentKind
+    date: PartialDate | None = None
+    subject: Text | None = None
+
+
+class Source(NodeBase):
+    """Where a claim came from. Its identity protects people: strictly confidential by default."""
+
+    kind: Literal["Source"] = "Source"
+    source_kind: SourceKind = SourceKind.REPORT
+    reliability: Reliability = Reliability.F
+    credibility: Credibility = Credibility.C6
+    locator: Text | None = None
+    sensitivity: Sensitivity = Sensitivity.STRICTLY_CONFIDENTIAL
+
+
+Node = Annotated[
+    ArmedActor
+    | Unit
+    | Person
+    | Post
+    | Organisation
+    | Community
+    | Area
+    | Incident
+    | Engagement
+    | Commitment
+    | Source,
+    Field(discriminator="kind"),
+]
+
+# --------------------------------------------------------------------------- relationships
+
+
+class RelBase(Envelope):
+    """A directed relationship; intervals are closed, never deleted."""
+
+    source_id: Identifier
+    target_id: Identifier
+
+
+class InfluenceLike(RelBase):
+    """Relationships that carry influence: strength, channel and optional topic."""
+
+    strength: Strength = 0.5
+    channel: Channel = Channel.OTHER
+    topic: Text | None = None
+
+
+class Commands(RelBase):
+    """Command authority. How much influence it carries downward depends on the
+    group's structure (weak in decentralised groups); queries apply that."""
+
+    type: Literal["COMMANDS"] = "COMMANDS"
+    strength: Strength = 0.8
+
+
+class PartOf(RelBase):
+    type: Literal["PART_OF"] = "PART_OF"
+
+
+class Holds(RelBase):
+    type: Literal["HOLDS"] = "HOLDS"
+
+
+class AlliedWith(RelBase):
+    type: Literal["ALLIED_WITH"] = "ALLIED_WITH"
+    strength: Strength = 0.5
+
+
+class Opposes(RelBase):
+    type: Literal["OPPOSES"] = "OPPOSES"
+    strength: Strength = 0.5
+
+
+class SplinterOf(RelBase):
+    type: Literal["SPLINTER_OF"] = "SPLINTER_OF"
+
+
+class Supports(InfluenceLike):
+    type: Literal["SUPPORTS"] = "SUPPORTS"
+
+
+class Influences(InfluenceLike):
+    type: Literal["INFLUENCES"] = "INFLUENCES"
+
+
+class HasAccessTo(InfluenceLike):
+    type: Literal["HAS_ACCESS_TO"] = "HAS_ACCESS_TO"
+    quality: AccessQuality = AccessQuality.OCCASIONAL
+    last_contact: PartialDate | None = None
+
+
+class MemberOf(RelBase):
+    type: Literal["MEMBER_OF"] = "MEMBER_OF"
+
+
+class FocalPointFor(RelBase):
+    type: Literal["FOCAL_POINT_FOR"] = "FOCAL_POINT_FOR"
+
+
+class BelongsTo(RelBase):
+    type: Literal["BELONGS_TO"] = "BELONGS_TO"
+
+
+class Controls(RelBase):
+    type: Literal["CONTROLS"] = "CONTROLS"
+
+
+class OperatesIn(RelBase):
+    type: Literal["OPERATES_IN"] = "OPERATES_IN"
+
+
+class OccurredIn(RelBase):
+    """Where an incident or engagement took place (not in DESIGN.md's list; needed for areas)."""
+
+    type: Literal["OCCURRED_IN"] = "OCCURRED_IN"
+
+
+class Perpetrated(RelBase):
+    type: Literal["PERPETRATED"] = "PERPETRATED"
+    attribution: Attribution = Attribution.ALLEGED
+
+
+class ParticipatedIn(RelBase):
+    type: Literal["PARTICIPATED_IN"] = "PARTICIPATED_IN"
+    role: Name | None = None
+
+
+class CommittedTo(RelBase):
+    type: Literal["COMMITTED_TO"] = "COMMITTED_TO"
+
+
+class Cites(RelBase):
+    type: Literal["CITES"] = "CITES"
+    locator: Text | None = None
+
+
+Relationship = Annotated[
+    Commands
+    | PartOf
+    | Holds
+    | AlliedWith
+    | Opposes
+    | SplinterOf
+    | Supports
+    | Influences
+    | HasAccessTo
+    | MemberOf
+    | FocalPointFor
+    | BelongsTo
+    | Controls
+    | OperatesIn
+    | OccurredIn
+    | Perpetrated
+    | ParticipatedIn
+    | CommittedTo
+    | Cites,
+    Field(discriminator="type"),
+]
+
+AnyNode = (
+    ArmedActor
+    | Unit
+    | Person
+    | Post
+    | Organisation
+    | Community
+    | Area
+    | Incident
+    | Engagement
+    | Commitment
+    | Source
+)
+AnyRelationship = (
+    Commands
+    | PartOf
+    | Holds
+    | AlliedWith
+    | Opposes
+    | SplinterOf
+    | Supports
+    | Influences
+    | HasAccessTo
+    | MemberOf
+    | FocalPointFor
+    | BelongsTo
+    | Controls
+    | OperatesIn
+    | OccurredIn
+    | Perpetrated
+    | ParticipatedIn
+    | CommittedTo
+    | Cites
+)
+AnyRecord = AnyNode | AnyRelationship

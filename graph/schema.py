@@ -1,0 +1,388 @@
+"""The schema registry: the one place that says what may be stored.
+
+`graph.model` gives each kind its shape; `SCHEMA` adds what a class cannot
+say on its own: which relationship may join which node kinds, which
+relationships carry influence, which are symmetric. Stores derive their
+constraints from it, importers their column names, the UI its form fields and
+`docs/schema.md` its tables. It validates itself at import, the way
+FollowTheMoney does, so a typo in a pattern fails the first test that imports it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import Enum, StrEnum
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from graph import model as m
+from graph.errors import InvalidRecords, RowError, SchemaError
+
+
+class NodeKind(StrEnum):
+    ARMED_ACTOR = "ArmedActor"
+    UNIT = "Unit"
+    PERSON = "Person"
+    POST = "Post"
+    ORGANISATION = "Organisation"
+    COMMUNITY = "Community"
+    AREA = "Area"
+    INCIDENT = "Incident"
+    ENGAGEMENT = "Engagement"
+    COMMITMENT = "Commitment"
+    SOURCE = "Source"
+
+
+class RelType(StrEnum):
+    COMMANDS = "COMMANDS"
+    PART_OF = "PART_OF"
+    HOLDS = "HOLDS"
+    ALLIED_WITH = "ALLIED_WITH"
+    OPPOSES = "OPPOSES"
+    SPLINTER_OF = "SPLINTER_OF"
+    SUPPORTS = "SUPPORTS"
+    INFLUENCES = "INFLUENCES"
+    HAS_ACCESS_TO = "HAS_ACCESS_TO"
+    MEMBER_OF = "MEMBER_OF"
+    FOCAL_POINT_FOR = "FOCAL_POINT_FOR"
+    BELONGS_TO = "BELONGS_TO"
+    CONTROLS = "CONTROLS"
+    OPERATES_IN = "OPERATES_IN"
+    OCCURRED_IN = "OCCURRED_IN"
+    PERPETRATED = "PERPETRATED"
+    PARTICIPATED_IN = "PARTICIPATED_IN"
+    COMMITTED_TO = "COMMITTED_TO"
+    CITES = "CITES"
+
+
+@dataclass(frozen=True)
+class NodeSpec:
+    kind: NodeKind
+    model: type[m.NodeBase]
+    description: str
+    caption: str = "name"
+    id_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class RelSpec:
+    type: RelType
+    model: type[m.RelBase]
+    description: str
+    patterns: frozenset[tuple[NodeKind, NodeKind]]
+    influence: bool = False
+    symmetric: bool = False
+
+    def allows(self, source: NodeKind, target: NodeKind) -> bool:
+        return (source, target) in self.patterns
+
+
+def _pairs(sources: set[NodeKind], targets: set[NodeKind]) -> frozenset[tuple[NodeKind, NodeKind]]:
+    return frozenset((s, t) for s in sources for t in targets)
+
+
+K = NodeKind
+_ARMED = {K.ARMED_ACTOR, K.UNIT}
+_STAKEHOLDERS = {K.PERSON, K.ORGANISATION, K.COMMUNITY, K.ARMED_ACTOR, K.UNIT, K.POST}
+_ALL = set(NodeKind)
+
+
+@dataclass(frozen=True)
+class Schema:
+    nodes: Mapping[NodeKind, NodeSpec]
+    relationships: Mapping[RelType, RelSpec]
+    _node_adapter: TypeAdapter[Any] = field(
+        default_factory=lambda: TypeAdapter(m.Node), repr=False
+    )
+    _rel_adapter: TypeAdapter[Any] = field(
+        default_factory=lambda: TypeAdapter(m.Relationship), repr=False
+    )
+
+    # ------------------------------------------------------------------ lookups
+
+    def node_kind_of(self, record: m.NodeBase) -> NodeKind:
+        return NodeKind(record.kind)  # type: ignore[attr-defined]
+
+    def rel_type_of(self, record: m.RelBase) -> RelType:
+        return RelType(record.type)  # type: ignore[attr-defined]
+
+    def label(self, kind: str) -> str:
+        """The Neo4j label for a kind; asserts membership so user text never reaches Cypher."""
+        return NodeKind(kind).value
+
+    def rel_label(self, rel_type: str) -> str:
+        """The Neo4j relationship type; asserts membership (see `label`)."""
+        return RelType(rel_type).value
+
+    # ------------------------------------------------------------------ validation
+
+    def check_self(self) -> None:
+        """Raise SchemaError if the registry contradicts the models."""
+        for kind, spec in self.nodes.items():
+            fields = spec.model.model_fields
+            if fields["kind"].default != kind.value:
+                raise SchemaError(f"{kind}: model {spec.model.__name__} has another kind")
+            if spec.caption not in fields:
+                raise SchemaError(f"{kind}: caption field {spec.caption!r} does not exist")
+        if set(self.nodes) != set(NodeKind):
+            raise SchemaError(f"node kinds without a spec: {set(NodeKind) - set(self.nodes)}")
+        if set(self.relationships) != set(RelType):
+            missing = set(RelType) - set(self.relationships)
+            raise SchemaError(f"relationship types without a spec: {missing}")
+        for rel_type, rspec in self.relationships.items():
+            if rspec.model.model_fields["type"].default != rel_type.value:
+                raise SchemaError(f"{rel_type}: model {rspec.model.__name__} has another type")
+            if not rspec.patterns:
+                raise SchemaError(f"{rel_type}: no (source, target) patterns")
+            for s, t in rspec.patterns:
+                if s not in self.nodes or t not in self.nodes:
+                    raise SchemaError(f"{rel_type}: pattern ({s}, {t}) names an unknown kind")
+            if rspec.influence and "strength" not in rspec.model.model_fields:
+                raise SchemaError(f"{rel_type}: influence relationships need a strength")
+
+    def parse_node(self, data: Mapping[str, Any]) -> m.AnyNode:
+        """Validate a dict into a node model, or raise InvalidRecords naming id and fields."""
+        try:
+            node: m.AnyNode = self._node_adapter.validate_python(dict(data))
+        except ValidationError as e:
+            raise InvalidRecords(errors_from_validation(e, record=str(data.get("id", "")))) from e
+        return node
+
+    def parse_relationship(self, data: Mapping[str, Any]) -> m.AnyRelationship:
+        """Validate a dict into a relationship model (see `parse_node`)."""
+        try:
+            rel: m.AnyRelationship = self._rel_adapter.validate_python(dict(data))
+        except ValidationError as e:
+            raise InvalidRecords(errors_from_validation(e, record=str(data.get("id", "")))) from e
+        return rel
+
+    def parse_record(self, data: Mapping[str, Any]) -> m.AnyRecord:
+        """A node when the dict has `kind`, a relationship when it has `type`."""
+        if "kind" in data:
+            return self.parse_node(data)
+        if "type" in data:
+            return self.parse_relationship(data)
+        raise InvalidRecords(
+            [
+                RowError(
+                    field="kind",
+                    record=str(data.get("id", "")),
+                    message="record has neither 'kind' (node) nor 'type' (relationship)",
+                )
+            ]
+        )
+
+    # ------------------------------------------------------------------ export
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-able description of the schema: feeds docs, templates and forms."""
+        return {
+            "nodes": {
+                k.value: {
+                    "description": s.description,
+                    "fields": _fields(s.model),
+                }
+                for k, s in self.nodes.items()
+            },
+            "relationships": {
+                t.value: {
+                    "description": s.description,
+                    "influence": s.influence,
+                    "symmetric": s.symmetric,
+                    "patterns": sorted([a.value, b.value] for a, b in s.patterns),
+                    "fields": _fields(s.model),
+                }
+                for t, s in self.relationships.items()
+            },
+        }
+
+
+def _describe_type(annotation: Any) -> tuple[str, list[str] | None]:
+    """A short type name and, for enums, the allowed values."""
+    origin = get_origin(annotation)
+    if origin in (typing.Union, types.UnionType):
+        parts = [a for a in get_args(annotation) if a is not type(None)]
+        if len(parts) == 1:
+            name, choices = _describe_type(parts[0])
+            return f"{name} (optional)", choices
+        return " | ".join(_describe_type(p)[0] for p in parts), None
+    if origin is typing.Annotated:
+        return _describe_type(get_args(annotation)[0])
+    if origin is typing.Literal:
+        return "constant", [str(a) for a in get_args(annotation)]
+    if origin is tuple:
+        inner = get_args(annotation)[0]
+        name, choices = _describe_type(inner)
+        return f"list of {name}", choices
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        return "choice", [str(v.value) for v in annotation]
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.__name__, None
+    return getattr(annotation, "__name__", str(annotation)), None
+
+
+def _fields(model: type[BaseModel]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for name, info in model.model_fields.items():
+        type_name, choices = _describe_type(info.annotation)
+        entry: dict[str, Any] = {"type": type_name, "required": info.is_required()}
+        if choices:
+            entry["choices"] = choices
+        if not info.is_required() and info.default is not None:
+            default = info.default
+            entry["default"] = default.value if isinstance(default, Enum) else default
+            if isinstance(entry["default"], tuple):
+                entry["default"] = list(entry["default"])
+        out[name] = entry
+    return out
+
+
+def _closest(value: object, expected: str) -> str:
+    """Suggest the nearest allowed enum value ("militia" -> "community_militia")."""
+    choices = [c.strip(" '") for c in expected.replace(" or ", ", ").split(",")]
+    text = str(value).strip().lower().replace(" ", "_").replace("-", "_")
+    matches = difflib.get_close_matches(text, choices, n=1, cutoff=0.5)
+    if not matches:
+        matches = [c for c in choices if text and (text in c or c in text)][:1]
+    return f"did you mean {matches[0]!r}?" if matches else ""
+
+
+def errors_from_validation(error: ValidationError, *, record: str = "") -> list[RowError]:
+    """Turn pydantic's errors into RowErrors naming the field and, for enums, the choices."""
+    problems: list[RowError] = []
+    for item in error.errors(include_url=False):
+        loc = [str(p) for p in item["loc"]]
+        # Discriminated unions prefix the loc with the tag ("ArmedActor", "COMMANDS").
+        if loc and (loc[0] in NodeKind.__members__.values() or loc[0] in RelType._value2member_map_):
+            loc = loc[1:]
+        field_name = ".".join(loc) or "record"
+        message = item["msg"]
+        suggestion = ""
+        ctx = item.get("ctx") or {}
+        if item["type"] == "enum" and "expected" in ctx:
+            suggestion = _closest(item.get("input"), str(ctx["expected"]))
+        if item["type"] == "union_tag_invalid":
+            field_name = "kind" if "kind" in str(ctx.get("discriminator", "")) else "type"
+            suggestion = f"allowed: {ctx.get('expected_tags', '')}"
+        if item["type"] == "union_tag_not_found":
+            field_name = str(ctx.get("discriminator", "kind")).strip("'")
+        problems.append(RowError(field=field_name, message=message, record=record,
+                                 suggestion=suggestion))
+    return problems
+
+
+SCHEMA = Schema(
+    nodes={
+        K.ARMED_ACTOR: NodeSpec(
+            K.ARMED_ACTOR, m.ArmedActor,
+            "A state force, non-state armed group, militia, peace operation, foreign force or PMC.",
+            id_prefix="act",
+        ),
+        K.UNIT: NodeSpec(K.UNIT, m.Unit, "A formation inside an armed actor; units nest.",
+                         id_prefix="unt"),
+        K.PERSON: NodeSpec(K.PERSON, m.Person, "A commander, leader, influencer or focal point.",
+                           id_prefix="per"),
+        K.POST: NodeSpec(K.POST, m.Post, "A position that outlives its holder.", id_prefix="pst"),
+        K.ORGANISATION: NodeSpec(
+            K.ORGANISATION, m.Organisation,
+            "An HCT member, OCHA, embassy, ministry, religious institution, business or media.",
+            id_prefix="org",
+        ),
+        K.COMMUNITY: NodeSpec(K.COMMUNITY, m.Community,
+                              "A tribe, clan, village or displaced community.", id_prefix="com"),
+        K.AREA: NodeSpec(K.AREA, m.Area, "An administrative area with its P-code; areas nest.",
+                         id_prefix="are"),
+        K.INCIDENT: NodeSpec(K.INCIDENT, m.Incident,
+                             "A harm event or an instance of restraint.", id_prefix="inc"),
+        K.ENGAGEMENT: NodeSpec(K.ENGAGEMENT, m.Engagement,
+                               "A dialogue, meeting or call.", id_prefix="eng"),
+        K.COMMITMENT: NodeSpec(K.COMMITMENT, m.Commitment,
+                               "A deed of commitment, declaration, code of conduct or action plan.",
+                               id_prefix="cmt"),
+        K.SOURCE: NodeSpec(K.SOURCE, m.Source,
+                           "Where a claim came from, graded for reliability and credibility.",
+                           id_prefix="src"),
+    },
+    relationships={
+        RelType.COMMANDS: RelSpec(
+            RelType.COMMANDS, m.Commands, "A person or post commands a unit or actor.",
+            _pairs({K.PERSON, K.POST}, _ARMED), influence=True,
+        ),
+        RelType.PART_OF: RelSpec(
+            RelType.PART_OF, m.PartOf, "Nesting: units in actors, posts in units, areas in areas.",
+            _pairs({K.UNIT}, _ARMED)
+            | _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})
+            | _pairs({K.POST}, _ARMED | {K.ORGANISATION})
+            | _pairs({K.AREA}, {K.AREA})
+            | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
+        ),
+        RelType.HOLDS: RelSpec(RelType.HOLDS, m.Holds, "A person holds a post over time.",
+                               _pairs({K.PERSON}, {K.POST})),
+        RelType.ALLIED_WITH: RelSpec(RelType.ALLIED_WITH, m.AlliedWith, "An alliance.",
+                                     _pairs(_ARMED, _ARMED), symmetric=True),
+        RelType.OPPOSES: RelSpec(RelType.OPPOSES, m.Opposes, "Opposing sides.",
+                                 _pairs(_ARMED, _ARMED), symmetric=True),
+        RelType.SPLINTER_OF: RelSpec(RelType.SPLINTER_OF, m.SplinterOf,
+                                     "A group split from another.",
+                                     _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})),
+        RelType.SUPPORTS: RelSpec(
+            RelType.SUPPORTS, m.Supports, "Material, financial or political support.",
+            _pairs(_STAKEHOLDERS, _ARMED), influence=True,
+        ),
+        RelType.INFLUENCES: RelSpec(
+            RelType.INFLUENCES, m.Influences, "Influence over a person, post, group or community.",
+            _pairs(_STAKEHOLDERS, _STAKEHOLDERS), influence=True,
+        ),
+        RelType.HAS_ACCESS_TO: RelSpec(
+            RelType.HAS_ACCESS_TO, m.HasAccessTo, "Who can reach whom, how well, when last.",
+            _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS), influence=True,
+        ),
+        RelType.MEMBER_OF: RelSpec(
+            RelType.MEMBER_OF, m.MemberOf, "Membership of an organisation, group or community.",
+            _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY})
+            | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
+        ),
+        RelType.FOCAL_POINT_FOR: RelSpec(
+            RelType.FOCAL_POINT_FOR, m.FocalPointFor,
+            "A person is the focal point of an organisation, group or community.",
+            _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY}),
+        ),
+        RelType.BELONGS_TO: RelSpec(
+            RelType.BELONGS_TO, m.BelongsTo, "Community ties of a person or armed group.",
+            _pairs({K.PERSON, K.ARMED_ACTOR, K.UNIT}, {K.COMMUNITY}),
+        ),
+        RelType.CONTROLS: RelSpec(RelType.CONTROLS, m.Controls, "Area of control.",
+                                  _pairs(_ARMED, {K.AREA})),
+        RelType.OPERATES_IN: RelSpec(
+            RelType.OPERATES_IN, m.OperatesIn, "Area of operation or presence.",
+            _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, {K.AREA}),
+        ),
+        RelType.OCCURRED_IN: RelSpec(
+            RelType.OCCURRED_IN, m.OccurredIn, "Where an incident or engagement took place.",
+            _pairs({K.INCIDENT, K.ENGAGEMENT}, {K.AREA}),
+        ),
+        RelType.PERPETRATED: RelSpec(
+            RelType.PERPETRATED, m.Perpetrated, "Perpetrator attribution of an incident.",
+            _pairs(_ARMED | {K.PERSON}, {K.INCIDENT}),
+        ),
+        RelType.PARTICIPATED_IN: RelSpec(
+            RelType.PARTICIPATED_IN, m.ParticipatedIn,
+            "Took part in an engagement or an incident.",
+            _pairs({K.PERSON, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
+        ),
+        RelType.COMMITTED_TO: RelSpec(
+            RelType.COMMITTED_TO, m.CommittedTo, "An armed actor made a commitment.",
+            _pairs(_ARMED, {K.COMMITMENT}),
+        ),
+        RelType.CITES: RelSpec(
+            RelType.CITES, m.Cites, "A record cites a source.",
+            _pairs(_ALL - {K.SOURCE}, {K.SOURCE}),
+        ),
+    },
+)
+SCHEMA.check_self()

@@ -1,0 +1,366 @@
+"""The store interface every backend implements, and the write planner they share.
+
+Both stores (`EmbeddedStore`, `Neo4jStore`) pass one contract test suite. The
+semantics that must be identical — what counts as created, updated, unchanged
+or closed; which relationship may join which kinds; which references must
+exist — live here once, in `plan_write`, and each store only supplies a lookup
+of what it already holds, run inside its own write transaction so two writers
+cannot plan against the same stale state.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any, Literal, Protocol
+
+from graph import model as m
+from graph.dates import lower_bound, upper_bound
+from graph.errors import InvalidRecords, RowError
+from graph.names import normalise
+from graph.schema import SCHEMA, NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+
+Category = Literal["node", "rel"]
+
+# Fields the store sets itself; they never make a record "changed".
+_STAMP_FIELDS = {"recorded_at", "recorded_by"}
+
+
+@dataclass
+class WriteBatch:
+    """Nodes and relationships to upsert together, all or nothing."""
+
+    nodes: list[m.AnyNode] = field(default_factory=list)
+    relationships: list[m.AnyRelationship] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, records: Iterable[m.AnyRecord]) -> WriteBatch:
+        batch = cls()
+        for record in records:
+            if isinstance(record, m.NodeBase):
+                batch.nodes.append(record)
+            else:
+                batch.relationships.append(record)
+        return batch
+
+    def __len__(self) -> int:
+        return len(self.nodes) + len(self.relationships)
+
+
+@dataclass
+class WriteReport:
+    """What a write did, counted per record."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    closed: int = 0
+    change_counter: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated or self.closed)
+
+    def as_dict(self) -> dict[str, int]:
+        return {
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "closed": self.closed,
+            "change_counter": self.change_counter,
+        }
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One version of a record: history is appended, never overwritten."""
+
+    record_id: str
+    version: int
+    recorded_at: str
+    recorded_by: str
+    operation: str
+    record: m.AnyRecord
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What a store already holds under an id (the planner's view of it)."""
+
+    id: str
+    category: Category
+    kind: str
+    version: int
+    data: str
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """One record in storage form: scalar columns for filtering, plus the full JSON."""
+
+    id: str
+    category: Category
+    kind: str
+    version: int
+    name: str | None
+    search_names: tuple[str, ...]
+    sensitivity_rank: int
+    from_day: str | None
+    to_day: str | None
+    source_id: str | None
+    target_id: str | None
+    data: str
+    recorded_at: str
+    recorded_by: str
+    operation: str
+
+    def revision_row(self) -> dict[str, Any]:
+        return {
+            "key": f"{self.id}@{self.version}",
+            "record_id": self.id,
+            "version": self.version,
+            "category": self.category,
+            "kind": self.kind,
+            "recorded_at": self.recorded_at,
+            "recorded_by": self.recorded_by,
+            "operation": self.operation,
+            "sensitivity_rank": self.sensitivity_rank,
+            "data": self.data,
+        }
+
+
+@dataclass
+class WritePlan:
+    rows: list[StoredRow]
+    report: WriteReport
+
+
+class GraphStore(Protocol):
+    """What every store offers. `viewer` is required on reads: no read forgets sensitivity."""
+
+    def ensure_schema(self) -> None: ...
+
+    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport: ...
+
+    def get(self, record_id: str, *, viewer: Viewer, as_of: date | None = None) -> (
+        m.AnyRecord | None
+    ): ...
+
+    def iter_nodes(
+        self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyNode]: ...
+
+    def iter_relationships(
+        self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyRelationship]: ...
+
+    def neighbours(
+        self, node_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> list[tuple[m.AnyRelationship, m.AnyNode]]: ...
+
+    def search(
+        self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
+        limit: int = 50,
+    ) -> list[m.AnyNode]: ...
+
+    def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]: ...
+
+    def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]: ...
+
+    def change_counter(self) -> int: ...
+
+    def close(self) -> None: ...
+
+
+# --------------------------------------------------------------------------- codec
+
+
+def content_of(record: m.AnyRecord) -> dict[str, Any]:
+    """The record's JSON content without the store's stamps: what 'changed' compares."""
+    return record.model_dump(mode="json", exclude=_STAMP_FIELDS)
+
+
+def decode(data: str) -> m.AnyRecord:
+    """Rebuild a model from stored JSON (trusted: it was validated on the way in)."""
+    return SCHEMA.parse_record(json.loads(data))
+
+
+def search_names(record: m.AnyRecord) -> tuple[str, ...]:
+    if not isinstance(record, m.NodeBase):
+        return ()
+    names = {normalise(record.name), *(normalise(a) for a in record.aliases)}
+    if isinstance(record, m.Area):
+        names.add(normalise(record.pcode))
+    return tuple(sorted(n for n in names if n))
+
+
+def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
+    start = lower_bound(record.valid_from).isoformat() if record.valid_from else None
+    end = upper_bound(record.valid_to).isoformat() if record.valid_to else None
+    return start, end
+
+
+def to_row(record: m.AnyRecord, *, version: int, actor: str, at: datetime,
+           operation: str) -> StoredRow:
+    stamped = record.model_copy(update={"recorded_at": at, "recorded_by": actor})
+    data = json.dumps(stamped.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    start, end = _day_bounds(record)
+    is_node = isinstance(record, m.NodeBase)
+    return StoredRow(
+        id=record.id,
+        category="node" if is_node else "rel",
+        kind=record.kind if isinstance(record, m.NodeBase) else record.type,  # type: ignore[union-attr]
+        version=version,
+        name=record.name if isinstance(record, m.NodeBase) else None,
+        search_names=search_names(record),
+        sensitivity_rank=record.sensitivity.rank,
+        from_day=start,
+        to_day=end,
+        source_id=None if isinstance(record, m.NodeBase) else record.source_id,
+        target_id=None if isinstance(record, m.NodeBase) else record.target_id,
+        data=data,
+        recorded_at=at.isoformat(),
+        recorded_by=actor,
+        operation=operation,
+    )
+
+
+def day_param(as_of: date | None) -> str | None:
+    return as_of.isoformat() if as_of else None
+
+
+def viewer_rank(viewer: Viewer) -> int:
+    return Sensitivity(viewer.clearance).rank
+
+
+# --------------------------------------------------------------------------- planner
+
+
+Lookup = Callable[[list[str]], dict[str, Existing]]
+
+
+def plan_write(batch: WriteBatch, lookup: Lookup, *, actor: str,
+               now: datetime | None = None) -> WritePlan:
+    """Decide, for every record in the batch, what the store must do; validate first.
+
+    Collects every problem before raising, so a bad batch is reported in full
+    and nothing is written. Checks: duplicate ids within the batch; an id
+    reused for another kind; relationship endpoints exist and their kinds fit
+    the schema's patterns; relationship endpoints never change (close the old
+    relationship and open a new one instead); cited sources exist.
+    """
+    if not actor.strip():
+        raise InvalidRecords([RowError(field="actor", message="every write must name its author")])
+    now = now or datetime.now(UTC)
+    problems: list[RowError] = []
+    records: list[m.AnyRecord] = [*batch.nodes, *batch.relationships]
+
+    seen: dict[str, m.AnyRecord] = {}
+    unique: list[m.AnyRecord] = []
+    for record in records:
+        prior = seen.get(record.id)
+        if prior is None:
+            seen[record.id] = record
+            unique.append(record)
+        elif content_of(prior) != content_of(record):
+            problems.append(RowError(field="id", record=record.id,
+                                     message="id appears twice in the batch with different content",
+                                     suggestion="give each record its own id"))
+
+    wanted: set[str] = set(seen)
+    for record in unique:
+        if isinstance(record, m.RelBase):
+            wanted.update((record.source_id, record.target_id))
+        wanted.update(ref.source_id for ref in record.sources)
+    existing = lookup(sorted(wanted))
+
+    def node_kind(node_id: str) -> str | None:
+        if node_id in seen and isinstance(seen[node_id], m.NodeBase):
+            return seen[node_id].kind  # type: ignore[union-attr]
+        hit = existing.get(node_id)
+        if hit is not None and hit.category == "node" and node_id not in seen:
+            return hit.kind
+        return None
+
+    rows: list[StoredRow] = []
+    report = WriteReport()
+    for record in unique:
+        is_node = isinstance(record, m.NodeBase)
+        kind = record.kind if is_node else record.type  # type: ignore[union-attr]
+        category: Category = "node" if is_node else "rel"
+        if isinstance(record, m.RelBase):
+            spec = SCHEMA.relationships[RelType(kind)]
+            src, dst = node_kind(record.source_id), node_kind(record.target_id)
+            for fld, ref, found in (("source_id", record.source_id, src),
+                                    ("target_id", record.target_id, dst)):
+                if found is None:
+                    problems.append(RowError(field=fld, record=record.id,
+                                             message=f"no node with id {ref!r}",
+                                             suggestion="create the node first or fix the id"))
+            if src and dst and not spec.allows(NodeKind(src), NodeKind(dst)):
+                allowed = ", ".join(sorted(f"{a}->{b}" for a, b in spec.patterns))
+                problems.append(RowError(
+                    field="type", record=record.id,
+                    message=f"{kind} may not join {src} -> {dst}",
+                    suggestion=f"allowed: {allowed}"))
+        for ref in record.sources:
+            if node_kind(ref.source_id) != NodeKind.SOURCE:
+                problems.append(RowError(field="sources", record=record.id,
+                                         message=f"no Source with id {ref.source_id!r}",
+                                         suggestion="add the Source record to the batch"))
+        old = existing.get(record.id)
+        if old is None:
+            rows.append(to_row(record, version=1, actor=actor, at=now, operation="create"))
+            report.created += 1
+            continue
+        if old.category != category or old.kind != kind:
+            problems.append(RowError(
+                field="id", record=record.id,
+                message=f"id already belongs to a {old.kind}, not a {kind}",
+                suggestion="use a new id"))
+            continue
+        before = decode(old.data)
+        if isinstance(before, m.RelBase) and isinstance(record, m.RelBase) and (
+            before.source_id != record.source_id or before.target_id != record.target_id
+        ):
+            problems.append(RowError(
+                field="source_id" if before.source_id != record.source_id else "target_id",
+                record=record.id,
+                message="a relationship's endpoints never change",
+                suggestion="close this relationship (valid_to) and record a new one"))
+            continue
+        if content_of(before) == content_of(record):
+            report.unchanged += 1
+            continue
+        closing = before.valid_to is None and record.valid_to is not None
+        rows.append(to_row(record, version=old.version + 1, actor=actor, at=now,
+                           operation="close" if closing else "update"))
+        if closing:
+            report.closed += 1
+        else:
+            report.updated += 1
+
+    if problems:
+        raise InvalidRecords(problems)
+    # Nodes first, so relationships can always find their endpoints.
+    rows.sort(key=lambda r: 0 if r.category == "node" else 1)
+    return WritePlan(rows=rows, report=report)
+
+
+def rank_search(nodes: list[m.AnyNode], needle: str) -> list[m.AnyNode]:
+    """Exact name or alias first, then prefix matches, then the rest; stable by name."""
+
+    def score(node: m.AnyNode) -> tuple[int, str, str]:
+        names = [normalise(node.name), *(normalise(a) for a in node.aliases)]
+        if needle in names:
+            rank = 0
+        elif any(n.startswith(needle) for n in names):
+            rank = 1
+        else:
+            rank = 2
+        return rank, node.name.casefold(), node.id
+
+    return sorted(nodes, key=score)

@@ -1,0 +1,162 @@
+"""Every SQL statement the embedded store runs, in one place (STYLE.md §1).
+
+Values are always `?` parameters. One `records` table holds the current version
+of every node and relationship (scalar columns for filtering, the full record
+as JSON); `revisions` holds every version ever written; `names` holds the
+normalised names and aliases that search compares against.
+"""
+
+from __future__ import annotations
+
+SCHEMA_VERSION = 1
+
+DDL = [
+    """CREATE TABLE IF NOT EXISTS meta (
+        key TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS records (
+        id TEXT PRIMARY KEY,
+        category TEXT NOT NULL CHECK (category IN ('node', 'rel')),
+        kind TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        name TEXT,
+        sensitivity_rank INTEGER NOT NULL,
+        from_day TEXT,
+        to_day TEXT,
+        source_id TEXT,
+        target_id TEXT,
+        data TEXT NOT NULL
+    )""",
+    "CREATE INDEX IF NOT EXISTS records_kind ON records (category, kind)",
+    "CREATE INDEX IF NOT EXISTS records_source ON records (source_id)",
+    "CREATE INDEX IF NOT EXISTS records_target ON records (target_id)",
+    """CREATE TABLE IF NOT EXISTS names (
+        record_id TEXT NOT NULL,
+        norm TEXT NOT NULL,
+        PRIMARY KEY (record_id, norm)
+    )""",
+    "CREATE INDEX IF NOT EXISTS names_norm ON names (norm)",
+    """CREATE TABLE IF NOT EXISTS revisions (
+        record_id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        category TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        operation TEXT NOT NULL,
+        sensitivity_rank INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (record_id, version)
+    )""",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('change_counter', 0)",
+    f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
+]
+
+LOOKUP_CHUNK = 500  # stays well under SQLite's bound-parameter limit
+
+
+def lookup(n: int) -> str:
+    marks = ",".join("?" * n)
+    return f"SELECT id, category, kind, version, data FROM records WHERE id IN ({marks})"
+
+
+UPSERT_RECORD = """
+INSERT INTO records (id, category, kind, version, name, sensitivity_rank, from_day, to_day,
+                     source_id, target_id, data)
+VALUES (:id, :category, :kind, :version, :name, :sensitivity_rank, :from_day, :to_day,
+        :source_id, :target_id, :data)
+ON CONFLICT (id) DO UPDATE SET
+    version = excluded.version, name = excluded.name,
+    sensitivity_rank = excluded.sensitivity_rank, from_day = excluded.from_day,
+    to_day = excluded.to_day, data = excluded.data
+"""
+
+DELETE_NAMES = "DELETE FROM names WHERE record_id = ?"
+INSERT_NAME = "INSERT OR IGNORE INTO names (record_id, norm) VALUES (?, ?)"
+
+INSERT_REVISION = """
+INSERT INTO revisions (record_id, version, category, kind, recorded_at, recorded_by, operation,
+                       sensitivity_rank, data)
+VALUES (:record_id, :version, :category, :kind, :recorded_at, :recorded_by, :operation,
+        :sensitivity_rank, :data)
+"""
+
+BUMP_COUNTER = "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'"
+GET_COUNTER = "SELECT value FROM meta WHERE key = 'change_counter'"
+
+# A record is visible when its label is within the viewer's clearance and, for
+# an as-of question, its validity interval contains the day. `?day IS NULL`
+# means "no date filter". Named parameters :rank and :day.
+_VISIBLE = """{a}.sensitivity_rank <= :rank
+    AND (:day IS NULL OR (({a}.from_day IS NULL OR {a}.from_day <= :day)
+                          AND ({a}.to_day IS NULL OR {a}.to_day >= :day)))"""
+
+
+def visible(alias: str) -> str:
+    return _VISIBLE.format(a=alias)
+
+
+GET_NODE = f"""
+SELECT n.data FROM records n
+WHERE n.id = :id AND n.category = 'node' AND {visible('n')}
+"""
+
+GET_REL = f"""
+SELECT r.data FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+WHERE r.id = :id AND r.category = 'rel' AND {visible('r')} AND {visible('a')} AND {visible('b')}
+"""
+
+ITER_NODES = f"""
+SELECT n.data FROM records n
+WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible('n')}
+ORDER BY n.id
+"""
+
+ITER_RELS = f"""
+SELECT r.data FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
+  AND {visible('r')} AND {visible('a')} AND {visible('b')}
+ORDER BY r.id
+"""
+
+NEIGHBOURS = f"""
+SELECT r.data, o.data FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+JOIN records o ON o.id = CASE WHEN r.source_id = :id THEN r.target_id ELSE r.source_id END
+WHERE r.category = 'rel' AND (r.source_id = :id OR r.target_id = :id)
+  AND {visible('r')} AND {visible('a')} AND {visible('b')}
+ORDER BY r.id
+"""
+
+SEARCH = f"""
+SELECT n.data FROM records n
+WHERE n.category = 'node' AND {visible('n')}
+  AND n.id IN (SELECT record_id FROM names WHERE norm LIKE :pattern ESCAPE '\\')
+ORDER BY n.name, n.id
+"""
+
+COUNT_NODES = f"""
+SELECT n.kind, count(*) FROM records n
+WHERE n.category = 'node' AND {visible('n')}
+GROUP BY n.kind
+"""
+
+COUNT_RELS = f"""
+SELECT r.kind, count(*) FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+WHERE r.category = 'rel' AND {visible('r')} AND {visible('a')} AND {visible('b')}
+GROUP BY r.kind
+"""
+
+HISTORY = """
+SELECT version, recorded_at, recorded_by, operation, data FROM revisions
+WHERE record_id = :id AND sensitivity_rank <= :rank
+ORDER BY version
+"""

@@ -1,0 +1,209 @@
+"""The embedded store: one SQLite file, zero setup, the default for one analyst offline.
+
+A short-lived connection per operation (never shared across threads), WAL so
+readers do not block the writer, a busy timeout so two writers queue instead
+of failing, and every write inside one `BEGIN IMMEDIATE … COMMIT`: the write
+lock is taken before we read what exists, so two writers cannot both plan
+against the same state and lose an update.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from graph import model as m
+from graph.errors import StoreUnavailable
+from graph.names import normalise
+from graph.schema import NodeKind, RelType
+from graph.sensitivity import Viewer
+from graph.store import (
+    Existing,
+    Revision,
+    WriteBatch,
+    WriteReport,
+    day_param,
+    decode,
+    plan_write,
+    rank_search,
+    viewer_rank,
+)
+from graph.stores import embedded_sql as sql
+
+BUSY_TIMEOUT_MS = 30_000
+
+
+class EmbeddedStore:
+    """A `GraphStore` in a single SQLite file."""
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = Path(path)
+        self.url = f"sqlite:///{self.path}"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreUnavailable(f"cannot create folder for {self.path}: {e.strerror}") from e
+        self.ensure_schema()
+
+    def __repr__(self) -> str:
+        return f"EmbeddedStore({str(self.path)!r})"
+
+    # ------------------------------------------------------------------ plumbing
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        try:
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
+                                   isolation_level=None)
+        except sqlite3.Error as e:
+            raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            yield conn
+        finally:
+            conn.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connect() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    @staticmethod
+    def _params(viewer: Viewer, as_of: date | None, **extra: Any) -> dict[str, Any]:
+        return {"rank": viewer_rank(viewer), "day": day_param(as_of), **extra}
+
+    # ------------------------------------------------------------------ GraphStore
+
+    def ensure_schema(self) -> None:
+        try:
+            with self._connect() as conn:
+                conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("BEGIN IMMEDIATE")
+                for statement in sql.DDL:
+                    conn.execute(statement)
+                conn.execute("COMMIT")
+        except sqlite3.DatabaseError as e:
+            raise StoreUnavailable(f"{self.path} is not an actorgraph store: {e}") from e
+
+    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport:
+        with self._transaction() as conn:
+
+            def lookup(ids: list[str]) -> dict[str, Existing]:
+                found: dict[str, Existing] = {}
+                for i in range(0, len(ids), sql.LOOKUP_CHUNK):
+                    chunk = ids[i : i + sql.LOOKUP_CHUNK]
+                    for rid, cat, kind, version, data in conn.execute(sql.lookup(len(chunk)),
+                                                                      chunk):
+                        found[rid] = Existing(rid, cat, kind, version, data)
+                return found
+
+            plan = plan_write(batch, lookup, actor=actor)
+            if plan.rows:
+                conn.executemany(sql.UPSERT_RECORD, [
+                    {
+                        "id": r.id, "category": r.category, "kind": r.kind,
+                        "version": r.version, "name": r.name,
+                        "sensitivity_rank": r.sensitivity_rank, "from_day": r.from_day,
+                        "to_day": r.to_day, "source_id": r.source_id,
+                        "target_id": r.target_id, "data": r.data,
+                    }
+                    for r in plan.rows
+                ])
+                named = [r for r in plan.rows if r.category == "node"]
+                conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in named])
+                conn.executemany(sql.INSERT_NAME,
+                                 [(r.id, n) for r in named for n in r.search_names])
+                revisions = []
+                for r in plan.rows:
+                    row = r.revision_row()
+                    del row["key"]
+                    revisions.append(row)
+                conn.executemany(sql.INSERT_REVISION, revisions)
+                conn.execute(sql.BUMP_COUNTER)
+            plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
+            return plan.report
+
+    def get(self, record_id: str, *, viewer: Viewer,
+            as_of: date | None = None) -> m.AnyRecord | None:
+        params = self._params(viewer, as_of, id=record_id)
+        with self._connect() as conn:
+            row = conn.execute(sql.GET_NODE, params).fetchone()
+            if row is None:
+                row = conn.execute(sql.GET_REL, params).fetchone()
+        return decode(row[0]) if row else None
+
+    def iter_nodes(self, kind: NodeKind | None = None, *, viewer: Viewer,
+                   as_of: date | None = None) -> Iterator[m.AnyNode]:
+        params = self._params(viewer, as_of, kind=NodeKind(kind).value if kind else None)
+        with self._connect() as conn:
+            rows = conn.execute(sql.ITER_NODES, params).fetchall()
+        for (data,) in rows:
+            yield decode(data)  # type: ignore[misc]
+
+    def iter_relationships(self, rel_type: RelType | None = None, *, viewer: Viewer,
+                           as_of: date | None = None) -> Iterator[m.AnyRelationship]:
+        params = self._params(viewer, as_of,
+                              kind=RelType(rel_type).value if rel_type else None)
+        with self._connect() as conn:
+            rows = conn.execute(sql.ITER_RELS, params).fetchall()
+        for (data,) in rows:
+            yield decode(data)  # type: ignore[misc]
+
+    def neighbours(self, node_id: str, *, viewer: Viewer,
+                   as_of: date | None = None) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
+        if self.get(node_id, viewer=viewer, as_of=as_of) is None:
+            return []
+        with self._connect() as conn:
+            rows = conn.execute(sql.NEIGHBOURS, self._params(viewer, as_of, id=node_id)).fetchall()
+        return [(decode(r), decode(o)) for r, o in rows]  # type: ignore[misc]
+
+    def search(self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
+               limit: int = 50) -> list[m.AnyNode]:
+        needle = normalise(text)
+        if not needle:
+            return []
+        escaped = needle.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        params = self._params(viewer, None, pattern=f"%{escaped}%")
+        with self._connect() as conn:
+            rows = conn.execute(sql.SEARCH, params).fetchall()
+        wanted = {NodeKind(k).value for k in kinds} if kinds else None
+        found: list[m.AnyNode] = []
+        for (data,) in rows:
+            node = decode(data)
+            if wanted is None or node.kind in wanted:  # type: ignore[union-attr]
+                found.append(node)  # type: ignore[arg-type]
+        return rank_search(found, needle)[:limit]
+
+    def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
+        params = self._params(viewer, as_of)
+        with self._connect() as conn:
+            rows = conn.execute(sql.COUNT_NODES, params).fetchall()
+            rows += conn.execute(sql.COUNT_RELS, params).fetchall()
+        return {kind: int(n) for kind, n in rows}
+
+    def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
+        if self.get(record_id, viewer=viewer) is None:
+            return []
+        with self._connect() as conn:
+            rows = conn.execute(sql.HISTORY,
+                                {"id": record_id, "rank": viewer_rank(viewer)}).fetchall()
+        return [Revision(record_id, v, at, by, op, decode(data)) for v, at, by, op, data in rows]
+
+    def change_counter(self) -> int:
+        with self._connect() as conn:
+            return int(conn.execute(sql.GET_COUNTER).fetchone()[0])
+
+    def close(self) -> None:
+        """Nothing to release: connections live only for one operation."""
+
