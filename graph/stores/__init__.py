@@ -1,0 +1,37 @@
+"""Store backends and `open_store`, which picks one from a URL.
+
+`sqlite:///path/to/file.db` opens the embedded store (the default);
+`bolt://`, `bolt+s://`, `neo4j://`, `neo4j+s://` (and `+ssc`) open Neo4j, so a
+team can point actorgraph at a single server, a cluster or Aura.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from graph.errors import StoreUnavailable
+from graph.settings import Settings
+from graph.store import GraphStore
+
+NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
+
+
+def open_store(url: str, settings: Settings) -> GraphStore:
+    """Open the store named by `url`; credentials for Neo4j come from `settings`."""
+    if url.startswith("sqlite:///"):
+        from graph.stores.embedded_store import EmbeddedStore
+
+        return EmbeddedStore(Path(url.removeprefix("sqlite:///")))
+    if url.startswith(NEO4J_SCHEMES):
+        from graph.stores.neo4j_store import Neo4jStore
+
+        if settings.neo4j_password is None:
+            raise StoreUnavailable(
+                "no Neo4j password: set ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_PASSWORD)"
+            )
+        return Neo4jStore(url, user=settings.neo4j_user,
+                          password=settings.neo4j_password.get_secret_value(),
+                          database=settings.neo4j_database)
+    raise StoreUnavailable(
+        f"unknown store URL {url!r}: use sqlite:///path.db or a bolt:// / neo4j:// URI"
+    )

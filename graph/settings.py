@@ -1,0 +1,48 @@
+"""Settings read once at the edges (CLI `main`, `ui/app.py`) and passed down.
+
+Library functions never read the environment themselves. Neo4j credentials
+come only from the environment (`ACTORGRAPH_NEO4J_USER` / `_PASSWORD`, or the
+plain `NEO4J_USER` / `NEO4J_PASSWORD` that `scripts/neo4j-local start` prints);
+there is no default password anywhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ACTORGRAPH_", extra="ignore")
+
+    store: Literal["embedded", "neo4j"] = "embedded"
+    # A full store URL wins over `store`/`embedded_path` (sqlite:///… or a Neo4j URI).
+    url: str | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_STORE_URL"))
+    embedded_path: Path = Path("actorgraph.db")
+    neo4j_uri: str | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_NEO4J_URI", "NEO4J_URI")
+    )
+    neo4j_user: str = Field(
+        default="neo4j", validation_alias=AliasChoices("ACTORGRAPH_NEO4J_USER", "NEO4J_USER")
+    )
+    neo4j_password: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("ACTORGRAPH_NEO4J_PASSWORD", "NEO4J_PASSWORD"),
+    )
+    neo4j_database: str = Field(
+        default="neo4j",
+        validation_alias=AliasChoices("ACTORGRAPH_NEO4J_DATABASE", "NEO4J_DATABASE"),
+    )
+    user: str = Field(default="analyst", validation_alias=AliasChoices("ACTORGRAPH_USER"))
+
+    def store_url(self) -> str:
+        if self.url:
+            return self.url
+        if self.store == "neo4j":
+            if not self.neo4j_uri:
+                return "neo4j://127.0.0.1:7687"
+            return self.neo4j_uri
+        return f"sqlite:///{self.embedded_path}"

@@ -1,0 +1,105 @@
+"""JSON Lines snapshots: one record per line, the lossless exchange format.
+
+A line is a record's `model_dump(mode="json")`: nodes carry `kind`,
+relationships carry `type`. Blank lines and lines starting with `//` are
+ignored, so a shipped file can say at its top that its data is fictional.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from graph import model as m
+from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.schema import SCHEMA
+from graph.sensitivity import Viewer
+from graph.store import GraphStore, WriteBatch, WriteReport
+
+
+def read_snapshot(path: Path) -> list[m.AnyRecord]:
+    """Parse every line; raise ImportRejected listing every bad line (file, line, field)."""
+    records: list[m.AnyRecord] = []
+    problems: list[RowError] = []
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ImportRejected([RowError(field="encoding", file=str(path),
+                                       message=f"not UTF-8 text ({e.reason})",
+                                       suggestion="save the file as UTF-8")]) from e
+    except OSError as e:
+        raise ImportRejected([RowError(field="file", file=str(path),
+                                       message=e.strerror or str(e))]) from e
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            problems.append(RowError(field="json", file=str(path), row=number,
+                                     message=f"not valid JSON: {e.msg} at column {e.colno}"))
+            continue
+        if not isinstance(data, dict):
+            problems.append(RowError(field="json", file=str(path), row=number,
+                                     message="each line must be one JSON object"))
+            continue
+        try:
+            records.append(SCHEMA.parse_record(data))
+        except InvalidRecords as e:
+            problems.extend(_locate(err, str(path), number) for err in e.errors)
+    if problems:
+        raise ImportRejected(problems)
+    return records
+
+
+def _locate(error: RowError, file: str, row: int) -> RowError:
+    return RowError(field=error.field, message=error.message, record=error.record,
+                    file=file, row=row, suggestion=error.suggestion)
+
+
+def load_snapshot(store: GraphStore, path: Path, *, actor: str) -> WriteReport:
+    """Validate the whole file, then write it in one all-or-nothing batch."""
+    records = read_snapshot(path)
+    try:
+        return store.write(WriteBatch.of(records), actor=actor)
+    except InvalidRecords as e:
+        # Name the line each problem came from.
+        line_of = _line_numbers(path)
+        raise ImportRejected([_locate(err, str(path), line_of.get(err.record, 0))
+                              for err in e.errors]) from e
+
+
+def _line_numbers(path: Path) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
+        stripped = line.strip()
+        if stripped.startswith("{"):
+            try:
+                record_id = json.loads(stripped).get("id")
+            except json.JSONDecodeError:
+                continue
+            if isinstance(record_id, str):
+                found.setdefault(record_id, number)
+    return found
+
+
+def write_snapshot(records: Iterable[m.AnyRecord], out: TextIO, *, header: str = "") -> int:
+    """Write records as JSON Lines (nodes before relationships); return how many."""
+    count = 0
+    for line in header.splitlines():
+        out.write(f"// {line}\n")
+    ordered = sorted(records, key=lambda r: (0 if isinstance(r, m.NodeBase) else 1, r.id))
+    for record in ordered:
+        out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False,
+                             sort_keys=True))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def export_records(store: GraphStore, *, viewer: Viewer) -> list[m.AnyRecord]:
+    """Every current record the viewer may see, across all dates."""
+    return [*store.iter_nodes(viewer=viewer), *store.iter_relationships(viewer=viewer)]

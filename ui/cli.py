@@ -1,0 +1,372 @@
+"""The `actorgraph` command line.
+
+Global options choose the store (`--store sqlite:///path.db` or a Neo4j URI
+whose credentials come from the environment) and the clearance the command
+reads with. Every command that prints data has `--json`, which prints only
+JSON on stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph import model as m
+from graph.errors import NotFound
+from graph.schema import SCHEMA, NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+from graph.settings import Settings
+from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
+
+app = typer.Typer(
+    cls=ActorGraphGroup,
+    help="actorgraph: who are the armed actors, who influences them, and who of us can reach them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "samples" / "demo" / "scenario.jsonl"
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    store: Annotated[
+        str | None,
+        typer.Option(
+            "--store",
+            help="sqlite:///path.db (default: ACTORGRAPH_EMBEDDED_PATH or ./actorgraph.db) "
+            "or bolt://, neo4j://, neo4j+s:// URI; Neo4j credentials come from "
+            "ACTORGRAPH_NEO4J_USER / ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_USER / NEO4J_PASSWORD).",
+        ),
+    ] = None,
+    clearance: Annotated[
+        Sensitivity | None,
+        typer.Option(
+            "--clearance",
+            help="Highest sensitivity to read (default: ACTORGRAPH_CLEARANCE, else "
+            "strictly_confidential for your own local store).",
+        ),
+    ] = None,
+) -> None:
+    settings = Settings()
+    chosen = clearance or Sensitivity(
+        os.environ.get("ACTORGRAPH_CLEARANCE", Sensitivity.STRICTLY_CONFIDENTIAL.value)
+    )
+    ctx.obj = CliState(settings=settings, store_url=store or settings.store_url(),
+                       viewer=Viewer(name=settings.user, clearance=chosen))
+    ctx.call_on_close(ctx.obj.close)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def summary(node: m.AnyNode) -> dict[str, Any]:
+    """The one-object-per-entity shape of `list` and `search`."""
+    out: dict[str, Any] = {
+        "id": node.id,
+        "type": node.kind,
+        "name": node.name,
+        "sensitivity": node.sensitivity.value,
+    }
+    if node.aliases:
+        out["aliases"] = list(node.aliases)
+    if isinstance(node, m.ArmedActor):
+        out["kind"] = node.actor_kind.value
+        out["structure"] = node.structure.value
+    return out
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    if not rows:
+        info("(nothing found)")
+        return
+    widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in columns}
+    typer.echo("  ".join(c.ljust(widths[c]) for c in columns))
+    for row in rows:
+        typer.echo("  ".join(str(row.get(c, "")).ljust(widths[c]) for c in columns))
+
+
+# --------------------------------------------------------------------------- commands
+
+
+@app.command()
+def init(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Create the store's schema (tables, or Neo4j constraints and indexes). Idempotent."""
+    st = state(ctx)
+    store = st.store()
+    store.ensure_schema()
+    result = {"store": _safe_url(st.store_url), "change_counter": store.change_counter()}
+    if json_out:
+        emit_json(result)
+    else:
+        typer.echo(f"store ready: {result['store']}")
+
+
+@app.command()
+def stats(ctx: typer.Context, json_out: JsonOpt = False) -> None:
+    """Count records per node kind and relationship type (only what you may see)."""
+    st = state(ctx)
+    counts = st.store().counts(viewer=st.viewer)
+    nodes = {k.value: counts.get(k.value, 0) for k in NodeKind}
+    rels = {t.value: counts.get(t.value, 0) for t in RelType}
+    result = {
+        "nodes": nodes,
+        "relationships": rels,
+        "total_nodes": sum(nodes.values()),
+        "total_relationships": sum(rels.values()),
+        "change_counter": st.store().change_counter(),
+    }
+    if json_out:
+        emit_json(result)
+        return
+    for title, table in (("nodes", nodes), ("relationships", rels)):
+        typer.echo(f"{title}: {sum(table.values())}")
+        for key, n in table.items():
+            if n:
+                typer.echo(f"  {key:<18} {n}")
+
+
+@app.command("list")
+def list_(
+    ctx: typer.Context,
+    type_: Annotated[NodeKind | None, typer.Option("--type", help="Only this node kind.")] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """List entities: id, type, name, sensitivity (and kind, structure for armed actors)."""
+    st = state(ctx)
+    rows = [summary(n) for n in st.store().iter_nodes(type_, viewer=st.viewer)]
+    if json_out:
+        emit_json(rows)
+    else:
+        _print_table(rows, ["id", "type", "name", "sensitivity"])
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    text: Annotated[str, typer.Argument(help="Name or alias; case and diacritics are ignored.")],
+    type_: Annotated[NodeKind | None, typer.Option("--type", help="Only this node kind.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many results.")] = 50,
+    json_out: JsonOpt = False,
+) -> None:
+    """Find entities by name or alias."""
+    st = state(ctx)
+    found = st.store().search(text, viewer=st.viewer, kinds=[type_] if type_ else None,
+                              limit=limit)
+    rows = [summary(n) for n in found]
+    if json_out:
+        emit_json(rows)
+    else:
+        _print_table(rows, ["id", "type", "name", "sensitivity"])
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(help="Id of a node or relationship.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Show one record with every field."""
+    st = state(ctx)
+    record = st.store().get(record_id, viewer=st.viewer)
+    if record is None:
+        raise NotFound(f"no record {record_id!r} (or it is above your clearance)")
+    data = record.model_dump(mode="json")
+    if json_out:
+        emit_json(data)
+        return
+    for key, value in data.items():
+        if value not in (None, [], ""):
+            typer.echo(f"{key:<20} {value}")
+
+
+@app.command()
+def neighbours(
+    ctx: typer.Context,
+    node_id: Annotated[str, typer.Argument(help="Id of a node.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Relationships of one node and who is at the other end."""
+    st = state(ctx)
+    store = st.store()
+    if store.get(node_id, viewer=st.viewer) is None:
+        raise NotFound(f"no node {node_id!r} (or it is above your clearance)")
+    rows = []
+    for rel, other in store.neighbours(node_id, viewer=st.viewer):
+        rows.append({
+            "relationship": rel.id,
+            "type": rel.type,
+            "direction": "out" if rel.source_id == node_id else "in",
+            "other": other.id,
+            "other_type": other.kind,
+            "other_name": other.name,
+            "valid_from": rel.valid_from,
+            "valid_to": rel.valid_to,
+        })
+    if json_out:
+        emit_json(rows)
+    else:
+        _print_table(rows, ["type", "direction", "other", "other_name", "valid_from", "valid_to"])
+
+
+@app.command()
+def history(
+    ctx: typer.Context,
+    record_id: Annotated[str, typer.Argument(help="Id of a node or relationship.")],
+    json_out: JsonOpt = False,
+) -> None:
+    """Every version of a record: what changed, when, by whom."""
+    st = state(ctx)
+    revisions = st.store().history(record_id, viewer=st.viewer)
+    if not revisions:
+        raise NotFound(f"no record {record_id!r} (or it is above your clearance)")
+    rows = [
+        {
+            "version": r.version,
+            "recorded_at": r.recorded_at,
+            "recorded_by": r.recorded_by,
+            "operation": r.operation,
+            "record": r.record.model_dump(mode="json"),
+        }
+        for r in revisions
+    ]
+    if json_out:
+        emit_json(rows)
+    else:
+        _print_table(rows, ["version", "recorded_at", "recorded_by", "operation"])
+
+
+@app.command()
+def schema(json_out: JsonOpt = False) -> None:
+    """Print the domain schema: node kinds, relationship types, fields, allowed patterns."""
+    data = SCHEMA.to_dict()
+    if json_out:
+        emit_json(data)
+        return
+    for kind, spec in data["nodes"].items():
+        typer.echo(f"{kind}: {spec['description']}")
+    for rel_type, spec in data["relationships"].items():
+        pairs = ", ".join(f"{a}->{b}" for a, b in spec["patterns"][:4])
+        more = " …" if len(spec["patterns"]) > 4 else ""
+        typer.echo(f"{rel_type}: {spec['description']} ({pairs}{more})")
+
+
+@app.command("import")
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A JSON Lines snapshot (.jsonl).", exists=True,
+                                         dir_okay=False)],
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a JSON Lines snapshot: every line is validated first; all or nothing."""
+    from ingest.snapshot import load_snapshot
+
+    st = state(ctx)
+    report = load_snapshot(st.store(), path, actor=st.viewer.name)
+    if json_out:
+        emit_json(report.as_dict())
+    else:
+        typer.echo(
+            f"created {report.created}, updated {report.updated}, "
+            f"unchanged {report.unchanged}, closed {report.closed}"
+        )
+
+
+@app.command()
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="File to write (JSON Lines snapshot).")],
+) -> None:
+    """Export what you may see as a JSON Lines snapshot (filtered by your clearance)."""
+    from ingest.snapshot import export_records, write_snapshot
+
+    st = state(ctx)
+    records = export_records(st.store(), viewer=st.viewer)
+    tmp = out.with_name(out.name + ".partial")
+    with tmp.open("w", encoding="utf-8") as fh:
+        count = write_snapshot(records, fh, header=f"actorgraph export, clearance "
+                               f"{st.viewer.clearance.value}")
+    tmp.replace(out)  # never leave a half-written export under the real name
+    info(f"wrote {count} records to {out}")
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    no_ui: Annotated[bool, typer.Option("--no-ui", help="Only load the scenario; no app.")] = False,
+    port: Annotated[int, typer.Option(help="Port for the app (127.0.0.1 only).")] = 8501,
+    json_out: JsonOpt = False,
+) -> None:
+    """Load the FICTIONAL demo scenario and start the app (or, with --no-ui, print stats).
+
+    Without --no-ui the scenario goes into a fresh embedded store in a temporary
+    folder; with --no-ui it goes into the store given by --store.
+    """
+    from ingest.snapshot import load_snapshot
+
+    st = state(ctx)
+    if not no_ui and ctx.find_root().params.get("store") is None:
+        folder = Path(tempfile.mkdtemp(prefix="actorgraph-demo-"))
+        st.store_url = f"sqlite:///{folder / 'demo.db'}"
+    info("loading the fictional demo scenario (every name in it is invented)…")
+    report = load_snapshot(st.store(), DEMO_SCENARIO, actor="demo")
+    info(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
+    if no_ui:
+        ctx.invoke(stats, ctx=ctx, json_out=json_out)
+        return
+    app_path = Path(__file__).resolve().parent / "app.py"
+    if not app_path.exists():
+        info("The Streamlit app is not built yet; run `actorgraph demo --no-ui` "
+             "and explore with `actorgraph list`, `search`, `show`.")
+        ctx.invoke(stats, ctx=ctx, json_out=json_out)
+        return
+    _run_streamlit(app_path, st.store_url, port)
+
+
+def _run_streamlit(app_path: Path, store_url: str, port: int) -> None:
+    env = {**os.environ, "ACTORGRAPH_STORE_URL": store_url}
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app_path),
+        "--server.address", "127.0.0.1", "--server.port", str(port),
+        "--browser.gatherUsageStats", "false", "--server.headless", "true",
+        "--client.showErrorDetails", "false",
+    ]
+    info(f"starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+def _safe_url(url: str) -> str:
+    """Never echo credentials embedded in a URI."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.split('@', 1)[1]}"
+    return url
+
+
+def _register_extensions() -> None:
+    try:
+        from ui import cli_queries
+    except ImportError:  # the analysis commands are optional until queries/ lands
+        return
+    cli_queries.register(app)
+
+
+_register_extensions()
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,115 @@
+"""Plumbing shared by every CLI command: the store, the viewer, JSON and errors.
+
+Data goes to stdout (with `--json`, only JSON); progress and errors go to
+stderr. Every `ActorGraphError` becomes a one-line message (or a list of row
+problems) and a non-zero exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, NoReturn
+
+import click
+import typer
+from typer.core import TyperGroup
+
+from graph.errors import (
+    ActorGraphError,
+    InvalidRecords,
+    NotFound,
+    NotPermitted,
+    StoreUnavailable,
+)
+from graph.sensitivity import Viewer
+from graph.settings import Settings
+from graph.store import GraphStore
+from graph.stores import open_store
+
+# Exit codes, documented in the README.
+EXIT_ERROR = 1
+EXIT_INVALID = 3
+EXIT_UNAVAILABLE = 4
+EXIT_NOT_PERMITTED = 5
+EXIT_NOT_FOUND = 6
+
+
+def exit_code_for(error: ActorGraphError) -> int:
+    if isinstance(error, InvalidRecords):
+        return EXIT_INVALID
+    if isinstance(error, StoreUnavailable):
+        return EXIT_UNAVAILABLE
+    if isinstance(error, NotPermitted):
+        return EXIT_NOT_PERMITTED
+    if isinstance(error, NotFound):
+        return EXIT_NOT_FOUND
+    return EXIT_ERROR
+
+
+class ActorGraphGroup(TyperGroup):
+    """Turns our errors into a message on stderr and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except ActorGraphError as e:
+            click.echo(f"error: {e}", err=True)
+            raise click.exceptions.Exit(exit_code_for(e)) from None
+
+
+@dataclass
+class CliState:
+    """What the global options decided, kept on the click context."""
+
+    settings: Settings
+    store_url: str
+    viewer: Viewer
+    _store: GraphStore | None = field(default=None, repr=False)
+
+    def store(self) -> GraphStore:
+        if self._store is None:
+            self._store = open_store(self.store_url, self.settings)
+            self._store.ensure_schema()
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def state(ctx: typer.Context) -> CliState:
+    obj = ctx.find_root().obj
+    assert isinstance(obj, CliState), "global options were not parsed"
+    return obj
+
+
+def emit_json(data: Any) -> None:
+    """Print JSON, and only JSON, on stdout."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+def info(message: str) -> None:
+    """Progress and notes: stderr, so stdout stays clean data."""
+    click.echo(message, err=True)
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def parse_as_of(value: str | None) -> date | None:
+    """`--as-of` takes YYYY-MM-DD, or YYYY / YYYY-MM meaning the last day of that period."""
+    if value is None:
+        return None
+    from graph.dates import upper_bound
+
+    try:
+        return upper_bound(value)
+    except ValueError as e:
+        fail(f"--as-of: {e}", EXIT_INVALID)
