@@ -1,0 +1,183 @@
+"""Every Cypher statement the Neo4j store runs, in one place (STYLE.md §5).
+
+Values are always parameters. Labels and relationship types are interpolated
+only through `SCHEMA.label` / `SCHEMA.rel_label`, which assert membership of
+the schema's enums, so user text never reaches a query string. Every MATCH
+names a label: all our nodes carry `:Entity` plus their kind's label.
+
+Storage shape (same as the embedded store): scalar properties for filtering
+(`id`, `name`, `search_names`, `sensitivity_rank`, `from_day`, `to_day`,
+`version`) plus the whole record as JSON in `data`, because Neo4j properties
+cannot hold nested maps (sources, profiles, positions).
+"""
+
+from __future__ import annotations
+
+from graph.schema import SCHEMA, NodeKind, RelType
+
+BATCH_SIZE = 1000  # rows per UNWIND; change only on bench/ evidence
+
+
+def constraints() -> list[str]:
+    """Named uniqueness constraints and indexes, idempotent (`IF NOT EXISTS`)."""
+    statements = [
+        "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+        "CREATE CONSTRAINT revision_key IF NOT EXISTS FOR (v:Revision) REQUIRE v.key IS UNIQUE",
+        "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE",
+        "CREATE INDEX revision_record IF NOT EXISTS FOR (v:Revision) ON (v.record_id)",
+        "CREATE INDEX entity_sensitivity IF NOT EXISTS FOR (n:Entity) ON (n.sensitivity_rank)",
+    ]
+    for kind in NodeKind:
+        label = SCHEMA.label(kind)
+        statements.append(
+            f"CREATE INDEX {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)"
+        )
+    for rel_type in RelType:
+        rel = SCHEMA.rel_label(rel_type)
+        statements.append(
+            f"CREATE CONSTRAINT {rel.lower()}_id IF NOT EXISTS "
+            f"FOR ()-[r:{rel}]-() REQUIRE r.id IS UNIQUE"
+        )
+    return statements
+
+
+def _snake(label: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in label).lstrip("_")
+
+
+# Taking the write lock on the Meta node first serialises writers: the second
+# writer waits, then plans against the first one's committed state.
+LOCK_META = """
+MERGE (m:Meta {key: 'store'})
+ON CREATE SET m.change_counter = 0
+SET m.locked_by = $tx_marker
+RETURN m.change_counter AS counter
+"""
+
+BUMP_COUNTER = """
+MATCH (m:Meta {key: 'store'})
+SET m.change_counter = m.change_counter + 1
+RETURN m.change_counter AS counter
+"""
+
+GET_COUNTER = "MATCH (m:Meta {key: 'store'}) RETURN m.change_counter AS counter"
+
+# Current version of each id, whatever its category, read from the revision log.
+LOOKUP = """
+UNWIND $ids AS wanted
+MATCH (v:Revision {record_id: wanted})
+WITH wanted, v ORDER BY v.version DESC
+WITH wanted, collect(v)[0] AS head
+RETURN head.record_id AS id, head.category AS category, head.kind AS kind,
+       head.version AS version, head.data AS data
+"""
+
+
+def upsert_nodes(kind: str) -> str:
+    label = SCHEMA.label(kind)
+    return (
+        "UNWIND $rows AS row\n"
+        "MERGE (n:Entity {id: row.id})\n"
+        f"SET n:{label}\n"
+        "SET n += row.props"
+    )
+
+
+def upsert_relationships(rel_type: str) -> str:
+    rel = SCHEMA.rel_label(rel_type)
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (a:Entity {id: row.source_id})\n"
+        "MATCH (b:Entity {id: row.target_id})\n"
+        f"MERGE (a)-[r:{rel} {{id: row.id}}]->(b)\n"
+        "SET r += row.props"
+    )
+
+
+INSERT_REVISIONS = """
+UNWIND $rows AS row
+CREATE (v:Revision)
+SET v = row
+"""
+
+# Visibility: label within clearance and, when $day is given, validity contains it.
+_VISIBLE = (
+    "{a}.sensitivity_rank <= $rank AND ($day IS NULL OR "
+    "(({a}.from_day IS NULL OR {a}.from_day <= $day) AND "
+    "({a}.to_day IS NULL OR {a}.to_day >= $day)))"
+)
+
+
+def visible(alias: str) -> str:
+    return _VISIBLE.format(a=alias)
+
+
+GET_NODE = f"MATCH (n:Entity {{id: $id}}) WHERE {visible('n')} RETURN n.data AS data"
+
+
+def get_relationship(rel_type: str) -> str:
+    rel = SCHEMA.rel_label(rel_type)
+    return (
+        f"MATCH (a:Entity)-[r:{rel} {{id: $id}}]->(b:Entity) "
+        f"WHERE {visible('r')} AND {visible('a')} AND {visible('b')} RETURN r.data AS data"
+    )
+
+
+# The type of a relationship id, from the revision log (so GET needs no type scan).
+REL_TYPE_OF = """
+MATCH (v:Revision {record_id: $id})
+WHERE v.category = 'rel'
+RETURN v.kind AS kind LIMIT 1
+"""
+
+
+def iter_nodes(kind: str | None) -> str:
+    label = SCHEMA.label(kind) if kind else "Entity"
+    return f"MATCH (n:{label}) WHERE n:Entity AND {visible('n')} RETURN n.data AS data ORDER BY n.id"
+
+
+def iter_relationships(rel_type: str | None) -> str:
+    pattern = f"[r:{SCHEMA.rel_label(rel_type)}]" if rel_type else "[r]"
+    return (
+        f"MATCH (a:Entity)-{pattern}->(b:Entity) "
+        f"WHERE {visible('r')} AND {visible('a')} AND {visible('b')} "
+        "RETURN r.data AS data ORDER BY r.id"
+    )
+
+
+NEIGHBOURS = f"""
+MATCH (n:Entity {{id: $id}})-[r]-(o:Entity)
+WHERE {visible('n')} AND {visible('r')} AND {visible('o')}
+RETURN r.data AS rel, o.data AS other
+ORDER BY r.id
+"""
+
+SEARCH = f"""
+MATCH (n:Entity)
+WHERE {visible('n')} AND any(name IN n.search_names WHERE name CONTAINS $needle)
+RETURN n.data AS data
+ORDER BY n.name, n.id
+"""
+
+COUNT_NODES = f"""
+MATCH (n:Entity) WHERE {visible('n')}
+RETURN n.kind AS kind, count(*) AS n
+"""
+
+COUNT_RELS = f"""
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE {visible('r')} AND {visible('a')} AND {visible('b')}
+RETURN type(r) AS kind, count(*) AS n
+"""
+
+HISTORY = """
+MATCH (v:Revision {record_id: $id})
+WHERE v.sensitivity_rank <= $rank
+RETURN v.version AS version, v.recorded_at AS recorded_at, v.recorded_by AS recorded_by,
+       v.operation AS operation, v.data AS data
+ORDER BY v.version
+"""
+
+# Used by the test fixture only: Community has one database, so tests wipe it.
+WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+COUNT_ALL = "MATCH (n) RETURN count(n) AS n"

@@ -1,0 +1,245 @@
+"""The Neo4j store: the shared, multi-user deployment (a server, a cluster or Aura).
+
+One driver per store object; `database_` on every call; reads routed to
+readers. A write is one managed transaction (`session.execute_write`): the
+transaction function locks the store's Meta node, reads what exists, plans
+with the same `plan_write` as the embedded store, and writes in UNWIND batches
+of `BATCH_SIZE`. A failure anywhere rolls back everything, and the driver
+retries transient errors by calling the function again — which is safe,
+because it only MERGEs on ids and has no Python side effects beyond its
+return value.
+
+Driver exceptions are wrapped in ours with `from e`; messages never include
+the password. Driver telemetry is off.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+import neo4j
+from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
+from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+
+from graph import model as m
+from graph.errors import StoreUnavailable
+from graph.names import normalise
+from graph.schema import NodeKind, RelType
+from graph.sensitivity import Viewer
+from graph.store import (
+    Existing,
+    Revision,
+    StoredRow,
+    WriteBatch,
+    WritePlan,
+    WriteReport,
+    day_param,
+    decode,
+    plan_write,
+    rank_search,
+    viewer_rank,
+)
+from graph.stores import neo4j_cypher as cy
+
+
+def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _props(row: StoredRow) -> dict[str, Any]:
+    props: dict[str, Any] = {
+        "id": row.id,
+        "kind": row.kind,
+        "version": row.version,
+        "sensitivity_rank": row.sensitivity_rank,
+        "from_day": row.from_day,
+        "to_day": row.to_day,
+        "data": row.data,
+    }
+    if row.category == "node":
+        props["name"] = row.name
+        props["search_names"] = list(row.search_names)
+    return props
+
+
+class Neo4jStore:
+    """A `GraphStore` on a Neo4j 5 server (Community is enough)."""
+
+    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j",
+                 connection_timeout: float = 15.0) -> None:
+        self.url = uri
+        self.database = database
+        try:
+            self._driver = GraphDatabase.driver(
+                uri, auth=(user, password), telemetry_disabled=True,
+                connection_timeout=connection_timeout, max_transaction_retry_time=30.0,
+            )
+            self._driver.verify_connectivity()
+        except AuthError as e:
+            raise StoreUnavailable(f"Neo4j at {uri} refused the credentials for user "
+                                   f"{user!r}") from e
+        except (ServiceUnavailable, OSError, ValueError, neo4j.exceptions.DriverError) as e:
+            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {type(e).__name__}") from e
+        self.ensure_schema()
+
+    def __repr__(self) -> str:
+        return f"Neo4jStore({self.url!r}, database={self.database!r})"
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _read(self, query: str, **params: Any) -> list[neo4j.Record]:
+        try:
+            records, _, _ = self._driver.execute_query(
+                query, params, database_=self.database, routing_=RoutingControl.READ
+            )
+        except (ServiceUnavailable, neo4j.exceptions.SessionExpired) as e:
+            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
+        return records
+
+    @staticmethod
+    def _vis(viewer: Viewer, as_of: date | None) -> dict[str, Any]:
+        return {"rank": viewer_rank(viewer), "day": day_param(as_of)}
+
+    # ------------------------------------------------------------------ GraphStore
+
+    def ensure_schema(self) -> None:
+        try:
+            for statement in cy.constraints():
+                self._driver.execute_query(statement, database_=self.database)
+            self._driver.execute_query(
+                "MERGE (m:Meta {key: 'store'}) ON CREATE SET m.change_counter = 0",
+                database_=self.database,
+            )
+        except ServiceUnavailable as e:
+            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
+
+    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport:
+        marker = uuid.uuid4().hex
+        try:
+            with self._driver.session(database=self.database) as session:
+                plan: WritePlan = session.execute_write(_write_tx, batch, actor, marker)
+        except ServiceUnavailable as e:
+            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
+        except ClientError as e:
+            # A constraint violation here means a concurrent writer or a bug; say so plainly.
+            raise StoreUnavailable(f"Neo4j rejected the write ({e.code}); nothing was written") from e
+        return plan.report
+
+    def get(self, record_id: str, *, viewer: Viewer,
+            as_of: date | None = None) -> m.AnyRecord | None:
+        vis = self._vis(viewer, as_of)
+        rows = self._read(cy.GET_NODE, id=record_id, **vis)
+        if rows:
+            return decode(rows[0]["data"])
+        kinds = self._read(cy.REL_TYPE_OF, id=record_id)
+        if not kinds:
+            return None
+        rows = self._read(cy.get_relationship(kinds[0]["kind"]), id=record_id, **vis)
+        return decode(rows[0]["data"]) if rows else None
+
+    def iter_nodes(self, kind: NodeKind | None = None, *, viewer: Viewer,
+                   as_of: date | None = None) -> Iterator[m.AnyNode]:
+        for row in self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of)):
+            yield decode(row["data"])  # type: ignore[misc]
+
+    def iter_relationships(self, rel_type: RelType | None = None, *, viewer: Viewer,
+                           as_of: date | None = None) -> Iterator[m.AnyRelationship]:
+        for row in self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of)):
+            yield decode(row["data"])  # type: ignore[misc]
+
+    def neighbours(self, node_id: str, *, viewer: Viewer,
+                   as_of: date | None = None) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
+        rows = self._read(cy.NEIGHBOURS, id=node_id, **self._vis(viewer, as_of))
+        return [(decode(r["rel"]), decode(r["other"])) for r in rows]  # type: ignore[misc]
+
+    def search(self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
+               limit: int = 50) -> list[m.AnyNode]:
+        needle = normalise(text)
+        if not needle:
+            return []
+        wanted = {NodeKind(k).value for k in kinds} if kinds else None
+        found: list[m.AnyNode] = []
+        for row in self._read(cy.SEARCH, needle=needle, **self._vis(viewer, None)):
+            node = decode(row["data"])
+            if wanted is None or node.kind in wanted:  # type: ignore[union-attr]
+                found.append(node)  # type: ignore[arg-type]
+        return rank_search(found, needle)[:limit]
+
+    def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
+        vis = self._vis(viewer, as_of)
+        rows = self._read(cy.COUNT_NODES, **vis) + self._read(cy.COUNT_RELS, **vis)
+        return {r["kind"]: int(r["n"]) for r in rows}
+
+    def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
+        if self.get(record_id, viewer=viewer) is None:
+            return []
+        rows = self._read(cy.HISTORY, id=record_id, rank=viewer_rank(viewer))
+        return [
+            Revision(record_id, r["version"], r["recorded_at"], r["recorded_by"],
+                     r["operation"], decode(r["data"]))
+            for r in rows
+        ]
+
+    def change_counter(self) -> int:
+        rows = self._read(cy.GET_COUNTER)
+        return int(rows[0]["counter"]) if rows else 0
+
+    def close(self) -> None:
+        self._driver.close()
+
+    # ------------------------------------------------------------------ test support
+
+    def wipe(self) -> None:
+        """Delete everything in the database. For the test fixture only."""
+        with self._driver.session(database=self.database) as session:
+            session.run(cy.WIPE).consume()
+        self.ensure_schema()
+
+    def is_empty(self) -> bool:
+        return int(self._read(cy.COUNT_ALL)[0]["n"]) == 0
+
+
+def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str) -> WritePlan:
+    """Plan and apply one batch inside one transaction (may be retried by the driver)."""
+    tx.run(cy.LOCK_META, tx_marker=marker).consume()
+
+    def lookup(ids: list[str]) -> dict[str, Existing]:
+        found: dict[str, Existing] = {}
+        for chunk in (ids[i : i + cy.BATCH_SIZE] for i in range(0, len(ids), cy.BATCH_SIZE)):
+            for r in tx.run(cy.LOOKUP, ids=chunk):
+                found[r["id"]] = Existing(r["id"], r["category"], r["kind"], r["version"],
+                                          r["data"])
+        return found
+
+    plan = plan_write(batch, lookup, actor=actor)
+    if not plan.rows:
+        plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
+        return plan
+    nodes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    rels: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in plan.rows:
+        if row.category == "node":
+            nodes[row.kind].append({"id": row.id, "props": _props(row)})
+        else:
+            rels[row.kind].append({"id": row.id, "source_id": row.source_id,
+                                   "target_id": row.target_id, "props": _props(row)})
+    for kind, rows in nodes.items():
+        query = cy.upsert_nodes(kind)
+        for chunk in _chunks(rows, cy.BATCH_SIZE):
+            tx.run(query, rows=chunk).consume()
+    for rel_type, rows in rels.items():
+        query = cy.upsert_relationships(rel_type)
+        for chunk in _chunks(rows, cy.BATCH_SIZE):
+            tx.run(query, rows=chunk).consume()
+    revisions = [row.revision_row() for row in plan.rows]
+    for chunk in _chunks(revisions, cy.BATCH_SIZE):
+        tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()
+    counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
+    plan.report.change_counter = int(counter)
+    return plan
+

@@ -1,0 +1,242 @@
+"""The store contract: every behaviour here holds on the embedded AND the Neo4j store.
+
+Run only the Neo4j half with `pytest -k neo4j`.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from graph import model as m
+from graph.errors import InvalidRecords
+from graph.projection import build_projection, projection
+from graph.sensitivity import SYSTEM, Sensitivity, Viewer
+from graph.store import GraphStore, WriteBatch, content_of
+from ingest.snapshot import export_records
+from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
+
+RESTRICTED = Viewer(name="field-officer", clearance=Sensitivity.RESTRICTED)
+
+
+def snapshot_of(store: GraphStore) -> list[dict[str, object]]:
+    """Everything in the store, including the store's stamps, in a comparable form."""
+    return [r.model_dump(mode="json") for r in export_records(store, viewer=SYSTEM)]
+
+
+def test_every_node_and_relationship_type_round_trips(store: GraphStore) -> None:
+    batch = full_batch()
+    report = store.write(batch, actor="analyst-1")
+    assert report.created == len(batch)
+    for record in [*batch.nodes, *batch.relationships]:
+        stored = store.get(record.id, viewer=SYSTEM)
+        assert stored is not None, record.id
+        assert type(stored) is type(record)
+        assert content_of(stored) == content_of(record)
+        assert stored.recorded_by == "analyst-1"
+        assert stored.recorded_at is not None
+
+
+def test_reimporting_the_same_batch_changes_nothing(store: GraphStore) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before, counter = snapshot_of(store), store.change_counter()
+    report = store.write(full_batch(), actor="analyst-2")
+    assert (report.created, report.updated, report.closed) == (0, 0, 0)
+    assert report.unchanged == len(full_batch())
+    assert snapshot_of(store) == before
+    assert store.change_counter() == counter
+
+
+def test_batch_with_one_invalid_item_leaves_store_exactly_as_before(store: GraphStore) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before, counter = snapshot_of(store), store.change_counter()
+    changed_actor = one_of_each_node()[1].model_copy(update={"name": "Renamed front"})
+    new_person = m.Person(id="per_new", name="Nobody Fictional")
+    # HOLDS must join Person -> Post; Person -> ArmedActor is not allowed.
+    bad = m.Holds(id="rel_bad", source_id="per_new", target_id="act_1")
+    with pytest.raises(InvalidRecords) as caught:
+        store.write(WriteBatch(nodes=[changed_actor, new_person], relationships=[bad]),
+                    actor="analyst-1")
+    (problem,) = caught.value.errors
+    assert problem.record == "rel_bad"
+    assert problem.field == "type"
+    assert "Person -> ArmedActor" in problem.message
+    assert snapshot_of(store) == before
+    assert store.change_counter() == counter
+    assert store.get("per_new", viewer=SYSTEM) is None
+
+
+def test_every_problem_in_a_batch_is_reported_at_once(store: GraphStore) -> None:
+    bad = [
+        m.Influences(id="rel_x", source_id="per_missing", target_id="act_missing"),
+        m.Person(id="per_y", name="Fictional Y", sources=(m.SourceRef(source_id="src_nope"),)),
+    ]
+    with pytest.raises(InvalidRecords) as caught:
+        store.write(WriteBatch.of(bad), actor="analyst-1")
+    fields = sorted((e.record, e.field) for e in caught.value.errors)
+    assert fields == [("per_y", "sources"), ("rel_x", "source_id"), ("rel_x", "target_id")]
+    assert store.counts(viewer=SYSTEM) == {}
+
+
+def test_an_id_cannot_change_kind_and_endpoints_cannot_move(store: GraphStore) -> None:
+    store.write(full_batch(), actor="a")
+    as_unit = m.Unit(id="per_1", name="Now a unit?")
+    moved = m.Commands(id="rel_cmd", source_id="pst_1", target_id="act_1", valid_from="2022")
+    with pytest.raises(InvalidRecords) as caught:
+        store.write(WriteBatch.of([as_unit, moved]), actor="a")
+    assert {(e.record, e.field) for e in caught.value.errors} == {
+        ("per_1", "id"), ("rel_cmd", "target_id")}
+
+
+def test_update_keeps_history_and_closing_is_a_new_version(store: GraphStore) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    ally = next(r for r in one_of_each_relationship() if r.id == "rel_acc")
+    weaker = ally.model_copy(update={"strength": 0.4})
+    report = store.write(WriteBatch.of([weaker]), actor="analyst-2")
+    assert (report.updated, report.closed) == (1, 0)
+    closed = weaker.model_copy(update={"valid_to": "2026-11"})
+    report = store.write(WriteBatch.of([closed]), actor="analyst-3")
+    assert (report.updated, report.closed) == (0, 1)
+
+    revisions = store.history("rel_acc", viewer=SYSTEM)
+    assert [r.version for r in revisions] == [1, 2, 3]
+    assert [r.operation for r in revisions] == ["create", "update", "close"]
+    assert [r.recorded_by for r in revisions] == ["analyst-1", "analyst-2", "analyst-3"]
+    assert [getattr(r.record, "strength", None) for r in revisions] == [0.8, 0.4, 0.4]
+    assert revisions[-1].record.valid_to == "2026-11"
+    current = store.get("rel_acc", viewer=SYSTEM)
+    assert current is not None and current.valid_to == "2026-11"
+
+
+def test_closing_an_alliance_changes_the_as_of_projection(store: GraphStore) -> None:
+    store.write(full_batch(), actor="a")
+    # rel_ally runs 2019 .. 2023-06; rel_opp starts 2023-07.
+    before = build_projection(store, viewer=SYSTEM, as_of=date(2022, 1, 1))
+    after = build_projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
+    types_before = {d["type"] for _, _, d in before.edges(data=True)
+                    if {_, __} == {"act_1", "act_2"} for __ in [_]} if False else {
+        d["type"] for u, v, d in before.edges(data=True) if {u, v} == {"act_1", "act_2"}}
+    types_after = {d["type"] for u, v, d in after.edges(data=True) if {u, v} == {"act_1", "act_2"}}
+    assert "ALLIED_WITH" in types_before and "OPPOSES" not in types_before
+    assert "OPPOSES" in types_after and "ALLIED_WITH" not in types_after
+    # The last day of the interval still counts: intervals are closed.
+    on_last_day = build_projection(store, viewer=SYSTEM, as_of=date(2023, 6, 30))
+    assert on_last_day.has_edge("act_1", "act_2", key="rel_ally")
+
+
+def test_sensitivity_ceiling_removes_nodes_and_their_edges(store: GraphStore) -> None:
+    nodes = one_of_each_node()
+    secret = next(n for n in nodes if n.id == "per_2").model_copy(
+        update={"sensitivity": Sensitivity.CONFIDENTIAL})
+    nodes = [secret if n.id == "per_2" else n for n in nodes]
+    store.write(WriteBatch(nodes=nodes, relationships=one_of_each_relationship()), actor="a")
+
+    full = build_projection(store, viewer=SYSTEM)
+    low = build_projection(store, viewer=RESTRICTED)
+    assert "per_2" in full and "per_2" not in low
+    assert full.has_edge("org_1", "per_2") and not low.has_edge("org_1", "per_2")
+    # Sources are strictly confidential by default: hidden, and the CITES edge with them.
+    assert "src_1" not in low
+    assert not any(d["type"] == "CITES" for _, _, d in low.edges(data=True))
+    # The same ceiling holds for every read, not only the projection.
+    assert store.get("per_2", viewer=RESTRICTED) is None
+    assert store.get("rel_inf", viewer=RESTRICTED) is None
+    assert store.search("Morwen", viewer=RESTRICTED) == []
+    assert store.history("per_2", viewer=RESTRICTED) == []
+    assert all(o.id != "per_2" for _, o in store.neighbours("per_1", viewer=RESTRICTED))
+    counts = store.counts(viewer=RESTRICTED)
+    assert counts["Person"] == 1
+    assert "INFLUENCES" not in counts and "FOCAL_POINT_FOR" not in counts
+
+
+def test_change_counter_moves_on_change_only(store: GraphStore) -> None:
+    start = store.change_counter()
+    report = store.write(full_batch(), actor="a")
+    assert store.change_counter() == start + 1 == report.change_counter
+    store.write(full_batch(), actor="a")
+    assert store.change_counter() == start + 1
+    renamed = one_of_each_node()[3].model_copy(update={"name": "Checkpoint Zeta North"})
+    store.write(WriteBatch.of([renamed]), actor="a")
+    assert store.change_counter() == start + 2
+
+
+def test_projection_cache_is_rebuilt_after_a_write(store: GraphStore) -> None:
+    store.write(full_batch(), actor="a")
+    first = projection(store, viewer=SYSTEM)
+    assert projection(store, viewer=SYSTEM) is first
+    store.write(WriteBatch.of([m.Person(id="per_9", name="Fictional Newcomer")]), actor="a")
+    second = projection(store, viewer=SYSTEM)
+    assert second is not first and "per_9" in second and "per_9" not in first
+    # A lower clearance never receives the cached graph of a higher one.
+    assert projection(store, viewer=RESTRICTED) is not second
+
+
+def test_search_ignores_case_diacritics_punctuation_and_finds_aliases(store: GraphStore) -> None:
+    store.write(full_batch(), actor="a")
+    assert [n.id for n in store.search("ilyo varrant", viewer=SYSTEM)] == ["per_1"]
+    assert [n.id for n in store.search("ILYÔ", viewer=SYSTEM)] == ["per_1"]
+    assert [n.id for n in store.search("jabhat saba", viewer=SYSTEM)] != []
+    assert [n.id for n in store.search("f7h", viewer=SYSTEM)] == ["act_1"]
+    assert [n.id for n in store.search("KL0101", viewer=SYSTEM)] == ["are_1"]
+    assert store.search("100%", viewer=SYSTEM) == []
+    assert [n.id for n in store.search("orrin", viewer=SYSTEM, kinds=["Area"])] == [
+        "are_1", "are_0"] or {n.id for n in store.search("orrin", viewer=SYSTEM,
+                                                          kinds=["Area"])} == {"are_0", "are_1"}
+
+
+def test_neighbours_in_both_directions(store: GraphStore) -> None:
+    store.write(full_batch(), actor="a")
+    pairs = {(r.type, o.id) for r, o in store.neighbours("per_1", viewer=SYSTEM)}
+    assert pairs == {("HOLDS", "pst_1"), ("INFLUENCES", "per_2"), ("MEMBER_OF", "act_1")}
+    assert store.neighbours("nobody", viewer=SYSTEM) == []
+
+
+def test_two_writers_at_once_lose_no_update(store: GraphStore) -> None:
+    store.write(WriteBatch.of([m.Person(id="per_shared", name="Shared v0")]), actor="setup")
+    start = store.change_counter()
+    errors: list[BaseException] = []
+
+    def writer(tag: str) -> None:
+        try:
+            for i in range(8):
+                store.write(WriteBatch.of([
+                    m.Person(id=f"per_{tag}_{i}", name=f"Fictional {tag} {i}"),
+                    m.Person(id="per_shared", name=f"Shared {tag} {i}"),
+                ]), actor=tag)
+        except BaseException as e:  # pragma: no cover - surfaced by the assert below
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(t,)) for t in ("w1", "w2")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert store.counts(viewer=SYSTEM)["Person"] == 17
+    assert store.change_counter() == start + 16
+    versions = [r.version for r in store.history("per_shared", viewer=SYSTEM)]
+    assert versions == list(range(1, 18))
+
+
+names = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40
+).filter(lambda s: s.strip() != "")
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=names, aliases=st.lists(names, max_size=3), description=st.text(max_size=200),
+       confidence=st.floats(0, 1), sensitivity=st.sampled_from(list(Sensitivity)))
+def test_any_unicode_text_round_trips(store: GraphStore, name: str, aliases: list[str],
+                                      description: str, confidence: float,
+                                      sensitivity: Sensitivity) -> None:
+    person = m.Person(id=f"per_{abs(hash((name, tuple(aliases), description)))}", name=name,
+                      aliases=tuple(aliases), description=description or None,
+                      confidence=confidence, sensitivity=sensitivity)
+    store.write(WriteBatch.of([person]), actor="hypothesis")
+    stored = store.get(person.id, viewer=SYSTEM)
+    assert stored is not None and content_of(stored) == content_of(person)
