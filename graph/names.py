@@ -5,6 +5,8 @@ Armed groups and people reach us in many spellings ("Front Ṣaḥrāwī",
 
 >>> normalise("  Front  Ṣaḥrāwī-du-Nord ")
 'front sahrawi du nord'
+>>> normalise("Jabhat Sabʿa") == normalise("jabhat saba")
+True
 """
 
 from __future__ import annotations
@@ -13,10 +15,14 @@ import re
 import unicodedata
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+# Apostrophes and transliterated ayn/hamza vanish rather than split a word:
+# "Sab'a", "Sabʿa" and "Saba" are the same name.
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02be\u02bf`\u00b4]")
 
 
 def normalise(text: str) -> str:
     """Casefold, strip diacritics, turn punctuation into single spaces."""
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    stripped = _APOSTROPHES.sub("", stripped)
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
