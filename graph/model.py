@@ -301,12 +301,12 @@ class Envelope(BaseModel):
 
     @model_validator(mode="after")
     def _intervals_in_order(self) -> Self:
-        if self.valid_from and self.valid_to and lower_bound(self.valid_from) > upper_bound(
-            self.valid_to
+        if (
+            self.valid_from
+            and self.valid_to
+            and lower_bound(self.valid_from) > upper_bound(self.valid_to)
         ):
-            raise ValueError(
-                f"valid_from {self.valid_from} is after valid_to {self.valid_to}"
-            )
+            raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
         if (
             self.first_cited
             and self.last_cited

@@ -1,6 +1,6 @@
 """The NetworkX projection that every analysis in `queries/` works on.
 
-A store hands out a `nx.MultiDiGraph` of what one viewer may see at one date:
+A store hands out a `nx.MultiDiGraph[str]` of what one viewer may see at one date:
 nodes keyed by our id, edges keyed by the relationship id (several
 relationships may join the same pair: an alliance closed and reopened, access
 and influence at once). Because the store filters by clearance and date
@@ -33,7 +33,7 @@ from graph.store import GraphStore
 
 _CACHE_SIZE = 16
 _lock = threading.Lock()
-_cache: OrderedDict[tuple[int, str, str, str | None, int], nx.MultiDiGraph] = OrderedDict()
+_cache: OrderedDict[tuple[int, str, str, str | None, int], nx.MultiDiGraph[str]] = OrderedDict()
 
 
 def node_attributes(node: m.AnyNode) -> dict[str, Any]:
@@ -46,11 +46,13 @@ def node_attributes(node: m.AnyNode) -> dict[str, Any]:
         "confidence": node.confidence,
     }
     if isinstance(node, m.ArmedActor):
-        attrs.update(structure=node.structure.value, actor_kind=node.actor_kind.value,
-                     party_to_conflict=node.party_to_conflict)
+        attrs.update(
+            structure=node.structure.value,
+            actor_kind=node.actor_kind.value,
+            party_to_conflict=node.party_to_conflict,
+        )
     if isinstance(node, m.Organisation):
-        attrs.update(engager=node.engager, org_kind=node.org_kind.value,
-                     hct_member=node.hct_member)
+        attrs.update(engager=node.engager, org_kind=node.org_kind.value, hct_member=node.hct_member)
     return attrs
 
 
@@ -66,11 +68,13 @@ def edge_attributes(rel: m.AnyRelationship) -> dict[str, Any]:
     }
 
 
-def build_projection(store: GraphStore, *, viewer: Viewer,
-                     as_of: date | None = None) -> nx.MultiDiGraph:
+def build_projection(
+    store: GraphStore, *, viewer: Viewer, as_of: date | None = None
+) -> nx.MultiDiGraph[str]:
     """Build the graph of what `viewer` may see at `as_of` (None: every interval)."""
-    graph: nx.MultiDiGraph = nx.MultiDiGraph(as_of=as_of.isoformat() if as_of else None,
-                                             clearance=viewer.clearance.value)
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
+        as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
+    )
     for node in store.iter_nodes(viewer=viewer, as_of=as_of):
         graph.add_node(node.id, **node_attributes(node))
     for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
@@ -81,15 +85,22 @@ def build_projection(store: GraphStore, *, viewer: Viewer,
     return graph
 
 
-def projection(store: GraphStore, *, viewer: Viewer, as_of: date | None = None) -> nx.MultiDiGraph:
+def projection(
+    store: GraphStore, *, viewer: Viewer, as_of: date | None = None
+) -> nx.MultiDiGraph[str]:
     """A cached projection; rebuilt when the store's change counter moves.
 
     The returned graph is shared between callers and frozen (networkx raises
     on any change): use ``graph.copy()`` to get one you may modify.
     """
     # The clearance is part of the key: cached values are shared across users.
-    key = (id(store), getattr(store, "url", repr(store)), viewer.clearance.value,
-           as_of.isoformat() if as_of else None, store.change_counter())
+    key = (
+        id(store),
+        getattr(store, "url", repr(store)),
+        viewer.clearance.value,
+        as_of.isoformat() if as_of else None,
+        store.change_counter(),
+    )
     with _lock:
         hit = _cache.get(key)
         if hit is not None:

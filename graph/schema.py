@@ -71,7 +71,7 @@ class NodeSpec:
 
 @dataclass(frozen=True)
 class RelSpec:
-    type: RelType
+    rel_type: RelType
     model: type[m.RelBase]
     description: str
     patterns: frozenset[tuple[NodeKind, NodeKind]]
@@ -96,9 +96,7 @@ _ALL = set(NodeKind)
 class Schema:
     nodes: Mapping[NodeKind, NodeSpec]
     relationships: Mapping[RelType, RelSpec]
-    _node_adapter: TypeAdapter[Any] = field(
-        default_factory=lambda: TypeAdapter(m.Node), repr=False
-    )
+    _node_adapter: TypeAdapter[Any] = field(default_factory=lambda: TypeAdapter(m.Node), repr=False)
     _rel_adapter: TypeAdapter[Any] = field(
         default_factory=lambda: TypeAdapter(m.Relationship), repr=False
     )
@@ -258,7 +256,9 @@ def errors_from_validation(error: ValidationError, *, record: str = "") -> list[
     for item in error.errors(include_url=False):
         loc = [str(p) for p in item["loc"]]
         # Discriminated unions prefix the loc with the tag ("ArmedActor", "COMMANDS").
-        if loc and (loc[0] in NodeKind.__members__.values() or loc[0] in RelType._value2member_map_):
+        if loc and (
+            loc[0] in NodeKind.__members__.values() or loc[0] in RelType._value2member_map_
+        ):
             loc = loc[1:]
         field_name = ".".join(loc) or "record"
         message = item["msg"]
@@ -271,116 +271,175 @@ def errors_from_validation(error: ValidationError, *, record: str = "") -> list[
             suggestion = f"allowed: {ctx.get('expected_tags', '')}"
         if item["type"] == "union_tag_not_found":
             field_name = str(ctx.get("discriminator", "kind")).strip("'")
-        problems.append(RowError(field=field_name, message=message, record=record,
-                                 suggestion=suggestion))
+        problems.append(
+            RowError(field=field_name, message=message, record=record, suggestion=suggestion)
+        )
     return problems
 
 
 SCHEMA = Schema(
     nodes={
         K.ARMED_ACTOR: NodeSpec(
-            K.ARMED_ACTOR, m.ArmedActor,
+            K.ARMED_ACTOR,
+            m.ArmedActor,
             "A state force, non-state armed group, militia, peace operation, foreign force or PMC.",
             id_prefix="act",
         ),
-        K.UNIT: NodeSpec(K.UNIT, m.Unit, "A formation inside an armed actor; units nest.",
-                         id_prefix="unt"),
-        K.PERSON: NodeSpec(K.PERSON, m.Person, "A commander, leader, influencer or focal point.",
-                           id_prefix="per"),
+        K.UNIT: NodeSpec(
+            K.UNIT, m.Unit, "A formation inside an armed actor; units nest.", id_prefix="unt"
+        ),
+        K.PERSON: NodeSpec(
+            K.PERSON, m.Person, "A commander, leader, influencer or focal point.", id_prefix="per"
+        ),
         K.POST: NodeSpec(K.POST, m.Post, "A position that outlives its holder.", id_prefix="pst"),
         K.ORGANISATION: NodeSpec(
-            K.ORGANISATION, m.Organisation,
+            K.ORGANISATION,
+            m.Organisation,
             "An HCT member, OCHA, embassy, ministry, religious institution, business or media.",
             id_prefix="org",
         ),
-        K.COMMUNITY: NodeSpec(K.COMMUNITY, m.Community,
-                              "A tribe, clan, village or displaced community.", id_prefix="com"),
-        K.AREA: NodeSpec(K.AREA, m.Area, "An administrative area with its P-code; areas nest.",
-                         id_prefix="are"),
-        K.INCIDENT: NodeSpec(K.INCIDENT, m.Incident,
-                             "A harm event or an instance of restraint.", id_prefix="inc"),
-        K.ENGAGEMENT: NodeSpec(K.ENGAGEMENT, m.Engagement,
-                               "A dialogue, meeting or call.", id_prefix="eng"),
-        K.COMMITMENT: NodeSpec(K.COMMITMENT, m.Commitment,
-                               "A deed of commitment, declaration, code of conduct or action plan.",
-                               id_prefix="cmt"),
-        K.SOURCE: NodeSpec(K.SOURCE, m.Source,
-                           "Where a claim came from, graded for reliability and credibility.",
-                           id_prefix="src"),
+        K.COMMUNITY: NodeSpec(
+            K.COMMUNITY,
+            m.Community,
+            "A tribe, clan, village or displaced community.",
+            id_prefix="com",
+        ),
+        K.AREA: NodeSpec(
+            K.AREA, m.Area, "An administrative area with its P-code; areas nest.", id_prefix="are"
+        ),
+        K.INCIDENT: NodeSpec(
+            K.INCIDENT, m.Incident, "A harm event or an instance of restraint.", id_prefix="inc"
+        ),
+        K.ENGAGEMENT: NodeSpec(
+            K.ENGAGEMENT, m.Engagement, "A dialogue, meeting or call.", id_prefix="eng"
+        ),
+        K.COMMITMENT: NodeSpec(
+            K.COMMITMENT,
+            m.Commitment,
+            "A deed of commitment, declaration, code of conduct or action plan.",
+            id_prefix="cmt",
+        ),
+        K.SOURCE: NodeSpec(
+            K.SOURCE,
+            m.Source,
+            "Where a claim came from, graded for reliability and credibility.",
+            id_prefix="src",
+        ),
     },
     relationships={
         RelType.COMMANDS: RelSpec(
-            RelType.COMMANDS, m.Commands, "A person or post commands a unit or actor.",
-            _pairs({K.PERSON, K.POST}, _ARMED), influence=True,
+            RelType.COMMANDS,
+            m.Commands,
+            "A person or post commands a unit or actor.",
+            _pairs({K.PERSON, K.POST}, _ARMED),
+            influence=True,
         ),
         RelType.PART_OF: RelSpec(
-            RelType.PART_OF, m.PartOf, "Nesting: units in actors, posts in units, areas in areas.",
+            RelType.PART_OF,
+            m.PartOf,
+            "Nesting: units in actors, posts in units, areas in areas.",
             _pairs({K.UNIT}, _ARMED)
             | _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})
             | _pairs({K.POST}, _ARMED | {K.ORGANISATION})
             | _pairs({K.AREA}, {K.AREA})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
-        RelType.HOLDS: RelSpec(RelType.HOLDS, m.Holds, "A person holds a post over time.",
-                               _pairs({K.PERSON}, {K.POST})),
-        RelType.ALLIED_WITH: RelSpec(RelType.ALLIED_WITH, m.AlliedWith, "An alliance.",
-                                     _pairs(_ARMED, _ARMED), symmetric=True),
-        RelType.OPPOSES: RelSpec(RelType.OPPOSES, m.Opposes, "Opposing sides.",
-                                 _pairs(_ARMED, _ARMED), symmetric=True),
-        RelType.SPLINTER_OF: RelSpec(RelType.SPLINTER_OF, m.SplinterOf,
-                                     "A group split from another.",
-                                     _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})),
+        RelType.HOLDS: RelSpec(
+            RelType.HOLDS, m.Holds, "A person holds a post over time.", _pairs({K.PERSON}, {K.POST})
+        ),
+        RelType.ALLIED_WITH: RelSpec(
+            RelType.ALLIED_WITH,
+            m.AlliedWith,
+            "An alliance.",
+            _pairs(_ARMED, _ARMED),
+            symmetric=True,
+        ),
+        RelType.OPPOSES: RelSpec(
+            RelType.OPPOSES, m.Opposes, "Opposing sides.", _pairs(_ARMED, _ARMED), symmetric=True
+        ),
+        RelType.SPLINTER_OF: RelSpec(
+            RelType.SPLINTER_OF,
+            m.SplinterOf,
+            "A group split from another.",
+            _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR}),
+        ),
         RelType.SUPPORTS: RelSpec(
-            RelType.SUPPORTS, m.Supports, "Material, financial or political support.",
-            _pairs(_STAKEHOLDERS, _ARMED), influence=True,
+            RelType.SUPPORTS,
+            m.Supports,
+            "Material, financial or political support.",
+            _pairs(_STAKEHOLDERS, _ARMED),
+            influence=True,
         ),
         RelType.INFLUENCES: RelSpec(
-            RelType.INFLUENCES, m.Influences, "Influence over a person, post, group or community.",
-            _pairs(_STAKEHOLDERS, _STAKEHOLDERS), influence=True,
+            RelType.INFLUENCES,
+            m.Influences,
+            "Influence over a person, post, group or community.",
+            _pairs(_STAKEHOLDERS, _STAKEHOLDERS),
+            influence=True,
         ),
         RelType.HAS_ACCESS_TO: RelSpec(
-            RelType.HAS_ACCESS_TO, m.HasAccessTo, "Who can reach whom, how well, when last.",
-            _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS), influence=True,
+            RelType.HAS_ACCESS_TO,
+            m.HasAccessTo,
+            "Who can reach whom, how well, when last.",
+            _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS),
+            influence=True,
         ),
         RelType.MEMBER_OF: RelSpec(
-            RelType.MEMBER_OF, m.MemberOf, "Membership of an organisation, group or community.",
+            RelType.MEMBER_OF,
+            m.MemberOf,
+            "Membership of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
         RelType.FOCAL_POINT_FOR: RelSpec(
-            RelType.FOCAL_POINT_FOR, m.FocalPointFor,
+            RelType.FOCAL_POINT_FOR,
+            m.FocalPointFor,
             "A person is the focal point of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY}),
         ),
         RelType.BELONGS_TO: RelSpec(
-            RelType.BELONGS_TO, m.BelongsTo, "Community ties of a person or armed group.",
+            RelType.BELONGS_TO,
+            m.BelongsTo,
+            "Community ties of a person or armed group.",
             _pairs({K.PERSON, K.ARMED_ACTOR, K.UNIT}, {K.COMMUNITY}),
         ),
-        RelType.CONTROLS: RelSpec(RelType.CONTROLS, m.Controls, "Area of control.",
-                                  _pairs(_ARMED, {K.AREA})),
+        RelType.CONTROLS: RelSpec(
+            RelType.CONTROLS, m.Controls, "Area of control.", _pairs(_ARMED, {K.AREA})
+        ),
         RelType.OPERATES_IN: RelSpec(
-            RelType.OPERATES_IN, m.OperatesIn, "Area of operation or presence.",
+            RelType.OPERATES_IN,
+            m.OperatesIn,
+            "Area of operation or presence.",
             _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, {K.AREA}),
         ),
         RelType.OCCURRED_IN: RelSpec(
-            RelType.OCCURRED_IN, m.OccurredIn, "Where an incident or engagement took place.",
+            RelType.OCCURRED_IN,
+            m.OccurredIn,
+            "Where an incident or engagement took place.",
             _pairs({K.INCIDENT, K.ENGAGEMENT}, {K.AREA}),
         ),
         RelType.PERPETRATED: RelSpec(
-            RelType.PERPETRATED, m.Perpetrated, "Perpetrator attribution of an incident.",
+            RelType.PERPETRATED,
+            m.Perpetrated,
+            "Perpetrator attribution of an incident.",
             _pairs(_ARMED | {K.PERSON}, {K.INCIDENT}),
         ),
         RelType.PARTICIPATED_IN: RelSpec(
-            RelType.PARTICIPATED_IN, m.ParticipatedIn,
+            RelType.PARTICIPATED_IN,
+            m.ParticipatedIn,
             "Took part in an engagement or an incident.",
             _pairs({K.PERSON, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
         ),
         RelType.COMMITTED_TO: RelSpec(
-            RelType.COMMITTED_TO, m.CommittedTo, "An armed actor made a commitment.",
+            RelType.COMMITTED_TO,
+            m.CommittedTo,
+            "An armed actor made a commitment.",
             _pairs(_ARMED, {K.COMMITMENT}),
         ),
         RelType.CITES: RelSpec(
-            RelType.CITES, m.Cites, "A record cites a source.",
+            RelType.CITES,
+            m.Cites,
+            "A record cites a source.",
             _pairs(_ALL - {K.SOURCE}, {K.SOURCE}),
         ),
     },

@@ -145,9 +145,9 @@ class GraphStore(Protocol):
 
     def write(self, batch: WriteBatch, *, actor: str) -> WriteReport: ...
 
-    def get(self, record_id: str, *, viewer: Viewer, as_of: date | None = None) -> (
-        m.AnyRecord | None
-    ): ...
+    def get(
+        self, record_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> m.AnyRecord | None: ...
 
     def iter_nodes(
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
@@ -162,7 +162,11 @@ class GraphStore(Protocol):
     ) -> list[tuple[m.AnyRelationship, m.AnyNode]]: ...
 
     def search(
-        self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
+        self,
+        text: str,
+        *,
+        viewer: Viewer,
+        kinds: Sequence[NodeKind] | None = None,
         limit: int = 50,
     ) -> list[m.AnyNode]: ...
 
@@ -203,8 +207,9 @@ def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
     return start, end
 
 
-def to_row(record: m.AnyRecord, *, version: int, actor: str, at: datetime,
-           operation: str) -> StoredRow:
+def to_row(
+    record: m.AnyRecord, *, version: int, actor: str, at: datetime, operation: str
+) -> StoredRow:
     stamped = record.model_copy(update={"recorded_at": at, "recorded_by": actor})
     data = json.dumps(stamped.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
     start, end = _day_bounds(record)
@@ -212,7 +217,7 @@ def to_row(record: m.AnyRecord, *, version: int, actor: str, at: datetime,
     return StoredRow(
         id=record.id,
         category="node" if is_node else "rel",
-        kind=record.kind if isinstance(record, m.NodeBase) else record.type,  # type: ignore[union-attr]
+        kind=record.kind if isinstance(record, m.NodeBase) else record.type,
         version=version,
         name=record.name if isinstance(record, m.NodeBase) else None,
         search_names=search_names(record),
@@ -242,8 +247,9 @@ def viewer_rank(viewer: Viewer) -> int:
 Lookup = Callable[[list[str]], dict[str, Existing]]
 
 
-def plan_write(batch: WriteBatch, lookup: Lookup, *, actor: str,
-               now: datetime | None = None) -> WritePlan:
+def plan_write(
+    batch: WriteBatch, lookup: Lookup, *, actor: str, now: datetime | None = None
+) -> WritePlan:
     """Decide, for every record in the batch, what the store must do; validate first.
 
     Collects every problem before raising, so a bad batch is reported in full
@@ -266,9 +272,14 @@ def plan_write(batch: WriteBatch, lookup: Lookup, *, actor: str,
             seen[record.id] = record
             unique.append(record)
         elif content_of(prior) != content_of(record):
-            problems.append(RowError(field="id", record=record.id,
-                                     message="id appears twice in the batch with different content",
-                                     suggestion="give each record its own id"))
+            problems.append(
+                RowError(
+                    field="id",
+                    record=record.id,
+                    message="id appears twice in the batch with different content",
+                    suggestion="give each record its own id",
+                )
+            )
 
     wanted: set[str] = set(seen)
     for record in unique:
@@ -294,50 +305,82 @@ def plan_write(batch: WriteBatch, lookup: Lookup, *, actor: str,
         if isinstance(record, m.RelBase):
             spec = SCHEMA.relationships[RelType(kind)]
             src, dst = node_kind(record.source_id), node_kind(record.target_id)
-            for fld, ref, found in (("source_id", record.source_id, src),
-                                    ("target_id", record.target_id, dst)):
+            for fld, endpoint, found in (
+                ("source_id", record.source_id, src),
+                ("target_id", record.target_id, dst),
+            ):
                 if found is None:
-                    problems.append(RowError(field=fld, record=record.id,
-                                             message=f"no node with id {ref!r}",
-                                             suggestion="create the node first or fix the id"))
+                    problems.append(
+                        RowError(
+                            field=fld,
+                            record=record.id,
+                            message=f"no node with id {endpoint!r}",
+                            suggestion="create the node first or fix the id",
+                        )
+                    )
             if src and dst and not spec.allows(NodeKind(src), NodeKind(dst)):
                 allowed = ", ".join(sorted(f"{a}->{b}" for a, b in spec.patterns))
-                problems.append(RowError(
-                    field="type", record=record.id,
-                    message=f"{kind} may not join {src} -> {dst}",
-                    suggestion=f"allowed: {allowed}"))
+                problems.append(
+                    RowError(
+                        field="type",
+                        record=record.id,
+                        message=f"{kind} may not join {src} -> {dst}",
+                        suggestion=f"allowed: {allowed}",
+                    )
+                )
         for ref in record.sources:
             if node_kind(ref.source_id) != NodeKind.SOURCE:
-                problems.append(RowError(field="sources", record=record.id,
-                                         message=f"no Source with id {ref.source_id!r}",
-                                         suggestion="add the Source record to the batch"))
+                problems.append(
+                    RowError(
+                        field="sources",
+                        record=record.id,
+                        message=f"no Source with id {ref.source_id!r}",
+                        suggestion="add the Source record to the batch",
+                    )
+                )
         old = existing.get(record.id)
         if old is None:
             rows.append(to_row(record, version=1, actor=actor, at=now, operation="create"))
             report.created += 1
             continue
         if old.category != category or old.kind != kind:
-            problems.append(RowError(
-                field="id", record=record.id,
-                message=f"id already belongs to a {old.kind}, not a {kind}",
-                suggestion="use a new id"))
+            problems.append(
+                RowError(
+                    field="id",
+                    record=record.id,
+                    message=f"id already belongs to a {old.kind}, not a {kind}",
+                    suggestion="use a new id",
+                )
+            )
             continue
         before = decode(old.data)
-        if isinstance(before, m.RelBase) and isinstance(record, m.RelBase) and (
-            before.source_id != record.source_id or before.target_id != record.target_id
+        if (
+            isinstance(before, m.RelBase)
+            and isinstance(record, m.RelBase)
+            and (before.source_id != record.source_id or before.target_id != record.target_id)
         ):
-            problems.append(RowError(
-                field="source_id" if before.source_id != record.source_id else "target_id",
-                record=record.id,
-                message="a relationship's endpoints never change",
-                suggestion="close this relationship (valid_to) and record a new one"))
+            problems.append(
+                RowError(
+                    field="source_id" if before.source_id != record.source_id else "target_id",
+                    record=record.id,
+                    message="a relationship's endpoints never change",
+                    suggestion="close this relationship (valid_to) and record a new one",
+                )
+            )
             continue
         if content_of(before) == content_of(record):
             report.unchanged += 1
             continue
         closing = before.valid_to is None and record.valid_to is not None
-        rows.append(to_row(record, version=old.version + 1, actor=actor, at=now,
-                           operation="close" if closing else "update"))
+        rows.append(
+            to_row(
+                record,
+                version=old.version + 1,
+                actor=actor,
+                at=now,
+                operation="close" if closing else "update",
+            )
+        )
         if closing:
             report.closed += 1
         else:

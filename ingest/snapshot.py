@@ -26,12 +26,20 @@ def read_snapshot(path: Path) -> list[m.AnyRecord]:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ImportRejected([RowError(field="encoding", file=str(path),
-                                       message=f"not UTF-8 text ({e.reason})",
-                                       suggestion="save the file as UTF-8")]) from e
+        raise ImportRejected(
+            [
+                RowError(
+                    field="encoding",
+                    file=str(path),
+                    message=f"not UTF-8 text ({e.reason})",
+                    suggestion="save the file as UTF-8",
+                )
+            ]
+        ) from e
     except OSError as e:
-        raise ImportRejected([RowError(field="file", file=str(path),
-                                       message=e.strerror or str(e))]) from e
+        raise ImportRejected(
+            [RowError(field="file", file=str(path), message=e.strerror or str(e))]
+        ) from e
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("//"):
@@ -39,12 +47,24 @@ def read_snapshot(path: Path) -> list[m.AnyRecord]:
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as e:
-            problems.append(RowError(field="json", file=str(path), row=number,
-                                     message=f"not valid JSON: {e.msg} at column {e.colno}"))
+            problems.append(
+                RowError(
+                    field="json",
+                    file=str(path),
+                    row=number,
+                    message=f"not valid JSON: {e.msg} at column {e.colno}",
+                )
+            )
             continue
         if not isinstance(data, dict):
-            problems.append(RowError(field="json", file=str(path), row=number,
-                                     message="each line must be one JSON object"))
+            problems.append(
+                RowError(
+                    field="json",
+                    file=str(path),
+                    row=number,
+                    message="each line must be one JSON object",
+                )
+            )
             continue
         try:
             records.append(SCHEMA.parse_record(data))
@@ -56,8 +76,14 @@ def read_snapshot(path: Path) -> list[m.AnyRecord]:
 
 
 def _locate(error: RowError, file: str, row: int) -> RowError:
-    return RowError(field=error.field, message=error.message, record=error.record,
-                    file=file, row=row, suggestion=error.suggestion)
+    return RowError(
+        field=error.field,
+        message=error.message,
+        record=error.record,
+        file=file,
+        row=row,
+        suggestion=error.suggestion,
+    )
 
 
 def load_snapshot(store: GraphStore, path: Path, *, actor: str) -> WriteReport:
@@ -68,8 +94,9 @@ def load_snapshot(store: GraphStore, path: Path, *, actor: str) -> WriteReport:
     except InvalidRecords as e:
         # Name the line each problem came from.
         line_of = _line_numbers(path)
-        raise ImportRejected([_locate(err, str(path), line_of.get(err.record, 0))
-                              for err in e.errors]) from e
+        raise ImportRejected(
+            [_locate(err, str(path), line_of.get(err.record, 0)) for err in e.errors]
+        ) from e
 
 
 def _line_numbers(path: Path) -> dict[str, int]:
@@ -93,8 +120,7 @@ def write_snapshot(records: Iterable[m.AnyRecord], out: TextIO, *, header: str =
         out.write(f"// {line}\n")
     ordered = sorted(records, key=lambda r: (0 if isinstance(r, m.NodeBase) else 1, r.id))
     for record in ordered:
-        out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False,
-                             sort_keys=True))
+        out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))
         out.write("\n")
         count += 1
     return count

@@ -26,8 +26,11 @@ NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--reset-neo4j", action="store_true",
-                     help="Allow the Neo4j tests to wipe a database that is not empty.")
+    parser.addoption(
+        "--reset-neo4j",
+        action="store_true",
+        help="Allow the Neo4j tests to wipe a database that is not empty.",
+    )
 
 
 def _in_ci() -> bool:
@@ -48,11 +51,15 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
     """URI, user and password of a real Neo4j server for this test session."""
     uri = os.environ.get("ACTORGRAPH_TEST_NEO4J_URI")
     if uri:
-        yield {"uri": uri, "user": os.environ.get("NEO4J_USER", "neo4j"),
-               "password": os.environ.get("NEO4J_PASSWORD", "")}
+        yield {
+            "uri": uri,
+            "user": os.environ.get("NEO4J_USER", "neo4j"),
+            "password": os.environ.get("NEO4J_PASSWORD", ""),
+        }
         return
-    started = subprocess.run([str(NEO4J_LOCAL), "start"], capture_output=True, text=True,
-                             timeout=900, check=False)
+    started = subprocess.run(
+        [str(NEO4J_LOCAL), "start"], capture_output=True, text=True, timeout=900, check=False
+    )
     if started.returncode != 0:
         message = f"no Neo4j server: scripts/neo4j-local start failed:\n{started.stderr[-2000:]}"
         if _in_ci():
@@ -60,23 +67,32 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
         pytest.skip(message)
     env = _parse_exports(started.stdout)
     try:
-        yield {"uri": env["NEO4J_URI"], "user": env["NEO4J_USER"],
-               "password": env["NEO4J_PASSWORD"]}
+        yield {
+            "uri": env["NEO4J_URI"],
+            "user": env["NEO4J_USER"],
+            "password": env["NEO4J_PASSWORD"],
+        }
     finally:
         subprocess.run([str(NEO4J_LOCAL), "stop"], capture_output=True, timeout=120, check=False)
 
 
 @pytest.fixture(scope="session")
-def neo4j_session_store(neo4j_credentials: dict[str, str],
-                        request: pytest.FixtureRequest) -> Iterator[GraphStore]:
+def neo4j_session_store(
+    neo4j_credentials: dict[str, str], request: pytest.FixtureRequest
+) -> Iterator[GraphStore]:
     from graph.stores.neo4j_store import Neo4jStore
 
-    store = Neo4jStore(neo4j_credentials["uri"], user=neo4j_credentials["user"],
-                       password=neo4j_credentials["password"])
+    store = Neo4jStore(
+        neo4j_credentials["uri"],
+        user=neo4j_credentials["user"],
+        password=neo4j_credentials["password"],
+    )
     if not store.is_empty() and not request.config.getoption("--reset-neo4j"):
         store.close()
-        pytest.fail("the test Neo4j database is not empty; the tests wipe it between runs. "
-                    "Pass --reset-neo4j if that is what you want.")
+        pytest.fail(
+            "the test Neo4j database is not empty; the tests wipe it between runs. "
+            "Pass --reset-neo4j if that is what you want."
+        )
     try:
         yield store
     finally:
@@ -99,8 +115,11 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
 
 @pytest.fixture
 def neo4j_settings(neo4j_credentials: dict[str, str]) -> Settings:
-    return Settings(NEO4J_URI=neo4j_credentials["uri"], NEO4J_USER=neo4j_credentials["user"],
-                    NEO4J_PASSWORD=neo4j_credentials["password"])
+    return Settings(
+        NEO4J_URI=neo4j_credentials["uri"],
+        NEO4J_USER=neo4j_credentials["user"],
+        NEO4J_PASSWORD=neo4j_credentials["password"],
+    )
 
 
 @pytest.fixture(autouse=True)

@@ -62,8 +62,11 @@ def _global(
     chosen = clearance or Sensitivity(
         os.environ.get("ACTORGRAPH_CLEARANCE", Sensitivity.STRICTLY_CONFIDENTIAL.value)
     )
-    ctx.obj = CliState(settings=settings, store_url=store or settings.store_url(),
-                       viewer=Viewer(name=settings.user, clearance=chosen))
+    ctx.obj = CliState(
+        settings=settings,
+        store_url=store or settings.store_url(),
+        viewer=Viewer(name=settings.user, clearance=chosen),
+    )
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -161,8 +164,7 @@ def search(
 ) -> None:
     """Find entities by name or alias."""
     st = state(ctx)
-    found = st.store().search(text, viewer=st.viewer, kinds=[type_] if type_ else None,
-                              limit=limit)
+    found = st.store().search(text, viewer=st.viewer, kinds=[type_] if type_ else None, limit=limit)
     rows = [summary(n) for n in found]
     if json_out:
         emit_json(rows)
@@ -203,16 +205,18 @@ def neighbours(
         raise NotFound(f"no node {node_id!r} (or it is above your clearance)")
     rows = []
     for rel, other in store.neighbours(node_id, viewer=st.viewer):
-        rows.append({
-            "relationship": rel.id,
-            "type": rel.type,
-            "direction": "out" if rel.source_id == node_id else "in",
-            "other": other.id,
-            "other_type": other.kind,
-            "other_name": other.name,
-            "valid_from": rel.valid_from,
-            "valid_to": rel.valid_to,
-        })
+        rows.append(
+            {
+                "relationship": rel.id,
+                "type": rel.type,
+                "direction": "out" if rel.source_id == node_id else "in",
+                "other": other.id,
+                "other_type": other.kind,
+                "other_name": other.name,
+                "valid_from": rel.valid_from,
+                "valid_to": rel.valid_to,
+            }
+        )
     if json_out:
         emit_json(rows)
     else:
@@ -264,8 +268,9 @@ def schema(json_out: JsonOpt = False) -> None:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    path: Annotated[Path, typer.Argument(help="A JSON Lines snapshot (.jsonl).", exists=True,
-                                         dir_okay=False)],
+    path: Annotated[
+        Path, typer.Argument(help="A JSON Lines snapshot (.jsonl).", exists=True, dir_okay=False)
+    ],
     json_out: JsonOpt = False,
 ) -> None:
     """Import a JSON Lines snapshot: every line is validated first; all or nothing."""
@@ -294,8 +299,9 @@ def export(
     records = export_records(st.store(), viewer=st.viewer)
     tmp = out.with_name(out.name + ".partial")
     with tmp.open("w", encoding="utf-8") as fh:
-        count = write_snapshot(records, fh, header=f"actorgraph export, clearance "
-                               f"{st.viewer.clearance.value}")
+        count = write_snapshot(
+            records, fh, header=f"actorgraph export, clearance {st.viewer.clearance.value}"
+        )
     tmp.replace(out)  # never leave a half-written export under the real name
     info(f"wrote {count} records to {out}")
 
@@ -326,8 +332,10 @@ def demo(
         return
     app_path = Path(__file__).resolve().parent / "app.py"
     if not app_path.exists():
-        info("The Streamlit app is not built yet; run `actorgraph demo --no-ui` "
-             "and explore with `actorgraph list`, `search`, `show`.")
+        info(
+            "The Streamlit app is not built yet; run `actorgraph demo --no-ui` "
+            "and explore with `actorgraph list`, `search`, `show`."
+        )
         ctx.invoke(stats, ctx=ctx, json_out=json_out)
         return
     _run_streamlit(app_path, st.store_url, port)
@@ -336,10 +344,21 @@ def demo(
 def _run_streamlit(app_path: Path, store_url: str, port: int) -> None:
     env = {**os.environ, "ACTORGRAPH_STORE_URL": store_url}
     command = [
-        sys.executable, "-m", "streamlit", "run", str(app_path),
-        "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.headless", "true",
-        "--client.showErrorDetails", "false",
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.headless",
+        "true",
+        "--client.showErrorDetails",
+        "false",
     ]
     info(f"starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))

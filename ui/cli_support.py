@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NoReturn
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -52,12 +51,12 @@ def exit_code_for(error: ActorGraphError) -> int:
 class ActorGraphGroup(TyperGroup):
     """Turns our errors into a message on stderr and a non-zero exit."""
 
-    def invoke(self, ctx: click.Context) -> Any:
+    def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
         try:
             return super().invoke(ctx)
         except ActorGraphError as e:
-            click.echo(f"error: {e}", err=True)
-            raise click.exceptions.Exit(exit_code_for(e)) from None
+            typer.echo(f"error: {e}", err=True)
+            raise typer.Exit(exit_code_for(e)) from None
 
 
 @dataclass
@@ -95,11 +94,11 @@ def emit_json(data: Any) -> None:
 
 def info(message: str) -> None:
     """Progress and notes: stderr, so stdout stays clean data."""
-    click.echo(message, err=True)
+    typer.echo(message, err=True)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
 
 

@@ -29,9 +29,12 @@ def open_store(url: str, settings: Settings) -> GraphStore:
             raise StoreUnavailable(
                 "no Neo4j password: set ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_PASSWORD)"
             )
-        return Neo4jStore(url, user=settings.neo4j_user,
-                          password=settings.neo4j_password.get_secret_value(),
-                          database=settings.neo4j_database)
+        return Neo4jStore(
+            url,
+            user=settings.neo4j_user,
+            password=settings.neo4j_password.get_secret_value(),
+            database=settings.neo4j_database,
+        )
     raise StoreUnavailable(
         f"unknown store URL {url!r}: use sqlite:///path.db or a bolt:// / neo4j:// URI"
     )

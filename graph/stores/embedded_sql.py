@@ -99,19 +99,19 @@ def visible(alias: str) -> str:
 
 GET_NODE = f"""
 SELECT n.data FROM records n
-WHERE n.id = :id AND n.category = 'node' AND {visible('n')}
+WHERE n.id = :id AND n.category = 'node' AND {visible("n")}
 """
 
 GET_REL = f"""
 SELECT r.data FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
-WHERE r.id = :id AND r.category = 'rel' AND {visible('r')} AND {visible('a')} AND {visible('b')}
+WHERE r.id = :id AND r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible("b")}
 """
 
 ITER_NODES = f"""
 SELECT n.data FROM records n
-WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible('n')}
+WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible("n")}
 ORDER BY n.id
 """
 
@@ -120,7 +120,7 @@ SELECT r.data FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
-  AND {visible('r')} AND {visible('a')} AND {visible('b')}
+  AND {visible("r")} AND {visible("a")} AND {visible("b")}
 ORDER BY r.id
 """
 
@@ -130,20 +130,20 @@ JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
 JOIN records o ON o.id = CASE WHEN r.source_id = :id THEN r.target_id ELSE r.source_id END
 WHERE r.category = 'rel' AND (r.source_id = :id OR r.target_id = :id)
-  AND {visible('r')} AND {visible('a')} AND {visible('b')}
+  AND {visible("r")} AND {visible("a")} AND {visible("b")}
 ORDER BY r.id
 """
 
 SEARCH = f"""
 SELECT n.data FROM records n
-WHERE n.category = 'node' AND {visible('n')}
+WHERE n.category = 'node' AND {visible("n")}
   AND n.id IN (SELECT record_id FROM names WHERE norm LIKE :pattern ESCAPE '\\')
 ORDER BY n.name, n.id
 """
 
 COUNT_NODES = f"""
 SELECT n.kind, count(*) FROM records n
-WHERE n.category = 'node' AND {visible('n')}
+WHERE n.category = 'node' AND {visible("n")}
 GROUP BY n.kind
 """
 
@@ -151,7 +151,7 @@ COUNT_RELS = f"""
 SELECT r.kind, count(*) FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
-WHERE r.category = 'rel' AND {visible('r')} AND {visible('a')} AND {visible('b')}
+WHERE r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible("b")}
 GROUP BY r.kind
 """
 

@@ -57,8 +57,7 @@ class EmbeddedStore:
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000,
-                                   isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
         except sqlite3.Error as e:
             raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
         try:
@@ -103,27 +102,38 @@ class EmbeddedStore:
                 found: dict[str, Existing] = {}
                 for i in range(0, len(ids), sql.LOOKUP_CHUNK):
                     chunk = ids[i : i + sql.LOOKUP_CHUNK]
-                    for rid, cat, kind, version, data in conn.execute(sql.lookup(len(chunk)),
-                                                                      chunk):
+                    for rid, cat, kind, version, data in conn.execute(
+                        sql.lookup(len(chunk)), chunk
+                    ):
                         found[rid] = Existing(rid, cat, kind, version, data)
                 return found
 
             plan = plan_write(batch, lookup, actor=actor)
             if plan.rows:
-                conn.executemany(sql.UPSERT_RECORD, [
-                    {
-                        "id": r.id, "category": r.category, "kind": r.kind,
-                        "version": r.version, "name": r.name,
-                        "sensitivity_rank": r.sensitivity_rank, "from_day": r.from_day,
-                        "to_day": r.to_day, "source_id": r.source_id,
-                        "target_id": r.target_id, "data": r.data,
-                    }
-                    for r in plan.rows
-                ])
+                conn.executemany(
+                    sql.UPSERT_RECORD,
+                    [
+                        {
+                            "id": r.id,
+                            "category": r.category,
+                            "kind": r.kind,
+                            "version": r.version,
+                            "name": r.name,
+                            "sensitivity_rank": r.sensitivity_rank,
+                            "from_day": r.from_day,
+                            "to_day": r.to_day,
+                            "source_id": r.source_id,
+                            "target_id": r.target_id,
+                            "data": r.data,
+                        }
+                        for r in plan.rows
+                    ],
+                )
                 named = [r for r in plan.rows if r.category == "node"]
                 conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in named])
-                conn.executemany(sql.INSERT_NAME,
-                                 [(r.id, n) for r in named for n in r.search_names])
+                conn.executemany(
+                    sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names]
+                )
                 revisions = []
                 for r in plan.rows:
                     row = r.revision_row()
@@ -134,8 +144,9 @@ class EmbeddedStore:
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             return plan.report
 
-    def get(self, record_id: str, *, viewer: Viewer,
-            as_of: date | None = None) -> m.AnyRecord | None:
+    def get(
+        self, record_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> m.AnyRecord | None:
         params = self._params(viewer, as_of, id=record_id)
         with self._connect() as conn:
             row = conn.execute(sql.GET_NODE, params).fetchone()
@@ -143,33 +154,36 @@ class EmbeddedStore:
                 row = conn.execute(sql.GET_REL, params).fetchone()
         return decode(row[0]) if row else None
 
-    def iter_nodes(self, kind: NodeKind | None = None, *, viewer: Viewer,
-                   as_of: date | None = None) -> Iterator[m.AnyNode]:
+    def iter_nodes(
+        self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyNode]:
         params = self._params(viewer, as_of, kind=NodeKind(kind).value if kind else None)
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_NODES, params).fetchall()
         for (data,) in rows:
             yield decode(data)  # type: ignore[misc]
 
-    def iter_relationships(self, rel_type: RelType | None = None, *, viewer: Viewer,
-                           as_of: date | None = None) -> Iterator[m.AnyRelationship]:
-        params = self._params(viewer, as_of,
-                              kind=RelType(rel_type).value if rel_type else None)
+    def iter_relationships(
+        self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyRelationship]:
+        params = self._params(viewer, as_of, kind=RelType(rel_type).value if rel_type else None)
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_RELS, params).fetchall()
         for (data,) in rows:
             yield decode(data)  # type: ignore[misc]
 
-    def neighbours(self, node_id: str, *, viewer: Viewer,
-                   as_of: date | None = None) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
+    def neighbours(
+        self, node_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
         if self.get(node_id, viewer=viewer, as_of=as_of) is None:
             return []
         with self._connect() as conn:
             rows = conn.execute(sql.NEIGHBOURS, self._params(viewer, as_of, id=node_id)).fetchall()
         return [(decode(r), decode(o)) for r, o in rows]  # type: ignore[misc]
 
-    def search(self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
-               limit: int = 50) -> list[m.AnyNode]:
+    def search(
+        self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None, limit: int = 50
+    ) -> list[m.AnyNode]:
         needle = normalise(text)
         if not needle:
             return []
@@ -196,8 +210,9 @@ class EmbeddedStore:
         if self.get(record_id, viewer=viewer) is None:
             return []
         with self._connect() as conn:
-            rows = conn.execute(sql.HISTORY,
-                                {"id": record_id, "rank": viewer_rank(viewer)}).fetchall()
+            rows = conn.execute(
+                sql.HISTORY, {"id": record_id, "rank": viewer_rank(viewer)}
+            ).fetchall()
         return [Revision(record_id, v, at, by, op, decode(data)) for v, at, by, op, data in rows]
 
     def change_counter(self) -> int:
@@ -206,4 +221,3 @@ class EmbeddedStore:
 
     def close(self) -> None:
         """Nothing to release: connections live only for one operation."""
-

@@ -76,10 +76,7 @@ RETURN head.record_id AS id, head.category AS category, head.kind AS kind,
 def upsert_nodes(kind: str) -> str:
     label = SCHEMA.label(kind)
     return (
-        "UNWIND $rows AS row\n"
-        "MERGE (n:Entity {id: row.id})\n"
-        f"SET n:{label}\n"
-        "SET n += row.props"
+        f"UNWIND $rows AS row\nMERGE (n:Entity {{id: row.id}})\nSET n:{label}\nSET n += row.props"
     )
 
 
@@ -133,7 +130,9 @@ RETURN v.kind AS kind LIMIT 1
 
 def iter_nodes(kind: str | None) -> str:
     label = SCHEMA.label(kind) if kind else "Entity"
-    return f"MATCH (n:{label}) WHERE n:Entity AND {visible('n')} RETURN n.data AS data ORDER BY n.id"
+    return (
+        f"MATCH (n:{label}) WHERE n:Entity AND {visible('n')} RETURN n.data AS data ORDER BY n.id"
+    )
 
 
 def iter_relationships(rel_type: str | None) -> str:
@@ -147,26 +146,26 @@ def iter_relationships(rel_type: str | None) -> str:
 
 NEIGHBOURS = f"""
 MATCH (n:Entity {{id: $id}})-[r]-(o:Entity)
-WHERE {visible('n')} AND {visible('r')} AND {visible('o')}
+WHERE {visible("n")} AND {visible("r")} AND {visible("o")}
 RETURN r.data AS rel, o.data AS other
 ORDER BY r.id
 """
 
 SEARCH = f"""
 MATCH (n:Entity)
-WHERE {visible('n')} AND any(name IN n.search_names WHERE name CONTAINS $needle)
+WHERE {visible("n")} AND any(name IN n.search_names WHERE name CONTAINS $needle)
 RETURN n.data AS data
 ORDER BY n.name, n.id
 """
 
 COUNT_NODES = f"""
-MATCH (n:Entity) WHERE {visible('n')}
+MATCH (n:Entity) WHERE {visible("n")}
 RETURN n.kind AS kind, count(*) AS n
 """
 
 COUNT_RELS = f"""
 MATCH (a:Entity)-[r]->(b:Entity)
-WHERE {visible('r')} AND {visible('a')} AND {visible('b')}
+WHERE {visible("r")} AND {visible("a")} AND {visible("b")}
 RETURN type(r) AS kind, count(*) AS n
 """
 

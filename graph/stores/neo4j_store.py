@@ -70,19 +70,30 @@ def _props(row: StoredRow) -> dict[str, Any]:
 class Neo4jStore:
     """A `GraphStore` on a Neo4j 5 server (Community is enough)."""
 
-    def __init__(self, uri: str, *, user: str, password: str, database: str = "neo4j",
-                 connection_timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        uri: str,
+        *,
+        user: str,
+        password: str,
+        database: str = "neo4j",
+        connection_timeout: float = 15.0,
+    ) -> None:
         self.url = uri
         self.database = database
         try:
             self._driver = GraphDatabase.driver(
-                uri, auth=(user, password), telemetry_disabled=True,
-                connection_timeout=connection_timeout, max_transaction_retry_time=30.0,
+                uri,
+                auth=(user, password),
+                telemetry_disabled=True,
+                connection_timeout=connection_timeout,
+                max_transaction_retry_time=30.0,
             )
             self._driver.verify_connectivity()
         except AuthError as e:
-            raise StoreUnavailable(f"Neo4j at {uri} refused the credentials for user "
-                                   f"{user!r}") from e
+            raise StoreUnavailable(
+                f"Neo4j at {uri} refused the credentials for user {user!r}"
+            ) from e
         except (ServiceUnavailable, OSError, ValueError, neo4j.exceptions.DriverError) as e:
             raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {type(e).__name__}") from e
         self.ensure_schema()
@@ -127,11 +138,14 @@ class Neo4jStore:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
         except ClientError as e:
             # A constraint violation here means a concurrent writer or a bug; say so plainly.
-            raise StoreUnavailable(f"Neo4j rejected the write ({e.code}); nothing was written") from e
+            raise StoreUnavailable(
+                f"Neo4j rejected the write ({e.code}); nothing was written"
+            ) from e
         return plan.report
 
-    def get(self, record_id: str, *, viewer: Viewer,
-            as_of: date | None = None) -> m.AnyRecord | None:
+    def get(
+        self, record_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> m.AnyRecord | None:
         vis = self._vis(viewer, as_of)
         rows = self._read(cy.GET_NODE, id=record_id, **vis)
         if rows:
@@ -142,23 +156,27 @@ class Neo4jStore:
         rows = self._read(cy.get_relationship(kinds[0]["kind"]), id=record_id, **vis)
         return decode(rows[0]["data"]) if rows else None
 
-    def iter_nodes(self, kind: NodeKind | None = None, *, viewer: Viewer,
-                   as_of: date | None = None) -> Iterator[m.AnyNode]:
+    def iter_nodes(
+        self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyNode]:
         for row in self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of)):
             yield decode(row["data"])  # type: ignore[misc]
 
-    def iter_relationships(self, rel_type: RelType | None = None, *, viewer: Viewer,
-                           as_of: date | None = None) -> Iterator[m.AnyRelationship]:
+    def iter_relationships(
+        self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyRelationship]:
         for row in self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of)):
             yield decode(row["data"])  # type: ignore[misc]
 
-    def neighbours(self, node_id: str, *, viewer: Viewer,
-                   as_of: date | None = None) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
+    def neighbours(
+        self, node_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
         rows = self._read(cy.NEIGHBOURS, id=node_id, **self._vis(viewer, as_of))
         return [(decode(r["rel"]), decode(r["other"])) for r in rows]  # type: ignore[misc]
 
-    def search(self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None,
-               limit: int = 50) -> list[m.AnyNode]:
+    def search(
+        self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None, limit: int = 50
+    ) -> list[m.AnyNode]:
         needle = normalise(text)
         if not needle:
             return []
@@ -180,8 +198,14 @@ class Neo4jStore:
             return []
         rows = self._read(cy.HISTORY, id=record_id, rank=viewer_rank(viewer))
         return [
-            Revision(record_id, r["version"], r["recorded_at"], r["recorded_by"],
-                     r["operation"], decode(r["data"]))
+            Revision(
+                record_id,
+                r["version"],
+                r["recorded_at"],
+                r["recorded_by"],
+                r["operation"],
+                decode(r["data"]),
+            )
             for r in rows
         ]
 
@@ -212,8 +236,9 @@ def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str
         found: dict[str, Existing] = {}
         for chunk in (ids[i : i + cy.BATCH_SIZE] for i in range(0, len(ids), cy.BATCH_SIZE)):
             for r in tx.run(cy.LOOKUP, ids=chunk):
-                found[r["id"]] = Existing(r["id"], r["category"], r["kind"], r["version"],
-                                          r["data"])
+                found[r["id"]] = Existing(
+                    r["id"], r["category"], r["kind"], r["version"], r["data"]
+                )
         return found
 
     plan = plan_write(batch, lookup, actor=actor)
@@ -226,8 +251,14 @@ def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str
         if row.category == "node":
             nodes[row.kind].append({"id": row.id, "props": _props(row)})
         else:
-            rels[row.kind].append({"id": row.id, "source_id": row.source_id,
-                                   "target_id": row.target_id, "props": _props(row)})
+            rels[row.kind].append(
+                {
+                    "id": row.id,
+                    "source_id": row.source_id,
+                    "target_id": row.target_id,
+                    "props": _props(row),
+                }
+            )
     for kind, rows in nodes.items():
         query = cy.upsert_nodes(kind)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
@@ -242,4 +273,3 @@ def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str
     counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
     plan.report.change_counter = int(counter)
     return plan
-

@@ -60,8 +60,9 @@ def test_batch_with_one_invalid_item_leaves_store_exactly_as_before(store: Graph
     # HOLDS must join Person -> Post; Person -> ArmedActor is not allowed.
     bad = m.Holds(id="rel_bad", source_id="per_new", target_id="act_1")
     with pytest.raises(InvalidRecords) as caught:
-        store.write(WriteBatch(nodes=[changed_actor, new_person], relationships=[bad]),
-                    actor="analyst-1")
+        store.write(
+            WriteBatch(nodes=[changed_actor, new_person], relationships=[bad]), actor="analyst-1"
+        )
     (problem,) = caught.value.errors
     assert problem.record == "rel_bad"
     assert problem.field == "type"
@@ -90,7 +91,9 @@ def test_an_id_cannot_change_kind_and_endpoints_cannot_move(store: GraphStore) -
     with pytest.raises(InvalidRecords) as caught:
         store.write(WriteBatch.of([as_unit, moved]), actor="a")
     assert {(e.record, e.field) for e in caught.value.errors} == {
-        ("per_1", "id"), ("rel_cmd", "target_id")}
+        ("per_1", "id"),
+        ("rel_cmd", "target_id"),
+    }
 
 
 def test_update_keeps_history_and_closing_is_a_new_version(store: GraphStore) -> None:
@@ -118,7 +121,9 @@ def test_closing_an_alliance_changes_the_as_of_projection(store: GraphStore) -> 
     # rel_ally runs 2019 .. 2023-06; rel_opp starts 2023-07.
     before = build_projection(store, viewer=SYSTEM, as_of=date(2022, 1, 1))
     after = build_projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
-    types_before = {d["type"] for u, v, d in before.edges(data=True) if {u, v} == {"act_1", "act_2"}}
+    types_before = {
+        d["type"] for u, v, d in before.edges(data=True) if {u, v} == {"act_1", "act_2"}
+    }
     types_after = {d["type"] for u, v, d in after.edges(data=True) if {u, v} == {"act_1", "act_2"}}
     assert "ALLIED_WITH" in types_before and "OPPOSES" not in types_before
     assert "OPPOSES" in types_after and "ALLIED_WITH" not in types_after
@@ -130,7 +135,8 @@ def test_closing_an_alliance_changes_the_as_of_projection(store: GraphStore) -> 
 def test_sensitivity_ceiling_removes_nodes_and_their_edges(store: GraphStore) -> None:
     nodes = one_of_each_node()
     secret = next(n for n in nodes if n.id == "per_2").model_copy(
-        update={"sensitivity": Sensitivity.CONFIDENTIAL})
+        update={"sensitivity": Sensitivity.CONFIDENTIAL}
+    )
     nodes = [secret if n.id == "per_2" else n for n in nodes]
     store.write(WriteBatch(nodes=nodes, relationships=one_of_each_relationship()), actor="a")
 
@@ -201,10 +207,15 @@ def test_two_writers_at_once_lose_no_update(store: GraphStore) -> None:
     def writer(tag: str) -> None:
         try:
             for i in range(8):
-                store.write(WriteBatch.of([
-                    m.Person(id=f"per_{tag}_{i}", name=f"Fictional {tag} {i}"),
-                    m.Person(id="per_shared", name=f"Shared {tag} {i}"),
-                ]), actor=tag)
+                store.write(
+                    WriteBatch.of(
+                        [
+                            m.Person(id=f"per_{tag}_{i}", name=f"Fictional {tag} {i}"),
+                            m.Person(id="per_shared", name=f"Shared {tag} {i}"),
+                        ]
+                    ),
+                    actor=tag,
+                )
         except BaseException as e:  # pragma: no cover - surfaced by the assert below
             errors.append(e)
 
@@ -225,16 +236,32 @@ names = st.text(
 ).filter(lambda s: s.strip() != "")
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(name=names, aliases=st.lists(names, max_size=3), description=st.text(max_size=200),
-       confidence=st.floats(0, 1), sensitivity=st.sampled_from(list(Sensitivity)))
-def test_any_unicode_text_round_trips(store: GraphStore, name: str, aliases: list[str],
-                                      description: str, confidence: float,
-                                      sensitivity: Sensitivity) -> None:
-    person = m.Person(id=f"per_{abs(hash((name, tuple(aliases), description)))}", name=name,
-                      aliases=tuple(aliases), description=description or None,
-                      confidence=confidence, sensitivity=sensitivity)
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=names,
+    aliases=st.lists(names, max_size=3),
+    description=st.text(max_size=200),
+    confidence=st.floats(0, 1),
+    sensitivity=st.sampled_from(list(Sensitivity)),
+)
+def test_any_unicode_text_round_trips(
+    store: GraphStore,
+    name: str,
+    aliases: list[str],
+    description: str,
+    confidence: float,
+    sensitivity: Sensitivity,
+) -> None:
+    person = m.Person(
+        id=f"per_{abs(hash((name, tuple(aliases), description)))}",
+        name=name,
+        aliases=tuple(aliases),
+        description=description or None,
+        confidence=confidence,
+        sensitivity=sensitivity,
+    )
     store.write(WriteBatch.of([person]), actor="hypothesis")
     stored = store.get(person.id, viewer=SYSTEM)
     assert stored is not None and content_of(stored) == content_of(person)
