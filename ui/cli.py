@@ -22,6 +22,7 @@ from graph.errors import NotFound
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
+from graph.stores import redact_url
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -108,7 +109,7 @@ def init(ctx: typer.Context, json_out: JsonOpt = False) -> None:
     st = state(ctx)
     store = st.store()
     store.ensure_schema()
-    result = {"store": _safe_url(st.store_url), "change_counter": store.change_counter()}
+    result = {"store": redact_url(st.store_url), "change_counter": store.change_counter()}
     if json_out:
         emit_json(result)
     else:
@@ -362,14 +363,6 @@ def _run_streamlit(app_path: Path, store_url: str, port: int) -> None:
     ]
     info(f"starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
     raise typer.Exit(subprocess.call(command, env=env))
-
-
-def _safe_url(url: str) -> str:
-    """Never echo credentials embedded in a URI."""
-    if "@" in url and "://" in url:
-        scheme, rest = url.split("://", 1)
-        return f"{scheme}://***@{rest.split('@', 1)[1]}"
-    return url
 
 
 def _register_extensions() -> None:

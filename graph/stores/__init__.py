@@ -36,5 +36,13 @@ def open_store(url: str, settings: Settings) -> GraphStore:
             database=settings.neo4j_database,
         )
     raise StoreUnavailable(
-        f"unknown store URL {url!r}: use sqlite:///path.db or a bolt:// / neo4j:// URI"
+        f"unknown store URL {redact_url(url)!r}: use sqlite:///path.db or a bolt:// / neo4j:// URI"
     )
+
+
+def redact_url(url: str) -> str:
+    """Hide credentials embedded in a URI (`bolt://user:pw@host` -> `bolt://***@host`)."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://***@{rest.rsplit('@', 1)[1]}"
+    return url

@@ -44,6 +44,7 @@ from graph.store import (
     viewer_rank,
 )
 from graph.stores import neo4j_cypher as cy
+from graph.stores import redact_url
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -79,7 +80,7 @@ class Neo4jStore:
         database: str = "neo4j",
         connection_timeout: float = 15.0,
     ) -> None:
-        self.url = uri
+        self.url = redact_url(uri)  # what messages may show; never the credentials
         self.database = database
         try:
             self._driver = GraphDatabase.driver(
@@ -92,10 +93,10 @@ class Neo4jStore:
             self._driver.verify_connectivity()
         except AuthError as e:
             raise StoreUnavailable(
-                f"Neo4j at {uri} refused the credentials for user {user!r}"
+                f"Neo4j at {self.url} refused the credentials for user {user!r}"
             ) from e
         except (ServiceUnavailable, OSError, ValueError, neo4j.exceptions.DriverError) as e:
-            raise StoreUnavailable(f"cannot reach Neo4j at {uri}: {type(e).__name__}") from e
+            raise StoreUnavailable(f"cannot reach Neo4j at {self.url}: {type(e).__name__}") from e
         self.ensure_schema()
 
     def __repr__(self) -> str:
