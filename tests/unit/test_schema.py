@@ -1,0 +1,111 @@
+"""Schema self-checks and model validation: pure code, no database."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from graph import model as m
+from graph.dates import lower_bound, upper_bound
+from graph.errors import InvalidRecords, SchemaError
+from graph.names import normalise
+from graph.schema import SCHEMA, NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+
+
+def test_registry_covers_every_kind_and_type_and_checks_itself() -> None:
+    SCHEMA.check_self()
+    assert set(SCHEMA.nodes) == set(NodeKind)
+    assert set(SCHEMA.relationships) == set(RelType)
+
+
+def test_a_pattern_naming_an_unknown_kind_fails_the_self_check() -> None:
+    spec = SCHEMA.relationships[RelType.HOLDS]
+    broken = dataclasses.replace(spec, patterns=frozenset({(NodeKind.PERSON, "Planet")}))
+    bad = dataclasses.replace(SCHEMA, relationships={**SCHEMA.relationships, RelType.HOLDS: broken})
+    with pytest.raises(SchemaError, match="unknown kind"):
+        bad.check_self()
+
+
+def test_a_missing_caption_field_fails_the_self_check() -> None:
+    spec = dataclasses.replace(SCHEMA.nodes[NodeKind.AREA], caption="title")
+    bad = dataclasses.replace(SCHEMA, nodes={**SCHEMA.nodes, NodeKind.AREA: spec})
+    with pytest.raises(SchemaError, match="caption"):
+        bad.check_self()
+
+
+def test_unknown_enum_value_is_named_with_a_suggestion() -> None:
+    with pytest.raises(InvalidRecords) as caught:
+        SCHEMA.parse_node(
+            {
+                "kind": "ArmedActor",
+                "id": "act_x",
+                "name": "Fictional",
+                "actor_kind": "state_force",
+                "structure": "decentralized",
+            }
+        )
+    (error,) = caught.value.errors
+    assert (error.record, error.field) == ("act_x", "structure")
+    assert "did you mean 'decentralised'" in error.suggestion
+
+
+def test_interval_out_of_order_and_malformed_dates_are_rejected() -> None:
+    with pytest.raises(ValueError, match="after valid_to"):
+        m.Person(id="per_x", name="Fictional", valid_from="2022", valid_to="2021-12")
+    for bad in ("2021-13", "21-03-01", "2021-02-30", "March 2021"):
+        with pytest.raises(ValueError, match="malformed date"):
+            m.Person(id="per_x", name="Fictional", valid_from=bad)
+    same_month = m.Person(id="per_x", name="Fictional", valid_from="2021-03", valid_to="2021-03")
+    assert same_month.valid_to == "2021-03"
+
+
+def test_partial_dates_cover_their_whole_period() -> None:
+    assert lower_bound("2021") == date(2021, 1, 1)
+    assert upper_bound("2021") == date(2021, 12, 31)
+    assert upper_bound("2024-02") == date(2024, 2, 29)
+    assert lower_bound("2024-02-10") == upper_bound("2024-02-10") == date(2024, 2, 10)
+
+
+def test_models_are_frozen_and_reject_unknown_fields() -> None:
+    person = m.Person(id="per_x", name="  Fictional Name  ")
+    assert person.name == "Fictional Name"
+    with pytest.raises(ValueError):
+        person.name = "changed"  # type: ignore[misc]
+    with pytest.raises(ValueError, match="Extra inputs"):
+        m.Person(id="per_x", name="Fictional", nickname="x")  # type: ignore[call-arg]
+
+
+def test_defaults_protect_people() -> None:
+    assert m.Person(id="per_x", name="Fictional").sensitivity is Sensitivity.RESTRICTED
+    assert m.Source(id="src_x", name="Fictional informant").sensitivity is (
+        Sensitivity.STRICTLY_CONFIDENTIAL
+    )
+
+
+def test_viewer_clearance_is_ordered() -> None:
+    viewer = Viewer(name="v", clearance=Sensitivity.CONFIDENTIAL)
+    assert viewer.may_see(Sensitivity.PUBLIC) and viewer.may_see(Sensitivity.CONFIDENTIAL)
+    assert not viewer.may_see(Sensitivity.STRICTLY_CONFIDENTIAL)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Jabhat al-Nūr", "jabhat al nur"),
+        ("Sabʿa", "saba"),
+        ("FRONT–DU–NORD", "front du nord"),
+        ("Ilyô  Várrant", "ilyo varrant"),
+    ],
+)
+def test_name_normalisation(a: str, b: str) -> None:
+    assert normalise(a) == normalise(b)
+
+
+def test_schema_dict_lists_choices_for_every_enum_field() -> None:
+    fields = SCHEMA.to_dict()["relationships"]["INFLUENCES"]["fields"]
+    assert "religious" in fields["channel"]["choices"]
+    assert fields["sensitivity"]["default"] == "restricted"
+    assert ["Person", "Person"] in SCHEMA.to_dict()["relationships"]["INFLUENCES"]["patterns"]
