@@ -17,11 +17,13 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
 
 from graph import model as m
+from graph.audit import AuditEntry, AuditEvent
 from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, RowError
 from graph.names import normalise
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
+from graph.users import User
 
 Category = Literal["node", "rel"]
 
@@ -116,6 +118,7 @@ class StoredRow:
     recorded_at: str
     recorded_by: str
     operation: str
+    before: str | None = None  # the version this one replaces, for the audit log
 
     def revision_row(self) -> dict[str, Any]:
         return {
@@ -136,6 +139,44 @@ class StoredRow:
 class WritePlan:
     rows: list[StoredRow]
     report: WriteReport
+
+    def audit_event(self, actor: str) -> AuditEvent:
+        """The audit entry for this write: who, when, and every record before and after."""
+        return AuditEvent(
+            actor=actor,
+            action="write",
+            at=self.rows[0].recorded_at if self.rows else datetime.now(UTC).isoformat(),
+            details={
+                "report": {k: v for k, v in self.report.as_dict().items() if k != "change_counter"},
+                "records": [
+                    {
+                        "id": r.id,
+                        "kind": r.kind,
+                        "version": r.version,
+                        "operation": r.operation,
+                        "before": json.loads(r.before) if r.before else None,
+                        "after": json.loads(r.data),
+                    }
+                    for r in self.rows
+                ],
+            },
+        )
+
+
+@dataclass(frozen=True)
+class AuditLog:
+    """The entries and the head of the chain the store keeps beside them."""
+
+    entries: list[AuditEntry]
+    head_seq: int
+    head_hash: str
+
+
+def user_event(user: User, *, actor: str) -> AuditEvent:
+    """Account changes are audited without the password hash."""
+    return AuditEvent(
+        actor=actor, action="user", details=user.model_dump(mode="json", exclude={"password_hash"})
+    )
 
 
 class GraphStore(Protocol):
@@ -176,6 +217,17 @@ class GraphStore(Protocol):
 
     def change_counter(self) -> int: ...
 
+    # Audit log and accounts live in the store too, so they travel with the data.
+    def append_audit(self, event: AuditEvent) -> AuditEntry: ...
+
+    def audit_log(self) -> AuditLog: ...
+
+    def save_user(self, user: User, *, actor: str) -> None: ...
+
+    def get_user(self, name: str) -> User | None: ...
+
+    def list_users(self) -> list[User]: ...
+
     def close(self) -> None: ...
 
 
@@ -208,7 +260,13 @@ def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
 
 
 def to_row(
-    record: m.AnyRecord, *, version: int, actor: str, at: datetime, operation: str
+    record: m.AnyRecord,
+    *,
+    version: int,
+    actor: str,
+    at: datetime,
+    operation: str,
+    before: str | None = None,
 ) -> StoredRow:
     stamped = record.model_copy(update={"recorded_at": at, "recorded_by": actor})
     data = json.dumps(stamped.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
@@ -230,6 +288,7 @@ def to_row(
         recorded_at=at.isoformat(),
         recorded_by=actor,
         operation=operation,
+        before=before,
     )
 
 
@@ -379,6 +438,7 @@ def plan_write(
                 actor=actor,
                 at=now,
                 operation="close" if closing else "update",
+                before=old.data,
             )
         )
         if closing:

@@ -8,6 +8,8 @@ normalised names and aliases that search compares against.
 
 from __future__ import annotations
 
+from graph.audit import GENESIS
+
 SCHEMA_VERSION = 1
 
 DDL = [
@@ -48,6 +50,25 @@ DDL = [
         sensitivity_rank INTEGER NOT NULL,
         data TEXT NOT NULL,
         PRIMARY KEY (record_id, version)
+    )""",
+    """CREATE TABLE IF NOT EXISTS audit (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        details TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS audit_head (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL,
+        hash TEXT NOT NULL
+    )""",
+    f"INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')",
+    """CREATE TABLE IF NOT EXISTS users (
+        name TEXT PRIMARY KEY,
+        data TEXT NOT NULL
     )""",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('change_counter', 0)",
     f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
@@ -160,3 +181,18 @@ SELECT version, recorded_at, recorded_by, operation, data FROM revisions
 WHERE record_id = :id AND sensitivity_rank <= :rank
 ORDER BY version
 """
+
+AUDIT_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1"
+INSERT_AUDIT = """
+INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash)
+VALUES (:seq, :at, :actor, :action, :details, :prev_hash, :hash)
+"""
+MOVE_AUDIT_HEAD = "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1"
+AUDIT_ENTRIES = "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq"
+
+UPSERT_USER = """
+INSERT INTO users (name, data) VALUES (:name, :data)
+ON CONFLICT (name) DO UPDATE SET data = excluded.data
+"""
+GET_USER = "SELECT data FROM users WHERE name = :name"
+LIST_USERS = "SELECT data FROM users ORDER BY name"

@@ -9,6 +9,7 @@ against the same state and lose an update.
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -17,11 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from graph import model as m
+from graph.audit import AuditEntry, AuditEvent, chain
 from graph.errors import StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Viewer
 from graph.store import (
+    AuditLog,
     Existing,
     Revision,
     WriteBatch,
@@ -30,9 +33,11 @@ from graph.store import (
     decode,
     plan_write,
     rank_search,
+    user_event,
     viewer_rank,
 )
 from graph.stores import embedded_sql as sql
+from graph.users import User
 
 BUSY_TIMEOUT_MS = 30_000
 
@@ -141,6 +146,7 @@ class EmbeddedStore:
                     revisions.append(row)
                 conn.executemany(sql.INSERT_REVISION, revisions)
                 conn.execute(sql.BUMP_COUNTER)
+                self._append_audit(conn, plan.audit_event(actor))
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             return plan.report
 
@@ -218,6 +224,41 @@ class EmbeddedStore:
     def change_counter(self) -> int:
         with self._connect() as conn:
             return int(conn.execute(sql.GET_COUNTER).fetchone()[0])
+
+    @staticmethod
+    def _append_audit(conn: sqlite3.Connection, event: AuditEvent) -> AuditEntry:
+        seq, head = conn.execute(sql.AUDIT_HEAD).fetchone()
+        entry = chain(event, prev_seq=seq, prev_hash=head)
+        conn.execute(sql.INSERT_AUDIT, dataclasses.asdict(entry))
+        conn.execute(sql.MOVE_AUDIT_HEAD, {"seq": entry.seq, "hash": entry.hash})
+        return entry
+
+    def append_audit(self, event: AuditEvent) -> AuditEntry:
+        with self._transaction() as conn:
+            return self._append_audit(conn, event)
+
+    def audit_log(self) -> AuditLog:
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # one snapshot for entries and head
+            rows = conn.execute(sql.AUDIT_ENTRIES).fetchall()
+            seq, head = conn.execute(sql.AUDIT_HEAD).fetchone()
+            conn.execute("COMMIT")
+        return AuditLog([AuditEntry(*row) for row in rows], seq, head)
+
+    def save_user(self, user: User, *, actor: str) -> None:
+        with self._transaction() as conn:
+            conn.execute(sql.UPSERT_USER, {"name": user.name, "data": user.model_dump_json()})
+            self._append_audit(conn, user_event(user, actor=actor))
+
+    def get_user(self, name: str) -> User | None:
+        with self._connect() as conn:
+            row = conn.execute(sql.GET_USER, {"name": name}).fetchone()
+        return User.model_validate_json(row[0]) if row else None
+
+    def list_users(self) -> list[User]:
+        with self._connect() as conn:
+            rows = conn.execute(sql.LIST_USERS).fetchall()
+        return [User.model_validate_json(data) for (data,) in rows]
 
     def close(self) -> None:
         """Nothing to release: connections live only for one operation."""

@@ -24,6 +24,8 @@ def constraints() -> list[str]:
         "CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
         "CREATE CONSTRAINT revision_key IF NOT EXISTS FOR (v:Revision) REQUIRE v.key IS UNIQUE",
         "CREATE CONSTRAINT meta_key IF NOT EXISTS FOR (m:Meta) REQUIRE m.key IS UNIQUE",
+        "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.seq IS UNIQUE",
+        "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE",
         "CREATE INDEX revision_record IF NOT EXISTS FOR (v:Revision) ON (v.record_id)",
         "CREATE INDEX entity_sensitivity IF NOT EXISTS FOR (n:Entity) ON (n.sensitivity_rank)",
     ]
@@ -49,10 +51,34 @@ def _snake(label: str) -> str:
 # writer waits, then plans against the first one's committed state.
 LOCK_META = """
 MERGE (m:Meta {key: 'store'})
-ON CREATE SET m.change_counter = 0
+ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis
 SET m.locked_by = $tx_marker
-RETURN m.change_counter AS counter
+RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS audit_hash
 """
+
+ENSURE_META = """
+MERGE (m:Meta {key: 'store'})
+ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis
+"""
+
+APPEND_AUDIT = """
+MATCH (m:Meta {key: 'store'})
+CREATE (a:AuditEntry)
+SET a = $entry, m.audit_seq = $entry.seq, m.audit_hash = $entry.hash
+"""
+
+AUDIT_ENTRIES = """
+MATCH (a:AuditEntry)
+RETURN a.seq AS seq, a.at AS at, a.actor AS actor, a.action AS action, a.details AS details,
+       a.prev_hash AS prev_hash, a.hash AS hash
+ORDER BY a.seq
+"""
+
+AUDIT_HEAD = "MATCH (m:Meta {key: 'store'}) RETURN m.audit_seq AS seq, m.audit_hash AS hash"
+
+UPSERT_USER = "MERGE (u:User {name: $name}) SET u.data = $data"
+GET_USER = "MATCH (u:User {name: $name}) RETURN u.data AS data"
+LIST_USERS = "MATCH (u:User) RETURN u.data AS data ORDER BY u.name"
 
 BUMP_COUNTER = """
 MATCH (m:Meta {key: 'store'})

@@ -15,6 +15,7 @@ the password. Driver telemetry is off.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -26,11 +27,13 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
 from graph import model as m
+from graph.audit import GENESIS, AuditEntry, AuditEvent, chain
 from graph.errors import StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Viewer
 from graph.store import (
+    AuditLog,
     Existing,
     Revision,
     StoredRow,
@@ -41,10 +44,12 @@ from graph.store import (
     decode,
     plan_write,
     rank_search,
+    user_event,
     viewer_rank,
 )
 from graph.stores import neo4j_cypher as cy
 from graph.stores import redact_url
+from graph.users import User
 
 
 def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
@@ -123,10 +128,7 @@ class Neo4jStore:
         try:
             for statement in cy.constraints():
                 self._driver.execute_query(statement, database_=self.database)
-            self._driver.execute_query(
-                "MERGE (m:Meta {key: 'store'}) ON CREATE SET m.change_counter = 0",
-                database_=self.database,
-            )
+            self._driver.execute_query(cy.ENSURE_META, genesis=GENESIS, database_=self.database)
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
 
@@ -214,6 +216,26 @@ class Neo4jStore:
         rows = self._read(cy.GET_COUNTER)
         return int(rows[0]["counter"]) if rows else 0
 
+    def append_audit(self, event: AuditEvent) -> AuditEntry:
+        with self._driver.session(database=self.database) as session:
+            entry: AuditEntry = session.execute_write(_audit_tx, event, uuid.uuid4().hex)
+        return entry
+
+    def audit_log(self) -> AuditLog:
+        with self._driver.session(database=self.database, default_access_mode="READ") as s:
+            return s.execute_read(_read_audit)
+
+    def save_user(self, user: User, *, actor: str) -> None:
+        with self._driver.session(database=self.database) as session:
+            session.execute_write(_save_user_tx, user, actor, uuid.uuid4().hex)
+
+    def get_user(self, name: str) -> User | None:
+        rows = self._read(cy.GET_USER, name=name)
+        return User.model_validate_json(rows[0]["data"]) if rows else None
+
+    def list_users(self) -> list[User]:
+        return [User.model_validate_json(r["data"]) for r in self._read(cy.LIST_USERS)]
+
     def close(self) -> None:
         self._driver.close()
 
@@ -229,9 +251,39 @@ class Neo4jStore:
         return int(self._read(cy.COUNT_ALL)[0]["n"]) == 0
 
 
+def _lock(tx: ManagedTransaction, marker: str) -> tuple[int, str]:
+    """Take the store's write lock; return the audit chain's head."""
+    head = tx.run(cy.LOCK_META, tx_marker=marker, genesis=GENESIS).single(strict=True)
+    return int(head["audit_seq"]), str(head["audit_hash"])
+
+
+def _append(tx: ManagedTransaction, event: AuditEvent, head: tuple[int, str]) -> AuditEntry:
+    entry = chain(event, prev_seq=head[0], prev_hash=head[1])
+    tx.run(cy.APPEND_AUDIT, entry=dataclasses.asdict(entry)).consume()
+    return entry
+
+
+def _audit_tx(tx: ManagedTransaction, event: AuditEvent, marker: str) -> AuditEntry:
+    return _append(tx, event, _lock(tx, marker))
+
+
+def _save_user_tx(tx: ManagedTransaction, user: User, actor: str, marker: str) -> None:
+    head = _lock(tx, marker)
+    tx.run(cy.UPSERT_USER, name=user.name, data=user.model_dump_json()).consume()
+    _append(tx, user_event(user, actor=actor), head)
+
+
+def _read_audit(tx: ManagedTransaction) -> AuditLog:
+    entries = [AuditEntry(**dict(r)) for r in tx.run(cy.AUDIT_ENTRIES)]
+    head = tx.run(cy.AUDIT_HEAD).single()
+    if head is None:
+        return AuditLog(entries, 0, GENESIS)
+    return AuditLog(entries, int(head["seq"]), str(head["hash"]))
+
+
 def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str) -> WritePlan:
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
-    tx.run(cy.LOCK_META, tx_marker=marker).consume()
+    head = _lock(tx, marker)
 
     def lookup(ids: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
@@ -273,4 +325,5 @@ def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str
         tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()
     counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
     plan.report.change_counter = int(counter)
+    _append(tx, plan.audit_event(actor), head)
     return plan

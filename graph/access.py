@@ -1,0 +1,143 @@
+"""Accounts enforced below the UI: a store that acts as one authenticated user.
+
+`SecuredStore` wraps any `GraphStore`. Reads are capped at the user's
+clearance (asking for more raises `NotPermitted` rather than silently
+returning less, so a bug in a caller is loud); writes need the editor or
+admin role and are recorded under the user's name whatever the caller says;
+views of strictly confidential records are appended to the audit log; the
+audit log and accounts are for admins only.
+
+A store with no accounts at all is "owner mode" (one analyst's own file):
+`open_as` then returns the plain store and the caller warns the user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from graph import model as m
+from graph.audit import AuditEntry, AuditEvent
+from graph.errors import NotPermitted
+from graph.schema import NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+from graph.store import AuditLog, GraphStore, Revision, WriteBatch, WriteReport
+from graph.users import User, check_password
+
+SC = Sensitivity.STRICTLY_CONFIDENTIAL
+
+
+def authenticate(store: GraphStore, name: str, password: str) -> User:
+    """The enabled user with that name and password; one vague error for every failure."""
+    user = store.get_user(name)
+    if user is None or user.disabled or not check_password(password, user.password_hash):
+        raise NotPermitted("unknown user, wrong password or disabled account")
+    return user
+
+
+class SecuredStore:
+    """A `GraphStore` that acts as one authenticated user."""
+
+    def __init__(self, store: GraphStore, user: User) -> None:
+        self.inner = store
+        self.user = user
+        self.url = getattr(store, "url", repr(store))
+
+    def __repr__(self) -> str:
+        return f"SecuredStore({self.inner!r}, user={self.user.name!r})"
+
+    def _cap(self, viewer: Viewer) -> Viewer:
+        if viewer.clearance.rank > self.user.clearance.rank:
+            raise NotPermitted(
+                f"user {self.user.name!r} is cleared to {self.user.clearance.value}, "
+                f"not {viewer.clearance.value}"
+            )
+        return Viewer(name=self.user.name, clearance=viewer.clearance)
+
+    def _audit_views(self, records: Sequence[m.AnyRecord], how: str) -> None:
+        secret = sorted({r.id for r in records if r.sensitivity is SC})
+        if secret:
+            self.inner.append_audit(
+                AuditEvent(
+                    actor=self.user.name, action="view", details={"how": how, "records": secret}
+                )
+            )
+
+    # ------------------------------------------------------------------ GraphStore
+
+    def ensure_schema(self) -> None:
+        self.inner.ensure_schema()
+
+    def write(self, batch: WriteBatch, *, actor: str = "") -> WriteReport:
+        self.user.require_write()
+        return self.inner.write(batch, actor=self.user.name)
+
+    def get(
+        self, record_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> m.AnyRecord | None:
+        record = self.inner.get(record_id, viewer=self._cap(viewer), as_of=as_of)
+        if record is not None:
+            self._audit_views([record], "get")
+        return record
+
+    def iter_nodes(
+        self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyNode]:
+        return self.inner.iter_nodes(kind, viewer=self._cap(viewer), as_of=as_of)
+
+    def iter_relationships(
+        self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
+    ) -> Iterator[m.AnyRelationship]:
+        return self.inner.iter_relationships(rel_type, viewer=self._cap(viewer), as_of=as_of)
+
+    def neighbours(
+        self, node_id: str, *, viewer: Viewer, as_of: date | None = None
+    ) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
+        found = self.inner.neighbours(node_id, viewer=self._cap(viewer), as_of=as_of)
+        self._audit_views([x for pair in found for x in pair], "neighbours")
+        return found
+
+    def search(
+        self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None, limit: int = 50
+    ) -> list[m.AnyNode]:
+        found = self.inner.search(text, viewer=self._cap(viewer), kinds=kinds, limit=limit)
+        self._audit_views(found, "search")
+        return found
+
+    def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
+        return self.inner.counts(viewer=self._cap(viewer), as_of=as_of)
+
+    def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
+        revisions = self.inner.history(record_id, viewer=self._cap(viewer))
+        self._audit_views([r.record for r in revisions], "history")
+        return revisions
+
+    def change_counter(self) -> int:
+        return self.inner.change_counter()
+
+    def append_audit(self, event: AuditEvent) -> AuditEntry:
+        return self.inner.append_audit(
+            AuditEvent(
+                actor=self.user.name, action=event.action, details=event.details, at=event.at
+            )
+        )
+
+    def audit_log(self) -> AuditLog:
+        self.user.require_admin()
+        return self.inner.audit_log()
+
+    def save_user(self, user: User, *, actor: str = "") -> None:
+        self.user.require_admin()
+        self.inner.save_user(user, actor=self.user.name)
+
+    def get_user(self, name: str) -> User | None:
+        if name != self.user.name:
+            self.user.require_admin()
+        return self.inner.get_user(name)
+
+    def list_users(self) -> list[User]:
+        self.user.require_admin()
+        return self.inner.list_users()
+
+    def close(self) -> None:
+        self.inner.close()

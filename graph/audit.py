@@ -1,0 +1,107 @@
+"""A tamper-evident audit log: every write, export and sensitive view, hash-chained.
+
+A silent edit can send a convoy to the wrong checkpoint, so every entry
+carries the SHA-256 of its own content and of the entry before it. Changing
+an entry breaks its own hash; deleting one breaks the next entry's link; and
+the store keeps the head of the chain (last sequence number and hash) beside
+the log, so cutting entries off the end is caught too. Write entries are
+appended inside the write's own transaction: there is no write without its
+audit entry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+GENESIS = "0" * 64
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """What happened, before it is placed in the chain."""
+
+    actor: str
+    action: str  # write, export, view, user, merge …
+    details: dict[str, Any] = field(default_factory=dict)
+    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str
+    action: str
+    details: str  # canonical JSON
+    prev_hash: str
+    hash: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "at": self.at,
+            "actor": self.actor,
+            "action": self.action,
+            "details": json.loads(self.details),
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
+
+
+def canonical(details: dict[str, Any]) -> str:
+    return json.dumps(details, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def entry_hash(seq: int, at: str, actor: str, action: str, details: str, prev_hash: str) -> str:
+    payload = json.dumps([seq, at, actor, action, details, prev_hash], ensure_ascii=False)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def chain(event: AuditEvent, *, prev_seq: int, prev_hash: str) -> AuditEntry:
+    """Place an event after the entry (prev_seq, prev_hash)."""
+    details = canonical(event.details)
+    seq = prev_seq + 1
+    digest = entry_hash(seq, event.at, event.actor, event.action, details, prev_hash)
+    return AuditEntry(seq, event.at, event.actor, event.action, details, prev_hash, digest)
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    seq: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"entry {self.seq}: {self.message}"
+
+
+def verify(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> list[ChainProblem]:
+    """Every problem in the chain, naming the entry; empty when the log is intact."""
+    problems: list[ChainProblem] = []
+    prev_hash, expected_seq = GENESIS, 1
+    for entry in sorted(entries, key=lambda e: e.seq):
+        if entry.seq != expected_seq:
+            problems.append(ChainProblem(expected_seq, f"missing (next entry is {entry.seq})"))
+        recomputed = entry_hash(
+            entry.seq, entry.at, entry.actor, entry.action, entry.details, entry.prev_hash
+        )
+        if recomputed != entry.hash:
+            problems.append(ChainProblem(entry.seq, "content does not match its hash (altered)"))
+        if entry.prev_hash != prev_hash:
+            problems.append(ChainProblem(entry.seq, "does not link to the entry before it"))
+        prev_hash, expected_seq = entry.hash, entry.seq + 1
+    last_seq = expected_seq - 1
+    if head_seq != last_seq:
+        problems.append(
+            ChainProblem(
+                last_seq + 1 if head_seq > last_seq else head_seq,
+                f"log ends at entry {last_seq} but the store's head "
+                f"records entry {head_seq} (entries removed?)",
+            )
+        )
+    elif head_seq and head_hash != prev_hash:
+        problems.append(ChainProblem(head_seq, "last entry does not match the store's head hash"))
+    return problems
