@@ -428,7 +428,7 @@ SCHEMA = Schema(
             RelType.PARTICIPATED_IN,
             m.ParticipatedIn,
             "Took part in an engagement or an incident.",
-            _pairs({K.PERSON, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
+            _pairs({K.PERSON, K.POST, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
         ),
         RelType.COMMITTED_TO: RelSpec(
             RelType.COMMITTED_TO,

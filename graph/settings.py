@@ -36,7 +36,11 @@ class Settings(BaseSettings):
         default="neo4j",
         validation_alias=AliasChoices("ACTORGRAPH_NEO4J_DATABASE", "NEO4J_DATABASE"),
     )
-    user: str = Field(default="analyst", validation_alias=AliasChoices("ACTORGRAPH_USER"))
+    # The account the CLI acts as when the store has accounts (no default password).
+    user: str | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_USER"))
+    password: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_PASSWORD")
+    )
 
     def store_url(self) -> str:
         if self.url:

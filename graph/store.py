@@ -254,7 +254,10 @@ def search_names(record: m.AnyRecord) -> tuple[str, ...]:
 
 
 def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
-    start = lower_bound(record.valid_from).isoformat() if record.valid_from else None
+    # An event that has not happened yet is not part of an as-of picture: events
+    # without an explicit validity start on their own date.
+    begins = record.valid_from or getattr(record, "date", None)
+    start = lower_bound(begins).isoformat() if begins else None
     end = upper_bound(record.valid_to).isoformat() if record.valid_to else None
     return start, end
 
@@ -306,6 +309,15 @@ def viewer_rank(viewer: Viewer) -> int:
 Lookup = Callable[[list[str]], dict[str, Existing]]
 
 
+def cited_sources(record: m.AnyRecord) -> list[m.SourceRef]:
+    """Every source reference a record makes, including COM profile evidence."""
+    refs = list(record.sources)
+    for profile in getattr(record, "profiles", ()):
+        for score in (profile.capability, profile.opportunity, profile.motivation):
+            refs.extend(score.evidence)
+    return refs
+
+
 def plan_write(
     batch: WriteBatch, lookup: Lookup, *, actor: str, now: datetime | None = None
 ) -> WritePlan:
@@ -344,7 +356,7 @@ def plan_write(
     for record in unique:
         if isinstance(record, m.RelBase):
             wanted.update((record.source_id, record.target_id))
-        wanted.update(ref.source_id for ref in record.sources)
+        wanted.update(ref.source_id for ref in cited_sources(record))
     existing = lookup(sorted(wanted))
 
     def node_kind(node_id: str) -> str | None:
@@ -387,7 +399,7 @@ def plan_write(
                         suggestion=f"allowed: {allowed}",
                     )
                 )
-        for ref in record.sources:
+        for ref in cited_sources(record):
             if node_kind(ref.source_id) != NodeKind.SOURCE:
                 problems.append(
                     RowError(

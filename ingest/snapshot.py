@@ -117,7 +117,7 @@ def write_snapshot(records: Iterable[m.AnyRecord], out: TextIO, *, header: str =
     """Write records as JSON Lines (nodes before relationships); return how many."""
     count = 0
     for line in header.splitlines():
-        out.write(f"// {line}\n")
+        out.write(f"// {line}".rstrip() + "\n")
     ordered = sorted(records, key=lambda r: (0 if isinstance(r, m.NodeBase) else 1, r.id))
     for record in ordered:
         out.write(json.dumps(record.model_dump(mode="json"), ensure_ascii=False, sort_keys=True))

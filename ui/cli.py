@@ -8,6 +8,7 @@ JSON on stdout.
 
 from __future__ import annotations
 
+import getpass
 import os
 import subprocess
 import sys
@@ -18,11 +19,12 @@ from typing import Annotated, Any
 import typer
 
 from graph import model as m
-from graph.errors import NotFound
+from graph.errors import NotFound, NotPermitted
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
+from ui import cli_admin
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -54,19 +56,19 @@ def _global(
         Sensitivity | None,
         typer.Option(
             "--clearance",
-            help="Highest sensitivity to read (default: ACTORGRAPH_CLEARANCE, else "
-            "strictly_confidential for your own local store).",
+            help="Highest sensitivity to read (default: ACTORGRAPH_CLEARANCE, else your "
+            "account's clearance; a store without accounts reads everything).",
         ),
     ] = None,
 ) -> None:
     settings = Settings()
-    chosen = clearance or Sensitivity(
-        os.environ.get("ACTORGRAPH_CLEARANCE", Sensitivity.STRICTLY_CONFIDENTIAL.value)
-    )
+    from_env = os.environ.get("ACTORGRAPH_CLEARANCE")
+    chosen = clearance or Sensitivity(from_env or Sensitivity.STRICTLY_CONFIDENTIAL.value)
     ctx.obj = CliState(
         settings=settings,
         store_url=store or settings.store_url(),
-        viewer=Viewer(name=settings.user, clearance=chosen),
+        viewer=Viewer(name=settings.user or getpass.getuser(), clearance=chosen),
+        clearance_asked=bool(clearance or from_env),
     )
     ctx.call_on_close(ctx.obj.close)
 
@@ -104,16 +106,39 @@ def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 
 @app.command()
-def init(ctx: typer.Context, json_out: JsonOpt = False) -> None:
-    """Create the store's schema (tables, or Neo4j constraints and indexes). Idempotent."""
+def init(
+    ctx: typer.Context,
+    admin: Annotated[
+        str | None, typer.Option("--admin", help="Create the first admin account with this name.")
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the admin's password from stdin.")
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Create the store's schema (tables, or Neo4j constraints and indexes). Idempotent.
+
+    With --admin NAME --password-stdin, also create the first admin account;
+    from then on every command must name a user (ACTORGRAPH_USER / ACTORGRAPH_PASSWORD).
+    """
     st = state(ctx)
-    store = st.store()
-    store.ensure_schema()
-    result = {"store": redact_url(st.store_url), "change_counter": store.change_counter()}
+    store = st.raw_store()
+    result: dict[str, Any] = {"store": redact_url(st.store_url)}
+    try:
+        if admin:
+            if not password_stdin:
+                raise NotPermitted("give the admin's password on stdin with --password-stdin")
+            cli_admin.create_first_admin(store, admin, cli_admin.read_password())
+            result["admin"] = admin
+        result["change_counter"] = store.change_counter()
+    finally:
+        store.close()
     if json_out:
         emit_json(result)
     else:
         typer.echo(f"store ready: {result['store']}")
+        if admin:
+            typer.echo(f"admin account {admin!r} created")
 
 
 @app.command()
@@ -366,6 +391,7 @@ def _run_streamlit(app_path: Path, store_url: str, port: int) -> None:
 
 
 def _register_extensions() -> None:
+    cli_admin.register(app)
     try:
         from ui import cli_queries
     except ImportError:  # the analysis commands are optional until queries/ lands

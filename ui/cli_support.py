@@ -7,6 +7,7 @@ problems) and a non-zero exit code, never a traceback.
 
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from typing import Any, NoReturn
 import typer
 from typer.core import TyperGroup
 
+from graph.access import SecuredStore, authenticate
 from graph.errors import (
     ActorGraphError,
     InvalidRecords,
@@ -27,6 +29,7 @@ from graph.sensitivity import Viewer
 from graph.settings import Settings
 from graph.store import GraphStore
 from graph.stores import open_store
+from graph.users import User
 
 # Exit codes, documented in the README.
 EXIT_ERROR = 1
@@ -61,18 +64,65 @@ class ActorGraphGroup(TyperGroup):
 
 @dataclass
 class CliState:
-    """What the global options decided, kept on the click context."""
+    """What the global options decided, kept on the click context.
+
+    When the store has accounts, the CLI acts as the user named by
+    ACTORGRAPH_USER / ACTORGRAPH_PASSWORD (or asks on a terminal), through a
+    `SecuredStore`; the viewer's clearance is the user's unless `--clearance`
+    asks for less. A store without accounts is one analyst's own file
+    ("owner mode"): full access, with a note on stderr.
+    """
 
     settings: Settings
     store_url: str
     viewer: Viewer
+    clearance_asked: bool = False
+    user: User | None = None
     _store: GraphStore | None = field(default=None, repr=False)
 
+    def raw_store(self) -> GraphStore:
+        """The store without an account on it: only for bootstrapping the first admin."""
+        store = open_store(self.store_url, self.settings)
+        store.ensure_schema()
+        return store
+
     def store(self) -> GraphStore:
-        if self._store is None:
-            self._store = open_store(self.store_url, self.settings)
-            self._store.ensure_schema()
+        if self._store is not None:
+            return self._store
+        raw = self.raw_store()
+        if not raw.list_users():
+            info(
+                "note: this store has no accounts, so whoever holds it sees everything; "
+                "create an admin with `actorgraph init --admin NAME --password-stdin`."
+            )
+            self._store = raw
+            return raw
+        try:
+            user = authenticate(raw, *self._credentials())
+        except ActorGraphError:
+            raw.close()
+            raise
+        if self.clearance_asked and self.viewer.clearance.rank > user.clearance.rank:
+            raw.close()
+            raise NotPermitted(f"user {user.name!r} is cleared to {user.clearance.value} only")
+        clearance = self.viewer.clearance if self.clearance_asked else user.clearance
+        self.viewer = Viewer(name=user.name, clearance=clearance)
+        self.user = user
+        self._store = SecuredStore(raw, user)
         return self._store
+
+    def _credentials(self) -> tuple[str, str]:
+        name = self.settings.user
+        password = self.settings.password.get_secret_value() if self.settings.password else None
+        if (name is None or password is None) and sys.stdin.isatty():
+            name = name or typer.prompt("actorgraph user")
+            password = password or getpass.getpass("password: ")
+        if not name or password is None:
+            raise NotPermitted(
+                "this store has accounts: set ACTORGRAPH_USER and "
+                "ACTORGRAPH_PASSWORD (or run the command on a terminal)"
+            )
+        return name, password
 
     def close(self) -> None:
         if self._store is not None:

@@ -1,0 +1,152 @@
+"""Account and audit commands: `actorgraph user …` and `actorgraph audit …`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from graph.audit import verify
+from graph.errors import NotPermitted
+from graph.sensitivity import Sensitivity
+from graph.store import GraphStore
+from graph.users import Role, User, hash_password
+from ui.cli_support import emit_json, info, state
+
+EXIT_TAMPERED = 7
+
+user_app = typer.Typer(help="Manage accounts (admins only).", no_args_is_help=True)
+audit_app = typer.Typer(
+    help="Read and verify the tamper-evident audit log (admins only).", no_args_is_help=True
+)
+
+
+def read_password() -> str:
+    """The first line of stdin, without its newline."""
+    password = sys.stdin.readline().rstrip("\r\n")
+    if not password:
+        raise NotPermitted("no password on stdin")
+    return password
+
+
+def create_first_admin(store: GraphStore, name: str, password: str) -> User:
+    """Bootstrap: only a store with no accounts may get an admin this way."""
+    if store.list_users():
+        raise NotPermitted(
+            "this store already has accounts: an admin adds users with `actorgraph user add`"
+        )
+    user = User(
+        name=name,
+        role=Role.ADMIN,
+        clearance=Sensitivity.STRICTLY_CONFIDENTIAL,
+        password_hash=hash_password(password),
+    )
+    store.save_user(user, actor=name)
+    return user
+
+
+def _secured(ctx: typer.Context) -> GraphStore:
+    st = state(ctx)
+    store = st.store()
+    if st.user is None:
+        raise NotPermitted(
+            "this store has no accounts yet: create the first admin with "
+            "`actorgraph init --admin NAME --password-stdin`"
+        )
+    return store
+
+
+@user_app.command("add")
+def user_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Account name (letters, digits, . @ - _).")],
+    role: Annotated[Role, typer.Option(help="viewer, analyst, editor or admin.")],
+    clearance: Annotated[Sensitivity, typer.Option(help="Highest sensitivity they may see.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from stdin.")
+    ] = False,
+) -> None:
+    """Add an account, or replace one (its role, clearance and password)."""
+    store = _secured(ctx)
+    if not password_stdin:
+        raise NotPermitted("give the password on stdin with --password-stdin")
+    store.save_user(
+        User(
+            name=name, role=role, clearance=clearance, password_hash=hash_password(read_password())
+        ),
+        actor="",
+    )
+    info(f"account {name!r} saved ({role.value}, cleared to {clearance.value})")
+
+
+@user_app.command("list")
+def user_list(
+    ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """List accounts: name, role, clearance, disabled."""
+    rows = [
+        u.model_dump(mode="json", exclude={"password_hash"}) for u in _secured(ctx).list_users()
+    ]
+    if json_out:
+        emit_json(rows)
+        return
+    for row in rows:
+        flag = " (disabled)" if row["disabled"] else ""
+        typer.echo(f"{row['name']:<20} {row['role']:<8} {row['clearance']}{flag}")
+
+
+@user_app.command("disable")
+def user_disable(
+    ctx: typer.Context, name: Annotated[str, typer.Argument(help="Account to disable.")]
+) -> None:
+    """Disable an account; its history and audit entries stay."""
+    store = _secured(ctx)
+    user = store.get_user(name)
+    if user is None:
+        raise NotPermitted(f"no account {name!r}")
+    store.save_user(user.model_copy(update={"disabled": True}), actor="")
+    info(f"account {name!r} disabled")
+
+
+@audit_app.command("verify")
+def audit_verify(
+    ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json")] = False
+) -> None:
+    """Check the hash chain; name every altered, missing or unlinked entry."""
+    log = state(ctx).store().audit_log()
+    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
+    if json_out:
+        emit_json(
+            {
+                "entries": len(log.entries),
+                "ok": not problems,
+                "problems": [{"seq": p.seq, "message": p.message} for p in problems],
+            }
+        )
+    elif not problems:
+        typer.echo(f"audit log intact: {len(log.entries)} entries")
+    for problem in problems:
+        typer.echo(f"audit log broken: {problem}", err=True)
+    if problems:
+        raise typer.Exit(EXIT_TAMPERED)
+
+
+@audit_app.command("log")
+def audit_log(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option(help="Only the newest N entries.")] = 50,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show the newest audit entries: who did what, when."""
+    entries = state(ctx).store().audit_log().entries[-limit:]
+    if json_out:
+        emit_json([e.as_dict() for e in entries])
+        return
+    for e in entries:
+        typer.echo(f"{e.seq:>6}  {e.at}  {e.actor:<16} {e.action}")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="user")
+    app.add_typer(audit_app, name="audit")
