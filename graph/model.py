@@ -602,3 +602,8 @@ AnyRelationship = (
     | Cites
 )
 AnyRecord = AnyNode | AnyRelationship
+
+
+def label_of(record: Envelope) -> str:
+    """The node kind or relationship type of any record ("ArmedActor", "COMMANDS")."""
+    return str(getattr(record, "kind", None) or getattr(record, "type"))  # noqa: B009

@@ -1,0 +1,68 @@
+"""Exports filtered for an audience, optionally encrypted, always audited.
+
+The data file is JSON Lines (one record per line, the audience's fields only);
+beside it `<file>.manifest.json` says what was withheld, in counts. With a
+passphrase both files are encrypted (see ingest.encryption). Every export is
+appended to the audit log: who exported what, for whom, how much.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from graph.audit import AuditEvent
+from graph.sensitivity import Sensitivity, Viewer
+from graph.sharing import Audience, Manifest, share
+from graph.store import GraphStore
+from ingest.encryption import encrypt
+from ingest.snapshot import export_records
+
+
+def manifest_path(out: Path) -> Path:
+    return out.with_name(out.name + ".manifest.json")
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".partial")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # never leave a half-written export under the real name
+
+
+def export_for_audience(
+    store: GraphStore,
+    *,
+    viewer: Viewer,
+    audience: Audience,
+    out: Path,
+    passphrase: str | None = None,
+) -> Manifest:
+    """Write what `audience` may receive of what `viewer` may see; return the manifest."""
+    ceiling = min(viewer.clearance, audience.max_sensitivity, key=lambda s: s.rank)
+    records = export_records(store, viewer=Viewer(name=viewer.name, clearance=Sensitivity(ceiling)))
+    rows, manifest = share(records, audience)
+    header = f"// actorgraph export for audience {audience.name} (max {ceiling.value})\n"
+    body = header + "".join(
+        json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows
+    )
+    manifest_text = json.dumps(manifest.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    data, meta = body.encode("utf-8"), manifest_text.encode("utf-8")
+    if passphrase is not None:
+        data, meta = encrypt(data, passphrase), encrypt(meta, passphrase)
+    _write_atomic(out, data)
+    _write_atomic(manifest_path(out), meta)
+    store.append_audit(
+        AuditEvent(
+            actor=viewer.name,
+            action="export",
+            details={
+                "audience": audience.name,
+                "file": out.name,
+                "encrypted": passphrase is not None,
+                "exported": dict(manifest.exported),
+                "withheld_by_kind": dict(manifest.withheld_kinds),
+            },
+        )
+    )
+    return manifest
