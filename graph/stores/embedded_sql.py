@@ -70,6 +70,10 @@ DDL = [
         name TEXT PRIMARY KEY,
         data TEXT NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS secrets (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    )""",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('change_counter', 0)",
     f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
 ]
@@ -118,6 +122,24 @@ def visible(alias: str) -> str:
     return _VISIBLE.format(a=alias)
 
 
+def visible_or_masked(alias: str) -> str:
+    """Like `visible`, but Source nodes pass at any label: the store masks them (see
+    graph.source_protection) instead of hiding that evidence exists."""
+    return _VISIBLE.format(a=alias).replace(
+        f"{alias}.sensitivity_rank <= :rank",
+        f"({alias}.sensitivity_rank <= :rank OR {alias}.kind = 'Source')",
+        1,
+    )
+
+
+INSERT_SECRET = "INSERT OR IGNORE INTO secrets (key, value) VALUES (:key, :value)"
+GET_SECRET = "SELECT value FROM secrets WHERE key = :key"
+CLEAR_SOURCES = """
+SELECT id FROM records
+WHERE category = 'node' AND kind = 'Source' AND sensitivity_rank <= :rank
+"""
+
+
 GET_NODE = f"""
 SELECT n.data FROM records n
 WHERE n.id = :id AND n.category = 'node' AND {visible("n")}
@@ -132,7 +154,7 @@ WHERE r.id = :id AND r.category = 'rel' AND {visible("r")} AND {visible("a")} AN
 
 ITER_NODES = f"""
 SELECT n.data FROM records n
-WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible("n")}
+WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible_or_masked("n")}
 ORDER BY n.id
 """
 
@@ -141,7 +163,7 @@ SELECT r.data FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
-  AND {visible("r")} AND {visible("a")} AND {visible("b")}
+  AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
 ORDER BY r.id
 """
 

@@ -10,6 +10,7 @@ against the same state and lose an update.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +23,8 @@ from graph.audit import AuditEntry, AuditEvent, chain
 from graph.errors import StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
-from graph.sensitivity import Viewer
+from graph.sensitivity import Sensitivity, Viewer
+from graph.source_protection import SourceGuard
 from graph.store import (
     AuditLog,
     Existing,
@@ -83,6 +85,15 @@ class EmbeddedStore:
                 raise
             conn.execute("COMMIT")
 
+    def _guard(self, conn: sqlite3.Connection, viewer: Viewer) -> SourceGuard | None:
+        """Masks for the sources this viewer may not see in clear (None: sees all)."""
+        rank = viewer_rank(viewer)
+        if rank >= Sensitivity.STRICTLY_CONFIDENTIAL.rank:
+            return None
+        key = conn.execute(sql.GET_SECRET, {"key": "pseudonym_key"}).fetchone()[0]
+        clear = {rid for (rid,) in conn.execute(sql.CLEAR_SOURCES, {"rank": rank})}
+        return SourceGuard(key, clear, rank)
+
     @staticmethod
     def _params(viewer: Viewer, as_of: date | None, **extra: Any) -> dict[str, Any]:
         return {"rank": viewer_rank(viewer), "day": day_param(as_of), **extra}
@@ -96,6 +107,9 @@ class EmbeddedStore:
                 conn.execute("BEGIN IMMEDIATE")
                 for statement in sql.DDL:
                     conn.execute(statement)
+                conn.execute(
+                    sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
+                )
                 conn.execute("COMMIT")
         except sqlite3.DatabaseError as e:
             raise StoreUnavailable(f"{self.path} is not an actorgraph store: {e}") from e
@@ -158,7 +172,11 @@ class EmbeddedStore:
             row = conn.execute(sql.GET_NODE, params).fetchone()
             if row is None:
                 row = conn.execute(sql.GET_REL, params).fetchone()
-        return decode(row[0]) if row else None
+            guard = self._guard(conn, viewer)
+        if row is None:
+            return None
+        record = decode(row[0])
+        return guard.apply(record) if guard else record
 
     def iter_nodes(
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
@@ -166,8 +184,10 @@ class EmbeddedStore:
         params = self._params(viewer, as_of, kind=NodeKind(kind).value if kind else None)
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_NODES, params).fetchall()
+            guard = self._guard(conn, viewer)
         for (data,) in rows:
-            yield decode(data)  # type: ignore[misc]
+            node: m.AnyNode = decode(data)  # type: ignore[assignment]
+            yield guard.apply(node) if guard else node
 
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
@@ -175,8 +195,10 @@ class EmbeddedStore:
         params = self._params(viewer, as_of, kind=RelType(rel_type).value if rel_type else None)
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_RELS, params).fetchall()
+            guard = self._guard(conn, viewer)
         for (data,) in rows:
-            yield decode(data)  # type: ignore[misc]
+            rel: m.AnyRelationship = decode(data)  # type: ignore[assignment]
+            yield guard.apply(rel) if guard else rel
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -185,7 +207,12 @@ class EmbeddedStore:
             return []
         with self._connect() as conn:
             rows = conn.execute(sql.NEIGHBOURS, self._params(viewer, as_of, id=node_id)).fetchall()
-        return [(decode(r), decode(o)) for r, o in rows]  # type: ignore[misc]
+            guard = self._guard(conn, viewer)
+        pairs: list[tuple[m.AnyRelationship, m.AnyNode]] = [
+            (decode(r), decode(o))  # type: ignore[misc]
+            for r, o in rows
+        ]
+        return [(guard.apply(r), guard.apply(o)) for r, o in pairs] if guard else pairs
 
     def search(
         self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None, limit: int = 50
@@ -197,12 +224,13 @@ class EmbeddedStore:
         params = self._params(viewer, None, pattern=f"%{escaped}%")
         with self._connect() as conn:
             rows = conn.execute(sql.SEARCH, params).fetchall()
+            guard = self._guard(conn, viewer)
         wanted = {NodeKind(k).value for k in kinds} if kinds else None
         found: list[m.AnyNode] = []
         for (data,) in rows:
             node = decode(data)
             if wanted is None or node.kind in wanted:  # type: ignore[union-attr]
-                found.append(node)  # type: ignore[arg-type]
+                found.append(guard.apply(node) if guard else node)  # type: ignore[arg-type]
         return rank_search(found, needle)[:limit]
 
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
@@ -219,7 +247,11 @@ class EmbeddedStore:
             rows = conn.execute(
                 sql.HISTORY, {"id": record_id, "rank": viewer_rank(viewer)}
             ).fetchall()
-        return [Revision(record_id, v, at, by, op, decode(data)) for v, at, by, op, data in rows]
+            guard = self._guard(conn, viewer)
+        return [
+            Revision(record_id, v, at, by, op, guard.apply(decode(d)) if guard else decode(d))
+            for v, at, by, op, d in rows
+        ]
 
     def change_counter(self) -> int:
         with self._connect() as conn:

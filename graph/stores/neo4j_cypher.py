@@ -51,14 +51,23 @@ def _snake(label: str) -> str:
 # writer waits, then plans against the first one's committed state.
 LOCK_META = """
 MERGE (m:Meta {key: 'store'})
-ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis
+ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
+              m.pseudonym_key = $pseudonym_key
 SET m.locked_by = $tx_marker
 RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS audit_hash
 """
 
 ENSURE_META = """
 MERGE (m:Meta {key: 'store'})
-ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis
+ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
+              m.pseudonym_key = $pseudonym_key
+"""
+
+# The key for source pseudonyms, and the Source ids a viewer may see in clear.
+SOURCE_GUARD = """
+MATCH (m:Meta {key: 'store'})
+OPTIONAL MATCH (s:Source) WHERE s.sensitivity_rank <= $rank
+RETURN m.pseudonym_key AS key, collect(s.id) AS clear
 """
 
 APPEND_AUDIT = """
@@ -135,6 +144,16 @@ def visible(alias: str) -> str:
     return _VISIBLE.format(a=alias)
 
 
+def visible_or_masked(alias: str) -> str:
+    """Like `visible`, but Source nodes pass at any label: the store masks them (see
+    graph.source_protection) instead of hiding that evidence exists."""
+    return _VISIBLE.format(a=alias).replace(
+        f"{alias}.sensitivity_rank <= $rank",
+        f"({alias}.sensitivity_rank <= $rank OR {alias}:Source)",
+        1,
+    )
+
+
 GET_NODE = f"MATCH (n:Entity {{id: $id}}) WHERE {visible('n')} RETURN n.data AS data"
 
 
@@ -157,7 +176,8 @@ RETURN v.kind AS kind LIMIT 1
 def iter_nodes(kind: str | None) -> str:
     label = SCHEMA.label(kind) if kind else "Entity"
     return (
-        f"MATCH (n:{label}) WHERE n:Entity AND {visible('n')} RETURN n.data AS data ORDER BY n.id"
+        f"MATCH (n:{label}) WHERE n:Entity AND {visible_or_masked('n')} "
+        "RETURN n.data AS data ORDER BY n.id"
     )
 
 
@@ -165,7 +185,7 @@ def iter_relationships(rel_type: str | None) -> str:
     pattern = f"[r:{SCHEMA.rel_label(rel_type)}]" if rel_type else "[r]"
     return (
         f"MATCH (a:Entity)-{pattern}->(b:Entity) "
-        f"WHERE {visible('r')} AND {visible('a')} AND {visible('b')} "
+        f"WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')} "
         "RETURN r.data AS data ORDER BY r.id"
     )
 

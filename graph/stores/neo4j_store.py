@@ -16,6 +16,7 @@ the password. Driver telemetry is off.
 from __future__ import annotations
 
 import dataclasses
+import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
@@ -31,7 +32,8 @@ from graph.audit import GENESIS, AuditEntry, AuditEvent, chain
 from graph.errors import StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
-from graph.sensitivity import Viewer
+from graph.sensitivity import Sensitivity, Viewer
+from graph.source_protection import R, SourceGuard
 from graph.store import (
     AuditLog,
     Existing,
@@ -118,6 +120,18 @@ class Neo4jStore:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
         return records
 
+    def _guard(self, viewer: Viewer) -> SourceGuard | None:
+        """Masks for the sources this viewer may not see in clear (None: sees all)."""
+        rank = viewer_rank(viewer)
+        if rank >= Sensitivity.STRICTLY_CONFIDENTIAL.rank:
+            return None
+        row = self._read(cy.SOURCE_GUARD, rank=rank)[0]
+        return SourceGuard(row["key"], set(row["clear"]), rank)
+
+    def _guarded(self, viewer: Viewer, records: list[R]) -> list[R]:
+        guard = self._guard(viewer)
+        return [guard.apply(r) for r in records] if guard else records
+
     @staticmethod
     def _vis(viewer: Viewer, as_of: date | None) -> dict[str, Any]:
         return {"rank": viewer_rank(viewer), "day": day_param(as_of)}
@@ -128,7 +142,12 @@ class Neo4jStore:
         try:
             for statement in cy.constraints():
                 self._driver.execute_query(statement, database_=self.database)
-            self._driver.execute_query(cy.ENSURE_META, genesis=GENESIS, database_=self.database)
+            self._driver.execute_query(
+                cy.ENSURE_META,
+                genesis=GENESIS,
+                pseudonym_key=secrets.token_hex(32),
+                database_=self.database,
+            )
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
 
@@ -151,31 +170,39 @@ class Neo4jStore:
     ) -> m.AnyRecord | None:
         vis = self._vis(viewer, as_of)
         rows = self._read(cy.GET_NODE, id=record_id, **vis)
-        if rows:
-            return decode(rows[0]["data"])
-        kinds = self._read(cy.REL_TYPE_OF, id=record_id)
-        if not kinds:
+        if not rows:
+            kinds = self._read(cy.REL_TYPE_OF, id=record_id)
+            if not kinds:
+                return None
+            rows = self._read(cy.get_relationship(kinds[0]["kind"]), id=record_id, **vis)
+        if not rows:
             return None
-        rows = self._read(cy.get_relationship(kinds[0]["kind"]), id=record_id, **vis)
-        return decode(rows[0]["data"]) if rows else None
+        return self._guarded(viewer, [decode(rows[0]["data"])])[0]
 
     def iter_nodes(
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyNode]:
-        for row in self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of)):
-            yield decode(row["data"])  # type: ignore[misc]
+        rows = self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of))
+        nodes: list[m.AnyNode] = [decode(r["data"]) for r in rows]  # type: ignore[misc]
+        yield from self._guarded(viewer, nodes)
 
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
-        for row in self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of)):
-            yield decode(row["data"])  # type: ignore[misc]
+        rows = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
+        rels: list[m.AnyRelationship] = [decode(r["data"]) for r in rows]  # type: ignore[misc]
+        yield from self._guarded(viewer, rels)
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None
     ) -> list[tuple[m.AnyRelationship, m.AnyNode]]:
         rows = self._read(cy.NEIGHBOURS, id=node_id, **self._vis(viewer, as_of))
-        return [(decode(r["rel"]), decode(r["other"])) for r in rows]  # type: ignore[misc]
+        guard = self._guard(viewer)
+        pairs: list[tuple[m.AnyRelationship, m.AnyNode]] = [
+            (decode(r["rel"]), decode(r["other"]))  # type: ignore[misc]
+            for r in rows
+        ]
+        return [(guard.apply(r), guard.apply(o)) for r, o in pairs] if guard else pairs
 
     def search(
         self, text: str, *, viewer: Viewer, kinds: Sequence[NodeKind] | None = None, limit: int = 50
@@ -189,7 +216,7 @@ class Neo4jStore:
             node = decode(row["data"])
             if wanted is None or node.kind in wanted:  # type: ignore[union-attr]
                 found.append(node)  # type: ignore[arg-type]
-        return rank_search(found, needle)[:limit]
+        return self._guarded(viewer, rank_search(found, needle)[:limit])
 
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
         vis = self._vis(viewer, as_of)
@@ -200,6 +227,7 @@ class Neo4jStore:
         if self.get(record_id, viewer=viewer) is None:
             return []
         rows = self._read(cy.HISTORY, id=record_id, rank=viewer_rank(viewer))
+        guard = self._guard(viewer)
         return [
             Revision(
                 record_id,
@@ -207,7 +235,7 @@ class Neo4jStore:
                 r["recorded_at"],
                 r["recorded_by"],
                 r["operation"],
-                decode(r["data"]),
+                guard.apply(decode(r["data"])) if guard else decode(r["data"]),
             )
             for r in rows
         ]
@@ -253,7 +281,9 @@ class Neo4jStore:
 
 def _lock(tx: ManagedTransaction, marker: str) -> tuple[int, str]:
     """Take the store's write lock; return the audit chain's head."""
-    head = tx.run(cy.LOCK_META, tx_marker=marker, genesis=GENESIS).single(strict=True)
+    head = tx.run(
+        cy.LOCK_META, tx_marker=marker, genesis=GENESIS, pseudonym_key=secrets.token_hex(32)
+    ).single(strict=True)
     return int(head["audit_seq"]), str(head["audit_hash"])
 
 

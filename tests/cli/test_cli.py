@@ -153,4 +153,6 @@ def test_export_writes_only_what_the_clearance_allows(
     assert result.exit_code == 0, result.stderr
     ids = {json.loads(line)["id"] for line in out.read_text().splitlines() if line.startswith("{")}
     # Only the two public armed actors; every relationship in the fixture is restricted.
-    assert ids == {"act_1", "act_2"}
+    # plus the mask of the source act_1 cites: a pseudonym, never its identity
+    masks = {i for i in ids if i.startswith("src~")}
+    assert len(masks) == 1 and ids - masks == {"act_1", "act_2"}

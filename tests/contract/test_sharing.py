@@ -71,11 +71,14 @@ def test_each_audience_receives_exactly_what_its_protocol_allows(
     assert {"per_2", "rel_inf", "eng_1"} <= protection
     assert "src_1" not in protection and "rel_cites" not in protection
 
-    # The mission may not receive engagements: withheld and counted, with the links to them.
-    # The strictly confidential source is above every ceiling: not even counted.
+    # The mission may not receive engagements or sources (not even masked ones): withheld
+    # and counted, with the links to them.
     manifest = json.loads(manifest_path(tmp_path / "un_mission.jsonl").read_text())
-    assert manifest["withheld_by_kind"] == {"Engagement": 1}
-    assert manifest["withheld_relationships_to_withheld_records"] == {"PARTICIPATED_IN": 1}
+    assert manifest["withheld_by_kind"] == {"Engagement": 1, "Source": 1}
+    assert manifest["withheld_relationships_to_withheld_records"] == {
+        "PARTICIPATED_IN": 1,
+        "CITES": 1,
+    }
     assert manifest["fields_removed"]["sources"] >= 1
     text = json.dumps(manifest)
     assert "Checkpoint dialogue" not in text and "eng_1" not in text  # counts, never content
