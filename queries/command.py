@@ -1,0 +1,226 @@
+"""Command structure read off the projection: who belongs to which armed actor,
+who commands what, and which party to the conflict a node sides with.
+
+Units nest (`PART_OF`) inside units and actors; member groups of a coalition
+are `PART_OF` the coalition actor. People and posts belong to a group through
+the command they hold (`COMMANDS`, or `HOLDS` a post that commands), their
+membership (`MEMBER_OF`), the group they are focal point for
+(`FOCAL_POINT_FOR`: a group's liaison is usually one of its own), or, for a
+post, the formation it sits in (`PART_OF`).
+
+Every function here only reads the graph.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+ARMED = frozenset({"ArmedActor", "Unit"})
+COMMAND_HOLDERS = frozenset({"Person", "Post"})
+
+
+def kind_of(graph: nx.MultiDiGraph[str], node: str) -> str:
+    return str(graph.nodes[node].get("kind", ""))
+
+
+def name_of(graph: nx.MultiDiGraph[str], node: str) -> str:
+    return str(graph.nodes[node].get("name", node))
+
+
+def out_by_type(graph: nx.MultiDiGraph[str], node: str, rel_type: str) -> list[str]:
+    """Targets of `node`'s outgoing relationships of one type, in a stable order."""
+    return sorted(
+        {v for _, v, data in graph.out_edges(node, data=True) if data.get("type") == rel_type}
+    )
+
+
+def in_by_type(graph: nx.MultiDiGraph[str], node: str, rel_type: str) -> list[str]:
+    """Sources of `node`'s incoming relationships of one type, in a stable order."""
+    return sorted(
+        {u for u, _, data in graph.in_edges(node, data=True) if data.get("type") == rel_type}
+    )
+
+
+def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
+    """Armed actors `node` (a unit or an actor) sits in, nearest first, itself included.
+
+    Follows `PART_OF` upward through units and actors, so a unit of a member
+    group of a coalition gives ``[member group, coalition]``.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> owning_actors(tiny_graph(), "unt_cp")
+    ['act_front']
+    """
+    if node not in graph or kind_of(graph, node) not in ARMED:
+        return []
+    seen = {node}
+    queue = deque([node])
+    found: list[str] = []
+    while queue:
+        current = queue.popleft()
+        if kind_of(graph, current) == "ArmedActor":
+            found.append(current)
+        for parent in out_by_type(graph, current, "PART_OF"):
+            if parent not in seen and kind_of(graph, parent) in ARMED:
+                seen.add(parent)
+                queue.append(parent)
+    return found
+
+
+def structure_of(graph: nx.MultiDiGraph[str], node: str) -> str | None:
+    """Structure of the nearest armed actor `node` belongs to (None if untraceable)."""
+    for actor in owning_actors(graph, node):
+        structure = graph.nodes[actor].get("structure")
+        if isinstance(structure, str):
+            return structure
+    return None
+
+
+def subunits(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
+    """Units and actors directly `PART_OF` `node`."""
+    return [u for u in in_by_type(graph, node, "PART_OF") if kind_of(graph, u) in ARMED]
+
+
+def formation_tree(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
+    """`node` and every formation nested below it, breadth first (cycle-safe)."""
+    seen = {node}
+    order = [node]
+    queue = deque([node])
+    while queue:
+        for child in subunits(graph, queue.popleft()):
+            if child not in seen:
+                seen.add(child)
+                order.append(child)
+                queue.append(child)
+    return order
+
+
+def holders(graph: nx.MultiDiGraph[str], post: str) -> list[str]:
+    """Current holders of a post (the projection holds only what is valid at its date)."""
+    return in_by_type(graph, post, "HOLDS")
+
+
+def commanders(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
+    """People and posts that command `formation` directly, plus the holders of those posts."""
+    direct = [
+        c for c in in_by_type(graph, formation, "COMMANDS") if kind_of(graph, c) in COMMAND_HOLDERS
+    ]
+    out = list(direct)
+    for c in direct:
+        if kind_of(graph, c) == "Post":
+            out.extend(h for h in holders(graph, c) if h not in out)
+    return out
+
+
+def sits_in(graph: nx.MultiDiGraph[str], commander: str, unit: str) -> bool:
+    """Whether a commander sits in the unit they command: local command.
+
+    A post sits in a unit when it is `PART_OF` it; a person when they hold
+    such a post or are a `MEMBER_OF` the unit. A commander who sits higher up
+    (the chair of a union "commanding" one of its checkpoints) commands
+    *down*, and that is what a decentralised structure weakens.
+    """
+    kind = kind_of(graph, commander)
+    if kind == "Post":
+        return unit in out_by_type(graph, commander, "PART_OF")
+    if kind == "Person":
+        if unit in out_by_type(graph, commander, "MEMBER_OF"):
+            return True
+        return any(sits_in(graph, post, unit) for post in out_by_type(graph, commander, "HOLDS"))
+    return False
+
+
+def local_commanders(graph: nx.MultiDiGraph[str], unit: str) -> list[str]:
+    """Commanders who sit in `unit` (and holders of such posts); all its
+    commanders when none is recorded as sitting in it."""
+    everyone = commanders(graph, unit)
+    local = [c for c in everyone if sits_in(graph, c, unit)]
+    if not local:
+        return everyone
+    out = list(local)
+    for c in local:
+        if kind_of(graph, c) == "Post":
+            out.extend(h for h in holders(graph, c) if h not in out)
+    return out
+
+
+def posts_in(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
+    return [p for p in in_by_type(graph, formation, "PART_OF") if kind_of(graph, p) == "Post"]
+
+
+def affiliated_formations(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
+    """Armed formations a person or post belongs to (see the module docstring)."""
+    kind = kind_of(graph, node)
+    if kind in ARMED:
+        return [node]
+    found: set[str] = set()
+    if kind == "Post":
+        for rel in ("COMMANDS", "PART_OF"):
+            found.update(v for v in out_by_type(graph, node, rel) if kind_of(graph, v) in ARMED)
+    elif kind == "Person":
+        for rel in ("COMMANDS", "MEMBER_OF", "FOCAL_POINT_FOR"):
+            found.update(v for v in out_by_type(graph, node, rel) if kind_of(graph, v) in ARMED)
+        for post in out_by_type(graph, node, "HOLDS"):
+            found.update(affiliated_formations(graph, post))
+    return sorted(found)
+
+
+def actors_of(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
+    """Armed actors a node belongs to, nearest first, without repeats."""
+    out: list[str] = []
+    for formation in affiliated_formations(graph, node):
+        out.extend(a for a in owning_actors(graph, formation) if a not in out)
+    return out
+
+
+@dataclass
+class Parties:
+    """Which party (or parties) to the conflict each node sides with, memoised.
+
+    A node belongs to a party when it is, sits in, commands, holds a post in,
+    or is a member or focal point of an armed actor with
+    ``party_to_conflict=True`` (directly or up the `PART_OF` chain). Another
+    party, relative to a target, is a node with parties none of which the
+    target shares. Leverage paths do not pass *through* another party by
+    default: engaging one side to move the other compromises the neutrality
+    humanitarian access depends on.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> parties = Parties(tiny_graph())
+    >>> sorted(parties.of("per_local"))
+    ['act_front']
+    >>> parties.is_other_party("per_gen", relative_to="per_local")
+    True
+    >>> parties.is_other_party("per_elder", relative_to="per_local")
+    False
+    """
+
+    graph: nx.MultiDiGraph[str]
+    _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def of(self, node: str) -> frozenset[str]:
+        hit = self._memo.get(node)
+        if hit is None:
+            hit = frozenset(
+                a
+                for a in actors_of(self.graph, node)
+                if self.graph.nodes[a].get("party_to_conflict", False)
+            )
+            self._memo[node] = hit
+        return hit
+
+    def is_other_party(self, node: str, *, relative_to: str) -> bool:
+        mine = self.of(node)
+        return bool(mine) and not (mine & self.of(relative_to))
+
+    def other_parties(self, nodes: Iterable[str], *, relative_to: str) -> set[str]:
+        """The nodes among `nodes` that belong to a party other than `relative_to`'s."""
+        return {n for n in nodes if self.is_other_party(n, relative_to=relative_to)}

@@ -1,0 +1,228 @@
+"""Every hop of a leverage path, explained: what relationship, how strong, how
+sure, how fresh, on what evidence, under what label.
+
+An HC briefing cannot rest on a bare score: it needs the chain of people and
+relationships, each with its evidence, and the warnings that must travel with
+it (an intermediary at risk, access not confirmed for a year, a path that runs
+through a party to the conflict because the user allowed it). A path's
+sensitivity is the highest label among its records, so whoever shares it
+knows with whom it may be shared.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.dates import upper_bound
+from graph.sensitivity import Sensitivity
+from queries.command import name_of
+from queries.engagers import acting_for
+from queries.scoring import HopScore, path_score
+from queries.traversal import InfluenceGraph
+
+STALE_ACCESS_DAYS = 365
+
+
+def _r(value: float) -> float:
+    return round(value, 4)
+
+
+@dataclass(frozen=True)
+class Hop:
+    """One hop: a relationship walked in one direction, with its score's factors."""
+
+    source: str
+    target: str
+    source_name: str
+    target_name: str
+    type: str
+    relationship: str
+    direction: str
+    strength: float
+    confidence: float
+    recency: float
+    source_grade: str | None
+    grade_factor: float
+    structure_factor: float
+    quality_factor: float
+    type_factor: float
+    score: float
+    last_verified: str | None
+    recency_basis: str | None
+    sensitivity: str
+    note: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "from": self.source,
+            "to": self.target,
+            "from_name": self.source_name,
+            "to_name": self.target_name,
+            "type": self.type,
+            "relationship": self.relationship,
+            "direction": self.direction,
+            "strength": _r(self.strength),
+            "confidence": _r(self.confidence),
+            "recency": _r(self.recency),
+            "source_grade": self.source_grade,
+            "grade_factor": _r(self.grade_factor),
+            "structure_factor": _r(self.structure_factor),
+            "quality_factor": _r(self.quality_factor),
+            "type_factor": _r(self.type_factor),
+            "hop_score": _r(self.score),
+            "last_verified": self.last_verified,
+            "recency_basis": self.recency_basis,
+            "sensitivity": self.sensitivity,
+            "note": self.note,
+        }
+
+    def describe(self) -> str:
+        """One line for text output."""
+        arrow = "->" if self.direction == "forward" else "<-"
+        facts = [f"strength {self.strength:.2f}", f"confidence {self.confidence:.2f}"]
+        if self.source_grade:
+            facts.append(f"source {self.source_grade}")
+        if self.last_verified:
+            facts.append(f"last verified {self.last_verified}")
+        facts.append(self.sensitivity)
+        text = (
+            f"{self.source_name} {arrow}[{self.type}]{arrow} {self.target_name}"
+            f"  hop {self.score:.3f} ({', '.join(facts)})"
+        )
+        return f"{text}; {self.note}" if self.note else text
+
+
+@dataclass
+class LeveragePath:
+    """A ranked path from one of our engagers to the target."""
+
+    nodes: list[str]
+    hops: list[Hop]
+    engager: str
+    engager_name: str
+    acting_for: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    sensitivity: str = Sensitivity.PUBLIC.value
+
+    @property
+    def score(self) -> float:
+        return path_score(h.score for h in self.hops)
+
+    def __len__(self) -> int:
+        return len(self.hops)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "score": _r(self.score),
+            "engager": self.engager,
+            "engager_name": self.engager_name,
+            "acting_for": list(self.acting_for),
+            "length": len(self.hops),
+            "nodes": list(self.nodes),
+            "sensitivity": self.sensitivity,
+            "warnings": list(self.warnings),
+            "hops": [h.as_dict() for h in self.hops],
+        }
+
+    def describe(self) -> list[str]:
+        lines = [f"score {self.score:.3f}  from {self.engager_name}  [{self.sensitivity}]"]
+        lines.extend(f"  {i}. {hop.describe()}" for i, hop in enumerate(self.hops, start=1))
+        lines.extend(f"  ! {w}" for w in self.warnings)
+        return lines
+
+
+def _max_label(labels: list[str]) -> str:
+    ranked = [Sensitivity(label) for label in labels if label in Sensitivity._value2member_map_]
+    return max(ranked, key=lambda s: s.rank, default=Sensitivity.PUBLIC).value
+
+
+def explain_hop(ig: InfluenceGraph, u: str, v: str) -> Hop:
+    data = ig.digraph.edges[u, v]
+    scored: HopScore = data["hop"]
+    record = data["record"]
+    return Hop(
+        source=u,
+        target=v,
+        source_name=name_of(ig.graph, u),
+        target_name=name_of(ig.graph, v),
+        type=str(data["type"]),
+        relationship=str(data["rel"]),
+        direction=str(data["direction"]),
+        strength=scored.strength,
+        confidence=scored.confidence,
+        recency=scored.recency,
+        source_grade=scored.source_grade,
+        grade_factor=scored.grade,
+        structure_factor=scored.structure,
+        quality_factor=scored.quality,
+        type_factor=scored.type_weight,
+        score=scored.score,
+        last_verified=scored.last_verified,
+        recency_basis=scored.recency_basis,
+        sensitivity=record.sensitivity.value,
+        note=data.get("note"),
+    )
+
+
+def path_warnings(
+    ig: InfluenceGraph,
+    nodes: list[str],
+    hops: list[Hop],
+    *,
+    target: str,
+    stale_after_days: int = STALE_ACCESS_DAYS,
+) -> list[str]:
+    """What must travel with a path: people at risk, other parties, stale access."""
+    warnings: list[str] = []
+    for i, node in enumerate(nodes):
+        if not ig.graph.nodes[node].get("at_risk", False):
+            continue
+        role = (
+            "the target"
+            if node == target
+            else ("the starting point" if i == 0 else "an intermediary")
+        )
+        warnings.append(
+            f"{name_of(ig.graph, node)} ({node}), {role}, is marked at risk: "
+            "do no harm - weigh the exposure before using this path"
+        )
+    for node in nodes[1:-1]:
+        if ig.parties.is_other_party(node, relative_to=target):
+            sides = ", ".join(name_of(ig.graph, a) for a in sorted(ig.parties.of(node)))
+            warnings.append(
+                f"passes through {name_of(ig.graph, node)} ({node}), on the side of {sides}, "
+                "another party to the conflict: neutrality and perception risk"
+            )
+    for hop in hops:
+        if hop.type != "HAS_ACCESS_TO":
+            continue
+        if hop.last_verified is None:
+            warnings.append(
+                f"access {hop.source_name} -> {hop.target_name} has no date of last contact"
+            )
+            continue
+        age = (ig.as_of - upper_bound(hop.last_verified)).days
+        if age > stale_after_days:
+            warnings.append(
+                f"access {hop.source_name} -> {hop.target_name} last confirmed "
+                f"{hop.last_verified} ({age} days before {ig.as_of.isoformat()})"
+            )
+    return warnings
+
+
+def explain_path(ig: InfluenceGraph, nodes: list[str], *, target: str) -> LeveragePath:
+    """Turn a node sequence on the collapsed graph into an explained path."""
+    hops = [explain_hop(ig, u, v) for u, v in zip(nodes, nodes[1:], strict=False)]
+    labels = [h.sensitivity for h in hops]
+    labels.extend(str(ig.graph.nodes[n].get("sensitivity", "")) for n in nodes)
+    engager = nodes[0]
+    return LeveragePath(
+        nodes=list(nodes),
+        hops=hops,
+        engager=engager,
+        engager_name=name_of(ig.graph, engager),
+        acting_for=[a for a in acting_for(ig.graph, engager) if a != engager],
+        warnings=path_warnings(ig, nodes, hops, target=target),
+        sensitivity=_max_label(labels),
+    )

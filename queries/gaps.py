@@ -1,0 +1,316 @@
+"""Gaps in our reach: who no one of us can reach, who hangs on a single thread,
+which access has gone stale, and where our engagers complement each other.
+
+Relationships take years to build and are lost when one person rotates out.
+An HCT that knows that only one focal point reaches a group, or that its
+access to a commander was last confirmed eighteen months ago, can act before
+a crisis instead of during it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from graph import model as m
+from graph.dates import upper_bound
+from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.engagers import acting_for, resolve_engagers
+from queries.errors import InvalidQuery
+from queries.leverage import passable_for
+from queries.paths import best_paths, reachable
+from queries.reach import influence_points
+from queries.scoring import ScoringParams, question_date, score_of
+from queries.traversal import InfluenceGraph, influence_graph, valid_at
+
+
+@dataclass
+class Unreachable:
+    node: str
+    name: str
+    kind: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"node": self.node, "name": self.name, "kind": self.kind}
+
+
+@dataclass
+class SinglePoint:
+    """An actor reachable only through one intermediary (or by one engager)."""
+
+    actor: str
+    actor_name: str
+    through: list[tuple[str, str]]  # (node, name) on every path within the hop limit
+    sole_engager: tuple[str, str] | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "actor": self.actor,
+            "actor_name": self.actor_name,
+            "through": [{"node": n, "name": name} for n, name in self.through],
+            "sole_engager": (
+                {"node": self.sole_engager[0], "name": self.sole_engager[1]}
+                if self.sole_engager
+                else None
+            ),
+        }
+
+
+@dataclass
+class StaleAccess:
+    relationship: str
+    source: str
+    source_name: str
+    target: str
+    target_name: str
+    quality: str
+    last_contact: str | None
+    age_days: int | None
+    engagers: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "relationship": self.relationship,
+            "from": self.source,
+            "from_name": self.source_name,
+            "to": self.target,
+            "to_name": self.target_name,
+            "quality": self.quality,
+            "last_contact": self.last_contact,
+            "age_days": self.age_days,
+            "engagers": list(self.engagers),
+        }
+
+
+@dataclass
+class GapReport:
+    as_of: date
+    max_hops: int
+    stale_after_days: int
+    engagers: list[tuple[str, str]]
+    actors: list[tuple[str, str]]
+    unreachable_actors: list[Unreachable]
+    unreachable_commanders: list[Unreachable]
+    single_points: list[SinglePoint]
+    stale_access: list[StaleAccess]
+    undated_access: list[StaleAccess]
+    matrix: dict[str, dict[str, float | None]]  # actor -> engager -> best score
+    only_reached_by: dict[str, str] = field(default_factory=dict)  # actor -> engager
+
+    def as_dict(self) -> dict[str, Any]:
+        def rounded(v: float | None) -> float | None:
+            return round(v, 4) if v is not None else None
+
+        return {
+            "as_of": self.as_of.isoformat(),
+            "max_hops": self.max_hops,
+            "stale_after_days": self.stale_after_days,
+            "engagers": [{"node": e, "name": n} for e, n in self.engagers],
+            "unreachable_actors": [u.as_dict() for u in self.unreachable_actors],
+            "unreachable_commanders": [u.as_dict() for u in self.unreachable_commanders],
+            "single_points_of_failure": [s.as_dict() for s in self.single_points],
+            "stale_access": [s.as_dict() for s in self.stale_access],
+            "undated_access": [s.as_dict() for s in self.undated_access],
+            "complementarity": {
+                "engagers": [e for e, _ in self.engagers],
+                "rows": [
+                    {
+                        "actor": a,
+                        "name": n,
+                        "scores": {e: rounded(s) for e, s in self.matrix[a].items()},
+                        "engagers_reaching": sum(
+                            1 for s in self.matrix[a].values() if s is not None
+                        ),
+                        "only_reached_by": self.only_reached_by.get(a),
+                    }
+                    for a, n in self.actors
+                ],
+            },
+        }
+
+
+def _commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
+    return sorted(
+        n
+        for n in graph.nodes
+        if kind_of(graph, n) in COMMAND_HOLDERS
+        and any(
+            kind_of(graph, t) in ("ArmedActor", "Unit") for t in out_by_type(graph, n, "COMMANDS")
+        )
+    )
+
+
+def _scores_by_side(
+    ig: InfluenceGraph, targets: list[str], engagers: list[str], max_hops: int
+) -> dict[str, dict[str, float | None]]:
+    """Best score from each engager to each target: to the target itself, or,
+    for an armed actor, to any of its structural entry points (its local
+    commanders when it is decentralised, its top command when integrated).
+
+    Targets that side with the same parties share one search per engager, so
+    the cost is O(sides * engagers * max_hops * E).
+    """
+    points = {t: influence_points(ig.graph, t) for t in targets}
+    groups: dict[frozenset[str], list[str]] = {}
+    for t in targets:
+        groups.setdefault(ig.parties.of(t), []).append(t)
+    out: dict[str, dict[str, float | None]] = {t: dict.fromkeys(engagers) for t in targets}
+    for members in groups.values():
+        rule = passable_for(ig, members[0])
+        for e in engagers:
+            found = best_paths(ig.digraph, [e], max_hops=max_hops, passable=rule, no_entry=engagers)
+            for t in members:
+                weights = [found[p][0] for p in points[t] if p in found and p != e]
+                if weights:
+                    out[t][e] = score_of(min(weights))
+    return out
+
+
+def single_points(
+    ig: InfluenceGraph, actor: str, engagers: list[str], *, max_hops: int
+) -> tuple[list[str], list[str]]:
+    """Intermediaries on *every* path of at most `max_hops` hops from any
+    engager to `actor` (or to its entry points), and the engagers that can
+    reach it at all.
+
+    A node on every path lies on any one path, so only the nodes of one
+    fewest-hops path are candidates; each is tested by removing it and
+    searching again. O(max_hops * (V + E)) per actor, exact within the hop limit.
+    """
+    rule = passable_for(ig, actor)
+    goals = set(influence_points(ig.graph, actor))
+
+    def search(sources: list[str], blocked: list[str]) -> list[str] | None:
+        return reachable(
+            ig.digraph,
+            sources,
+            goals,
+            max_hops=max_hops,
+            passable=rule,
+            no_entry=engagers,
+            blocked=blocked,
+        )
+
+    path = search(engagers, [])
+    if path is None:
+        return [], []
+    through = [node for node in path[1:-1] if search(engagers, [node]) is None]
+    able = [e for e in engagers if search([e], []) is not None]
+    return through, able
+
+
+def access_ages(
+    graph: nx.MultiDiGraph[str], as_of: date, stale_after_days: int
+) -> tuple[list[StaleAccess], list[StaleAccess]]:
+    """Access older than the threshold, and access with no date of last contact."""
+    stale: list[StaleAccess] = []
+    undated: list[StaleAccess] = []
+    for u, v, key, data in graph.edges(keys=True, data=True):
+        record = data.get("record")
+        if not isinstance(record, m.HasAccessTo) or not valid_at(record, as_of):
+            continue
+        age = (as_of - upper_bound(record.last_contact)).days if record.last_contact else None
+        row = StaleAccess(
+            relationship=str(key),
+            source=u,
+            source_name=name_of(graph, u),
+            target=v,
+            target_name=name_of(graph, v),
+            quality=record.quality.value,
+            last_contact=record.last_contact,
+            age_days=age,
+            engagers=acting_for(graph, u),
+        )
+        if age is None:
+            undated.append(row)
+        elif age > stale_after_days:
+            stale.append(row)
+    stale.sort(key=lambda r: (-(r.age_days or 0), r.relationship))
+    undated.sort(key=lambda r: r.relationship)
+    return stale, undated
+
+
+def gaps(
+    graph: nx.MultiDiGraph[str],
+    as_of: date | None = None,
+    max_hops: int = 5,
+    stale_after_days: int = 365,
+    *,
+    engagers: Iterable[str] | None = None,
+    min_confidence: float = 0.3,
+    params: ScoringParams | None = None,
+) -> GapReport:
+    """Where our reach fails or is fragile.
+
+    Returns armed actors and commanders no engager reaches within `max_hops`;
+    single points of failure (intermediaries on every path to an actor, and
+    actors only one engager reaches); access not confirmed for
+    `stale_after_days` (and access never dated); and the complementarity
+    matrix engagers x armed actors (best score), the same neutrality rule
+    applying as for leverage paths.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> report = gaps(tiny_graph())
+    >>> [u.node for u in report.unreachable_actors]
+    []
+    >>> [(s.actor, s.sole_engager[0] if s.sole_engager else None) for s in report.single_points]
+    [('act_army', 'org_ngo'), ('act_front', 'org_ocha')]
+    >>> round(report.matrix["act_front"]["org_ocha"], 3), report.matrix["act_front"]["org_ngo"]
+    (0.281, None)
+    """
+    if max_hops < 1:
+        raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
+    if stale_after_days < 0:
+        raise InvalidQuery(f"stale_after_days must not be negative, not {stale_after_days}")
+    day = question_date(graph, as_of)
+    chosen = resolve_engagers(graph, engagers)
+    ig = influence_graph(graph, as_of=day, min_confidence=min_confidence, params=params)
+    actors = sorted(n for n in graph.nodes if kind_of(graph, n) == "ArmedActor")
+    commanders = _commanders(graph)
+    scores = _scores_by_side(
+        ig, actors + [c for c in commanders if c not in actors], chosen, max_hops
+    )
+
+    def unreached(nodes: list[str]) -> list[Unreachable]:
+        return [
+            Unreachable(n, name_of(graph, n), kind_of(graph, n))
+            for n in nodes
+            if all(s is None for s in scores[n].values())
+        ]
+
+    spofs: list[SinglePoint] = []
+    only: dict[str, str] = {}
+    for actor in actors:
+        if all(s is None for s in scores[actor].values()):
+            continue
+        through, able = single_points(ig, actor, chosen, max_hops=max_hops)
+        sole = (able[0], name_of(graph, able[0])) if len(able) == 1 else None
+        if sole:
+            only[actor] = sole[0]
+        if through or sole:
+            spofs.append(
+                SinglePoint(
+                    actor, name_of(graph, actor), [(n, name_of(graph, n)) for n in through], sole
+                )
+            )
+    stale, undated = access_ages(graph, day, stale_after_days)
+    return GapReport(
+        as_of=day,
+        max_hops=max_hops,
+        stale_after_days=stale_after_days,
+        engagers=[(e, name_of(graph, e)) for e in chosen],
+        actors=[(a, name_of(graph, a)) for a in actors],
+        unreachable_actors=unreached(actors),
+        unreachable_commanders=unreached(commanders),
+        single_points=spofs,
+        stale_access=stale,
+        undated_access=undated,
+        matrix={a: scores[a] for a in actors},
+        only_reached_by=only,
+    )

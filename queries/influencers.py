@@ -1,0 +1,381 @@
+"""Influence the influencers: who has weight with the armed actors, who brokers
+between networks, and which of us already has access to them.
+
+Negotiators map a network of influence before they pick interlocutors: the
+elder the commander listens to, the embassy with a military-to-military
+channel, the businessman who pays the checkpoint. `influencers` ranks people
+and organisations by their weighted reach over a set of armed actors (the sum
+of their best path scores to each), adds their brokerage (betweenness on the
+influence graph: how many best routes run through them) and lists the
+engagers that already have access. `key_interlocutors` picks the few who,
+together, cover the most.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+import networkx as nx
+
+from queries.command import actors_of, kind_of, name_of
+from queries.engagers import acting_for, default_engagers
+from queries.errors import InvalidQuery
+from queries.leverage import TARGET_KINDS, check_target, passable_for
+from queries.paths import best_paths
+from queries.reach import influence_points
+from queries.scoring import ScoringParams, score_of
+from queries.traversal import InfluenceGraph, influence_graph
+
+CANDIDATE_KINDS = frozenset({"Person", "Organisation"})
+BROKERAGE_SAMPLE = 400  # betweenness is sampled above this many nodes (seeded: reproducible)
+
+
+@dataclass
+class Influencer:
+    node: str
+    name: str
+    kind: str
+    reach: float
+    actors: list[tuple[str, float]]
+    brokerage: float
+    access: list[tuple[str, str, float]]  # (engager, via, hop score)
+    sides: list[str] = field(default_factory=list)
+    at_risk: bool = False
+
+    def as_dict(self, graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "name": self.name,
+            "kind": self.kind,
+            "reach": round(self.reach, 4),
+            "brokerage": round(self.brokerage, 4),
+            "at_risk": self.at_risk,
+            "sides": [{"actor": a, "name": name_of(graph, a)} for a in self.sides],
+            "actors": [
+                {"actor": a, "name": name_of(graph, a), "score": round(s, 4)}
+                for a, s in self.actors
+            ],
+            "engagers_with_access": [
+                {
+                    "engager": e,
+                    "engager_name": name_of(graph, e),
+                    "via": via,
+                    "via_name": name_of(graph, via),
+                    "score": round(s, 4),
+                }
+                for e, via, s in self.access
+            ],
+        }
+
+
+@dataclass
+class InfluencerReport:
+    graph: nx.MultiDiGraph[str]
+    over: list[str]
+    as_of: date
+    max_hops: int
+    ranked: list[Influencer]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "over": [{"actor": a, "name": name_of(self.graph, a)} for a in self.over],
+            "max_hops": self.max_hops,
+            "influencers": [i.as_dict(self.graph) for i in self.ranked],
+        }
+
+
+def _over(graph: nx.MultiDiGraph[str], over: Iterable[str] | None) -> list[str]:
+    if over is None:
+        return sorted(n for n, d in graph.nodes(data=True) if d.get("kind") == "ArmedActor")
+    chosen: list[str] = []
+    for node in over:
+        check_target(graph, node, TARGET_KINDS)
+        if node not in chosen:
+            chosen.append(node)
+    return chosen
+
+
+def influence_matrix(
+    ig: InfluenceGraph,
+    over: list[str],
+    *,
+    max_hops: int,
+    candidates: Iterable[str],
+    exclude: Iterable[str] = (),
+    include_members: bool = False,
+) -> dict[str, dict[str, float]]:
+    """``{candidate: {actor: best path score}}`` over `over`, within `max_hops`.
+
+    A candidate's score on an actor is its best path to the actor or to one of
+    its `influence_points`. One backward best-path search per actor
+    (O(actors * max_hops * E)), with the neutrality rule relative to that
+    actor: a candidate on another party's side gets no credit, and no path
+    runs through another party or through one of our engagers. A candidate
+    who belongs to the actor itself (its own commanders) gets credit only with
+    `include_members`: the point is to find who influences them from outside.
+    """
+    wanted = set(candidates)
+    engagers = set(default_engagers(ig.graph))
+    excluded = set(exclude)
+    reverse = ig.digraph.reverse(copy=False)
+    matrix: dict[str, dict[str, float]] = {c: {} for c in wanted}
+    for actor in over:
+        rule = passable_for(ig, actor, exclude=excluded | engagers)
+        points = [p for p in influence_points(ig.graph, actor) if p in ig.digraph]
+        own = set(actors_of(ig.graph, actor))
+        found = best_paths(reverse, points, max_hops=max_hops, passable=rule)
+        for node, (weight, _) in found.items():
+            if node == actor or node not in wanted:
+                continue
+            if ig.parties.is_other_party(node, relative_to=actor):
+                continue
+            if not include_members and own & set(actors_of(ig.graph, node)):
+                continue
+            matrix[node][actor] = score_of(weight)
+    return matrix
+
+
+def _candidates(
+    graph: nx.MultiDiGraph[str], include_engagers: bool, exclude: Iterable[str]
+) -> list[str]:
+    excluded = set(exclude)
+    return sorted(
+        n
+        for n, d in graph.nodes(data=True)
+        if d.get("kind") in CANDIDATE_KINDS
+        and n not in excluded
+        # Our own organisations and the people who act for them are "us".
+        and (include_engagers or not acting_for(graph, n))
+    )
+
+
+def _brokerage(ig: InfluenceGraph) -> dict[str, float]:
+    n = ig.digraph.number_of_nodes()
+    if n < 3:
+        return dict.fromkeys(ig.digraph.nodes, 0.0)
+    sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
+    values: dict[str, float] = nx.betweenness_centrality(
+        ig.digraph, k=sample, weight="weight", normalized=True, seed=0
+    )
+    return values
+
+
+def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:
+    out: list[tuple[str, str, float]] = []
+    for u in ig.digraph.predecessors(node):
+        data = ig.digraph.edges[u, node]
+        if data["type"] != "HAS_ACCESS_TO":
+            continue
+        for engager in acting_for(ig.graph, u):
+            out.append((engager, u, float(data["score"])))
+    out.sort(key=lambda t: (-t[2], t[0], t[1]))
+    return out
+
+
+def influencers(
+    graph: nx.MultiDiGraph[str],
+    over: Iterable[str] | None = None,
+    top: int = 10,
+    *,
+    max_hops: int = 3,
+    min_confidence: float = 0.3,
+    as_of: date | None = None,
+    weights: Mapping[str, float] | None = None,
+    include_engagers: bool = False,
+    include_members: bool = False,
+    exclude: Iterable[str] = (),
+    params: ScoringParams | None = None,
+) -> InfluencerReport:
+    """Rank people and organisations by weighted reach over armed actors.
+
+    Parameters
+    ----------
+    over
+        Armed actors (or units, commanders) to rank influence over; default every armed actor.
+    top
+        How many to return.
+    max_hops
+        How far influence may travel (3 by default: influence fades along a chain).
+    weights
+        Optional weight per actor in `over` (default 1 each), e.g. by threat to civilians.
+    include_engagers
+        Rank our own engager organisations and their focal points and members too
+        (left out by default: they are "us").
+    include_members
+        Credit an actor's own commanders and members with influence over it
+        (left out by default: the question is who influences them from outside).
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> report = influencers(tiny_graph(), over=["unt_cp"], top=3)
+    >>> [(i.node, round(i.reach, 3)) for i in report.ranked]
+    [('per_elder', 0.543)]
+    >>> report.ranked[0].access  # doctest: +ELLIPSIS
+    [('org_ocha', 'per_fp', 0.639...)]
+
+    General Sask is on the other side, and the Front's own commanders are
+    not "influencers" of it unless `include_members` is set.
+    """
+    if top < 1:
+        raise InvalidQuery(f"top must be at least 1, not {top}")
+    if max_hops < 1:
+        raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
+    actors = _over(graph, over)
+    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    candidates = _candidates(graph, include_engagers, exclude)
+    matrix = influence_matrix(
+        ig,
+        actors,
+        max_hops=max_hops,
+        candidates=candidates,
+        exclude=exclude,
+        include_members=include_members,
+    )
+    brokerage = _brokerage(ig)
+    ranked: list[Influencer] = []
+    for node in candidates:
+        reached = matrix.get(node, {})
+        total = sum(score * (weights or {}).get(actor, 1.0) for actor, score in reached.items())
+        if total <= 0.0:
+            continue
+        ranked.append(
+            Influencer(
+                node=node,
+                name=name_of(graph, node),
+                kind=kind_of(graph, node),
+                reach=total,
+                actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
+                brokerage=brokerage.get(node, 0.0),
+                access=_access(ig, node),
+                sides=sorted(ig.parties.of(node)),
+                at_risk=bool(graph.nodes[node].get("at_risk", False)),
+            )
+        )
+    ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
+    return InfluencerReport(
+        graph=graph, over=actors, as_of=ig.as_of, max_hops=max_hops, ranked=ranked[:top]
+    )
+
+
+@dataclass
+class Pick:
+    node: str
+    name: str
+    gain: float
+    coverage: float
+    best_for: list[str]
+
+
+@dataclass
+class InterlocutorSet:
+    """A greedy set of interlocutors and how much of the reachable influence they cover."""
+
+    graph: nx.MultiDiGraph[str]
+    over: list[str]
+    picks: list[Pick]
+    coverage: float
+    uncovered: list[str]
+    as_of: date
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(),
+            "over": [{"actor": a, "name": name_of(self.graph, a)} for a in self.over],
+            "coverage": round(self.coverage, 4),
+            "uncovered": [{"actor": a, "name": name_of(self.graph, a)} for a in self.uncovered],
+            "interlocutors": [
+                {
+                    "node": p.node,
+                    "name": p.name,
+                    "gain": round(p.gain, 4),
+                    "coverage": round(p.coverage, 4),
+                    "best_for": [{"actor": a, "name": name_of(self.graph, a)} for a in p.best_for],
+                }
+                for p in self.picks
+            ],
+        }
+
+
+def key_interlocutors(
+    graph: nx.MultiDiGraph[str],
+    n: int,
+    over: Iterable[str] | None = None,
+    *,
+    max_hops: int = 3,
+    min_confidence: float = 0.3,
+    as_of: date | None = None,
+    weights: Mapping[str, float] | None = None,
+    include_engagers: bool = False,
+    include_members: bool = False,
+    exclude: Iterable[str] = (),
+    params: ScoringParams | None = None,
+) -> InterlocutorSet:
+    """The `n` interlocutors who together cover most influence over `over`.
+
+    Weighted maximum coverage, greedy: coverage of a set is the sum, over
+    actors, of the best score any member of the set has on that actor. The
+    greedy choice is within 1 - 1/e of the best possible set (the objective
+    is submodular) and costs O(n * candidates * actors). ``coverage`` is the
+    share of what *all* candidates together could cover.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> chosen = key_interlocutors(tiny_graph(), 1, over=["act_front", "act_army"])
+    >>> [(p.node, p.best_for) for p in chosen.picks]
+    [('per_elder', ['act_front'])]
+    >>> chosen.uncovered  # only the army's own general has a say over it here
+    ['act_army']
+    """
+    if n < 1:
+        raise InvalidQuery(f"n must be at least 1, not {n}")
+    actors = _over(graph, over)
+    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    candidates = _candidates(graph, include_engagers, exclude)
+    matrix = influence_matrix(
+        ig,
+        actors,
+        max_hops=max_hops,
+        candidates=candidates,
+        exclude=exclude,
+        include_members=include_members,
+    )
+    w = {a: (weights or {}).get(a, 1.0) for a in actors}
+    possible = {a: max((row.get(a, 0.0) for row in matrix.values()), default=0.0) for a in actors}
+    total = sum(w[a] * possible[a] for a in actors)
+    held = dict.fromkeys(actors, 0.0)
+    picks: list[Pick] = []
+    chosen: set[str] = set()
+    covered = 0.0
+    for _ in range(n):
+        best: tuple[float, str] | None = None
+        for c in candidates:
+            if c in chosen:
+                continue
+            row = matrix.get(c, {})
+            gain = sum(w[a] * max(0.0, row.get(a, 0.0) - held[a]) for a in actors)
+            if gain > 1e-12 and (best is None or gain > best[0] + 1e-12):
+                best = (gain, c)
+        if best is None:
+            break
+        gain, c = best
+        row = matrix[c]
+        improved = [a for a in actors if row.get(a, 0.0) > held[a]]
+        for a in improved:
+            held[a] = row[a]
+        covered += gain
+        chosen.add(c)
+        picks.append(Pick(c, name_of(graph, c), gain, covered / total if total else 0.0, improved))
+    return InterlocutorSet(
+        graph=graph,
+        over=actors,
+        picks=picks,
+        coverage=covered / total if total else 0.0,
+        uncovered=[a for a in actors if possible[a] == 0.0],
+        as_of=ig.as_of,
+    )

@@ -1,0 +1,298 @@
+"""Hop-limited best paths on the collapsed influence graph.
+
+Two searches, both exact within the hop limit and both bounded:
+
+- `best_paths` (one source set, every destination): a Bellman-Ford run for
+  `max_hops` rounds, O(max_hops * E). Edge weights are ``-log(hop score) >= 0``,
+  so a walk that repeats a node is never better than the simple path left when
+  the loop is cut out; the best walk of at most `max_hops` hops therefore has
+  the score of the best simple path, and we return that simple path.
+- `k_best_paths` (one destination, the k best): `nx.shortest_simple_paths`
+  (Yen's algorithm) on a *hop-layered* copy of the graph, whose node
+  ``(v, h)`` means "at v after h hops". Every path in it has at most
+  `max_hops` hops by construction, so the hop limit never makes us skip past
+  good paths, and the first path found is the true best. Layer nodes that
+  cannot lie on a short enough path are pruned first (hop distance from the
+  sources plus hop distance to the target). Walks that revisit a node are
+  dropped; at most `max_candidates` candidates are examined.
+
+Constraints are node predicates: `passable(node)` says whether a node may be
+an *intermediate* (endpoints are exempt), and nodes in `no_entry` may only be
+start points (other engagers: a path through a second engager is that
+engager's own path, listed on its own).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Collection, Iterator
+from itertools import islice
+
+import networkx as nx
+
+Passable = Callable[[str], bool]
+
+_SOURCE: tuple[str, int] = ("", -1)  # ids are never empty (graph.model.Identifier)
+
+
+def _always(_: str) -> bool:
+    return True
+
+
+def path_weight(digraph: nx.DiGraph[str], path: list[str]) -> float:
+    return float(sum(digraph.edges[u, v]["weight"] for u, v in zip(path, path[1:], strict=False)))
+
+
+def _cut_loops(walk: list[str]) -> list[str]:
+    """Cut every loop out of a walk, leaving a simple path with the same ends."""
+    out: list[str] = []
+    position: dict[str, int] = {}
+    for node in walk:
+        if node in position:
+            keep = position[node] + 1
+            for dropped in out[keep:]:
+                del position[dropped]
+            del out[keep:]
+        else:
+            position[node] = len(out)
+            out.append(node)
+    return out
+
+
+def best_paths(
+    digraph: nx.DiGraph[str],
+    sources: Collection[str],
+    *,
+    max_hops: int,
+    passable: Passable = _always,
+    no_entry: Collection[str] = (),
+) -> dict[str, tuple[float, list[str]]]:
+    """The best path of at most `max_hops` hops from any source to every node reached.
+
+    Returns ``{node: (weight, path)}``; sources map to ``(0.0, [source])``.
+    O(max_hops * E) time, O(max_hops * V) memory.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph()
+    >>> g.add_weighted_edges_from([("a", "b", 0.1), ("b", "c", 0.1), ("a", "c", 0.5)])
+    >>> best_paths(g, ["a"], max_hops=2)["c"][1]
+    ['a', 'b', 'c']
+    >>> best_paths(g, ["a"], max_hops=1)["c"][1]  # one hop allowed: the direct edge
+    ['a', 'c']
+    """
+    blocked = set(no_entry) | set(sources)
+    best: dict[str, float] = {s: 0.0 for s in sources if s in digraph}
+    # updated_at[v] lists the rounds at which v's best improved, with the
+    # predecessor used, so the path can be rebuilt round by round.
+    updated_at: dict[str, list[tuple[int, str | None]]] = {s: [(0, None)] for s in best}
+    frontier = set(best)
+    for round_ in range(1, max_hops + 1):
+        improved: dict[str, tuple[float, str]] = {}
+        for u in sorted(frontier):
+            if round_ > 1 and not passable(u):
+                continue  # u would be an intermediate
+            base = best[u]
+            for v, data in digraph.succ[u].items():
+                if v in blocked:
+                    continue
+                weight = base + float(data["weight"])
+                if weight < best.get(v, math.inf) and weight < improved.get(v, (math.inf, ""))[0]:
+                    improved[v] = (weight, u)
+        if not improved:
+            break
+        for v, (weight, u) in improved.items():
+            best[v] = weight
+            updated_at.setdefault(v, []).append((round_, u))
+        frontier = set(improved)
+
+    def rebuild(node: str) -> list[str]:
+        walk = [node]
+        limit = max_hops
+        current = node
+        while True:
+            round_, pred = max(r for r in updated_at[current] if r[0] <= limit)
+            if pred is None:
+                break
+            walk.append(pred)
+            current, limit = pred, round_ - 1
+        walk.reverse()
+        return _cut_loops(walk)
+
+    out: dict[str, tuple[float, list[str]]] = {}
+    for node in best:
+        path = rebuild(node)
+        out[node] = (path_weight(digraph, path), path)
+    return out
+
+
+def reachable(
+    digraph: nx.DiGraph[str],
+    sources: Collection[str],
+    targets: Collection[str],
+    *,
+    max_hops: int,
+    passable: Passable = _always,
+    no_entry: Collection[str] = (),
+    blocked: Collection[str] = (),
+) -> list[str] | None:
+    """A fewest-hops path from any source to any of `targets` within `max_hops`, or None.
+
+    Breadth-first, O(V + E): used where only *whether* a target can be reached
+    matters (single points of failure), not how well.
+    """
+    goals = set(targets)
+    stop = set(no_entry) | set(sources) | set(blocked)
+    parent: dict[str, str | None] = {s: None for s in sources if s in digraph and s not in blocked}
+    queue = deque((s, 0) for s in parent)
+    while queue:
+        u, hops = queue.popleft()
+        if u in goals:
+            path = [u]
+            while (prev := parent[path[-1]]) is not None:
+                path.append(prev)
+            return path[::-1]
+        if hops >= max_hops or (hops > 0 and not passable(u)):
+            continue
+        for v in digraph.succ[u]:
+            if v not in parent and v not in stop:
+                parent[v] = u
+                queue.append((v, hops + 1))
+    return None
+
+
+def _hop_distances(
+    digraph: nx.DiGraph[str],
+    starts: Collection[str],
+    *,
+    reverse: bool,
+    limit: int,
+    stop: Collection[str],
+    may_extend: Callable[[str, int], bool],
+) -> dict[str, int]:
+    dist: dict[str, int] = {s: 0 for s in starts}
+    queue = deque(dist)
+    while queue:
+        u = queue.popleft()
+        d = dist[u]
+        if d >= limit or not may_extend(u, d):
+            continue
+        neighbours = digraph.pred[u] if reverse else digraph.succ[u]
+        for v in neighbours:
+            if v not in dist:
+                dist[v] = d + 1
+                if v not in stop:
+                    queue.append(v)
+    return dist
+
+
+def k_best_paths(
+    digraph: nx.DiGraph[str],
+    sources: Collection[str],
+    target: str,
+    *,
+    k: int,
+    max_hops: int,
+    passable: Passable = _always,
+    no_entry: Collection[str] = (),
+    max_candidates: int | None = None,
+) -> list[tuple[float, list[str]]]:
+    """The `k` best simple paths of at most `max_hops` hops from any source to `target`.
+
+    Returns ``[(weight, path)]`` in non-decreasing weight (non-increasing
+    score). Examines at most `max_candidates` candidate walks (default
+    ``max(100, 20 * k)``), so it never enumerates forever.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> g = nx.DiGraph()
+    >>> g.add_weighted_edges_from([("a", "b", 0.1), ("b", "c", 0.1), ("a", "c", 0.5),
+    ...                            ("x", "c", 0.05)])
+    >>> [p for _, p in k_best_paths(g, ["a", "x"], "c", k=3, max_hops=2)]
+    [['x', 'c'], ['a', 'b', 'c'], ['a', 'c']]
+    >>> [p for _, p in k_best_paths(g, ["a"], "c", k=3, max_hops=2, passable=lambda n: n != "b")]
+    [['a', 'c']]
+    """
+    if k <= 0 or max_hops <= 0 or target not in digraph:
+        return []
+    starts = [s for s in sources if s in digraph and s != target]
+    if not starts:
+        return []
+    start_set = set(starts)
+    entry_stop = set(no_entry) | start_set
+
+    def can_pass(node: str) -> bool:
+        return node != target and node not in entry_stop and passable(node)
+
+    forward = _hop_distances(
+        digraph,
+        starts,
+        reverse=False,
+        limit=max_hops,
+        stop={target},
+        may_extend=lambda u, d: d == 0 or can_pass(u),
+    )
+    backward = _hop_distances(
+        digraph,
+        [target],
+        reverse=True,
+        limit=max_hops,
+        stop=start_set,
+        may_extend=lambda u, d: d == 0 or can_pass(u),
+    )
+    if target not in forward:
+        return []
+
+    def kept(node: str, layer: int) -> bool:
+        if layer == 0:
+            return node in start_set and backward.get(node, max_hops + 1) <= max_hops
+        if node in entry_stop:
+            return False
+        if node != target and not passable(node):
+            return False
+        return (
+            forward.get(node, max_hops + 1) <= layer
+            and layer + backward.get(node, max_hops + 1) <= max_hops
+        )
+
+    sink: tuple[str, int] = ("", max_hops + 1)
+    layered: nx.DiGraph[tuple[str, int]] = nx.DiGraph()
+    layered.add_node(_SOURCE)
+    layered.add_node(sink)
+    current = [s for s in starts if kept(s, 0)]
+    for s in current:
+        layered.add_edge(_SOURCE, (s, 0), weight=0.0)
+    for layer in range(max_hops):
+        following: list[str] = []
+        for u in current:
+            if u == target:
+                continue
+            for v, data in digraph.succ[u].items():
+                if kept(v, layer + 1):
+                    if (v, layer + 1) not in layered:
+                        following.append(v)
+                    layered.add_edge((u, layer), (v, layer + 1), weight=float(data["weight"]))
+        current = following
+    for layer in range(1, max_hops + 1):
+        if (target, layer) in layered:
+            layered.add_edge((target, layer), sink, weight=0.0)
+    if not nx.has_path(layered, _SOURCE, sink):
+        return []
+
+    budget = max_candidates if max_candidates is not None else max(100, 20 * k)
+    found: list[tuple[float, list[str]]] = []
+    candidates: Iterator[list[tuple[str, int]]] = nx.shortest_simple_paths(
+        layered, _SOURCE, sink, weight="weight"
+    )
+    for candidate in islice(candidates, budget):
+        path = [node for node, _ in candidate[1:-1]]
+        if len(set(path)) != len(path):
+            continue  # revisits a node: its loop-free version is listed already
+        found.append((path_weight(digraph, path), path))
+        if len(found) >= k:
+            break
+    found.sort(key=lambda item: item[0])
+    return found

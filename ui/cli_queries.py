@@ -1,0 +1,493 @@
+"""The analysis commands: paths, reach, influencers, gaps, blocs, profile, contacts.
+
+Each builds the projection of what the viewer may see at the question date
+(today unless `--as-of` says otherwise) and hands it to `queries/`; nothing
+here computes an answer. Targets may be given by id or by name (aliases and
+transliterations match as in `search`); an ambiguous name is an error listing
+the candidates, never a guess. `--json` prints only JSON on stdout.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+import networkx as nx
+import typer
+
+from graph.errors import NotFound
+from graph.names import normalise
+from graph.projection import projection
+from graph.schema import NodeKind
+from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_as_of, state
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--as-of",
+        help="Question date, YYYY, YYYY-MM or YYYY-MM-DD (a partial date means its last day); "
+        "default today.",
+    ),
+]
+MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, in hops.")]
+MinConfOpt = Annotated[
+    float,
+    typer.Option("--min-confidence", min=0.0, max=1.0, help="Ignore less certain relationships."),
+]
+FromOpt = Annotated[
+    list[str] | None,
+    typer.Option("--from", help="Engager to start from (id or name); repeat for several."),
+]
+ThroughPartiesOpt = Annotated[
+    bool,
+    typer.Option(
+        "--allow-through-parties",
+        help="Allow paths through another party to the conflict (they carry a warning).",
+    ),
+]
+
+TARGET_KINDS = [NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.POST]
+ENGAGER_KINDS = [NodeKind.ORGANISATION, NodeKind.PERSON]
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _day(text: str | None) -> date:
+    return parse_as_of(text) or date.today()
+
+
+def _graph(st: CliState, day: date | None) -> nx.MultiDiGraph[str]:
+    return projection(st.store(), viewer=st.viewer, as_of=day)
+
+
+def resolve(
+    st: CliState,
+    graph: nx.MultiDiGraph[str],
+    text: str,
+    *,
+    kinds: list[NodeKind] | None = None,
+    what: str = "target",
+) -> str:
+    """An id from an id or a name: exact id first, then a unique name or alias match.
+
+    Only records in the projection count, so a record hidden from the viewer,
+    or not valid at the question date, is "not found" like one that never existed.
+    """
+    if text in graph:
+        return text
+    found = [
+        n for n in st.store().search(text, viewer=st.viewer, kinds=kinds, limit=25) if n.id in graph
+    ]
+    if not found:
+        raise NotFound(
+            f"no {what} matching {text!r} (or it is above your clearance, or not valid then)"
+        )
+    wanted = normalise(text)
+    exact = [n for n in found if wanted in {normalise(n.name), *(normalise(a) for a in n.aliases)}]
+    if len(exact) == 1:
+        return exact[0].id
+    if len(found) == 1:
+        return found[0].id
+    listed = "; ".join(f"{n.id} ({n.kind}: {n.name})" for n in (exact or found)[:10])
+    fail(f"{what} {text!r} is ambiguous: {listed}. Give an id.", EXIT_INVALID)
+
+
+def _resolve_many(
+    st: CliState,
+    graph: nx.MultiDiGraph[str],
+    texts: list[str] | None,
+    *,
+    kinds: list[NodeKind],
+    what: str,
+) -> list[str] | None:
+    if not texts:
+        return None
+    return [resolve(st, graph, t, kinds=kinds, what=what) for t in texts]
+
+
+def _score(value: float | None) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def paths(
+    ctx: typer.Context,
+    to: Annotated[str, typer.Option("--to", help="Target: armed actor, unit, person or post.")],
+    from_: FromOpt = None,
+    k: Annotated[int, typer.Option("-k", min=1, help="How many paths.")] = 5,
+    max_hops: MaxHopsOpt = 5,
+    min_confidence: MinConfOpt = 0.3,
+    as_of: AsOfOpt = None,
+    allow_through_parties: ThroughPartiesOpt = False,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Intermediary not to use (id or name); repeatable."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """The k best leverage paths from our engagers to a target, every hop explained."""
+    from queries.leverage import leverage_paths
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    target = resolve(st, graph, to, kinds=TARGET_KINDS)
+    engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
+    avoid = _resolve_many(st, graph, exclude, kinds=list(NodeKind), what="intermediary") or []
+    result = leverage_paths(
+        graph,
+        target,
+        engagers=engagers,
+        k=k,
+        max_hops=max_hops,
+        min_confidence=min_confidence,
+        as_of=day,
+        allow_through_parties=allow_through_parties,
+        exclude=avoid,
+    )
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    typer.echo(f"leverage paths to {result.target_name} ({result.target}) as of {day}")
+    for i, path in enumerate(result.paths, start=1):
+        lines = path.describe()
+        typer.echo(f"{i}. {lines[0]}")
+        for line in lines[1:]:
+            typer.echo(f"   {line}")
+    for note in result.notes:
+        info(f"note: {note}")
+
+
+def reach(
+    ctx: typer.Context,
+    target: Annotated[str, typer.Argument(help="Armed actor, unit, person or post (id or name).")],
+    from_: FromOpt = None,
+    max_hops: MaxHopsOpt = 5,
+    min_confidence: MinConfOpt = 0.3,
+    as_of: AsOfOpt = None,
+    allow_through_parties: ThroughPartiesOpt = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Each engager's best path to a target, and where engagement should land given
+    how the target's group is commanded."""
+    from queries.reach import reach as run_reach
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    node = resolve(st, graph, target, kinds=TARGET_KINDS)
+    engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
+    result = run_reach(
+        graph,
+        node,
+        engagers=engagers,
+        max_hops=max_hops,
+        min_confidence=min_confidence,
+        as_of=day,
+        allow_through_parties=allow_through_parties,
+    )
+    if json_out:
+        emit_json(result.as_dict())
+        return
+    typer.echo(f"reach to {result.target_name} ({result.target}) as of {day}")
+    if result.actor:
+        typer.echo(f"armed actor: {result.actor_name} ({result.structure})")
+    typer.echo(f"entry point: {result.entry_point}")
+    for approach in result.approaches:
+        typer.echo(f"  - {approach}")
+    typer.echo("engagers:")
+    for row in result.engagers:
+        via = " -> ".join(h.target_name for h in row.path.hops) if row.path else "no path"
+        typer.echo(f"  {_score(row.score):>6}  {row.engager_name}: {via}")
+    typer.echo("where to land:")
+    for landing in result.landings:
+        who = f" (best: {landing.engager})" if landing.engager else ""
+        typer.echo(f"  {_score(landing.score):>6}  {landing.name} - {landing.role}{who}")
+    for note in result.notes:
+        info(f"note: {note}")
+
+
+def influencers(
+    ctx: typer.Context,
+    over: Annotated[
+        list[str] | None,
+        typer.Option("--over", help="Armed actor to rank influence over (default: all); repeat."),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many to list.")] = 10,
+    key: Annotated[
+        int | None,
+        typer.Option("--key", min=1, help="Also pick N interlocutors who together cover most."),
+    ] = None,
+    max_hops: Annotated[
+        int, typer.Option("--max-hops", min=1, help="How far influence may travel.")
+    ] = 3,
+    min_confidence: MinConfOpt = 0.3,
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Who has influence over the armed actors, who brokers, and who of us reaches them."""
+    from queries.influencers import influencers as rank
+    from queries.influencers import key_interlocutors
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    actors = _resolve_many(st, graph, over, kinds=TARGET_KINDS, what="armed actor")
+    report = rank(
+        graph, over=actors, top=top, max_hops=max_hops, min_confidence=min_confidence, as_of=day
+    )
+    chosen = (
+        key_interlocutors(
+            graph, key, over=actors, max_hops=max_hops, min_confidence=min_confidence, as_of=day
+        )
+        if key
+        else None
+    )
+    if json_out:
+        data: dict[str, Any] = report.as_dict()
+        if chosen is not None:
+            data["key_interlocutors"] = chosen.as_dict()
+        emit_json(data)
+        return
+    typer.echo(f"influencers as of {day} (reach = sum of best path scores, {max_hops} hops max)")
+    for i, item in enumerate(report.ranked, start=1):
+        reached = ", ".join(f"{graph.nodes[a]['name']} {s:.2f}" for a, s in item.actors[:3])
+        access = ", ".join(sorted({graph.nodes[e]["name"] for e, _, _ in item.access})) or "none"
+        risk = "  [AT RISK]" if item.at_risk else ""
+        typer.echo(f"{i:>2}. {item.name} ({item.kind}){risk}")
+        typer.echo(f"    reach {item.reach:.3f}  brokerage {item.brokerage:.3f}  over: {reached}")
+        typer.echo(f"    our access: {access}")
+    if chosen is not None:
+        typer.echo(f"key interlocutors (coverage {chosen.coverage:.0%}):")
+        for pick in chosen.picks:
+            best_for = ", ".join(graph.nodes[a]["name"] for a in pick.best_for)
+            typer.echo(f"  {pick.name}: +{pick.gain:.3f} ({pick.coverage:.0%}) - {best_for}")
+        if chosen.uncovered:
+            names = ", ".join(graph.nodes[a]["name"] for a in chosen.uncovered)
+            typer.echo(f"  no one reaches: {names}")
+
+
+def gaps(
+    ctx: typer.Context,
+    stale_days: Annotated[
+        int, typer.Option("--stale-days", min=0, help="Access older than this is stale.")
+    ] = 365,
+    max_hops: MaxHopsOpt = 5,
+    min_confidence: MinConfOpt = 0.3,
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Who no engager reaches, single points of failure, stale access, complementarity."""
+    from queries.gaps import gaps as find_gaps
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    report = find_gaps(graph, day, max_hops, stale_days, min_confidence=min_confidence)
+    if json_out:
+        emit_json(report.as_dict())
+        return
+    typer.echo(f"gaps as of {day} ({max_hops} hops max, access stale after {stale_days} days)")
+    typer.echo("armed actors no engager reaches:")
+    for u in report.unreachable_actors or []:
+        typer.echo(f"  {u.name} ({u.node})")
+    if not report.unreachable_actors:
+        typer.echo("  none")
+    typer.echo("commanders no engager reaches:")
+    for u in report.unreachable_commanders:
+        typer.echo(f"  {u.name} ({u.node}, {u.kind})")
+    if not report.unreachable_commanders:
+        typer.echo("  none")
+    typer.echo("single points of failure:")
+    for s in report.single_points:
+        parts = []
+        if s.through:
+            parts.append("only through " + ", ".join(name for _, name in s.through))
+        if s.sole_engager:
+            parts.append(f"only {s.sole_engager[1]} reaches it")
+        typer.echo(f"  {s.actor_name}: {'; '.join(parts)}")
+    typer.echo("stale access:")
+    for a in report.stale_access:
+        typer.echo(
+            f"  {a.source_name} -> {a.target_name}: last contact {a.last_contact} "
+            f"({a.age_days} days, {a.quality})"
+        )
+    for a in report.undated_access:
+        typer.echo(f"  {a.source_name} -> {a.target_name}: never dated")
+    typer.echo("complementarity (best score per engager):")
+    engagers = [e for e, _ in report.engagers]
+    typer.echo("  " + " ".join(f"{e[:12]:>12}" for e in engagers) + "  actor")
+    for actor, name in report.actors:
+        cells = " ".join(f"{_score(report.matrix[actor][e]):>12}" for e in engagers)
+        typer.echo(f"  {cells}  {name}")
+
+
+def blocs(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    compare: Annotated[
+        str | None,
+        typer.Option("--compare", help="Earlier date to compare with: who switched sides since."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Blocs of armed actors from alliances and oppositions; with --compare, who switched."""
+    from queries.blocs import blocs as find_blocs
+    from queries.blocs import compare_blocs
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    if compare is None:
+        found = find_blocs(graph)
+        if json_out:
+            emit_json({"as_of": day.isoformat(), "blocs": [b.as_dict() for b in found]})
+            return
+        typer.echo(f"blocs as of {day}")
+        for b in found:
+            against = f"  (opposes {', '.join(b.opposes)})" if b.opposes else ""
+            typer.echo(f"  {b.id}: {', '.join(b.names)}{against}")
+        return
+    before_day = _day(compare)
+    result = compare_blocs(_graph(st, before_day), graph)
+    if json_out:
+        emit_json({"before": before_day.isoformat(), "after": day.isoformat(), **result.as_dict()})
+        return
+    typer.echo(f"blocs {before_day} -> {day}")
+    for c in result.changes:
+        left = ", ".join(result.names.get(a, a) for a in c.left) or "-"
+        joined = ", ".join(result.names.get(a, a) for a in c.joined) or "-"
+        typer.echo(f"  {c.status:<8} {c.name}: left {left}; joined {joined} ({c.reason})")
+    if not result.changes:
+        typer.echo("  no actor changed bloc")
+    for title, pairs in (
+        ("new alliances", result.new_alliances),
+        ("ended alliances", result.ended_alliances),
+        ("new oppositions", result.new_oppositions),
+        ("ended oppositions", result.ended_oppositions),
+    ):
+        for one, other in pairs:
+            names = (result.names.get(one, one), result.names.get(other, other))
+            typer.echo(f"  {title}: {names[0]} - {names[1]}")
+
+
+def profile(
+    ctx: typer.Context,
+    actor: Annotated[str, typer.Argument(help="Armed actor (id or name).")],
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """An armed actor's profile: COM, command tree, allegiances, influence, access,
+    incidents against commitments, engagements, and a recommended approach."""
+    from queries.profiles import profile as build_profile
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    node = resolve(st, graph, actor, kinds=[NodeKind.ARMED_ACTOR], what="armed actor")
+    history = _graph(st, None)
+    data = build_profile(graph, node, history_graph=history, as_of=day).as_dict()
+    if json_out:
+        emit_json(data)
+        return
+    _print_profile(data)
+
+
+def _print_profile(data: dict[str, Any]) -> None:
+    typer.echo(f"{data['name']} ({data['actor']}) as of {data['as_of']}")
+    typer.echo(
+        f"  {data['actor_kind']}, {data['structure']}, "
+        f"{'party to the conflict' if data['party_to_conflict'] else 'not a party'}"
+        + (f", threat {data['threat_level']}" if data["threat_level"] else "")
+    )
+    com = data["com"]
+    if com:
+        scores = ", ".join(
+            f"{d} {com[d]['score']:.2f}" for d in ("capability", "opportunity", "motivation")
+        )
+        typer.echo(f"  COM ({com['assessed_on']}): {scores}; weakest: {com['weakest']}")
+    typer.echo("command:")
+    _print_tree(data["command_tree"], 1)
+    typer.echo("allegiances:")
+    for a in data["allegiances"]:
+        when = f"{a['valid_from'] or '?'} to {a['valid_to'] or 'now'}"
+        flag = "" if a["current"] else " (past)"
+        typer.echo(f"  {a['type']} {a['with_name']} {when}{flag}")
+    typer.echo("influencers:")
+    for i in data["influencers"]:
+        typer.echo(f"  {i['name']} (reach {i['reach']:.3f})")
+    typer.echo("our reach:")
+    for e in data["reach"]["engagers"]:
+        if e["score"] is not None:
+            typer.echo(f"  {e['score']:.3f}  {e['engager_name']}")
+    typer.echo("incidents:")
+    for pattern, group in data["incidents"].items():
+        typer.echo(f"  {pattern}: {group['count']} ({group['fatalities']} killed)")
+    for c in data["commitments"]:
+        typer.echo(
+            f"  commitment {c['name']} ({c['date']}): {c['harm_since']} harmful incident(s) and "
+            f"{c['restraint_since']} restraint since"
+        )
+    typer.echo(f"engagements: {len(data['engagements'])}")
+    for e in data["engagements"][:5]:
+        typer.echo(f"  {e['date']} {e['name']}: {e['outcome'] or ''}")
+    typer.echo("recommended approach:")
+    for line in data["recommended_approach"]:
+        typer.echo(f"  - {line}")
+
+
+def _print_tree(node: dict[str, Any], depth: int) -> None:
+    pad = "  " * depth
+    heads = ", ".join(c["name"] for c in node["commanders"]) or "commander unknown"
+    typer.echo(f"{pad}{node['name']} - {heads}")
+    for child in node["units"]:
+        _print_tree(child, depth + 1)
+
+
+def contacts(
+    ctx: typer.Context,
+    area: Annotated[str, typer.Option("--area", help="P-code of the area, e.g. KL0101.")],
+    as_of: AsOfOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Who controls or operates in an area (and the areas inside it), their commanders,
+    and who of us has access."""
+    from queries.contacts import area_contacts
+
+    st = state(ctx)
+    day = _day(as_of)
+    graph = _graph(st, day)
+    data = area_contacts(graph, area, as_of=day)
+    if json_out:
+        emit_json(data)
+        return
+    typer.echo(
+        f"{data['name']} ({data['pcode']}) and {len(data['areas']) - 1} area(s) inside it, "
+        f"as of {data['as_of']}"
+    )
+    for entry in data["armed"]:
+        places = ", ".join(sorted({a["name"] for a in entry["areas"]}))
+        typer.echo(f"  {entry['relation']:<11} {entry['name']} ({places})")
+        heads = ", ".join(c["name"] for c in entry["commanders"]) or "commander unknown"
+        typer.echo(f"      commanders: {heads}")
+        for e in entry["engagers"]:
+            typer.echo(f"      {e['score']:.3f}  {e['engager_name']}")
+        if not entry["engagers"]:
+            typer.echo("      no engager reaches them")
+    for entry in data["others"]:
+        typer.echo(f"  {entry['relation']:<11} {entry['name']} ({entry['kind']})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add the analysis commands to the `actorgraph` CLI."""
+    app.command("paths")(paths)
+    app.command("reach")(reach)
+    app.command("influencers")(influencers)
+    app.command("gaps")(gaps)
+    app.command("blocs")(blocs)
+    app.command("profile")(profile)
+    app.command("contacts")(contacts)
