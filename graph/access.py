@@ -14,7 +14,7 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent
@@ -68,9 +68,21 @@ class SecuredStore:
     def ensure_schema(self) -> None:
         self.inner.ensure_schema()
 
-    def write(self, batch: WriteBatch, *, actor: str = "") -> WriteReport:
+    def write(
+        self,
+        batch: WriteBatch,
+        *,
+        actor: str = "",
+        at: datetime | None = None,
+        clearance: Sensitivity | None = None,
+    ) -> WriteReport:
+        """Write as the user: their name, and their clearance as the ceiling (a caller's
+        `clearance` may only lower it)."""
+        if clearance is not None and clearance.rank < self.user.clearance.rank:
+            self.user.require_write()
+            return self.inner.write(batch, actor=self.user.name, at=at, clearance=clearance)
         self.user.require_write()
-        return self.inner.write(batch, actor=self.user.name)
+        return self.inner.write(batch, actor=self.user.name, at=at, clearance=self.user.clearance)
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -97,6 +97,7 @@ class Existing:
     kind: str
     version: int
     data: str
+    sensitivity_rank: int
 
 
 @dataclass(frozen=True)
@@ -184,7 +185,17 @@ class GraphStore(Protocol):
 
     def ensure_schema(self) -> None: ...
 
-    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport: ...
+    def write(
+        self,
+        batch: WriteBatch,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        clearance: Sensitivity | None = None,
+    ) -> WriteReport: ...
+
+    # `at` is only for restoring a snapshot with its original times; `clearance`
+    # is the writer's: records above it are neither overwritten nor linked to.
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -319,7 +330,12 @@ def cited_sources(record: m.AnyRecord) -> list[m.SourceRef]:
 
 
 def plan_write(
-    batch: WriteBatch, lookup: Lookup, *, actor: str, now: datetime | None = None
+    batch: WriteBatch,
+    lookup: Lookup,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    clearance: Sensitivity | None = None,
 ) -> WritePlan:
     """Decide, for every record in the batch, what the store must do; validate first.
 
@@ -358,14 +374,18 @@ def plan_write(
             wanted.update((record.source_id, record.target_id))
         wanted.update(ref.source_id for ref in cited_sources(record))
     existing = lookup(sorted(wanted))
+    ceiling = clearance.rank if clearance is not None else None
+
+    def visible(hit: Existing) -> bool:
+        return ceiling is None or hit.sensitivity_rank <= ceiling
 
     def node_kind(node_id: str) -> str | None:
         if node_id in seen and isinstance(seen[node_id], m.NodeBase):
             return seen[node_id].kind  # type: ignore[union-attr]
         hit = existing.get(node_id)
-        if hit is not None and hit.category == "node" and node_id not in seen:
+        if hit is not None and hit.category == "node" and node_id not in seen and visible(hit):
             return hit.kind
-        return None
+        return None  # a node the writer may not see is, to them, a node that does not exist
 
     rows: list[StoredRow] = []
     report = WriteReport()
@@ -410,6 +430,17 @@ def plan_write(
                     )
                 )
         old = existing.get(record.id)
+        if old is not None and not visible(old):
+            # Never let a writer overwrite (or probe) a record above their clearance.
+            problems.append(
+                RowError(
+                    field="id",
+                    record=record.id,
+                    message="this id is already in use",
+                    suggestion="use a new id",
+                )
+            )
+            continue
         if old is None:
             rows.append(to_row(record, version=1, actor=actor, at=now, operation="create"))
             report.created += 1

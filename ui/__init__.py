@@ -1,1 +1,4 @@
-"""The thin edges: the Streamlit app and the CLI. They call graph/ and queries/, never a database."""
+"""The thin edges: the Streamlit app and the CLI.
+
+They call graph/ and queries/, never a database.
+"""

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import getpass
 import os
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Annotated, Any
@@ -24,7 +22,8 @@ from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
-from ui import cli_admin
+from graph.users import new_password
+from ui import cli_admin, cli_app, cli_ingest
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -35,6 +34,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+DEMO_ADMIN = "demo-admin"
 DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "samples" / "demo" / "scenario.jsonl"
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
@@ -67,7 +67,7 @@ def _global(
     ctx.obj = CliState(
         settings=settings,
         store_url=store or settings.store_url(),
-        viewer=Viewer(name=settings.user or getpass.getuser(), clearance=chosen),
+        requested=Viewer(name=settings.user or getpass.getuser(), clearance=chosen),
         clearance_asked=bool(clearance or from_env),
     )
     ctx.call_on_close(ctx.obj.close)
@@ -291,47 +291,6 @@ def schema(json_out: JsonOpt = False) -> None:
         typer.echo(f"{rel_type}: {spec['description']} ({pairs}{more})")
 
 
-@app.command("import")
-def import_(
-    ctx: typer.Context,
-    path: Annotated[
-        Path, typer.Argument(help="A JSON Lines snapshot (.jsonl).", exists=True, dir_okay=False)
-    ],
-    json_out: JsonOpt = False,
-) -> None:
-    """Import a JSON Lines snapshot: every line is validated first; all or nothing."""
-    from ingest.snapshot import load_snapshot
-
-    st = state(ctx)
-    report = load_snapshot(st.store(), path, actor=st.viewer.name)
-    if json_out:
-        emit_json(report.as_dict())
-    else:
-        typer.echo(
-            f"created {report.created}, updated {report.updated}, "
-            f"unchanged {report.unchanged}, closed {report.closed}"
-        )
-
-
-@app.command()
-def export(
-    ctx: typer.Context,
-    out: Annotated[Path, typer.Option("--out", help="File to write (JSON Lines snapshot).")],
-) -> None:
-    """Export what you may see as a JSON Lines snapshot (filtered by your clearance)."""
-    from ingest.snapshot import export_records, write_snapshot
-
-    st = state(ctx)
-    records = export_records(st.store(), viewer=st.viewer)
-    tmp = out.with_name(out.name + ".partial")
-    with tmp.open("w", encoding="utf-8") as fh:
-        count = write_snapshot(
-            records, fh, header=f"actorgraph export, clearance {st.viewer.clearance.value}"
-        )
-    tmp.replace(out)  # never leave a half-written export under the real name
-    info(f"wrote {count} records to {out}")
-
-
 @app.command()
 def demo(
     ctx: typer.Context,
@@ -356,42 +315,19 @@ def demo(
     if no_ui:
         ctx.invoke(stats, ctx=ctx, json_out=json_out)
         return
-    app_path = Path(__file__).resolve().parent / "app.py"
-    if not app_path.exists():
-        info(
-            "The Streamlit app is not built yet; run `actorgraph demo --no-ui` "
-            "and explore with `actorgraph list`, `search`, `show`."
-        )
-        ctx.invoke(stats, ctx=ctx, json_out=json_out)
-        return
-    _run_streamlit(app_path, st.store_url, port)
-
-
-def _run_streamlit(app_path: Path, store_url: str, port: int) -> None:
-    env = {**os.environ, "ACTORGRAPH_STORE_URL": store_url}
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(app_path),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.headless",
-        "true",
-        "--client.showErrorDetails",
-        "false",
-    ]
-    info(f"starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
-    raise typer.Exit(subprocess.call(command, env=env))
+    store = st.store()
+    if not store.list_users():
+        # The app is a shared surface: even the demo signs in (no default password).
+        password = new_password()
+        cli_admin.create_first_admin(store, DEMO_ADMIN, password)
+        info(f"demo sign-in: user {DEMO_ADMIN!r}, password {password!r} (made up just now)")
+    raise typer.Exit(cli_app.run_app(st.store_url, port))
 
 
 def _register_extensions() -> None:
     cli_admin.register(app)
+    cli_app.register(app)
+    cli_ingest.register(app)
     try:
         from ui import cli_queries
     except ImportError:  # the analysis commands are optional until queries/ lands

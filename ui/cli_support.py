@@ -75,10 +75,16 @@ class CliState:
 
     settings: Settings
     store_url: str
-    viewer: Viewer
+    requested: Viewer  # from the global options; `viewer` is what applies after login
     clearance_asked: bool = False
     user: User | None = None
     _store: GraphStore | None = field(default=None, repr=False)
+
+    @property
+    def viewer(self) -> Viewer:
+        """The viewer every read uses: opening the store first, so a login has happened."""
+        self.store()
+        return self.requested
 
     def raw_store(self) -> GraphStore:
         """The store without an account on it: only for bootstrapping the first admin."""
@@ -102,11 +108,11 @@ class CliState:
         except ActorGraphError:
             raw.close()
             raise
-        if self.clearance_asked and self.viewer.clearance.rank > user.clearance.rank:
+        if self.clearance_asked and self.requested.clearance.rank > user.clearance.rank:
             raw.close()
             raise NotPermitted(f"user {user.name!r} is cleared to {user.clearance.value} only")
-        clearance = self.viewer.clearance if self.clearance_asked else user.clearance
-        self.viewer = Viewer(name=user.name, clearance=clearance)
+        clearance = self.requested.clearance if self.clearance_asked else user.clearance
+        self.requested = Viewer(name=user.name, clearance=clearance)
         self.user = user
         self._store = SecuredStore(raw, user)
         return self._store

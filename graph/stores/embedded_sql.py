@@ -83,7 +83,10 @@ LOOKUP_CHUNK = 500  # stays well under SQLite's bound-parameter limit
 
 def lookup(n: int) -> str:
     marks = ",".join("?" * n)
-    return f"SELECT id, category, kind, version, data FROM records WHERE id IN ({marks})"
+    return (
+        "SELECT id, category, kind, version, data, sensitivity_rank FROM records "
+        f"WHERE id IN ({marks})"
+    )
 
 
 UPSERT_RECORD = """

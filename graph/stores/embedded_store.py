@@ -14,7 +14,7 @@ import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -114,20 +114,27 @@ class EmbeddedStore:
         except sqlite3.DatabaseError as e:
             raise StoreUnavailable(f"{self.path} is not an actorgraph store: {e}") from e
 
-    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport:
+    def write(
+        self,
+        batch: WriteBatch,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        clearance: Sensitivity | None = None,
+    ) -> WriteReport:
         with self._transaction() as conn:
 
             def lookup(ids: list[str]) -> dict[str, Existing]:
                 found: dict[str, Existing] = {}
                 for i in range(0, len(ids), sql.LOOKUP_CHUNK):
                     chunk = ids[i : i + sql.LOOKUP_CHUNK]
-                    for rid, cat, kind, version, data in conn.execute(
+                    for rid, cat, kind, version, data, rank in conn.execute(
                         sql.lookup(len(chunk)), chunk
                     ):
-                        found[rid] = Existing(rid, cat, kind, version, data)
+                        found[rid] = Existing(rid, cat, kind, version, data, rank)
                 return found
 
-            plan = plan_write(batch, lookup, actor=actor)
+            plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
             if plan.rows:
                 conn.executemany(
                     sql.UPSERT_RECORD,

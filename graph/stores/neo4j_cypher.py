@@ -104,7 +104,7 @@ MATCH (v:Revision {record_id: wanted})
 WITH wanted, v ORDER BY v.version DESC
 WITH wanted, collect(v)[0] AS head
 RETURN head.record_id AS id, head.category AS category, head.kind AS kind,
-       head.version AS version, head.data AS data
+       head.version AS version, head.data AS data, head.sensitivity_rank AS rank
 """
 
 

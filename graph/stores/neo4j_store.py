@@ -20,7 +20,7 @@ import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import neo4j
@@ -151,11 +151,20 @@ class Neo4jStore:
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
 
-    def write(self, batch: WriteBatch, *, actor: str) -> WriteReport:
+    def write(
+        self,
+        batch: WriteBatch,
+        *,
+        actor: str,
+        at: datetime | None = None,
+        clearance: Sensitivity | None = None,
+    ) -> WriteReport:
         marker = uuid.uuid4().hex
         try:
             with self._driver.session(database=self.database) as session:
-                plan: WritePlan = session.execute_write(_write_tx, batch, actor, marker)
+                plan: WritePlan = session.execute_write(
+                    _write_tx, batch, actor, marker, at, clearance
+                )
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
         except ClientError as e:
@@ -311,7 +320,14 @@ def _read_audit(tx: ManagedTransaction) -> AuditLog:
     return AuditLog(entries, int(head["seq"]), str(head["hash"]))
 
 
-def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str) -> WritePlan:
+def _write_tx(
+    tx: ManagedTransaction,
+    batch: WriteBatch,
+    actor: str,
+    marker: str,
+    at: datetime | None,
+    clearance: Sensitivity | None,
+) -> WritePlan:
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
 
@@ -320,11 +336,11 @@ def _write_tx(tx: ManagedTransaction, batch: WriteBatch, actor: str, marker: str
         for chunk in (ids[i : i + cy.BATCH_SIZE] for i in range(0, len(ids), cy.BATCH_SIZE)):
             for r in tx.run(cy.LOOKUP, ids=chunk):
                 found[r["id"]] = Existing(
-                    r["id"], r["category"], r["kind"], r["version"], r["data"]
+                    r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
                 )
         return found
 
-    plan = plan_write(batch, lookup, actor=actor)
+    plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
     if not plan.rows:
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
         return plan

@@ -10,7 +10,7 @@ import pytest
 from graph import model as m
 from graph.access import SecuredStore, authenticate
 from graph.audit import AuditEvent, verify
-from graph.errors import NotPermitted
+from graph.errors import InvalidRecords, NotPermitted
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.users import Role, User, hash_password
@@ -141,3 +141,28 @@ def test_custom_audit_events_chain_with_writes(store: GraphStore) -> None:
     log = store.audit_log()
     assert [e.action for e in log.entries] == ["write", "export", "write"]
     assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
+
+
+def test_a_writer_cannot_overwrite_or_link_to_what_is_above_their_clearance(
+    store: GraphStore,
+) -> None:
+    secret = m.Person(
+        id="per_secret", name="Fictional Secret", sensitivity=Sensitivity.CONFIDENTIAL
+    )
+    store.write(WriteBatch.of([secret]), actor="setup")
+    editor = SecuredStore(store, make_user("eddie", Role.EDITOR, Sensitivity.RESTRICTED))
+    overwrite = m.Person(id="per_secret", name="Overwritten")
+    link = m.Influences(id="rel_new", source_id="per_secret", target_id="per_secret")
+    with pytest.raises(InvalidRecords) as caught:
+        editor.write(WriteBatch.of([overwrite]))
+    assert [(e.record, e.field, e.message) for e in caught.value.errors] == [
+        ("per_secret", "id", "this id is already in use")
+    ]
+    mine = m.Person(id="per_mine", name="Fictional Mine")
+    with pytest.raises(InvalidRecords) as caught:
+        editor.write(WriteBatch.of([mine, link.model_copy(update={"target_id": "per_mine"})]))
+    # To the editor the hidden node does not exist: the same words as for a missing id.
+    assert [(e.record, e.field, e.message) for e in caught.value.errors] == [
+        ("rel_new", "source_id", "no node with id 'per_secret'")
+    ]
+    assert store.get("per_secret", viewer=SYSTEM).name == "Fictional Secret"  # type: ignore[union-attr]

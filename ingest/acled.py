@@ -1,0 +1,667 @@
+"""ACLED exports → armed actors, incidents, participation, and alliance/opposition evidence.
+
+Column layout: the ACLED export (API and data-export tool), documented in
+docs/ingest.md. What becomes what:
+
+- `actor1`, `assoc_actor_1` (side 1) and `actor2`, `assoc_actor_2` (side 2):
+  armed actors, their kind from `inter1` / `inter2` (numeric codes 1–8 in
+  older exports, text in newer ones). Rioters, protesters and civilians are
+  not armed actors and do not become nodes. Associated actors are split on `;`.
+- every event: an `Incident` (`event_date`, `event_type`, `sub_event_type`,
+  `fatalities`, `civilian_targeting`, `notes`, `source`) with
+  `PARTICIPATED_IN` from each armed actor (role = the column it came from);
+  civilian-targeting events add `PERPETRATED` from side 1 (attribution alleged);
+- actors on the same side of an event: `ALLIED_WITH` evidence, and actors on
+  opposite sides `OPPOSES` evidence — inferred (`basis=inferred`), dated by
+  the first and last event that shows it (`first_cited`, `last_cited`),
+  counted (`evidence_count`) over every ACLED event in the file *and* the
+  store, and weighted by how often it recurs (`strength = n / (n + 1)`);
+- `country`, `admin1`–`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
+
+Actors are resolved against the store (see ingest/resolve.py): a confident
+match attaches the event to the known actor and adds the ACLED spelling as an
+alias; an analyst's kind and structure are never overwritten.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from itertools import combinations
+from typing import TYPE_CHECKING, Any
+
+from graph import model as m
+from graph.dates import lower_bound
+from graph.errors import RowError
+from graph.schema import NodeKind, RelType
+from ingest.resolve import Resolver, match_key
+from ingest.rows import Row, Table, parse_date_cell
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Built, Draft, ImportContext
+
+DATASET = "acled"
+ID_COLUMNS = ("event_id_cnty", "data_id")
+REQUIRED = ("event_date", "event_type", "actor1", "inter1")
+KNOWN_COLUMNS = frozenset(
+    {
+        "event_id_cnty",
+        "data_id",
+        "iso",
+        "iso3",
+        "event_id_no_cnty",
+        "event_date",
+        "year",
+        "time_precision",
+        "disorder_type",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "assoc_actor_1",
+        "inter1",
+        "actor2",
+        "assoc_actor_2",
+        "inter2",
+        "interaction",
+        "civilian_targeting",
+        "region",
+        "country",
+        "admin1",
+        "admin2",
+        "admin3",
+        "location",
+        "latitude",
+        "longitude",
+        "geo_precision",
+        "source",
+        "source_scale",
+        "notes",
+        "fatalities",
+        "tags",
+        "timestamp",
+        "ally_actor_1",
+        "ally_actor_2",
+    }
+)
+
+# ACLED actor types ("inter" codes). None: not an armed actor, no node.
+INTER: dict[str, m.ActorKind | None] = {
+    "1": m.ActorKind.STATE_FORCE,
+    "state forces": m.ActorKind.STATE_FORCE,
+    "2": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "rebel group": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "rebel groups": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "3": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "political militia": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "political militias": m.ActorKind.NON_STATE_ARMED_GROUP,
+    "4": m.ActorKind.COMMUNITY_MILITIA,
+    "identity militia": m.ActorKind.COMMUNITY_MILITIA,
+    "identity militias": m.ActorKind.COMMUNITY_MILITIA,
+    "5": None,
+    "rioters": None,
+    "6": None,
+    "protesters": None,
+    "7": None,
+    "civilians": None,
+    "8": m.ActorKind.FOREIGN_FORCE,
+    "external/other forces": m.ActorKind.FOREIGN_FORCE,
+    "external/other force": m.ActorKind.FOREIGN_FORCE,
+    "0": None,
+    "": None,
+}
+
+# Event data says nothing about command structure; the schema needs one. These
+# are starting points for an analyst to review (the record's notes say so).
+DEFAULT_STRUCTURE: dict[m.ActorKind, m.Structure] = {
+    m.ActorKind.STATE_FORCE: m.Structure.INTEGRATED,
+    m.ActorKind.NON_STATE_ARMED_GROUP: m.Structure.CENTRALISED,
+    m.ActorKind.COMMUNITY_MILITIA: m.Structure.COMMUNITY_EMBEDDED,
+    m.ActorKind.PEACE_OPERATION: m.Structure.INTEGRATED,
+    m.ActorKind.FOREIGN_FORCE: m.Structure.INTEGRATED,
+    m.ActorKind.PRIVATE_MILITARY_COMPANY: m.Structure.CENTRALISED,
+}
+# Event data does not assess a harm pattern; civilian targeting is deliberate by
+# definition, anything else gets this placeholder (flagged in the notes).
+UNASSESSED_HARM = m.HarmPattern.RECKLESS
+PLACEHOLDER_PCODE_PREFIX = "ZZ"  # ISO 3166 user-assigned: never a real country's P-code
+
+
+_TELLTALE = frozenset(
+    {
+        "event_id_cnty",
+        "actor1",
+        "inter1",
+        "inter2",
+        "assoc_actor_1",
+        "sub_event_type",
+        "interaction",
+    }
+)
+
+
+def looks_like(header: set[str]) -> bool:
+    """ACLED-shaped when enough of its characteristic columns are there (even if one is missing)."""
+    return len(header & _TELLTALE) >= 3
+
+
+def refine_kind(name: str, kind: m.ActorKind) -> m.ActorKind:
+    """ACLED files peacekeepers and contractors under 'external/other forces'."""
+    folded = match_key(name)
+    if kind == m.ActorKind.FOREIGN_FORCE:
+        if "united nations" in folded or "peacekeep" in folded or folded.startswith("un "):
+            return m.ActorKind.PEACE_OPERATION
+        if "private military" in folded or "pmc" in folded.split():
+            return m.ActorKind.PRIVATE_MILITARY_COMPANY
+    return kind
+
+
+# --------------------------------------------------------------------------- shared event model
+
+
+@dataclass
+class Participant:
+    name: str
+    kind: m.ActorKind
+    side: int
+    role: str  # the column it came from
+    column: str
+
+
+@dataclass
+class Event:
+    """One event row, source-neutral (ACLED and UCDP map into this)."""
+
+    row: Row
+    key: str
+    date: str
+    date_end: str | None
+    name: str
+    incident_type: str | None
+    fatalities: int | None
+    civilian_targeting: bool
+    description: str | None
+    notes: str
+    participants: list[Participant]
+    areas: list[tuple[str, int, str]]  # (name, admin level, column), country first
+    columns: dict[str, str] = field(default_factory=dict)
+
+
+def _weight(n: int) -> float:
+    return round(n / (n + 1), 3)
+
+
+def _placeholder_pcode(key: str) -> str:
+    digits = str(int(match_key(key).encode("utf-8").hex()[:24] or "0", 16))[-10:]
+    return PLACEHOLDER_PCODE_PREFIX + digits.rjust(10, "0")
+
+
+def build_events(
+    events: list[Event],
+    ctx: ImportContext,
+    built: Built,
+    *,
+    dataset: str,
+    side_roles: dict[str, int],
+) -> None:
+    """Turn events into drafts: actors (resolved), incidents, areas, participation, evidence."""
+    from ingest.pipeline import Draft, make_id, review_item
+
+    resolver: Resolver = ctx.resolver(
+        [NodeKind.ARMED_ACTOR, NodeKind.UNIT], scope=lambda _: "armed"
+    )
+    area_resolver: Resolver = ctx.resolver(
+        [NodeKind.AREA], scope=lambda n: f"Area:{getattr(n, 'admin_level', 1)}"
+    )
+    actor_drafts: dict[str, Draft] = {}
+    actor_kinds: dict[str, Counter[m.ActorKind]] = defaultdict(Counter)
+    actor_dates: dict[str, list[str]] = defaultdict(list)
+    actor_of_name: dict[str, str] = {}
+    area_drafts: dict[str, Draft] = {}
+    drafts: list[Draft] = []
+    actor_rows: set[tuple[str, tuple[str, str, int]]] = set()
+
+    def actor_id(p: Participant, event: Event) -> str:
+        key = match_key(p.name)
+        found = actor_of_name.get(key)
+        if found is None:
+            match = resolver.resolve(p.name, ["armed"])
+            if match.attaches and match.id:
+                found = match.id
+            else:
+                if match.status == "ambiguous":
+                    built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
+                found = make_id("act", dataset, key)
+                resolver.add(found, "armed", [p.name])
+            actor_of_name[key] = found
+        if found not in actor_drafts:
+            stored = ctx.existing(found)
+            kind = stored.kind if isinstance(stored, m.NodeBase) else "ArmedActor"
+            actor_drafts[found] = Draft(
+                data={"id": found, "kind": kind, "name": p.name},
+                rows=[],
+                policy="enrich",
+                columns={"name": p.column},
+            )
+        actor_drafts[found].add_aliases.append(p.name)
+        return found
+
+    def area_id(event: Event) -> str | None:
+        parent: str | None = None
+        chain: list[str] = []
+        for name, level, column in event.areas:
+            chain.append(match_key(name))
+            current = make_id("are", dataset, *chain)
+            ours = current in area_drafts or ctx.existing(current) is not None
+            if not ours:
+                # An area already known (say, with its real P-code) under the same name and level.
+                match = area_resolver.resolve(name, [f"Area:{level}"])
+                if match.status == "exact" and match.id:
+                    parent = match.id
+                    continue
+                area_resolver.add(current, f"Area:{level}", [name])
+            if current not in area_drafts:
+                area_drafts[current] = Draft(
+                    data={
+                        "id": current,
+                        "kind": "Area",
+                        "name": name,
+                        "admin_level": level,
+                        "pcode": _placeholder_pcode("/".join(chain)),
+                        "notes": f"placeholder P-code: {dataset.upper()} gives none; "
+                        "replace it with the COD P-code",
+                    },
+                    rows=[event.row],
+                    policy="enrich",
+                    columns={"name": column, "pcode": column},
+                )
+                if parent is not None:
+                    drafts.append(
+                        Draft(
+                            data={
+                                "id": make_id("rel", dataset, "PART_OF", current, parent),
+                                "type": "PART_OF",
+                                "source_id": current,
+                                "target_id": parent,
+                            },
+                            rows=[event.row],
+                            policy="replace",
+                            columns={"target_id": column, "source_id": column},
+                        )
+                    )
+            parent = current
+        return parent
+
+    participation: dict[str, dict[str, int]] = {}  # incident -> actor -> side
+    incident_dates: dict[str, str] = {}
+    rows_of_incident: dict[str, Row] = {}
+    for event in events:
+        incident = make_id("inc", dataset, event.key)
+        incident_dates[incident] = event.date
+        rows_of_incident[incident] = event.row
+        harm = m.HarmPattern.DELIBERATE if event.civilian_targeting else UNASSESSED_HARM
+        notes = event.notes
+        if not event.civilian_targeting:
+            notes += "; harm pattern not assessed (placeholder)"
+        data: dict[str, Any] = {
+            "id": incident,
+            "kind": "Incident",
+            "name": event.name[:500],
+            "date": event.date,
+            "harm_pattern": harm.value,
+            "civilian_targeting": event.civilian_targeting,
+            "notes": notes,
+            "first_cited": event.date,
+            "last_cited": event.date,
+        }
+        if event.date_end and event.date_end != event.date:
+            data["valid_from"], data["valid_to"] = event.date, event.date_end
+        if event.incident_type:
+            data["incident_type"] = event.incident_type[:500]
+        if event.fatalities is not None:
+            data["fatalities"] = event.fatalities
+        if event.description:
+            data["description"] = event.description
+        drafts.append(Draft(data=data, rows=[event.row], policy="replace", columns=event.columns))
+        where = area_id(event)
+        if where is not None:
+            drafts.append(
+                Draft(
+                    data={
+                        "id": make_id("rel", dataset, "OCCURRED_IN", incident, where),
+                        "type": "OCCURRED_IN",
+                        "source_id": incident,
+                        "target_id": where,
+                    },
+                    rows=[event.row],
+                    policy="replace",
+                )
+            )
+        sides: dict[str, int] = {}
+        for p in event.participants:
+            actor = actor_id(p, event)
+            actor_kinds[actor][p.kind] += 1
+            actor_dates[actor].append(event.date)
+            if (actor, event.row.key) not in actor_rows:
+                actor_rows.add((actor, event.row.key))
+                actor_drafts[actor].rows.append(event.row)
+            if actor in sides:
+                continue
+            sides[actor] = p.side
+            drafts.append(
+                Draft(
+                    data={
+                        "id": make_id("rel", dataset, "PARTICIPATED_IN", actor, incident),
+                        "type": "PARTICIPATED_IN",
+                        "source_id": actor,
+                        "target_id": incident,
+                        "role": p.role,
+                        "first_cited": event.date,
+                        "last_cited": event.date,
+                    },
+                    rows=[event.row],
+                    policy="replace",
+                    columns={"source_id": p.column},
+                )
+            )
+            if event.civilian_targeting and p.side == 1:
+                drafts.append(
+                    Draft(
+                        data={
+                            "id": make_id("rel", dataset, "PERPETRATED", actor, incident),
+                            "type": "PERPETRATED",
+                            "source_id": actor,
+                            "target_id": incident,
+                            "attribution": m.Attribution.ALLEGED.value,
+                        },
+                        rows=[event.row],
+                        policy="replace",
+                        columns={"source_id": p.column},
+                    )
+                )
+        participation[incident] = sides
+
+    for actor, draft in actor_drafts.items():
+        dates = sorted(actor_dates[actor], key=lower_bound)
+        draft.data.update(first_cited=dates[0], last_cited=dates[-1])
+        draft.add_aliases = list(dict.fromkeys(draft.add_aliases))
+        if draft.data["kind"] != "ArmedActor" or ctx.existing(actor) is not None:
+            continue  # a known entity: only its aliases and citations change
+        kind = refine_kind(str(draft.data["name"]), actor_kinds[actor].most_common(1)[0][0])
+        draft.data.update(
+            actor_kind=kind.value,
+            structure=DEFAULT_STRUCTURE[kind].value,
+            basis=m.Basis.INFERRED.value,
+            notes=f"created from {dataset.upper()} event data; actor kind from the "
+            "actor-type codes, structure is a default for the kind: review both",
+        )
+    drafts.extend(actor_drafts.values())
+    drafts.extend(area_drafts.values())
+    drafts.extend(
+        _evidence(participation, incident_dates, rows_of_incident, ctx, dataset, side_roles)
+    )
+    built.drafts.extend(drafts)
+
+
+def _evidence(
+    participation: dict[str, dict[str, int]],
+    incident_dates: dict[str, str],
+    rows_of_incident: dict[str, Row],
+    ctx: ImportContext,
+    dataset: str,
+    side_roles: dict[str, int],
+) -> list[Draft]:
+    """ALLIED_WITH / OPPOSES evidence over the file's events and the store's, counted once each."""
+    from ingest.pipeline import Draft, make_id
+
+    touched: set[tuple[str, tuple[str, str]]] = set()
+    for sides in participation.values():
+        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
+            touched.add(("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b)))
+    if not touched:
+        return []
+    everything = dict(participation)
+    dates = dict(incident_dates)
+    stored: dict[str, dict[str, int]] = defaultdict(dict)
+    for rel in ctx.rels(RelType.PARTICIPATED_IN):
+        role = getattr(rel, "role", None)
+        if rel.target_id in participation or role not in side_roles:
+            continue
+        stored[rel.target_id][rel.source_id] = side_roles[str(role)]
+    if stored:
+        for node in ctx.nodes(NodeKind.INCIDENT):
+            if node.id in stored and isinstance(node, m.Incident):
+                dates[node.id] = node.date
+        everything.update({k: v for k, v in stored.items() if k in dates})
+    support: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
+    for incident, sides in everything.items():
+        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
+            key = ("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b))
+            if key in touched:
+                support[key].add(incident)
+    drafts: list[Draft] = []
+    for (rel_type, (a, b)), incidents in sorted(support.items()):
+        n = len(incidents)
+        when = sorted((dates[i] for i in incidents), key=lower_bound)
+        what = "on the same side" if rel_type == "ALLIED_WITH" else "on opposite sides"
+        drafts.append(
+            Draft(
+                data={
+                    "id": make_id("rel", dataset, rel_type, a, b),
+                    "type": rel_type,
+                    "source_id": a,
+                    "target_id": b,
+                    "basis": m.Basis.INFERRED.value,
+                    "evidence_count": n,
+                    "first_cited": when[0],
+                    "last_cited": when[-1],
+                    "strength": _weight(n),
+                    "confidence": min(0.9, _weight(n)),
+                    "notes": f"inferred: {n} {dataset.upper()} event(s) with both {what}",
+                },
+                rows=[rows_of_incident[i] for i in sorted(incidents) if i in rows_of_incident],
+                policy="replace",
+            )
+        )
+    return drafts
+
+
+# --------------------------------------------------------------------------- ACLED rows
+
+
+def _split(cell: str) -> list[str]:
+    return [p.strip() for p in cell.split(";") if p.strip()]
+
+
+def header_checks(
+    table: Table,
+    built: Built,
+    required: Iterable[str],
+    known: frozenset[str],
+    any_of: tuple[str, ...] = (),
+) -> bool:
+    """Missing required columns are errors (on the header row); unknown ones are warnings."""
+    header = {h.strip().lower() for h in table.header}
+    missing = [c for c in required if c not in header]
+    if any_of and not header & set(any_of):
+        missing.append(any_of[0])
+    for column in missing:
+        built.errors.append(
+            RowError(
+                field=column,
+                file=table.file,
+                sheet=table.sheet,
+                row=table.header_row,
+                message=f"required column {column!r} is missing",
+                suggestion="export the data again with the dataset's full column layout",
+            )
+        )
+    for column in table.header:
+        if column and column.strip().lower() not in known:
+            built.warnings.append(f"{table.file}: unknown column {column!r} ignored")
+    return not missing
+
+
+def no_rows_error(tables: list[Table]) -> RowError:
+    first = next((t for t in tables if not t.empty), tables[0])
+    return RowError(
+        field="rows",
+        file=first.file,
+        sheet=first.sheet,
+        row=first.header_row + 1,
+        message="no data rows below the header",
+        suggestion="check that the export is complete",
+    )
+
+
+def lower_values(row: Row) -> dict[str, str]:
+    return {k.strip().lower(): v.strip() for k, v in row.values.items()}
+
+
+def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+    from ingest.pipeline import Built, row_error
+
+    built = Built()
+    events: list[Event] = []
+    seen: dict[str, int] = {}
+    for table in tables:
+        if table.empty:
+            continue
+        if not header_checks(table, built, REQUIRED, KNOWN_COLUMNS, ID_COLUMNS):
+            continue
+        for row in table.rows:
+            built.rows += 1
+            if row.key in skip:
+                continue
+            event = _event(row, built, row_error)
+            if event is None:
+                continue
+            if event.key in seen:
+                built.errors.append(
+                    row_error(
+                        row,
+                        "event_id_cnty",
+                        f"event {event.key!r} appears twice (first on row {seen[event.key]})",
+                        "remove the duplicate row",
+                        value=event.key,
+                    )
+                )
+                continue
+            seen[event.key] = row.number
+            events.append(event)
+    if built.rows == 0 and not built.errors:
+        built.errors.append(no_rows_error(tables))
+    build_events(
+        events,
+        ctx,
+        built,
+        dataset=DATASET,
+        side_roles={"actor1": 1, "assoc_actor_1": 1, "actor2": 2, "assoc_actor_2": 2},
+    )
+    return built
+
+
+def _inter(
+    row: Row, v: dict[str, str], column: str, built: Built, error: Callable[..., Any]
+) -> tuple[bool, m.ActorKind | None]:
+    code = v.get(column, "").strip().lower()
+    if code.endswith(".0"):
+        code = code[:-2]
+    if code in INTER:
+        return True, INTER[code]
+    from ingest.pipeline import closest
+
+    hint = closest(code, [k for k in INTER if k and not k.isdigit()])
+    built.errors.append(
+        error(
+            row,
+            column,
+            f"unknown ACLED actor type {code!r}",
+            (f"did you mean {hint[0]!r}? " if hint else "") + "use 1–8 or the ACLED type name",
+        )
+    )
+    return False, None
+
+
+def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
+    v = lower_values(row)
+    problems = len(built.errors)
+    key = v.get("event_id_cnty") or v.get("data_id") or ""
+    if not key:
+        built.errors.append(error(row, "event_id_cnty", "event id is empty", "keep ACLED's id"))
+    day, problem = parse_date_cell(v.get("event_date", "")) if v.get("event_date") else (None, "")
+    if not v.get("event_date"):
+        built.errors.append(error(row, "event_date", "event date is empty"))
+    elif problem:
+        built.errors.append(error(row, "event_date", problem, "use YYYY-MM-DD"))
+    if not v.get("actor1"):
+        built.errors.append(error(row, "actor1", "actor1 is empty", "every ACLED event has one"))
+    ok1, kind1 = _inter(row, v, "inter1", built, error)
+    kind2: m.ActorKind | None = None
+    if v.get("actor2"):
+        _, kind2 = _inter(row, v, "inter2", built, error)
+    fatalities: int | None = None
+    if v.get("fatalities"):
+        try:
+            fatalities = int(float(v["fatalities"]))
+            if fatalities < 0:
+                raise ValueError
+        except ValueError:
+            built.errors.append(
+                error(row, "fatalities", f"not a count of people: {v['fatalities']!r}")
+            )
+    if len(built.errors) > problems or day is None:
+        return None
+    participants: list[Participant] = []
+    others: list[str] = []
+    for side, kind, main, assoc in (
+        (1, kind1, "actor1", "assoc_actor_1"),
+        (2, kind2, "actor2", "assoc_actor_2"),
+    ):
+        names = ([(v[main], main)] if v.get(main) else []) + [
+            (n, assoc) for n in _split(v.get(assoc, ""))
+        ]
+        for name, column in names:
+            if kind is None:
+                others.append(name)
+                continue
+            participants.append(Participant(name, kind, side, column, column))
+    targeting = v.get("civilian_targeting", "").lower().startswith("civilian") or (
+        "civilian_targeting" not in v
+        and v.get("event_type", "").lower() == "violence against civilians"
+    )
+    where = v.get("location") or v.get("admin3") or v.get("admin2") or v.get("admin1") or ""
+    what = v.get("sub_event_type") or v.get("event_type") or "Event"
+    notes = f"ACLED event {key}; {v.get('event_type', '')}"
+    if v.get("interaction"):
+        notes += f"; interaction {v['interaction']}"
+    if others:
+        notes += "; other actors (not armed): " + "; ".join(others)
+    if v.get("source"):
+        notes += f"; reported by: {v['source']}"
+    areas = [
+        (v[c], level, c)
+        for c, level in (("country", 0), ("admin1", 1), ("admin2", 2), ("admin3", 3))
+        if v.get(c)
+    ]
+    return Event(
+        row=row,
+        key=key,
+        date=day,
+        date_end=None,
+        name=f"{what}, {where} ({day})" if where else f"{what} ({day})",
+        incident_type=what,
+        fatalities=fatalities,
+        civilian_targeting=targeting,
+        description=v.get("notes") or None,
+        notes=notes,
+        participants=participants,
+        areas=areas,
+        columns={
+            "date": "event_date",
+            "fatalities": "fatalities",
+            "description": "notes",
+            "incident_type": "sub_event_type",
+            "name": "location",
+        },
+    )

@@ -1,0 +1,475 @@
+"""Exports: a lossless JSON Lines snapshot with history, GraphML for Gephi, CSV nodes and edges.
+
+Every export is filtered for its audience: it contains what the viewer may
+see and nothing else (source references to sources above the viewer's
+clearance are dropped, so the file never points at a protected source).
+
+**Snapshot with history.** One line per *version* of every record, oldest
+first: the record as stored (with `recorded_at` / `recorded_by`) plus a
+`"_revision": {"version": n, "operation": "create|update|close"}` member.
+Importing it replays the versions in order, one write per original write, so
+`import(export(store))` rebuilds the same records with the same history and
+provenance. A snapshot without `_revision` members (hand-written, or from
+`ingest.snapshot`) imports as plain current state. Lines starting with `//`
+are comments: a shipped file says at its top that its data is fictional.
+
+**Spreadsheets.** CSV cells starting with `=`, `+`, `-`, `@`, a tab or a
+carriage return are prefixed with `'`, so a spreadsheet never runs a name as a
+formula (CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import networkx as nx
+
+from graph import model as m
+from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.schema import SCHEMA
+from graph.sensitivity import Viewer
+from graph.store import Existing, GraphStore, WriteBatch, WriteReport, content_of, plan_write
+
+if TYPE_CHECKING:
+    from ingest.pipeline import Built, ImportContext, ImportOptions, ImportReport, Progress
+
+REVISION_KEY = "_revision"
+EXPORT_FORMATS = ("snapshot", "graphml", "csv")
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Make a spreadsheet cell inert: `=cmd|' /C calc'!A0` becomes `'=cmd|' /C calc'!A0`.
+
+    >>> neutralise("=1+1"), neutralise("Front")
+    ("'=1+1", 'Front')
+    """
+    return "'" + text if text.startswith(_DANGEROUS) else text
+
+
+# --------------------------------------------------------------------------- what to export
+
+
+def visible_records(store: GraphStore, viewer: Viewer) -> list[m.AnyRecord]:
+    """Every record the viewer may see (all dates), source refs filtered to visible sources."""
+    nodes = list(store.iter_nodes(viewer=viewer))
+    rels = list(store.iter_relationships(viewer=viewer))
+    sources = {n.id for n in nodes if isinstance(n, m.Source)}
+    return [_filter_sources(r, sources) for r in [*nodes, *rels]]
+
+
+def _filter_sources(record: m.AnyRecord, visible_sources: set[str]) -> m.AnyRecord:
+    kept = tuple(ref for ref in record.sources if ref.source_id in visible_sources)
+    if kept == record.sources:
+        return record
+    return record.model_copy(update={"sources": kept})
+
+
+@dataclass(frozen=True)
+class RevisionLine:
+    version: int
+    operation: str
+    record: m.AnyRecord
+
+
+def revision_lines(store: GraphStore, viewer: Viewer) -> list[RevisionLine]:
+    """Every visible version of every visible record, oldest write first."""
+    current = visible_records(store, viewer)
+    sources = {r.id for r in current if isinstance(r, m.Source)}
+    lines: list[RevisionLine] = []
+    for record in current:
+        revisions = store.history(record.id, viewer=viewer)
+        if not revisions:
+            # A masked source (graph/source_protection.py) has no history of its own:
+            # the audience gets its mask, once.
+            lines.append(RevisionLine(1, "create", record))
+        for rev in revisions:
+            lines.append(
+                RevisionLine(rev.version, rev.operation, _filter_sources(rev.record, sources))
+            )
+    lines.sort(
+        key=lambda r: (
+            str(r.record.recorded_at or ""),
+            0 if isinstance(r.record, m.NodeBase) else 1,
+            r.record.id,
+            r.version,
+        )
+    )
+    return lines
+
+
+# --------------------------------------------------------------------------- writers
+
+
+def write_history_snapshot(
+    store: GraphStore, viewer: Viewer, out: TextIO, *, header: str = ""
+) -> int:
+    for line in header.splitlines():
+        out.write(f"// {line}\n")
+    count = 0
+    for rev in revision_lines(store, viewer):
+        data = rev.record.model_dump(mode="json")
+        data[REVISION_KEY] = {"version": rev.version, "operation": rev.operation}
+        out.write(json.dumps(data, ensure_ascii=False, sort_keys=True))
+        out.write("\n")
+        count += 1
+    return count
+
+
+def _flat(value: Any) -> Any:
+    """A GraphML / CSV-friendly scalar: lists joined, nested data as JSON, None dropped."""
+    if isinstance(value, (list, tuple)):
+        if all(isinstance(v, str) for v in value):
+            return "; ".join(value)
+        return json.dumps(list(value), ensure_ascii=False, sort_keys=True)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return value
+
+
+def to_graph(records: Iterable[m.AnyRecord]) -> nx.MultiDiGraph[str]:
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for record in records:
+        data = {k: _flat(v) for k, v in record.model_dump(mode="json").items() if v is not None}
+        data = {k: v for k, v in data.items() if v != ""}
+        if isinstance(record, m.NodeBase):
+            data["label"] = record.name
+            graph.add_node(record.id, **data)
+        else:
+            data["label"] = record.type
+            graph.add_edge(record.source_id, record.target_id, key=record.id, **data)
+    return graph
+
+
+def write_graphml(records: list[m.AnyRecord], path: Path) -> int:
+    """GraphML that Gephi opens: node `label` is the name, edge `label` the type."""
+    graph = to_graph(records)
+    nx.write_graphml(graph, path, named_key_ids=True, edge_id_from_attribute="id")
+    return len(records)
+
+
+NODE_LEAD = ["id", "kind", "name", "aliases", "sensitivity", "valid_from", "valid_to", "confidence"]
+EDGE_LEAD = [
+    "id",
+    "type",
+    "source_id",
+    "target_id",
+    "sensitivity",
+    "valid_from",
+    "valid_to",
+    "confidence",
+    "strength",
+]
+
+
+def _csv_rows(records: list[m.AnyRecord], lead: list[str]) -> tuple[list[str], list[list[Any]]]:
+    dumps = [r.model_dump(mode="json") for r in records]
+    columns = list(lead)
+    for data in dumps:
+        columns.extend(k for k in data if k not in columns)
+    rows = []
+    for data in dumps:
+        row = []
+        for column in columns:
+            value = _flat(data.get(column))
+            if value is None:
+                row.append("")
+            elif isinstance(value, str):
+                row.append(neutralise(value))
+            else:
+                row.append(value)
+        rows.append(row)
+    return columns, rows
+
+
+def write_csv(records: list[m.AnyRecord], folder: Path) -> int:
+    """`nodes.csv` and `edges.csv` in `folder` (UTF-8 with BOM, so Excel reads accents)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    nodes = [r for r in records if isinstance(r, m.NodeBase)]
+    edges = [r for r in records if isinstance(r, m.RelBase)]
+    for name, subset, lead in (("nodes.csv", nodes, NODE_LEAD), ("edges.csv", edges, EDGE_LEAD)):
+        columns, rows = _csv_rows(list(subset), lead)
+        tmp = folder / f".{name}.partial"
+        with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(columns)
+            writer.writerows(rows)
+        tmp.replace(folder / name)
+    return len(records)
+
+
+def export_store(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
+    """Write `fmt` to `out` (a folder for csv); never leaves a half-written file."""
+    if fmt == "snapshot":
+        tmp = out.with_name(out.name + ".partial")
+        with tmp.open("w", encoding="utf-8") as fh:
+            count = write_history_snapshot(
+                store,
+                viewer,
+                fh,
+                header=f"actorgraph snapshot with history, clearance {viewer.clearance.value}",
+            )
+        tmp.replace(out)
+        return count
+    records = visible_records(store, viewer)
+    if fmt == "graphml":
+        tmp = out.with_name(out.name + ".partial")
+        write_graphml(records, tmp)
+        tmp.replace(out)
+        return len(records)
+    if fmt == "csv":
+        return write_csv(records, out)
+    raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+
+
+# --------------------------------------------------------------------------- reading snapshots
+
+
+@dataclass
+class SnapshotLine:
+    number: int
+    data: dict[str, Any]
+    revision: dict[str, Any] | None
+
+
+def _read_lines(path: Path) -> tuple[list[SnapshotLine], list[RowError]]:
+    from ingest.rows import decode
+
+    text, _, _ = decode(path.read_bytes(), str(path))
+    lines: list[SnapshotLine] = []
+    problems: list[RowError] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("//"):
+            continue
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            problems.append(
+                RowError(
+                    field="json",
+                    file=str(path),
+                    row=number,
+                    value=stripped[:60],
+                    message=f"not valid JSON: {e.msg} at column {e.colno}",
+                )
+            )
+            continue
+        if not isinstance(data, dict):
+            problems.append(
+                RowError(
+                    field="json",
+                    file=str(path),
+                    row=number,
+                    message="each line must be one JSON object",
+                )
+            )
+            continue
+        revision = data.pop(REVISION_KEY, None)
+        lines.append(SnapshotLine(number, data, revision if isinstance(revision, dict) else None))
+    return lines, problems
+
+
+def is_history_snapshot(path: Path) -> bool:
+    with path.open("rb") as fh:
+        for raw in fh:
+            line = raw.decode("utf-8", errors="replace").strip().lstrip("\ufeff")
+            if not line or line.startswith("//"):
+                continue
+            return f'"{REVISION_KEY}"' in line
+    return False
+
+
+def build_snapshot(tables: list[Any], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+    """A plain snapshot: each line is a record (policy `exact`)."""
+    from ingest.pipeline import Built, Draft
+    from ingest.rows import Row
+
+    path = Path(tables[0].file)
+    built = Built()
+    lines, problems = _read_lines(path)
+    built.errors.extend(problems)
+    built.rows = len(lines) + len(problems)
+    for line in lines:
+        row = Row(file=str(path), sheet="", number=line.number, values={}, cells=[], raw="")
+        if row.key in skip:
+            continue
+        built.drafts.append(Draft(data=line.data, rows=[row], policy="exact"))
+    if not lines and not problems:
+        built.errors.append(
+            RowError(field="rows", file=str(path), row=1, message="the snapshot has no records")
+        )
+    return built
+
+
+# --------------------------------------------------------------------------- restoring history
+
+
+def _write(store: GraphStore, batch: WriteBatch, actor: str, at: datetime | None) -> WriteReport:
+    return store.write(batch, actor=actor, at=at)
+
+
+def restore_snapshot(
+    store: GraphStore,
+    path: Path,
+    options: ImportOptions,
+    *,
+    progress: Progress | None = None,
+    started: float | None = None,
+) -> ImportReport:
+    """Replay a snapshot with history: one write per original write, in order.
+
+    Records already in the store with the same history are skipped (so a
+    second import changes nothing); a record whose stored history differs is
+    brought to the snapshot's latest content by one ordinary update. The whole
+    replay is simulated against the store's state first: if any step would
+    fail, nothing is written.
+    """
+    from ingest.pipeline import ImportContext, ImportReport
+
+    started = started if started is not None else time.perf_counter()
+    lines, problems = _read_lines(path)
+    parsed: dict[str, list[tuple[int, SnapshotLine, m.AnyRecord]]] = {}
+    plain: list[tuple[SnapshotLine, m.AnyRecord]] = []
+    for line in lines:
+        data = dict(line.data)
+        try:
+            record = SCHEMA.parse_record(data)
+        except InvalidRecords as e:
+            problems.extend(
+                RowError(
+                    field=err.field,
+                    file=str(path),
+                    row=line.number,
+                    record=err.record,
+                    message=err.message,
+                    suggestion=err.suggestion,
+                )
+                for err in e.errors
+            )
+            continue
+        if line.revision is None:
+            plain.append((line, record))
+            continue
+        version = int(line.revision.get("version", 0) or 0)
+        parsed.setdefault(record.id, []).append((version, line, record))
+    if problems:
+        raise ImportRejected(problems)
+    line_of: dict[str, int] = {}
+    ctx = ImportContext(store, options)
+    ctx.preload(list(parsed))
+    steps: list[tuple[str, str, list[m.AnyRecord]]] = []  # (recorded_at, actor, records)
+    pending: list[tuple[str, str, m.AnyRecord]] = []
+    final_updates: list[m.AnyRecord] = []
+    unchanged = 0
+    for record_id, versions in parsed.items():
+        versions.sort(key=lambda v: v[0])
+        line_of[record_id] = versions[-1][1].number
+        snap = [v[2] for v in versions]
+        stored = store.history(record_id, viewer=options.viewer) if ctx.existing(record_id) else []
+        stored_content = [content_of(r.record) for r in stored]
+        snap_content = [content_of(r) for r in snap]
+        if stored_content == snap_content[: len(stored_content)]:
+            todo = snap[len(stored_content) :]
+            if not todo:
+                unchanged += 1
+            for record in todo:
+                pending.append(
+                    (str(record.recorded_at or ""), record.recorded_by or options.actor, record)
+                )
+        elif snap_content == stored_content[: len(snap_content)]:
+            unchanged += 1  # the store is ahead of the snapshot
+        else:
+            final_updates.append(snap[-1])
+    pending.sort(key=lambda p: (p[0], 0 if isinstance(p[2], m.NodeBase) else 1, p[2].id))
+    for at, actor, record in pending:
+        if (
+            steps
+            and steps[-1][0] == at
+            and steps[-1][1] == actor
+            and all(r.id != record.id for r in steps[-1][2])
+        ):
+            steps[-1][2].append(record)
+        else:
+            steps.append((at, actor, [record]))
+    plain_records = [r for _, r in plain]
+    if final_updates or plain_records:
+        steps.append(("", options.actor, [*final_updates, *plain_records]))
+    for line, record in plain:
+        line_of[record.id] = line.number
+    # Simulate every step against the store's state, so a bad snapshot writes nothing.
+    state: dict[str, Existing] = {}
+    totals = WriteReport(unchanged=unchanged)
+
+    def lookup(ids: list[str]) -> dict[str, Existing]:
+        found: dict[str, Existing] = {}
+        for i in ids:
+            if i in state:
+                found[i] = state[i]
+                continue
+            record = ctx.existing(i)
+            if record is not None:
+                found[i] = Existing(
+                    i,
+                    "node" if isinstance(record, m.NodeBase) else "rel",
+                    record.kind if isinstance(record, m.NodeBase) else record.type,
+                    1,
+                    json.dumps(record.model_dump(mode="json")),
+                    record.sensitivity.rank,
+                )
+        return found
+
+    for _at, actor, records in steps:
+        try:
+            plan = plan_write(WriteBatch.of(records), lookup, actor=actor or options.actor)
+        except InvalidRecords as e:
+            raise ImportRejected(
+                [
+                    RowError(
+                        field=err.field,
+                        file=str(path),
+                        row=line_of.get(err.record),
+                        record=err.record,
+                        message=err.message,
+                        suggestion=err.suggestion,
+                    )
+                    for err in e.errors
+                ]
+            ) from e
+        for row in plan.rows:
+            state[row.id] = Existing(
+                row.id, row.category, row.kind, row.version, row.data, row.sensitivity_rank
+            )
+        totals.created += plan.report.created
+        totals.updated += plan.report.updated
+        totals.closed += plan.report.closed
+        totals.unchanged += plan.report.unchanged
+    report = ImportReport(file=str(path), format="snapshot", dry_run=options.dry_run)
+    report.rows = len(lines)
+    report.records = len(parsed) + len(plain)
+    if options.source is not None or options.sensitivity is not None:
+        report.warnings.append(
+            "--source and --sensitivity are not applied to a snapshot with history: "
+            "it is restored exactly as exported"
+        )
+    if not options.dry_run:
+        total = len(steps)
+        for i, (at, actor, records) in enumerate(steps):
+            if progress:
+                progress("writing", i, total)
+            when = datetime.fromisoformat(at) if at else None
+            _write(store, WriteBatch.of(records), actor or options.actor, when)
+        if progress:
+            progress("writing", total, total)
+    report.created, report.updated = totals.created, totals.updated
+    report.closed, report.unchanged = totals.closed, totals.unchanged
+    report.change_counter = store.change_counter()
+    report.seconds = time.perf_counter() - started
+    return report

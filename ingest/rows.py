@@ -1,0 +1,495 @@
+"""Readers that keep row numbers: CSV (any of the encodings field staff send) and XLSX.
+
+Every importer starts here. A `Table` is one CSV file or one worksheet: its
+header, and its rows, each knowing the file, sheet and row number a person sees
+in a spreadsheet (the header is row 1). Nothing is cleaned away here: cells are
+kept as text, exactly as read, so a rejected row can be written back unchanged.
+
+Encodings: UTF-8 with or without a byte-order mark, UTF-16 (with a BOM, or
+without one when every other byte is NUL) and Windows-1252 (what Excel on a
+French or English Windows saves as "CSV"). A file that is none of these is
+rejected with the line and column of the first byte that cannot be read.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from pathlib import Path
+
+from graph.dates import normalise_partial
+from graph.errors import ImportRejected, RowError
+
+__all__ = [
+    "HUGE_CELL",
+    "Row",
+    "RowError",
+    "Table",
+    "decode",
+    "parse_date_cell",
+    "read_csv",
+    "read_xlsx",
+    "read_table_file",
+]
+
+#: Longest cell we accept, in characters: the longest free-text field of the schema.
+HUGE_CELL = 20_000
+# The csv module refuses fields over 128 KiB with an unhelpful error; read them
+# and report them as too long instead.
+csv.field_size_limit(64 * 1024 * 1024)
+
+
+@dataclass
+class Row:
+    """One data row: where it came from, its cells by column name, and its raw form."""
+
+    file: str
+    sheet: str
+    number: int
+    values: dict[str, str]
+    cells: list[str]
+    raw: str = ""  # the row's original text (CSV), written back verbatim to reject files
+    formulas: set[str] = field(default_factory=set)  # XLSX columns holding a formula
+    raw_cells: list[object] = field(default_factory=list)  # XLSX values as read
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.file, self.sheet, self.number)
+
+    def get(self, column: str) -> str:
+        return self.values.get(column, "").strip()
+
+
+@dataclass
+class Table:
+    """A CSV file or one worksheet."""
+
+    file: str
+    sheet: str
+    header: list[str]
+    rows: list[Row]
+    header_row: int = 1
+    # Lines before the first data row, verbatim (header, HXL hashtags, help row).
+    preamble: list[str] = field(default_factory=list)
+    preamble_cells: list[list[object]] = field(default_factory=list)
+    encoding: str = "utf-8"
+    delimiter: str = ","
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    empty: bool = False  # the file has no bytes / the sheet has no cells at all
+
+
+# --------------------------------------------------------------------------- encodings
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: most ASCII characters leave a NUL in every other byte."""
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd > 0.4 * half and even < 0.05 * half:
+        return "utf-16-le"
+    if even > 0.4 * half and odd < 0.05 * half:
+        return "utf-16-be"
+    return None
+
+
+def _position(data: bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a byte offset."""
+    line = data.count(b"\n", 0, offset) + 1
+    start = data.rfind(b"\n", 0, offset) + 1
+    return line, offset - start + 1
+
+
+def decode(data: bytes, file: str) -> tuple[str, str, list[str]]:
+    """Decode bytes into text; return (text, encoding, warnings) or raise ImportRejected."""
+    warnings: list[str] = []
+    if data.startswith(codecs.BOM_UTF8):
+        encoding = "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encoding = "utf-16"
+    else:
+        encoding = _looks_utf16(data) or "utf-8"
+    try:
+        return data.decode(encoding), encoding, warnings
+    except UnicodeDecodeError as e:
+        if encoding != "utf-8":
+            line, col = _position(data, e.start)
+            raise ImportRejected(
+                [
+                    RowError(
+                        field="encoding",
+                        file=file,
+                        row=line,
+                        message=f"cannot read the file as {encoding} "
+                        f"(byte {e.start}, line {line}, column {col}: {e.reason})",
+                        suggestion="save the file as UTF-8",
+                    )
+                ]
+            ) from e
+        utf8_error = e
+    line, col = _position(data, utf8_error.start)
+    lenient = data.decode("utf-8", errors="replace")
+    if any(ord(c) > 0x7F and c != "\ufffd" for c in lenient):
+        # Valid UTF-8 letters elsewhere: a file pasted together from two encodings.
+        # Reading it as Windows-1252 would garble the good part; refuse instead.
+        raise ImportRejected(
+            [
+                RowError(
+                    field="encoding",
+                    file=file,
+                    row=line,
+                    message=f"mixes UTF-8 with another encoding: byte "
+                    f"0x{data[utf8_error.start]:02x} on line {line}, column {col} is not UTF-8",
+                    suggestion="re-type or re-save that line as UTF-8",
+                )
+            ]
+        ) from utf8_error
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError as e:
+        raise ImportRejected(
+            [
+                RowError(
+                    field="encoding",
+                    file=file,
+                    row=line,
+                    message=f"not UTF-8, UTF-16 or Windows-1252 text: byte "
+                    f"0x{data[utf8_error.start]:02x} on line {line}, column {col} "
+                    "cannot be read",
+                    suggestion="save the file as UTF-8 (in Excel: CSV UTF-8)",
+                )
+            ]
+        ) from e
+    warnings.append(
+        f"{file}: not UTF-8 (first non-UTF-8 byte on line {line}); read as Windows-1252"
+    )
+    return text, "cp1252", warnings
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _sniff_delimiter(text: str) -> str:
+    first = text.split("\n", 1)[0]
+    counts = {d: first.count(d) for d in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
+    """Yield (first line number, cells, raw text) for each CSV record."""
+    lines = text.splitlines(keepends=True)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    start = 1
+    for cells in reader:
+        end = reader.line_num
+        raw = "".join(lines[start - 1 : end])
+        yield start, cells, raw
+        start = end + 1
+
+
+def _check_cells(row: Row, errors: list[RowError]) -> None:
+    for column, value in row.values.items():
+        if len(value) > HUGE_CELL:
+            errors.append(
+                RowError(
+                    field=column,
+                    file=row.file,
+                    sheet=row.sheet,
+                    row=row.number,
+                    value=value[:40] + "…",
+                    message=f"cell has {len(value):,} characters; the limit is {HUGE_CELL:,}",
+                    suggestion="shorten the text or keep the document elsewhere and cite it",
+                )
+            )
+
+
+def _make_rows(
+    file: str,
+    sheet: str,
+    header: list[str],
+    records: list[tuple[int, list[object], str, set[str]]],
+    errors: list[RowError],
+) -> list[Row]:
+    rows: list[Row] = []
+    width = len(header)
+    for number, raw_cells, raw, formulas in records:
+        cells = [_cell_text(c) for c in raw_cells]
+        if not any(c.strip() for c in cells):
+            continue  # blank lines are not rows
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            errors.append(
+                RowError(
+                    field=f"column {width + 1}",
+                    file=file,
+                    sheet=sheet,
+                    row=number,
+                    message=f"row has {len(cells)} cells but the header has {width} columns",
+                    suggestion="check for an unquoted delimiter inside a cell",
+                )
+            )
+        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        row = Row(
+            file=file,
+            sheet=sheet,
+            number=number,
+            values=values,
+            cells=cells,
+            raw=raw,
+            formulas=formulas,
+            raw_cells=list(raw_cells),
+        )
+        _check_cells(row, errors)
+        rows.append(row)
+    return rows
+
+
+def read_csv(path: Path, *, sheet: str = "") -> Table:
+    """Read one CSV file; header on its first non-empty line."""
+    file = str(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise ImportRejected(
+            [RowError(field="file", file=file, row=None, message=e.strerror or str(e))]
+        ) from e
+    if not data.strip():
+        return Table(file=file, sheet=sheet, header=[], rows=[], empty=True)
+    text, encoding, warnings = decode(data, file)
+    delimiter = _sniff_delimiter(text)
+    errors: list[RowError] = []
+    header: list[str] | None = None
+    header_row = 1
+    preamble: list[str] = []
+    body: list[tuple[int, list[object], str, set[str]]] = []
+    for number, cells, raw in _records(text, delimiter):
+        if header is None:
+            if not any(c.strip() for c in cells):
+                continue
+            header = [c.strip().lstrip("\ufeff") for c in cells]
+            header_row = number
+            preamble.append(raw)
+            continue
+        body.append((number, list(cells), raw, set()))
+    if header is None:
+        return Table(file=file, sheet=sheet, header=[], rows=[], empty=True, encoding=encoding)
+    table = Table(
+        file=file,
+        sheet=sheet,
+        header=header,
+        rows=[],
+        header_row=header_row,
+        preamble=preamble,
+        encoding=encoding,
+        delimiter=delimiter,
+        errors=errors,
+        warnings=warnings,
+    )
+    table.rows = _make_rows(file, sheet, header, body, errors)
+    return table
+
+
+# --------------------------------------------------------------------------- XLSX
+
+
+def _cell_text(value: object) -> str:
+    """A cell as text: dates as ISO, whole floats without `.0`, booleans as true/false."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        if value.time() == time(0, 0):
+            return value.date().isoformat()
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path) -> list[Table]:
+    """Read every visible worksheet; formula cells are flagged, never evaluated."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    file = str(path)
+    try:
+        workbook = load_workbook(path, read_only=False, data_only=False)
+    except Exception as e:  # openpyxl raises many types for a damaged file
+        raise ImportRejected(
+            [
+                RowError(
+                    field="file",
+                    file=file,
+                    message=f"cannot open as an Excel workbook: {type(e).__name__}",
+                    suggestion="save it again as .xlsx from Excel or LibreOffice",
+                )
+            ]
+        ) from e
+    tables: list[Table] = []
+    try:
+        for ws in workbook.worksheets:
+            if ws.sheet_state != "visible":
+                continue
+            records: list[tuple[int, list[object], str, set[int]]] = []
+            for cells in ws.iter_rows():
+                values: list[object] = []
+                formula_cols: set[int] = set()
+                number = 0
+                for i, cell in enumerate(cells):
+                    number = cell.row or number
+                    value = cell.value
+                    if isinstance(value, ArrayFormula):
+                        formula_cols.add(i)
+                        value = value.text
+                    elif cell.data_type == "f":
+                        formula_cols.add(i)
+                    values.append(value)
+                while values and values[-1] in (None, ""):
+                    values.pop()
+                if number:
+                    records.append((number, values, "", formula_cols))
+            table = _xlsx_table(file, ws.title, records)
+            tables.append(table)
+    finally:
+        workbook.close()
+    return tables
+
+
+def _xlsx_table(
+    file: str, sheet: str, records: list[tuple[int, list[object], str, set[int]]]
+) -> Table:
+    errors: list[RowError] = []
+    header: list[str] | None = None
+    header_row = 1
+    preamble_cells: list[list[object]] = []
+    body: list[tuple[int, list[object], str, set[str]]] = []
+    for number, values, raw, formula_cols in records:
+        if header is None:
+            if not any(_cell_text(v).strip() for v in values):
+                continue
+            header = [_cell_text(v).strip() for v in values]
+            header_row = number
+            preamble_cells.append(values)
+            continue
+        names = {header[i] if i < len(header) else f"column {i + 1}" for i in formula_cols}
+        body.append((number, values, raw, names))
+    if header is None:
+        return Table(file=file, sheet=sheet, header=[], rows=[], empty=True)
+    table = Table(
+        file=file,
+        sheet=sheet,
+        header=header,
+        rows=[],
+        header_row=header_row,
+        preamble_cells=preamble_cells,
+        errors=errors,
+    )
+    table.rows = _make_rows(file, sheet, header, body, errors)
+    return table
+
+
+def read_table_file(path: Path) -> list[Table]:
+    """CSV or XLSX by extension."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path)
+    return [read_csv(path)]
+
+
+# --------------------------------------------------------------------------- dates
+
+_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[ T]\d{1,2}:\d{2}")
+_NUMERIC_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_NUMERIC_YMD = re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$")
+_WORD_FORMATS = (
+    ("%d %B %Y", "day"),
+    ("%d %b %Y", "day"),
+    ("%d-%B-%Y", "day"),
+    ("%d-%b-%Y", "day"),
+    ("%B %d, %Y", "day"),
+    ("%b %d, %Y", "day"),
+    ("%B %d %Y", "day"),
+    ("%B %Y", "month"),
+    ("%b %Y", "month"),
+)
+
+
+def parse_date_cell(text: str) -> tuple[str | None, str]:
+    """A date cell to a partial ISO date, or (None, problem).
+
+    Accepts `2021`, `2021-03`, `2021-03-14`, a date-time (the time is dropped),
+    `14/03/2021` (only one reading is possible), `2021/03/14`, `14 March 2021`,
+    `March 2021`. Refuses `03/04/2021`: 3 April or 4 March cannot be told apart.
+
+    >>> parse_date_cell("14/03/2021")
+    ('2021-03-14', '')
+    >>> parse_date_cell("03/04/2021")[1].startswith("ambiguous")
+    True
+    """
+    t = text.strip()
+    try:
+        return normalise_partial(t), ""
+    except ValueError as e:
+        problem = str(e)
+    found = _DATETIME.match(t)
+    if found:
+        return _checked(found.group(1))
+    found = _NUMERIC_YMD.match(t)
+    if found:
+        y, mo, d = (int(g) for g in found.groups())
+        return _checked(f"{y:04d}-{mo:02d}-{d:02d}")
+    found = _NUMERIC_DMY.match(t)
+    if found:
+        a, b, y = (int(g) for g in found.groups())
+        if a != b and a <= 12 and b <= 12:
+            return None, (
+                f"ambiguous date {t!r}: it could be {a} {_MONTHS[b]} or {b} {_MONTHS[a]} {y}"
+            )
+        day, month = (a, b) if a > 12 or a == b else (b, a) if b > 12 else (a, b)
+        return _checked(f"{y:04d}-{month:02d}-{day:02d}")
+    for fmt, precision in _WORD_FORMATS:
+        try:
+            parsed = datetime.strptime(t, fmt)
+        except ValueError:
+            continue
+        if precision == "month":
+            return parsed.strftime("%Y-%m"), ""
+        return parsed.date().isoformat(), ""
+    if "does not exist" in problem or "implausible" in problem:
+        return None, problem.replace("malformed date", "impossible date")
+    return None, f"not a date: {t!r}"
+
+
+_MONTHS = [
+    "",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def _checked(iso: str) -> tuple[str | None, str]:
+    try:
+        return normalise_partial(iso), ""
+    except ValueError as e:
+        return None, str(e).replace("malformed date", "impossible date")

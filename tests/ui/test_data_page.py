@@ -1,0 +1,215 @@
+"""The Data page: forms validated by the schema, all-or-nothing writes, imports, history."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.sensitivity import SYSTEM
+from graph.stores.embedded_store import EmbeddedStore
+from tests.ui import world
+from tests.ui.conftest import app_at, no_exceptions
+from ui.components import data_view, forms
+
+NEW_ACTOR = data_view.form_id("entity", "ArmedActor", None, gen=0)
+NEW_INFLUENCE = data_view.form_id("relationship", "INFLUENCES", None, gen=0)
+
+
+def fill_actor(at: AppTest, *, valid_from: str) -> str:
+    at.text_input(key=forms.key(NEW_ACTOR, "name")).input("Hill Guard (fictional)")
+    at.selectbox(key=forms.key(NEW_ACTOR, "actor_kind")).set_value("community_militia")
+    at.selectbox(key=forms.key(NEW_ACTOR, "structure")).set_value("community_embedded")
+    at.text_input(key=forms.key(NEW_ACTOR, "valid_from")).input(valid_from)
+    return str(at.text_input(key=forms.key(NEW_ACTOR, "id")).value)
+
+
+def table_with(at: AppTest, column: str) -> Any:
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def test_form_with_a_bad_date_shows_the_error_and_writes_nothing(
+    world_store: EmbeddedStore,
+) -> None:
+    before = world_store.change_counter()
+    at = app_at("data")
+    new_id = fill_actor(at, valid_from="2021-13")
+    at.button(key=f"{NEW_ACTOR}.submit").click().run()
+    no_exceptions(at)
+    assert "nothing was written" in at.error[0].value
+    problems = table_with(at, "problem")
+    assert list(problems["field"]) == ["valid_from"]
+    assert "malformed date" in problems["problem"][0]
+    assert world_store.get(new_id, viewer=SYSTEM) is None
+    assert world_store.change_counter() == before
+
+
+def test_form_with_an_empty_required_choice_names_the_field(world_store: EmbeddedStore) -> None:
+    at = app_at("data")
+    at.text_input(key=forms.key(NEW_ACTOR, "name")).input("Nameless structure")
+    at.button(key=f"{NEW_ACTOR}.submit").click().run()
+    no_exceptions(at)
+    fields = set(table_with(at, "problem")["field"])
+    assert {"actor_kind", "structure"} <= fields
+
+
+def test_form_with_good_values_writes_and_appears_in_history(world_store: EmbeddedStore) -> None:
+    at = app_at("data")
+    new_id = fill_actor(at, valid_from="2021-03")
+    at.button(key=f"{NEW_ACTOR}.submit").click().run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "created" in at.success[0].value
+    stored = world_store.get(new_id, viewer=SYSTEM)
+    assert stored is not None and stored.name == "Hill Guard (fictional)"
+    assert stored.recorded_by == "ui-tester"
+    history = table_with(at, "what changed")
+    assert list(history["version"]) == [1]
+    assert list(history["by"]) == ["ui-tester"]
+    # The next "add" form starts empty, with a new id.
+    fresh = data_view.form_id("entity", "ArmedActor", None, gen=1)
+    assert at.text_input(key=forms.key(fresh, "name")).value == ""
+
+    # Edit it: a new version, and the history says what changed.
+    at.button_group(key="data.entity.mode").set_value("Edit").run()
+    at.selectbox(key="data.entity.pick").set_value(new_id).run()
+    edit = data_view.form_id("entity", "ArmedActor", new_id)
+    at.text_input(key=forms.key(edit, "name")).input("Hill Guard of Orrin (fictional)")
+    at.button(key=f"{edit}.submit").click().run()
+    no_exceptions(at)
+    assert "updated" in at.success[0].value
+    history = table_with(at, "what changed")
+    assert list(history["version"]) == [1, 2]
+    assert (
+        "name: Hill Guard (fictional) → Hill Guard of Orrin (fictional)"
+        in history["what changed"][1]
+    )
+    revisions = world_store.history(new_id, viewer=SYSTEM)
+    assert [r.version for r in revisions] == [1, 2]
+
+
+def test_relationship_form_rejects_a_strength_above_one(world_store: EmbeddedStore) -> None:
+    before = world_store.change_counter()
+    at = app_at("data")
+    at.selectbox(key="data.rel.type").set_value("INFLUENCES").run()
+    at.selectbox(key=forms.key(NEW_INFLUENCE, "source_id")).set_value("per_elder")
+    at.selectbox(key=forms.key(NEW_INFLUENCE, "target_id")).set_value("per_hostile_cmdr")
+    at.number_input(key=forms.key(NEW_INFLUENCE, "strength")).set_value(1.5)
+    at.button(key=f"{NEW_INFLUENCE}.submit").click().run()
+    no_exceptions(at)
+    assert "nothing was written" in at.error[0].value
+    assert list(table_with(at, "problem")["field"]) == ["strength"]
+    assert world_store.change_counter() == before
+
+    at.number_input(key=forms.key(NEW_INFLUENCE, "strength")).set_value(0.7)
+    at.button(key=f"{NEW_INFLUENCE}.submit").click().run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert world_store.change_counter() == before + 1
+
+
+def test_closing_a_relationship_keeps_its_history(world_store: EmbeddedStore) -> None:
+    at = app_at("data")
+    at.button_group(key="data.rel.mode").set_value("Edit").run()
+    at.selectbox(key="data.rel.entity").set_value("per_elder").run()
+    at.selectbox(key="data.rel.pick").set_value("rel_inf").run()
+    edit = data_view.form_id("relationship", "INFLUENCES", "rel_inf")
+    at.text_input(key=forms.key(edit, "valid_to")).input("2026-01")
+    at.button(key=f"{edit}.submit").click().run()
+    no_exceptions(at)
+    assert "closed" in at.success[0].value
+    assert [r.operation for r in world_store.history("rel_inf", viewer=SYSTEM)] == [
+        "create",
+        "close",
+    ]
+
+
+def test_snapshot_upload_shows_the_report_before_writing(
+    empty_store: EmbeddedStore, tmp_path: Path
+) -> None:
+    snapshot = world.write_jsonl(tmp_path / "world.jsonl").read_bytes()
+    at = app_at("data")
+    at.file_uploader(key="data.import.file").set_value(
+        ("world.jsonl", snapshot, "application/jsonl")
+    ).run()
+    no_exceptions(at)
+    assert "every row is valid" in at.success[0].value
+    assert empty_store.change_counter() == 0  # nothing written yet
+    at.button(key="data.import.write").click().run()
+    no_exceptions(at)
+    assert any("Imported" in s.value for s in at.success)
+    assert empty_store.get("act_hills", viewer=SYSTEM) is not None
+
+
+@pytest.mark.parametrize(
+    ("line", "field"),
+    [
+        (
+            '{"kind": "ArmedActor", "id": "act_x", "name": "X", "actor_kind": "militia", '
+            '"structure": "integrated"}',
+            "actor_kind",
+        ),
+        ("{not json", "json"),
+    ],
+)
+def test_bad_snapshot_upload_lists_rows_and_writes_nothing(
+    empty_store: EmbeddedStore, tmp_path: Path, line: str, field: str
+) -> None:
+    good = world.write_jsonl(tmp_path / "world.jsonl").read_text(encoding="utf-8")
+    content = good + line + "\n"
+    at = app_at("data")
+    at.file_uploader(key="data.import.file").set_value(
+        ("bad.jsonl", content.encode("utf-8"), "application/jsonl")
+    ).run()
+    no_exceptions(at)
+    assert "cannot be imported" in at.error[0].value
+    problems = table_with(at, "problem")
+    assert field in list(problems["field"])
+    assert int(problems["row"].max()) == len(content.splitlines())
+    assert not at.button(key="data.import.write") if _has(at, "data.import.write") else True
+    assert empty_store.change_counter() == 0
+
+
+def _has(at: AppTest, key: str) -> bool:
+    try:
+        at.button(key=key)
+    except KeyError:
+        return False
+    return True
+
+
+def test_history_tab_reads_any_record_by_id(world_store: EmbeddedStore) -> None:
+    at = app_at("data")
+    at.text_input(key="data.history.id").input("rel_acc").run()
+    no_exceptions(at)
+    history = table_with(at, "what changed")
+    assert list(history["by"]) == ["fixture"]
+    at.text_input(key="data.history.id").input("no_such_record").run()
+    assert any("No record" in i.value for i in at.info)
+
+
+INGEST_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"
+
+
+@pytest.mark.parametrize(
+    "name", ["template_filled.xlsx", "acled_sample.csv", "ucdp_ged_sample.csv"]
+)
+def test_template_and_event_data_uploads_are_validated_before_writing(
+    empty_store: EmbeddedStore, name: str
+) -> None:
+    source = INGEST_FIXTURES / name
+    if not source.exists():
+        pytest.skip(f"{source} is not there yet")
+    at = app_at("data")
+    at.file_uploader(key="data.import.file").set_value(
+        (name, source.read_bytes(), "application/octet-stream")
+    ).run()
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert "every row is valid" in at.success[0].value
+    assert empty_store.change_counter() == 0
+    at.button(key="data.import.write").click().run()
+    no_exceptions(at)
+    assert empty_store.change_counter() == 1

@@ -1,0 +1,95 @@
+"""The network view's HTML: self-contained, escaped, bounded (no browser needed)."""
+
+from __future__ import annotations
+
+import re
+
+import networkx as nx
+import pytest
+
+from graph import model as m
+from graph.projection import edge_attributes, node_attributes
+from tests.ui import world
+from ui.components import network_view as nv
+
+
+def small_graph() -> nx.MultiDiGraph[str]:
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    records = world.records()
+    for record in records:
+        if isinstance(record, m.NodeBase):
+            graph.add_node(record.id, **node_attributes(record))
+    for record in records:
+        if isinstance(record, m.RelBase):
+            graph.add_edge(
+                record.source_id, record.target_id, key=record.id, **edge_attributes(record)
+            )
+    return graph
+
+
+@pytest.fixture
+def html() -> str:
+    return nv.network_html(small_graph(), heading=f"Around {world.HOSTILE} <b>&</b>")
+
+
+def test_no_name_reaches_the_html_as_markup(html: str) -> None:
+    for raw in (world.HOSTILE, "<script>alert(3)", "<b>&</b>"):
+        assert raw not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # the heading, escaped
+    # Exactly our two script blocks: vis-network and the drawing code.
+    assert len(re.findall(r"<script\b", html)) == 2
+
+
+def test_tooltips_never_carry_a_raw_href() -> None:
+    tip = nv.escape('<a href="https://example.org">x</a> HREF')
+    assert "href" not in tip.lower()
+    assert "&lt;a" in tip
+
+
+def test_html_is_self_contained(html: str) -> None:
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, flags=re.I)
+    assert "sourceMappingURL" not in html
+    assert "bootstrap" not in html.lower()
+    assert "default-src 'none'" in html  # and the page forbids fetching anything
+
+
+def test_positions_are_computed_and_physics_is_off(html: str) -> None:
+    assert '"physics": {"enabled": false}' in html
+    assert re.search(r'"x": -?\d', html) and re.search(r'"y": -?\d', html)
+
+
+def test_layout_is_deterministic_and_finite() -> None:
+    graph = small_graph()
+    first, second = nv.layout(graph), nv.layout(graph)
+    assert first == second
+    assert set(first) == set(graph.nodes)
+    assert all(abs(x) < 10_000 and abs(y) < 10_000 for x, y in first.values())
+
+
+def test_more_nodes_than_the_limit_is_refused() -> None:
+    graph = small_graph()
+    with pytest.raises(nv.TooManyNodes) as raised:
+        nv.network_html(graph, limit=3)
+    assert raised.value.count == graph.number_of_nodes()
+
+
+def test_filters_keep_kinds_types_confidence_area_and_ego() -> None:
+    graph = small_graph()
+    only_people = nv.filter_graph(graph, nv.Filters(node_kinds=frozenset({"Person"})))
+    assert {d["kind"] for _, d in only_people.nodes(data=True)} == {"Person"}
+    access = nv.filter_graph(graph, nv.Filters(rel_types=frozenset({"HAS_ACCESS_TO"})))
+    assert {d["type"] for _, _, d in access.edges(data=True)} == {"HAS_ACCESS_TO"}
+    sure = nv.filter_graph(graph, nv.Filters(min_confidence=0.85))
+    assert [k for _, _, k in sure.edges(keys=True)] == ["rel_acc"]
+    area = nv.filter_graph(graph, nv.Filters(area_id="are_orrin"))
+    assert set(area.nodes) == {"are_orrin", "act_hills", "org_ngo"}
+    ego = nv.filter_graph(graph, nv.Filters(center="per_elder", depth=1))
+    assert set(ego.nodes) == {"per_elder", "per_local", "org_ngo"}
+    integrated = nv.filter_graph(graph, nv.Filters(structures=frozenset({"integrated"})))
+    assert "act_hills" not in integrated and "act_army" in integrated
+
+
+def test_legend_names_kinds_and_types_present() -> None:
+    nodes, edges = nv.legend(small_graph())
+    assert any(item.label.startswith("ArmedActor") for item in nodes)
+    assert {item.label for item in edges} >= {"INFLUENCES", "HAS_ACCESS_TO", "OPPOSES"}

@@ -1,0 +1,219 @@
+"""AppTest flows for every page: renders, finds, answers, and stays within 2 s on the demo."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from graph.stores.embedded_store import EmbeddedStore
+from tests.ui import world
+from tests.ui.conftest import PAGES, app_at, no_exceptions, texts
+from ui.components import network_view
+
+# --------------------------------------------------------------------------- every page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_demo_without_exceptions_within_two_seconds(
+    demo_store: EmbeddedStore, page: str
+) -> None:
+    at = app_at()
+    no_exceptions(at)
+    if page != "overview":
+        at.switch_page(f"views/{page}.py")
+    at.run()  # a warm run, as a user switching pages gets
+    started = time.perf_counter()
+    at.run()
+    elapsed = time.perf_counter() - started
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    assert elapsed < 2.0, f"{page} took {elapsed:.2f} s on the demo scenario"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_has_a_friendly_empty_state(empty_store: EmbeddedStore, page: str) -> None:
+    at = app_at(page)
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+    if page != "data":
+        assert any("empty" in str(i.value) or "No " in str(i.value) for i in at.info), texts(at)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_the_small_world_with_a_hostile_name(
+    world_store: EmbeddedStore, page: str
+) -> None:
+    at = app_at(page)
+    no_exceptions(at)
+    assert not at.error, [e.value for e in at.error]
+
+
+def test_a_bad_clearance_setting_is_a_message_not_a_traceback(
+    world_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTORGRAPH_CLEARANCE", "top_secret")
+    at = app_at()
+    no_exceptions(at)
+    assert "not a sensitivity label" in at.error[0].value
+
+
+def test_a_store_that_cannot_be_opened_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ACTORGRAPH_STORE_URL", "mysql://nowhere/db")
+    at = app_at()
+    no_exceptions(at)
+    assert "cannot be opened" in at.error[0].value
+
+
+# --------------------------------------------------------------------------- overview
+
+
+def test_overview_counts_recent_changes_and_gaps(demo_store: EmbeddedStore) -> None:
+    at = app_at("overview")
+    no_exceptions(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Armed actors"] == "16"
+    assert "Armed actors none of us reaches" in metrics
+    assert int(metrics["Single points of failure"]) >= 1
+    assert int(metrics["Stale access"]) >= 1
+    assert {"Counts by type", "Recent changes", "Gaps", "Data freshness"} <= {
+        s.value for s in at.subheader
+    }
+
+
+# --------------------------------------------------------------------------- profile
+
+
+def test_profile_search_finds_an_actor_by_alias(world_store: EmbeddedStore) -> None:
+    at = app_at("profile")
+    at.text_input(key="profile.search").input("jabhat saba").run()
+    no_exceptions(at)
+    assert at.header[0].value == "Front of the Seven Hills"
+    subheaders = {s.value for s in at.subheader}
+    assert {
+        "Capability · Opportunity · Motivation",
+        "Recommended approach",
+        "Command tree",
+        "Allegiances over time",
+        "Influencers and access",
+        "Incidents by pattern of harm",
+        "Engagement log",
+    } <= subheaders
+    said = texts(at)
+    assert "Weakest dimension: **opportunity**" in said
+    assert "Checkpoint Zeta" in said  # command tree
+    assert "IHL training of cadres in 2024" in said  # indicator behind the score
+
+
+def test_profile_search_finds_a_demo_actor_by_transliterated_alias(
+    demo_store: EmbeddedStore,
+) -> None:
+    at = app_at("profile")
+    at.text_input(key="profile.search").input("Solven Tiruvo").run()
+    no_exceptions(at)
+    assert at.header[0].value == "Sunward Movement of Kalmora"
+
+
+def test_profile_search_with_no_match_says_so(world_store: EmbeddedStore) -> None:
+    at = app_at("profile")
+    at.text_input(key="profile.search").input("nobody by this name").run()
+    no_exceptions(at)
+    assert "Nothing matches" in at.info[0].value
+
+
+def test_profile_escapes_a_hostile_name_in_markdown(world_store: EmbeddedStore) -> None:
+    at = app_at("profile")
+    at.selectbox(key="profile.actor").set_value(world.HOSTILE_ID).run()
+    no_exceptions(at)
+    header = at.header[0].value
+    # Every markup character arrives backslash-escaped, so Markdown shows it as text.
+    assert header.startswith("\\<img") and re.search(r"(?<!\\)[<>()\[\]]", header) is None
+    said = texts(at)
+    assert "](javascript" not in said
+
+
+# --------------------------------------------------------------------------- network
+
+
+def test_network_draws_the_filtered_map(world_store: EmbeddedStore) -> None:
+    at = app_at("network")
+    no_exceptions(at)
+    assert any(c.value.startswith("Showing ") for c in at.caption), texts(at)
+
+
+def test_network_ego_view_and_as_of_shift(world_store: EmbeddedStore) -> None:
+    at = app_at("network")
+    at.selectbox(key="net.center").set_value("per_local").run()
+    at.slider(key="net.depth").set_value(1).run()
+    no_exceptions(at)
+    # The commander, his post, his group, the elder who influences him, his engagement.
+    assert shown(at).startswith("Showing 5 entities"), shown(at)
+    at.slider(key="net.depth").set_value(2).run()
+    assert int(shown(at).split()[1]) > 5
+    at.toggle(key="net.all_dates").set_value(True).run()
+    no_exceptions(at)
+
+
+def shown(at: AppTest) -> str:
+    return next(c.value for c in at.caption if c.value.startswith("Showing "))
+
+
+def test_network_above_the_node_limit_offers_filters_instead(
+    world_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(network_view, "NODE_LIMIT", 5)
+    at = app_at("network")
+    no_exceptions(at)
+    assert "draws at most 5" in at.warning[0].value
+    assert not any(c.value.startswith("Showing ") for c in at.caption)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def test_path_query_returns_ranked_paths_and_briefings(world_store: EmbeddedStore) -> None:
+    at = app_at("paths")
+    at.selectbox(key="paths.target").set_value("per_local").run()
+    no_exceptions(at)
+    labels = [e.label for e in at.expander]
+    assert labels and "Relief Without Walls" in labels[0], labels
+    assert len(at.radio(key="paths.choice").options) == len(labels)
+    assert at.get("download_button"), "briefing downloads are offered"
+
+
+def test_path_query_on_the_demo_goes_local_for_a_decentralised_target(
+    demo_store: EmbeddedStore,
+) -> None:
+    at = app_at("paths")
+    at.selectbox(key="paths.target").set_value("unt_fhu_varro_cp").run()
+    no_exceptions(at)
+    assert "Fernwell" in at.expander[0].label  # planted answer 1: the local route first
+
+
+def test_path_query_without_a_route_says_why(world_store: EmbeddedStore) -> None:
+    at = app_at("paths")
+    at.selectbox(key="paths.target").set_value("act_army").run()
+    no_exceptions(at)
+    assert at.warning and "No path" in at.warning[0].value
+
+
+# --------------------------------------------------------------------------- coverage
+
+
+def test_coverage_shows_matrix_single_points_and_stale_access(demo_store: EmbeddedStore) -> None:
+    at = app_at("coverage")
+    no_exceptions(at)
+    assert {"Engagers × armed actors", "Single points of failure", "Stale access"} <= {
+        s.value for s in at.subheader
+    }
+    spof = table_with(at, "every path runs through")
+    assert "Lumeth Valley Guard" in list(spof["armed actor"])
+    stale = table_with(at, "last contact")
+    assert "2023-02" in list(stale["last contact"])
+
+
+def table_with(at: AppTest, column: str) -> Any:
+    return next(d.value for d in at.dataframe if column in d.value.columns)

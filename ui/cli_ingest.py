@@ -1,0 +1,349 @@
+"""CLI commands for getting data in and out: `template`, `import`, `export`, `merge`.
+
+`register(app)` adds them to the main `actorgraph` app. Data (and, with
+`--json`, only JSON) goes to stdout; the progress bar, the summary line and
+error messages go to stderr. A rejected import exits with code 3 (see
+ui/cli_support.py) after listing every problem; with `--json` the same
+report is printed as JSON first.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from graph import model as m
+from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.sensitivity import Sensitivity
+from ui.cli_support import emit_json, info, state
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
+
+FORMAT_HELP = "template (XLSX workbook or CSV folder), snapshot (JSON Lines), hxl, acled, ucdp"
+
+
+def template(
+    out: Annotated[
+        Path, typer.Option("--out", help="Workbook (.xlsx) or, with --format csv, a folder.")
+    ],
+    format_: Annotated[
+        str, typer.Option("--format", help="xlsx (one sheet per kind) or csv (a folder of files).")
+    ] = "xlsx",
+) -> None:
+    """Write a data-entry template: a sheet per node kind and relationship type, with drop-downs."""
+    from ingest.templates import write_template_csv, write_template_xlsx
+
+    if format_ not in ("xlsx", "csv"):
+        raise InvalidRecords(
+            [_error("format", f"unknown template format {format_!r}", "use xlsx or csv")]
+        )
+    if format_ == "csv":
+        write_template_csv(out)
+    else:
+        write_template_xlsx(out)
+    info(f"wrote the template to {out}")
+
+
+def _error(field: str, message: str, suggestion: str = "") -> RowError:
+    return RowError(field=field, message=message, suggestion=suggestion)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr (shown only on a terminal); yields a callback."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def update(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        yield update
+
+
+def import_(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="File (or template folder) to import.")],
+    format_: Annotated[
+        str | None, typer.Option("--format", help=f"Override detection: {FORMAT_HELP}.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and report; write nothing.")
+    ] = False,
+    source: Annotated[
+        str | None,
+        typer.Option("--source", help="Provenance stamped on every imported record (a Source)."),
+    ] = None,
+    reliability: Annotated[
+        m.Reliability, typer.Option("--reliability", help="Grade of the --source: A … F.")
+    ] = m.Reliability.F,
+    credibility: Annotated[
+        m.Credibility, typer.Option("--credibility", help="Grade of the information: 1 … 6.")
+    ] = m.Credibility.C6,
+    sensitivity: Annotated[
+        Sensitivity | None,
+        typer.Option("--sensitivity", help="Label for imported records that do not set one."),
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid",
+            help="Write the valid rows; copy rejected rows, unchanged, to a reject file.",
+        ),
+    ] = False,
+    report_path: Annotated[
+        Path | None,
+        typer.Option("--report", help="Also write the JSON report here (reject file beside it)."),
+    ] = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """Import a template, a JSON Lines snapshot, an HXL CSV, an ACLED or a UCDP GED export.
+
+    By default the file imports only if every row is valid; otherwise nothing is
+    written and every problem is listed (file, sheet, row, field, value).
+    """
+    from ingest.pipeline import FORMATS, ImportOptions, ImportReport, SourceSpec, run_import
+
+    st = state(ctx)
+    if format_ is not None and format_ not in FORMATS:
+        raise InvalidRecords(
+            [_error("format", f"unknown format {format_!r}", "use one of: " + ", ".join(FORMATS))]
+        )
+    options = ImportOptions(
+        format=format_,
+        dry_run=dry_run,
+        skip_invalid=skip_invalid,
+        source=SourceSpec(source, reliability, credibility) if source else None,
+        sensitivity=sensitivity,
+        actor=st.viewer.name,
+        report_dir=report_path.parent if report_path else None,
+        viewer=st.viewer,
+    )
+    try:
+        with _progress(not json_out) as progress:
+            report = run_import(st.store(), path, options, progress=progress)
+    except ImportRejected as e:
+        rejected = ImportReport(file=str(path), format=format_ or "", dry_run=dry_run)
+        rejected.errors = e.errors
+        rejected.rejected = len({(x.file, x.sheet, x.row) for x in e.errors if x.row is not None})
+        _write_report(report_path, rejected.as_dict() | {"written": False})
+        if json_out:
+            emit_json(rejected.as_dict() | {"written": False})
+        raise
+    data = report.as_dict() | {"written": not dry_run}
+    _write_report(report_path, data)
+    if json_out:
+        emit_json(data)
+    else:
+        for warning in report.warnings:
+            info(f"warning: {warning}")
+        for item in report.review:
+            info(f"review: {item.file}, row {item.row}: {item.message}")
+        for error in report.errors:
+            info(f"rejected: {error}")
+        if report.reject_file:
+            info(f"rejected rows written, unchanged, to {report.reject_file}")
+        if dry_run:
+            info("dry run: nothing was written")
+    info(report.summary())
+
+
+def _write_report(path: Path | None, data: dict[str, Any]) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
+
+
+def export(
+    ctx: typer.Context,
+    out: Annotated[Path, typer.Option("--out", help="File to write (a folder for csv).")],
+    format_: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="snapshot (JSON Lines with history), graphml (Gephi), csv (nodes+edges).",
+        ),
+    ] = "snapshot",
+    audience: Annotated[
+        str | None,
+        typer.Option(
+            "--audience",
+            help="Export only what this audience may receive (see docs/sharing.md), "
+            "with a manifest of what was withheld.",
+        ),
+    ] = None,
+    encrypt: Annotated[
+        bool,
+        typer.Option(
+            "--encrypt",
+            help="Encrypt with a passphrase (ACTORGRAPH_EXPORT_PASSPHRASE, or asked on a "
+            "terminal); for --audience exports.",
+        ),
+    ] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Export what you may see (filtered by your clearance): snapshot, GraphML or CSV.
+
+    With --audience NAME, write only what that audience's sharing protocol allows
+    (JSON Lines) plus `<file>.manifest.json`; --encrypt protects both with a passphrase.
+    """
+    from ingest.export import EXPORT_FORMATS, export_store
+
+    if audience is not None or encrypt:
+        _export_for_audience(ctx, out, audience, encrypt, json_out)
+        return
+    if format_ not in EXPORT_FORMATS:
+        raise InvalidRecords(
+            [
+                _error(
+                    "format",
+                    f"unknown export format {format_!r}",
+                    "use " + ", ".join(EXPORT_FORMATS),
+                )
+            ]
+        )
+    st = state(ctx)
+    store = st.store()
+    count = export_store(store, st.viewer, format_, out)
+    append = getattr(store, "append_audit", None)
+    if callable(append):
+        from graph.audit import AuditEvent
+
+        append(
+            AuditEvent(
+                actor=st.viewer.name,
+                action="export",
+                details={
+                    "format": format_,
+                    "out": str(out),
+                    "records": count,
+                    "clearance": st.viewer.clearance.value,
+                },
+            )
+        )
+    result = {"format": format_, "out": str(out), "records": count}
+    if json_out:
+        emit_json(result)
+    info(f"wrote {count} {'lines' if format_ == 'snapshot' else 'records'} to {out}")
+
+
+def _export_for_audience(
+    ctx: typer.Context, out: Path, name: str | None, encrypt: bool, json_out: bool
+) -> None:
+    from graph.sharing import audience as find_audience
+    from graph.sharing import load_audiences
+    from ingest.audience_export import export_for_audience, manifest_path
+
+    if name is None:
+        raise InvalidRecords(
+            [_error("audience", "--encrypt needs --audience", "name the audience")]
+        )
+    st = state(ctx)
+    configured = os.environ.get("ACTORGRAPH_AUDIENCES")
+    target = find_audience(name, load_audiences(Path(configured) if configured else None))
+    passphrase = _passphrase() if encrypt else None
+    manifest = export_for_audience(
+        st.store(), viewer=st.viewer, audience=target, out=out, passphrase=passphrase
+    )
+    result = {
+        "audience": target.name,
+        "out": str(out),
+        "manifest": str(manifest_path(out)),
+        "encrypted": encrypt,
+        **manifest.as_dict(),
+    }
+    if json_out:
+        emit_json(result)
+    info(
+        f"wrote {sum(manifest.exported.values())} records for {target.name} to {out}"
+        + (" (encrypted)" if encrypt else "")
+    )
+
+
+def _passphrase() -> str:
+    from_env = os.environ.get("ACTORGRAPH_EXPORT_PASSPHRASE")
+    if from_env:
+        return from_env
+    if sys.stdin.isatty():
+        first = getpass.getpass("export passphrase: ")
+        if first != getpass.getpass("again: "):
+            raise InvalidRecords([_error("passphrase", "the two entries differ", "")])
+        return first
+    raise InvalidRecords(
+        [_error("passphrase", "no passphrase", "set ACTORGRAPH_EXPORT_PASSPHRASE")]
+    )
+
+
+def decrypt(
+    path: Annotated[Path, typer.Argument(help="An encrypted export.", exists=True)],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the plain file.")],
+) -> None:
+    """Decrypt an export made with --encrypt (passphrase as for export)."""
+    from ingest.encryption import decrypt as open_blob
+
+    plain = open_blob(path.read_bytes(), _passphrase())
+    out.write_bytes(plain)
+    info(f"decrypted {path} to {out}")
+
+
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(help="Id of the entity to keep.")],
+    other: Annotated[str, typer.Argument(help="Id of the entity merged into KEEP (then closed).")],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Report; write nothing.")] = False,
+    json_out: JsonOpt = False,
+) -> None:
+    """Merge OTHER into KEEP: aliases and relationships move to KEEP; the merge is recorded."""
+    from ingest.merge import merge_entities
+
+    st = state(ctx)
+    report = merge_entities(
+        st.store(), keep, other, actor=st.viewer.name, dry_run=dry_run, viewer=st.viewer
+    )
+    if json_out:
+        emit_json(report.as_dict())
+        return
+    info(
+        f"merged {other} into {keep}: {len(report.moved)} relationship(s) moved, "
+        f"{len(report.closed)} closed, aliases added: {', '.join(report.aliases_added) or 'none'}"
+        + (" (dry run: nothing written)" if dry_run else "")
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add `template`, `import`, `export`, `decrypt` and `merge` to the actorgraph app."""
+    app.command("template")(template)
+    app.command("import")(import_)
+    app.command("export")(export)
+    app.command("decrypt")(decrypt)
+    app.command("merge")(merge)
+
+
+__all__ = ["register"]

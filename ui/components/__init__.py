@@ -1,0 +1,1 @@
+"""Building blocks of the Streamlit pages: the network view, forms, charts, briefings."""

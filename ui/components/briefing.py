@@ -1,0 +1,200 @@
+"""A leverage-path answer as a short briefing, in Markdown and in HTML.
+
+The briefing carries its own sensitivity label (the highest label among the
+records it rests on), the question's constraints, every hop with its
+evidence, and the warnings that must travel with a path. In HTML every piece
+of data is escaped; in Markdown it is backslash-escaped, so a name cannot
+become a link or markup in whatever renders the file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import networkx as nx
+
+from graph import model as m
+from graph.sensitivity import Sensitivity
+from queries.explain import Hop, LeveragePath
+from queries.leverage import LeverageResult
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
+
+
+def _md(text: object) -> str:
+    return _MD_SPECIAL.sub(r"\\\1", " ".join(str(text).split()))
+
+
+def _h(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What backs one hop: visible sources with their grades, and how many are not visible."""
+
+    sources: list[str] = field(default_factory=list)
+    hidden: int = 0
+
+    def text(self) -> str:
+        parts = list(self.sources)
+        if self.hidden:
+            parts.append(f"{self.hidden} source(s) above your clearance")
+        return "; ".join(parts) if parts else "no source cited"
+
+
+def _relationship(graph: nx.MultiDiGraph[str], hop: Hop) -> m.AnyRelationship | None:
+    for u, v in ((hop.source, hop.target), (hop.target, hop.source)):
+        if graph.has_edge(u, v, key=hop.relationship):
+            record = graph.edges[u, v, hop.relationship].get("record")
+            if isinstance(record, m.RelBase):
+                return record  # type: ignore[return-value]
+    return None
+
+
+def hop_evidence(graph: nx.MultiDiGraph[str], hop: Hop) -> Evidence:
+    record = _relationship(graph, hop)
+    if record is None:
+        return Evidence()
+    shown: list[str] = []
+    hidden = 0
+    for ref in record.sources:
+        source = graph.nodes[ref.source_id].get("record") if ref.source_id in graph else None
+        if not isinstance(source, m.Source):
+            hidden += 1
+            continue
+        grade = f"{source.reliability.value}{source.credibility.value}"
+        where = f", {ref.locator}" if ref.locator else ""
+        shown.append(f"{source.name} ({grade}{where})")
+    return Evidence(shown, hidden)
+
+
+def label_of(result: LeverageResult) -> str:
+    """The briefing's label: the highest sensitivity among its paths."""
+    labels = [Sensitivity(p.sensitivity) for p in result.paths] or [Sensitivity.PUBLIC]
+    return max(labels, key=lambda s: s.rank).value
+
+
+def _constraints(result: LeverageResult) -> list[str]:
+    c = result.constraints
+    out = [
+        f"at most {c.get('max_hops')} hops",
+        f"minimum confidence {c.get('min_confidence')}",
+        "paths through other parties to the conflict "
+        + ("allowed (with a warning)" if c.get("allow_through_parties") else "excluded"),
+    ]
+    if c.get("exclude"):
+        out.append("excluded intermediaries: " + ", ".join(c["exclude"]))
+    return out
+
+
+def _hop_line(i: int, hop: Hop) -> str:
+    arrow = "→" if hop.direction == "forward" else "←"
+    return f"{i}. {hop.source_name} {arrow} {hop.type} {arrow} {hop.target_name}"
+
+
+def _hop_facts(hop: Hop) -> str:
+    facts = [
+        f"hop score {hop.score:.2f}",
+        f"strength {hop.strength:.2f}",
+        f"confidence {hop.confidence:.2f}",
+    ]
+    if hop.source_grade:
+        facts.append(f"source grade {hop.source_grade}")
+    facts.append(f"last verified {hop.last_verified or 'unknown'}")
+    facts.append(hop.sensitivity)
+    return ", ".join(facts)
+
+
+def markdown(result: LeverageResult, graph: nx.MultiDiGraph[str], *, made_on: date) -> str:
+    label = label_of(result)
+    lines = [
+        f"# Leverage paths to {_md(result.target_name)}",
+        "",
+        f"**Sensitivity: {label.upper()}**: share only with readers cleared to {label}.",
+        "",
+        f"- Target: {_md(result.target_name)} ({_md(result.target_kind)}, `{result.target}`)",
+        f"- Question date: {result.as_of.isoformat()}; briefing made {made_on.isoformat()}",
+        f"- Engagers considered: {len(result.engagers)}",
+        *(f"- {_md(c)}" for c in _constraints(result)),
+        "",
+    ]
+    for note in result.notes:
+        lines.append(f"> {_md(note)}")
+    if not result.paths:
+        lines += ["", "No path was found within these constraints.", ""]
+    for rank, path in enumerate(result.paths, start=1):
+        lines += [
+            f"## {rank}. From {_md(path.engager_name)}: score {path.score:.3f}, "
+            f"{len(path)} hop(s) [{path.sensitivity}]",
+            "",
+        ]
+        for i, hop in enumerate(path.hops, start=1):
+            lines.append(_md(_hop_line(i, hop)))
+            lines.append(f"   - {_md(_hop_facts(hop))}")
+            lines.append(f"   - evidence: {_md(hop_evidence(graph, hop).text())}")
+            if hop.note:
+                lines.append(f"   - note: {_md(hop.note)}")
+        for warning in path.warnings:
+            lines.append(f"- **Warning:** {_md(warning)}")
+        lines.append("")
+    lines.append("_Generated by actorgraph from the data you are cleared to see._")
+    return "\n".join(lines) + "\n"
+
+
+def html_document(result: LeverageResult, graph: nx.MultiDiGraph[str], *, made_on: date) -> str:
+    label = label_of(result)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'\">",
+        f"<title>Leverage paths to {_h(result.target_name)}</title>",
+        "<style>body{font-family:Arial,sans-serif;max-width:56em;margin:2em auto;color:#222}"
+        ".label{border:2px solid #922b21;color:#922b21;padding:.3em .6em;font-weight:bold;"
+        "display:inline-block}.warn{color:#922b21}table{border-collapse:collapse;width:100%}"
+        "td,th{border:1px solid #ccc;padding:.25em .4em;font-size:.9em;text-align:left}"
+        "</style></head><body>",
+        f'<p class="label">Sensitivity: {_h(label.upper())}: share only with readers '
+        f"cleared to {_h(label)}</p>",
+        f"<h1>Leverage paths to {_h(result.target_name)}</h1>",
+        "<ul>",
+        f"<li>Target: {_h(result.target_name)} ({_h(result.target_kind)}, "
+        f"<code>{_h(result.target)}</code>)</li>",
+        f"<li>Question date: {_h(result.as_of.isoformat())}; briefing made "
+        f"{_h(made_on.isoformat())}</li>",
+        f"<li>Engagers considered: {len(result.engagers)}</li>",
+        *(f"<li>{_h(c)}</li>" for c in _constraints(result)),
+        "</ul>",
+    ]
+    parts.extend(f"<p><em>{_h(note)}</em></p>" for note in result.notes)
+    if not result.paths:
+        parts.append("<p>No path was found within these constraints.</p>")
+    for rank, path in enumerate(result.paths, start=1):
+        parts.append(
+            f"<h2>{rank}. From {_h(path.engager_name)}: score {path.score:.3f}, "
+            f"{len(path)} hop(s) [{_h(path.sensitivity)}]</h2>"
+        )
+        parts.append("<table><tr><th>#</th><th>hop</th><th>facts</th><th>evidence</th></tr>")
+        for i, hop in enumerate(path.hops, start=1):
+            note = f"<br><em>{_h(hop.note)}</em>" if hop.note else ""
+            parts.append(
+                f"<tr><td>{i}</td><td>{_h(_hop_line(i, hop).split('. ', 1)[1])}{note}</td>"
+                f"<td>{_h(_hop_facts(hop))}</td>"
+                f"<td>{_h(hop_evidence(graph, hop).text())}</td></tr>"
+            )
+        parts.append("</table>")
+        parts.extend(f'<p class="warn">Warning: {_h(w)}</p>' for w in path.warnings)
+    parts.append(
+        "<p><small>Generated by actorgraph from the data you are cleared to see."
+        "</small></p></body></html>"
+    )
+    return "\n".join(parts) + "\n"
+
+
+def path_edges(path: LeveragePath) -> list[str]:
+    """Relationship ids along a path (for highlighting)."""
+    return [hop.relationship for hop in path.hops]

@@ -1,0 +1,369 @@
+"""The Data page: add and edit entities and relationships, import files, read history.
+
+Every write goes through the same schema and store as everything else:
+`forms.build_record` (SCHEMA.parse_node / parse_relationship) and
+`store.write`, all or nothing; their `InvalidRecords` is shown as a table of
+row problems and nothing is written. Imports run the ingest pipeline as a
+dry run first, so the row-by-row report is on screen before anything is
+written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import streamlit as st
+
+from graph import model as m
+from graph.errors import InvalidRecords
+from graph.schema import SCHEMA, NodeKind, RelType
+from graph.store import Revision, WriteBatch
+from ui import state
+from ui.components import forms
+from ui.components.entities import entity_picker, ids_of_kinds, label, md
+
+ENTITY, RELATIONSHIP = "entity", "relationship"
+_GENERATION = "data.generation"
+_NEW_IDS = "data.new_ids"
+
+
+# --------------------------------------------------------------------------- form identity
+
+
+def generation() -> int:
+    """Bumped after each successful "add", so the next form starts empty."""
+    return int(st.session_state.get(_GENERATION, 0))
+
+
+def form_id(category: str, kind: str, record_id: str | None, gen: int | None = None) -> str:
+    """The form's name and its widgets' key prefix (`forms.key(form_id, field)`)."""
+    if record_id is not None:
+        return f"data.{category}.{kind}.edit.{record_id}"
+    return f"data.{category}.{kind}.new.{generation() if gen is None else gen}"
+
+
+def _new_id(form: str, kind: str) -> str:
+    ids: dict[str, str] = st.session_state.setdefault(_NEW_IDS, {})
+    if form not in ids:
+        ids[form] = forms.new_id(kind)
+    return ids[form]
+
+
+# --------------------------------------------------------------------------- page
+
+
+def render() -> None:
+    writable = state.may_write()
+    if not writable:
+        st.info("Your account may read but not change data (editor role needed).")
+    done = state.last_write()
+    if done:
+        st.success(f"Saved {done['kind']} “{done['name']}” ({done['id']}): {done['outcome']}.")
+        revisions = state.store().history(str(done["id"]), viewer=state.viewer())
+        if revisions:
+            st.dataframe(history_rows(revisions), hide_index=True, key="data.saved.history")
+    entity_tab, rel_tab, import_tab, history_tab = st.tabs(
+        ["Entity", "Relationship", "Import a file", "History"]
+    )
+    graph = state.graph(None)
+    with entity_tab:
+        entity_form(graph, writable=writable)
+    with rel_tab:
+        relationship_form(graph, writable=writable)
+    with import_tab:
+        import_panel(writable=writable)
+    with history_tab:
+        history_panel(graph)
+
+
+def _choices(graph: nx.MultiDiGraph[str], rel_type: str | None) -> forms.Choices:
+    sources = [(s, str(graph.nodes[s].get("name", s))) for s in ids_of_kinds(graph, {"Source"})]
+    if rel_type is None:
+        return forms.Choices(sources=sources)
+    spec = SCHEMA.relationships[RelType(rel_type)]
+    src_kinds = {a.value for a, _ in spec.patterns}
+    dst_kinds = {b.value for _, b in spec.patterns}
+    return forms.Choices(
+        sources=sources,
+        source_endpoints=[(n, label(graph, n)) for n in ids_of_kinds(graph, src_kinds)],
+        target_endpoints=[(n, label(graph, n)) for n in ids_of_kinds(graph, dst_kinds)],
+    )
+
+
+def entity_form(graph: nx.MultiDiGraph[str], *, writable: bool) -> None:
+    mode = st.segmented_control(
+        "Entity", ["Add", "Edit"], default="Add", key="data.entity.mode", required=True
+    )
+    current: dict[str, Any] | None = None
+    if mode == "Edit":
+        picked = entity_picker("Entity to edit", graph, key="data.entity.pick")
+        if picked is None:
+            st.caption("Choose an entity to edit.")
+            return
+        record = graph.nodes[picked]["record"]
+        kind = record.kind
+        current = record.model_dump(mode="json")
+    else:
+        kind = st.selectbox(
+            "Kind",
+            [k.value for k in NodeKind],
+            key="data.entity.kind",
+            help="; ".join(f"{k.value}: {SCHEMA.nodes[k].description}" for k in NodeKind),
+        )
+    st.caption(md(SCHEMA.nodes[NodeKind(kind)].description))
+    _record_form(graph, ENTITY, kind, current, writable=writable)
+
+
+def relationship_form(graph: nx.MultiDiGraph[str], *, writable: bool) -> None:
+    mode = st.segmented_control(
+        "Relationship", ["Add", "Edit"], default="Add", key="data.rel.mode", required=True
+    )
+    current: dict[str, Any] | None = None
+    if mode == "Edit":
+        entity = entity_picker("Relationships of", graph, key="data.rel.entity")
+        if entity is None:
+            st.caption("Choose an entity, then one of its relationships.")
+            return
+        edges = {
+            key: data["record"]
+            for u, v, key, data in graph.edges(keys=True, data=True)
+            if entity in (u, v)
+        }
+        if not edges:
+            st.caption("This entity has no relationships you may see.")
+            return
+        rel_id = st.selectbox(
+            "Relationship to edit",
+            sorted(edges),
+            key="data.rel.pick",
+            format_func=lambda k: _rel_label(graph, edges[k]),
+        )
+        record = edges[rel_id]
+        rel_type = record.type
+        current = record.model_dump(mode="json")
+    else:
+        rel_type = st.selectbox(
+            "Type",
+            [t.value for t in RelType],
+            key="data.rel.type",
+            help="Which kinds each type may join is checked on save.",
+        )
+    spec = SCHEMA.relationships[RelType(rel_type)]
+    st.caption(md(spec.description))
+    _record_form(graph, RELATIONSHIP, rel_type, current, writable=writable)
+
+
+def _rel_label(graph: nx.MultiDiGraph[str], record: m.RelBase) -> str:
+    interval = ""
+    if record.valid_from or record.valid_to:
+        interval = f" [{record.valid_from or '…'} – {record.valid_to or 'now'}]"
+    kind = getattr(record, "type", "")
+    src = graph.nodes[record.source_id].get("name", record.source_id)
+    dst = graph.nodes[record.target_id].get("name", record.target_id)
+    return f"{src} → {kind} → {dst}{interval}"
+
+
+def _record_form(
+    graph: nx.MultiDiGraph[str],
+    category: str,
+    kind: str,
+    current: Mapping[str, Any] | None,
+    *,
+    writable: bool,
+) -> None:
+    record_id = str(current["id"]) if current is not None else None
+    form = form_id(category, kind, record_id)
+    if current is None:
+        current_values: dict[str, Any] | None = None
+        initial: dict[str, Any] = {"id": _new_id(form, kind)}
+    else:
+        current_values = dict(current)
+        initial = current_values
+    choices = _choices(graph, kind if category == RELATIONSHIP else None)
+    with st.form(form, border=True):
+        values = forms.render_fields(
+            form,
+            kind,
+            initial=initial,
+            editing=current is not None,
+            viewer=state.viewer(),
+            choices=choices,
+        )
+        if current is not None:
+            st.caption(
+                "Saving records a new version; nothing is overwritten. To end a relationship, "
+                "set its valid_to: it is closed, not deleted."
+            )
+        submitted = st.form_submit_button(
+            "Save changes" if current is not None else "Add",
+            type="primary",
+            disabled=not writable,
+            key=f"{form}.submit",
+        )
+    if submitted:
+        save(kind, values, current=current_values, form=form)
+
+
+def save(
+    kind: str, values: Mapping[str, Any], *, current: Mapping[str, Any] | None, form: str
+) -> None:
+    """Validate with the schema, write all or nothing, then show what happened."""
+    try:
+        record = forms.build_record(kind, values, current=current)
+        report = state.store().write(WriteBatch.of([record]), actor=state.viewer().name)
+    except InvalidRecords as e:
+        state.show_row_errors(e)
+        return
+    if report.created:
+        outcome = "created"
+    elif report.closed:
+        outcome = "closed (a new version with its end date)"
+    elif report.updated:
+        outcome = "updated (a new version)"
+    else:
+        outcome = "unchanged: the values were the same as stored"
+    name = record.name if isinstance(record, m.NodeBase) else getattr(record, "type", kind)
+    state.set_last_write({"id": record.id, "kind": kind, "name": name, "outcome": outcome})
+    if current is None:
+        st.session_state[_GENERATION] = generation() + 1
+    st.session_state["data.history.id"] = record.id
+    if isinstance(record, m.NodeBase):
+        state.select_entity(record.id)
+    st.rerun()
+
+
+# --------------------------------------------------------------------------- import
+
+
+def import_panel(*, writable: bool) -> None:
+    st.markdown(
+        "Upload a **snapshot** (`.jsonl`), a filled-in **template** (`.xlsx`, or one sheet as "
+        "`.csv` named after its kind, e.g. `ArmedActor.csv`), or an **ACLED** / **UCDP** "
+        "export (`.csv`). Every row is checked first; the report is shown before anything "
+        "is written, and a file with any problem writes nothing."
+    )
+    upload = st.file_uploader(
+        "File to import",
+        type=["jsonl", "ndjson", "json", "csv", "xlsx"],
+        key="data.import.file",
+    )
+    if upload is None:
+        return
+    with tempfile.TemporaryDirectory(prefix="actorgraph-upload-") as folder:
+        # Keep the file's own name: a template sheet is recognised by it.
+        path = Path(folder) / Path(upload.name).name
+        path.write_bytes(upload.getvalue())
+        _check_then_write(path, upload.name, writable=writable)
+
+
+def _check_then_write(path: Path, name: str, *, writable: bool) -> None:
+    try:
+        summary = dry_run(path)
+    except InvalidRecords as e:
+        st.error(f"{name}: the file cannot be imported as it is.")
+        state.show_row_errors(_named(e, str(path), name))
+        return
+    st.success(f"{name}: every row is valid. {summary['text']}")
+    if summary.get("rows"):
+        st.dataframe(summary["rows"], hide_index=True, key="data.import.preview")
+    if st.button(
+        f"Write {summary['records']} record(s) to the store",
+        key="data.import.write",
+        type="primary",
+        disabled=not writable or not summary["records"],
+    ):
+        try:
+            outcome = write_import(path)
+        except InvalidRecords as e:
+            state.show_row_errors(_named(e, str(path), name))
+            return
+        st.success(f"Imported: {outcome.replace(str(path), name)}")
+        state.set_last_write(None)
+
+
+def _named(error: InvalidRecords, path: str, name: str) -> InvalidRecords:
+    """The same problems, naming the uploaded file rather than its temporary copy."""
+    return InvalidRecords(
+        [dataclasses.replace(e, file=name) if e.file == path else e for e in error.errors]
+    )
+
+
+def dry_run(path: Path) -> dict[str, Any]:
+    """Validate a file with the ingest pipeline without writing; raise InvalidRecords."""
+    from ingest.pipeline import ImportOptions, run_import
+
+    report = run_import(state.store(), path, ImportOptions(dry_run=True, actor=state.viewer().name))
+    text = (
+        f"{report.rows} row(s): would create {report.created}, update {report.updated}, "
+        f"close {report.closed}; {report.unchanged} unchanged."
+    )
+    rows = [{"warning": w} for w in report.warnings]
+    return {"records": report.records, "rows": rows, "text": text}
+
+
+def write_import(path: Path) -> str:
+    """The same pipeline, for real: one all-or-nothing write."""
+    from ingest.pipeline import ImportOptions, run_import
+
+    report = run_import(state.store(), path, ImportOptions(actor=state.viewer().name))
+    return report.summary()
+
+
+# --------------------------------------------------------------------------- history
+
+
+def history_panel(graph: nx.MultiDiGraph[str]) -> None:
+    st.markdown("Every version of a record: what changed, when, and by whom.")
+    left, right = st.columns(2)
+    with left:
+        picked = entity_picker("Entity", graph, key="data.history.pick", follow_selection=False)
+    with right:
+        typed = st.text_input(
+            "…or a record id (entity or relationship)", key="data.history.id"
+        ).strip()
+    record_id = typed or picked
+    if not record_id:
+        st.caption("Choose an entity or type an id.")
+        return
+    revisions = state.store().history(record_id, viewer=state.viewer())
+    if not revisions:
+        st.info(f"No record {md(record_id)} (or it is above your clearance).")
+        return
+    st.dataframe(history_rows(revisions), hide_index=True, key="data.history.table")
+
+
+def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
+    """One row per version, with the fields that changed since the one before."""
+    rows = []
+    before: dict[str, Any] = {}
+    for revision in revisions:
+        after = revision.record.model_dump(mode="json", exclude={"recorded_at", "recorded_by"})
+        changes = [
+            f"{k}: {_short(before.get(k))} → {_short(v)}"
+            for k, v in after.items()
+            if before.get(k) != v and not (k not in before and v in (None, [], "", False, 0))
+        ]
+        if revision.version == 1:
+            changes = ["created"]
+        rows.append(
+            {
+                "version": revision.version,
+                "when": revision.recorded_at,
+                "by": revision.recorded_by,
+                "operation": revision.operation,
+                "what changed": "; ".join(changes) or "(no field changed)",
+            }
+        )
+        before = after
+    return rows
+
+
+def _short(value: Any) -> str:
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:59] + "…"

@@ -1,0 +1,203 @@
+"""The Network page: filters, as-of slider, ego network, and the drawing.
+
+The drawing is cached with `st.cache_data`, which is shared by every user, so
+its key names everything the picture depends on: the store, the viewer's
+clearance, the store's change counter, the date and the filters.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Collection
+from datetime import date, timedelta
+
+import networkx as nx
+import streamlit as st
+
+from graph.model import Structure
+from graph.schema import NodeKind, RelType
+from ui import state
+from ui.components import entities, network_view
+from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
+
+HEIGHT = 620
+DEFAULT_HIDDEN = {NodeKind.SOURCE.value}
+
+
+@st.cache_data(max_entries=24, show_spinner=False)
+def drawing(
+    _graph: nx.MultiDiGraph[str],
+    *,
+    store_url: str,
+    clearance: str,
+    change_counter: int,
+    as_of: str | None,
+    filters: Filters,
+    heading: str,
+    highlight_nodes: tuple[str, ...] = (),
+    highlight_edges: tuple[str, ...] = (),
+    limit: int,
+    height: int = HEIGHT,
+) -> tuple[str | None, int, int]:
+    """(html or None when over the limit, node count, edge count) for one filtered view.
+
+    `_graph` is not hashed: the projection is fully named by the store URL,
+    clearance, change counter and date, which are.
+    """
+    shown = filter_graph(_graph, filters)
+    nodes, edges = shown.number_of_nodes(), shown.number_of_edges()
+    if nodes > limit:
+        return None, nodes, edges
+    html = network_html(
+        shown,
+        heading=heading,
+        # The centre of an ego network stands out; a path's nodes when one is chosen.
+        highlight_nodes=highlight_nodes or ((filters.center,) if filters.center else ()),
+        highlight_edges=highlight_edges,
+        height=height,
+        limit=limit,
+    )
+    return html, nodes, edges
+
+
+def show_drawing(
+    graph: nx.MultiDiGraph[str],
+    *,
+    as_of: date | None,
+    filters: Filters,
+    heading: str,
+    highlight_nodes: Collection[str] = (),
+    highlight_edges: Collection[str] = (),
+    height: int = HEIGHT,
+) -> None:
+    """Draw (or explain why not) one filtered view of `graph`."""
+    viewer = state.viewer()
+    html, nodes, edges = drawing(
+        graph,
+        store_url=state.store_url(),
+        clearance=viewer.clearance.value,
+        change_counter=state.change_counter(),
+        as_of=as_of.isoformat() if as_of else None,
+        filters=filters,
+        heading=heading,
+        highlight_nodes=tuple(sorted(highlight_nodes)),
+        highlight_edges=tuple(sorted(highlight_edges)),
+        limit=network_view.NODE_LIMIT,
+        height=height,
+    )
+    if html is None:
+        st.warning(
+            f"{nodes:,} entities match these filters; the network view draws at most "
+            f"{network_view.NODE_LIMIT:,} at once so that your browser stays responsive. "
+            "Narrow the view: choose fewer node types, an area or a higher minimum "
+            "confidence, or centre it on one entity with a small depth."
+        )
+        shown = filter_graph(graph, filters)
+        by_kind = Counter(str(d.get("kind")) for _, d in shown.nodes(data=True))
+        st.dataframe(
+            [{"type": k, "entities": n} for k, n in by_kind.most_common()],
+            hide_index=True,
+            key="net.too_many",
+        )
+        return
+    if nodes == 0:
+        st.info("Nothing matches these filters. Widen them, or pick another date.")
+        return
+    st.caption(
+        f"Showing {nodes} entities and {edges} relationships. Hover for details; "
+        "drag to move, scroll to zoom."
+    )
+    # The HTML is ours and every piece of data in it is escaped (network_view).
+    st.iframe(html, height=height + 110)
+
+
+def render() -> None:
+    full = state.graph()
+    if full.number_of_nodes() == 0:
+        st.info("The map is empty: add entities on the **Data** page or import a snapshot there.")
+        return
+
+    bounds = date_bounds(full)
+    today = date.today()
+    with st.container(border=True):
+        top = st.columns([3, 3, 2])
+        with top[0]:
+            kinds = st.multiselect(
+                "Node types",
+                [k.value for k in NodeKind],
+                default=[k.value for k in NodeKind if k.value not in DEFAULT_HIDDEN],
+                key="net.kinds",
+            )
+        with top[1]:
+            rels = st.multiselect(
+                "Relationship types",
+                [t.value for t in RelType],
+                default=[t.value for t in RelType],
+                key="net.rels",
+            )
+        with top[2]:
+            structures = st.multiselect(
+                "Group structure",
+                [s.value for s in Structure],
+                default=[],
+                key="net.structures",
+                help="Keep armed actors of these structures only (empty: all).",
+            )
+        middle = st.columns([3, 3, 2])
+        with middle[0]:
+            area = entities.entity_picker(
+                "Area",
+                full,
+                key="net.area",
+                kinds={NodeKind.AREA.value},
+                follow_selection=False,
+                placeholder="all areas",
+            )
+        with middle[1]:
+            every_date = st.toggle(
+                "All periods (ignore dates)",
+                value=False,
+                key="net.all_dates",
+                help="Off: only what was valid on the chosen date.",
+            )
+            as_of: date | None = None
+            if not every_date:
+                low = bounds[0] if bounds else today - timedelta(days=3650)
+                high = max(bounds[1], today) if bounds else today
+                as_of = st.slider(
+                    "As of",
+                    min_value=low,
+                    max_value=high,
+                    value=min(max(today, low), high),
+                    key="net.as_of",
+                    format="YYYY-MM-DD",
+                )
+        with middle[2]:
+            min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="net.min_conf")
+        bottom = st.columns([3, 3, 2])
+        with bottom[0]:
+            center = entities.entity_picker(
+                "Centre on (ego network)",
+                full,
+                key="net.center",
+                placeholder="whole map",
+            )
+        with bottom[1]:
+            depth = st.slider("Depth", 1, 4, 2, key="net.depth", disabled=center is None)
+
+    graph = state.graph(as_of)
+    filters = Filters(
+        node_kinds=frozenset(kinds),
+        rel_types=frozenset(rels),
+        structures=frozenset(structures),
+        area_id=area,
+        min_confidence=float(min_conf),
+        center=center,
+        depth=int(depth),
+    )
+    if center is not None and center not in graph:
+        st.info("The chosen entity is not valid on that date; showing the filtered map instead.")
+        filters = dataclasses.replace(filters, center=None)
+    heading = f"Ego network of {entities.label(graph, filters.center)}" if filters.center else ""
+    show_drawing(graph, as_of=as_of, filters=filters, heading=heading)

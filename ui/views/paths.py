@@ -1,0 +1,13 @@
+"""Leverage paths: who of us can reach a target, through whom, and how well."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui import state
+from ui.components import paths_view
+
+st.title("Leverage paths")
+
+with state.friendly_errors():
+    paths_view.render()
