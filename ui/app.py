@@ -55,6 +55,11 @@ def run() -> None:
             ],
             "Maintain": [
                 _page("data.py", "Data", ":material/edit_note:"),
+                *(
+                    [_page("audit.py", "Audit log", ":material/fact_check:")]
+                    if state.may_audit()
+                    else []
+                ),
             ],
         }
     )

@@ -33,7 +33,7 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.store import GraphStore
 from graph.stores import open_store, redact_url
-from graph.users import User
+from graph.users import Role, User
 
 CLEARANCE_ENV = "ACTORGRAPH_CLEARANCE"
 
@@ -156,6 +156,14 @@ def may_write() -> bool:
         return True
     user = current_user()
     return user is not None and user.role.may_write
+
+
+def may_audit() -> bool:
+    """Owner mode, or an admin account: the only ones the store shows the audit log."""
+    if not has_accounts():
+        return True
+    user = current_user()
+    return user is not None and user.role is Role.ADMIN
 
 
 def change_counter() -> int:

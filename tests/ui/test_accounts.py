@@ -56,3 +56,21 @@ def test_signed_in_user_reads_at_their_clearance_and_may_not_write_without_the_r
     no_exceptions(at)
     assert any("may read but not change" in i.value for i in at.info)
     assert at.button(key="data.entity.ArmedActor.new.0.submit").disabled
+
+
+def test_an_admin_sees_the_audit_log_and_its_chain_check(accounts: EmbeddedStore) -> None:
+    at = sign_in("amira", PASSWORD)
+    at.switch_page("views/audit.py").run()
+    no_exceptions(at)
+    assert at.title[0].value == "Audit log"
+    assert at.success[0].value.startswith("Chain intact")
+    shown = at.dataframe[0].value
+    assert set(shown["action"]) >= {"write", "user"}
+
+
+def test_a_non_admin_has_no_audit_page(accounts: EmbeddedStore) -> None:
+    at = sign_in("reader", PASSWORD)
+    no_exceptions(at)
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("views/audit.py")
+    # The page hides itself; the store refusing the log is in tests/contract.

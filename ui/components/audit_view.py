@@ -1,0 +1,54 @@
+"""The audit page's content: chain check first, then the newest entries.
+
+The store refuses the log to anyone but an admin (`SecuredStore.audit_log`),
+so this page cannot show it to the wrong person even if it is reached.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from graph.audit import verify
+from ui import state
+
+
+def render() -> None:
+    log = state.store().audit_log()
+    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
+    if problems:
+        st.error(
+            "The audit log has been tampered with:\n\n" + "\n".join(f"- {p}" for p in problems)
+        )
+    else:
+        st.success(f"Chain intact: {len(log.entries)} entries, each linked to the one before.")
+    if not log.entries:
+        st.info("Nothing has been recorded yet.")
+        return
+    limit = st.slider("Newest entries", 10, 500, 100, step=10, key="audit.limit")
+    actions = sorted({e.action for e in log.entries})
+    chosen = st.multiselect("Actions", actions, default=actions, key="audit.actions")
+    rows = [
+        {
+            "#": e.seq,
+            "when": e.at,
+            "who": e.actor,
+            "action": e.action,
+            "what": _summary(e.details),
+        }
+        for e in reversed(log.entries)
+        if e.action in chosen
+    ][:limit]
+    st.dataframe(rows, hide_index=True, use_container_width=True)
+
+
+def _summary(details: str) -> str:
+    """One line per entry: ids and counts, never record content."""
+    data = json.loads(details)
+    if "records" in data and isinstance(data["records"], list):
+        ids = [r["id"] if isinstance(r, dict) else str(r) for r in data["records"]]
+        head = ", ".join(ids[:5]) + (f" … (+{len(ids) - 5})" if len(ids) > 5 else "")
+        return f"{len(ids)} record(s): {head}"
+    keys = ("audience", "format", "file", "name", "role", "how")
+    return ", ".join(f"{k}={data[k]}" for k in keys if k in data) or "-"
