@@ -156,3 +156,18 @@ def test_export_writes_only_what_the_clearance_allows(
     # plus the mask of the source act_1 cites: a pseudonym, never its identity
     masks = {i for i in ids if i.startswith("src~")}
     assert len(masks) == 1 and ids - masks == {"act_1", "act_2"}
+
+
+def test_demo_no_ui_loads_every_node_kind_and_relationship_type(
+    runner: CliRunner, store_url: str
+) -> None:
+    result = invoke(runner, store_url, "demo", "--no-ui", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert "fictional" in result.stderr
+    stats = json.loads(invoke(runner, store_url, "stats", "--json").stdout)
+    assert all(n > 0 for n in stats["nodes"].values()), stats["nodes"]
+    assert all(n > 0 for n in stats["relationships"].values()), stats["relationships"]
+    assert stats["total_nodes"] >= 150 and stats["total_relationships"] >= 400
+    # Loading it again changes nothing.
+    again = invoke(runner, store_url, "demo", "--no-ui", "--json")
+    assert json.loads(again.stdout)["change_counter"] == stats["change_counter"]
