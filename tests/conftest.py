@@ -57,6 +57,9 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
             "password": os.environ.get("NEO4J_PASSWORD", ""),
         }
         return
+    # A server someone else started (another test run, a developer) is reused and
+    # left running: stopping it would pull the database from under them.
+    already = subprocess.run([str(NEO4J_LOCAL), "status"], capture_output=True, check=False)
     started = subprocess.run(
         [str(NEO4J_LOCAL), "start"], capture_output=True, text=True, timeout=900, check=False
     )
@@ -73,7 +76,10 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
             "password": env["NEO4J_PASSWORD"],
         }
     finally:
-        subprocess.run([str(NEO4J_LOCAL), "stop"], capture_output=True, timeout=120, check=False)
+        if already.returncode != 0:
+            subprocess.run(
+                [str(NEO4J_LOCAL), "stop"], capture_output=True, timeout=120, check=False
+            )
 
 
 @pytest.fixture(scope="session")
