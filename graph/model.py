@@ -128,6 +128,9 @@ class HarmPattern(StrEnum):
     RECKLESS = "reckless"
     ACCIDENTAL = "accidental"
     RESTRAINT = "restraint"
+    # Event data (ACLED, UCDP) records that something happened, not the pattern:
+    # an analyst assesses it later. Never guess a pattern on import.
+    UNASSESSED = "unassessed"
 
 
 class EngagementMode(StrEnum):

@@ -122,8 +122,8 @@ DEFAULT_STRUCTURE: dict[m.ActorKind, m.Structure] = {
     m.ActorKind.PRIVATE_MILITARY_COMPANY: m.Structure.CENTRALISED,
 }
 # Event data does not assess a harm pattern; civilian targeting is deliberate by
-# definition, anything else gets this placeholder (flagged in the notes).
-UNASSESSED_HARM = m.HarmPattern.RECKLESS
+# definition; anything else is left for an analyst to assess (and says so in the notes).
+UNASSESSED_HARM = m.HarmPattern.UNASSESSED
 PLACEHOLDER_PCODE_PREFIX = "ZZ"  # ISO 3166 user-assigned: never a real country's P-code
 
 
@@ -302,7 +302,7 @@ def build_events(
         harm = m.HarmPattern.DELIBERATE if event.civilian_targeting else UNASSESSED_HARM
         notes = event.notes
         if not event.civilian_targeting:
-            notes += "; harm pattern not assessed (placeholder)"
+            notes += "; harm pattern not yet assessed"
         data: dict[str, Any] = {
             "id": incident,
             "kind": "Incident",

@@ -198,7 +198,8 @@ def test_every_harm_pattern_appears_with_perpetrator_and_place(store: EmbeddedSt
     incidents = [
         n for n in store.iter_nodes(NodeKind.INCIDENT, viewer=SYSTEM) if isinstance(n, m.Incident)
     ]
-    assert {i.harm_pattern for i in incidents} == set(HarmPattern)
+    # Every pattern an analyst assigns; `unassessed` is only for raw event data.
+    assert {i.harm_pattern for i in incidents} == set(HarmPattern) - {HarmPattern.UNASSESSED}
     perpetrated = {r.target_id for r in rels_of(store, RelType.PERPETRATED)}
     located = {r.source_id for r in rels_of(store, RelType.OCCURRED_IN)}
     assert all(i.id in perpetrated and i.id in located for i in incidents)
