@@ -32,6 +32,8 @@ score, and ``weight = -log(score)`` so that shortest paths are best products.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -163,7 +165,59 @@ class InfluenceGraph:
         return dict(self.digraph.edges[u, v])
 
 
+# Collapsed graphs of frozen projections, reused across questions. A frozen
+# projection never changes (a write makes the store build a new one), so its
+# collapse for one (date, confidence floor, params) is computed once.
+_COLLAPSED: weakref.WeakKeyDictionary[
+    nx.MultiDiGraph[str], dict[tuple[date, float, str], InfluenceGraph]
+] = weakref.WeakKeyDictionary()
+_COLLAPSED_LOCK = threading.Lock()
+
+
 def influence_graph(
+    graph: nx.MultiDiGraph[str],
+    *,
+    as_of: date | None = None,
+    min_confidence: float = 0.3,
+    params: ScoringParams | None = None,
+) -> InfluenceGraph:
+    """Collapse the projection to the best hop per directed pair (cached when frozen).
+
+    The store's projections are frozen, so the collapse is computed once per
+    projection and question; the returned graph is then shared and frozen too.
+    An unfrozen graph (built by hand, say) is collapsed afresh every call.
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from queries.examples import tiny_graph
+    >>> projection = nx.freeze(tiny_graph())
+    >>> first = influence_graph(projection, as_of=date(2024, 6, 1))
+    >>> influence_graph(projection, as_of=date(2024, 6, 1)) is first
+    True
+    >>> nx.is_frozen(first.digraph)
+    True
+    """
+    if not 0.0 <= min_confidence <= 1.0:
+        raise InvalidQuery(f"min_confidence must lie in [0, 1], not {min_confidence}")
+    params = params or DEFAULT_PARAMS
+    day = question_date(graph, as_of)
+    # ScoringParams holds dicts, so it is keyed by its (deterministic) repr.
+    key = (day, float(min_confidence), repr(params))
+    if not nx.is_frozen(graph):
+        return collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
+    with _COLLAPSED_LOCK:
+        hit = _COLLAPSED.get(graph, {}).get(key)
+    if hit is not None:
+        return hit
+    built = collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
+    nx.freeze(built.digraph)
+    with _COLLAPSED_LOCK:
+        _COLLAPSED.setdefault(graph, {})[key] = built
+    return built
+
+
+def collapse(
     graph: nx.MultiDiGraph[str],
     *,
     as_of: date | None = None,
