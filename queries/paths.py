@@ -60,6 +60,24 @@ def _cut_loops(walk: list[str]) -> list[str]:
     return out
 
 
+def within_hops_of(digraph: nx.DiGraph[str], targets: Collection[str], hops: int) -> set[str]:
+    """Nodes with a path of at most `hops` hops to one of `targets` (targets included).
+
+    >>> import networkx as nx
+    >>> sorted(within_hops_of(nx.DiGraph([("a", "b"), ("b", "c"), ("x", "a")]), ["c"], 2))
+    ['a', 'b', 'c']
+    """
+    seen = {t for t in targets if t in digraph}
+    frontier = set(seen)
+    for _ in range(hops):
+        nxt = {p for v in frontier for p in digraph.pred[v] if p not in seen}
+        if not nxt:
+            break
+        seen |= nxt
+        frontier = nxt
+    return seen
+
+
 def best_paths(
     digraph: nx.DiGraph[str],
     sources: Collection[str],
@@ -67,11 +85,15 @@ def best_paths(
     max_hops: int,
     passable: Passable = _always,
     no_entry: Collection[str] = (),
+    toward: Collection[str] | None = None,
 ) -> dict[str, tuple[float, list[str]]]:
     """The best path of at most `max_hops` hops from any source to every node reached.
 
     Returns ``{node: (weight, path)}``; sources map to ``(0.0, [source])``.
-    O(max_hops * E) time, O(max_hops * V) memory.
+    O(max_hops * E) time, O(max_hops * V) memory. With `toward`, only the
+    answers for those nodes are wanted: the search is confined to nodes that
+    can reach one of them within the hop limit (exact for those nodes, and much
+    less work when they sit in one corner of a large map).
 
     Examples
     --------
@@ -84,6 +106,7 @@ def best_paths(
     ['a', 'c']
     """
     blocked = set(no_entry) | set(sources)
+    relevant = within_hops_of(digraph, toward, max_hops) if toward is not None else None
     best: dict[str, float] = {s: 0.0 for s in sources if s in digraph}
     # updated_at[v] lists the rounds at which v's best improved, with the
     # predecessor used, so the path can be rebuilt round by round.
@@ -96,7 +119,7 @@ def best_paths(
                 continue  # u would be an intermediate
             base = best[u]
             for v, data in digraph.succ[u].items():
-                if v in blocked:
+                if v in blocked or (relevant is not None and v not in relevant):
                     continue
                 weight = base + float(data["weight"])
                 if weight < best.get(v, math.inf) and weight < improved.get(v, (math.inf, ""))[0]:

@@ -309,10 +309,28 @@ def reach_on(
         ig, target, allow_through_parties=allow_through_parties, exclude=excluded
     )
     starts = [e for e in engagers if e not in excluded]
-    per_engager: dict[str, dict[str, tuple[float, list[str]]]] = {
-        e: best_paths(ig.digraph, [e], max_hops=max_hops, passable=passable, no_entry=starts)
-        for e in starts
-    }
+    actors = actors_of(graph, target)
+    actor = actors[0] if actors else None
+    structure_value = graph.nodes[actor].get("structure") if actor else None
+    structure = structure_value if isinstance(structure_value, str) else None
+    points = landing_points(graph, target, actor, structure)
+    wanted = {target, *(node for node, _ in points)}
+    # One backward search per wanted node (the target and its landing points)
+    # instead of one forward search per engager: the same best paths, since a
+    # path may not pass through another engager, so engagers end the walk back.
+    engager_set = set(starts)
+
+    def passable_back(node: str) -> bool:
+        return node not in engager_set and passable(node)
+
+    reverse = ig.digraph.reverse(copy=False)
+    per_engager: dict[str, dict[str, tuple[float, list[str]]]] = {e: {} for e in starts}
+    for node in sorted(wanted):
+        back = best_paths(reverse, [node], max_hops=max_hops, passable=passable_back)
+        for e in starts:
+            if e in back and e != node:
+                weight, walk = back[e]
+                per_engager[e][node] = (weight, list(reversed(walk)))
     rows: list[EngagerReach] = []
     for e in starts:
         hit = per_engager[e].get(target)
@@ -326,14 +344,10 @@ def reach_on(
             )
     rows.sort(key=lambda r: (r.score is None, -(r.score or 0.0), r.engager))
 
-    actors = actors_of(graph, target)
-    actor = actors[0] if actors else None
-    structure_value = graph.nodes[actor].get("structure") if actor else None
-    structure = structure_value if isinstance(structure_value, str) else None
     advice = ENTRY_POINTS.get(structure or "", NO_ACTOR) if actor else NO_ACTOR
 
     landings: list[Landing] = []
-    for node, role in landing_points(graph, target, actor, structure):
+    for node, role in points:
         landing = Landing(node, name_of(graph, node), kind_of(graph, node), role)
         best: tuple[float, str, list[str]] | None = None
         for e in starts:
