@@ -161,8 +161,16 @@ def _scores_by_side(
     out: dict[str, dict[str, float | None]] = {t: dict.fromkeys(engagers) for t in targets}
     for members in groups.values():
         rule = passable_for(ig, members[0])
+        wanted = {p for t in members for p in points[t]}
         for e in engagers:
-            found = best_paths(ig.digraph, [e], max_hops=max_hops, passable=rule, no_entry=engagers)
+            found = best_paths(
+                ig.digraph,
+                [e],
+                max_hops=max_hops,
+                passable=rule,
+                no_entry=engagers,
+                toward=wanted,
+            )
             for t in members:
                 weights = [found[p][0] for p in points[t] if p in found and p != e]
                 if weights:

@@ -91,9 +91,9 @@ def best_paths(
 
     Returns ``{node: (weight, path)}``; sources map to ``(0.0, [source])``.
     O(max_hops * E) time, O(max_hops * V) memory. With `toward`, only the
-    answers for those nodes are wanted: the search is confined to nodes that
-    can reach one of them within the hop limit (exact for those nodes, and much
-    less work when they sit in one corner of a large map).
+    answers for those nodes are wanted (and returned): the search is confined
+    to nodes that can reach one of them within the hop limit (exact for those
+    nodes, and much less work when they sit in one corner of a large map).
 
     Examples
     --------
@@ -145,7 +145,9 @@ def best_paths(
         return _cut_loops(walk)
 
     out: dict[str, tuple[float, list[str]]] = {}
-    for node in best:
+    wanted = set(toward) if toward is not None else None
+    answer = best if wanted is None else [n for n in best if n in wanted]
+    for node in answer:
         path = rebuild(node)
         out[node] = (path_weight(digraph, path), path)
     return out
