@@ -9,6 +9,7 @@ a crisis instead of during it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,7 +23,7 @@ from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
-from queries.paths import best_paths, reachable
+from queries.paths import best_paths, reachable, within_hops_of
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, question_date, score_of
 from queries.traversal import InfluenceGraph, influence_graph, valid_at
@@ -160,8 +161,10 @@ def _scores_by_side(
         groups.setdefault(ig.parties.of(t), []).append(t)
     out: dict[str, dict[str, float | None]] = {t: dict.fromkeys(engagers) for t in targets}
     for members in groups.values():
-        rule = passable_for(ig, members[0])
+        # The rule is a pure function of the node: remember its answers.
+        rule = functools.cache(passable_for(ig, members[0]))
         wanted = {p for t in members for p in points[t]}
+        around = within_hops_of(ig.digraph, wanted, max_hops)
         for e in engagers:
             found = best_paths(
                 ig.digraph,
@@ -170,6 +173,7 @@ def _scores_by_side(
                 passable=rule,
                 no_entry=engagers,
                 toward=wanted,
+                relevant=around,
             )
             for t in members:
                 weights = [found[p][0] for p in points[t] if p in found and p != e]

@@ -86,6 +86,7 @@ def best_paths(
     passable: Passable = _always,
     no_entry: Collection[str] = (),
     toward: Collection[str] | None = None,
+    relevant: set[str] | None = None,
 ) -> dict[str, tuple[float, list[str]]]:
     """The best path of at most `max_hops` hops from any source to every node reached.
 
@@ -94,6 +95,8 @@ def best_paths(
     answers for those nodes are wanted (and returned): the search is confined
     to nodes that can reach one of them within the hop limit (exact for those
     nodes, and much less work when they sit in one corner of a large map).
+    `relevant` passes that confinement precomputed (`within_hops_of`), for
+    callers that ask the same question from many sources.
 
     Examples
     --------
@@ -106,7 +109,8 @@ def best_paths(
     ['a', 'c']
     """
     blocked = set(no_entry) | set(sources)
-    relevant = within_hops_of(digraph, toward, max_hops) if toward is not None else None
+    if relevant is None and toward is not None:
+        relevant = within_hops_of(digraph, toward, max_hops)
     best: dict[str, float] = {s: 0.0 for s in sources if s in digraph}
     # updated_at[v] lists the rounds at which v's best improved, with the
     # predecessor used, so the path can be rebuilt round by round.
