@@ -1,0 +1,78 @@
+"""`python -m bench --size S` runs end to end on both stores and writes its JSON.
+
+CI runs this at size S only, and checks the shape of the report, never an
+absolute time: speed is measured on demand at M and L (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.slow
+@pytest.mark.neo4j
+def test_bench_size_s_measures_both_stores_and_writes_json(
+    tmp_path: Path, neo4j_credentials: dict[str, str]
+) -> None:
+    out = tmp_path / "bench.json"
+    env = {
+        **os.environ,
+        "NEO4J_URI": neo4j_credentials["uri"],
+        "NEO4J_USER": neo4j_credentials["user"],
+        "NEO4J_PASSWORD": neo4j_credentials["password"],
+    }
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--size",
+            "S",
+            "--stores",
+            "embedded,neo4j",
+            "--json",
+            str(out),
+            "--targets",
+            "30",
+            "--reach-targets",
+            "5",
+            "--baseline-rows",
+            "500",
+            # The test server is throwaway: tests wipe it between runs.
+            "--reset-neo4j",
+            "--workdir",
+            str(tmp_path),
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    report = json.loads(out.read_text())
+    assert set(report["stores"]) == {"embedded", "neo4j"}
+    for store, result in report["stores"].items():
+        assert result["import"]["rows"] > 5_000, store
+        assert result["import"]["rows_per_s"] > 0
+        assert result["import"]["baseline"]["rows"] == 500
+        assert result["projection"]["nodes"] > 500
+        assert result["leverage"]["end_to_end"]["n"] == 30
+        assert result["leverage"]["baseline"]["n"] == 30
+        assert result["reach"]["n"] == 5
+        for key in ("influencers", "gaps"):
+            assert result[key]["seconds"] >= 0 and result[key]["ratio"] is not None
+        assert result["incremental"]["ratio_rebuild_vs_first_build"] is not None
+        assert result["memory"]["peak_mib"] >= result["memory"]["after_import_mib"] > 0
+    # The table goes to stdout, progress to stderr.
+    assert "ours/baseline" in done.stdout and "bench:" not in done.stdout
+    assert "bench:" in done.stderr

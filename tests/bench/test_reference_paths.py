@@ -1,0 +1,154 @@
+"""The fast path searches return what a brute force over every simple path returns.
+
+Graphs come from the benchmark generator at a tiny size, several seeds. Both
+sides work on the *same* collapsed `InfluenceGraph` the queries build
+(`queries.traversal.influence_graph`), with the same intermediary rule
+(`queries.leverage.passable_for`: no other party, no second engager), so the
+comparison is of the search, not of the scoring rules:
+
+- `leverage_paths(k=1)` finds the best score over all simple paths within
+  `max_hops`; with k=5 its scores are the reference's five best;
+- `reach` gives each engager its best score within `max_hops`.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Callable, Iterator
+
+import networkx as nx
+import pytest
+
+from bench.generate import AS_OF, Generator, Size
+from queries.engagers import default_engagers
+from queries.examples import graph_from_records
+from queries.leverage import leverage_paths, passable_for
+from queries.reach import reach
+from queries.traversal import InfluenceGraph, influence_graph
+
+TINY = Size("tiny", 250, 1_100)
+SEEDS = range(6)
+TARGETS_PER_GRAPH = 6
+REL_TOL = 1e-9
+
+
+def _graph(seed: int) -> nx.MultiDiGraph[str]:
+    return graph_from_records(Generator(TINY, seed).records(), as_of=AS_OF)
+
+
+def _targets(graph: nx.MultiDiGraph[str], seed: int) -> list[str]:
+    armed = sorted(
+        n for n, d in graph.nodes(data=True) if d.get("kind") in ("ArmedActor", "Unit", "Post")
+    )
+    people = sorted(
+        u for u, _, d in graph.edges(data=True) if d.get("type") in ("HOLDS", "COMMANDS")
+    )
+    pool = sorted(set(armed) | {p for p in people if graph.nodes[p].get("kind") == "Person"})
+    return random.Random(seed).sample(pool, TARGETS_PER_GRAPH)
+
+
+def _simple_paths(
+    ig: InfluenceGraph,
+    starts: list[str],
+    target: str,
+    max_hops: int,
+    passable: Callable[[str], bool],
+) -> Iterator[float]:
+    """Weights of every simple path of at most `max_hops` hops from a start to `target`
+    whose intermediaries are passable, not the target and not another start."""
+    succ = ig.digraph.succ
+    blocked = set(starts)
+
+    def walk(node: str, weight: float, depth: int, seen: set[str]) -> Iterator[float]:
+        for nxt, data in succ[node].items():
+            if nxt in seen:
+                continue
+            w = weight + float(data["weight"])
+            if nxt == target:
+                yield w
+                continue
+            if depth + 1 >= max_hops or nxt in blocked or not passable(nxt):
+                continue
+            seen.add(nxt)
+            yield from walk(nxt, w, depth + 1, seen)
+            seen.discard(nxt)
+
+    for start in starts:
+        if start in succ:
+            yield from walk(start, 0.0, 0, {start})
+
+
+def _reference_scores(
+    ig: InfluenceGraph, starts: list[str], target: str, max_hops: int
+) -> list[float]:
+    passable = passable_for(ig, target)
+    weights = sorted(_simple_paths(ig, starts, target, max_hops, passable))
+    return [math.exp(-w) for w in weights]
+
+
+CASES = [(seed, hops) for seed in SEEDS for hops in (3, 4)]
+
+
+@pytest.mark.parametrize(("seed", "max_hops"), CASES)
+def test_leverage_paths_match_brute_force_over_all_simple_paths(seed: int, max_hops: int) -> None:
+    graph = _graph(seed)
+    ig = influence_graph(graph, as_of=AS_OF)
+    engagers = default_engagers(graph)
+    compared = many = 0
+    for target in _targets(graph, seed):
+        starts = [e for e in engagers if e != target]
+        reference = _reference_scores(ig, starts, target, max_hops)
+        many += len(reference) > 5
+        best = leverage_paths(graph, target, k=1, max_hops=max_hops, as_of=AS_OF)
+        if not reference:
+            assert best.paths == [], target
+            continue
+        compared += 1
+        assert len(best.paths) == 1
+        assert best.paths[0].score == pytest.approx(reference[0], rel=REL_TOL), target
+        five = leverage_paths(graph, target, k=5, max_hops=max_hops, as_of=AS_OF)
+        assert [p.score for p in five.paths] == pytest.approx(reference[:5], rel=REL_TOL), target
+        assert all(len(p) <= max_hops for p in five.paths)
+        assert all(len(set(p.nodes)) == len(p.nodes) for p in five.paths)
+    assert compared > 0, "no target was reachable: the comparison proved nothing"
+    if max_hops >= 4:
+        assert many > 0, "no target had more than five paths: the k-best list went untested"
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_reach_gives_each_engager_its_brute_force_best(seed: int) -> None:
+    graph = _graph(seed)
+    ig = influence_graph(graph, as_of=AS_OF)
+    engagers = default_engagers(graph)
+    max_hops = 4
+    compared = 0
+    for target in _targets(graph, seed):
+        result = reach(graph, target, max_hops=max_hops, as_of=AS_OF)
+        got = {r.engager: r.score for r in result.engagers}
+        passable = passable_for(ig, target)
+        for engager in engagers:
+            if engager == target:
+                continue
+            # Other engagers may not be passed through (they have paths of their own).
+            weights = _without_other_engagers(ig, engager, engagers, target, max_hops, passable)
+            if not weights:
+                assert got[engager] is None, (target, engager)
+                continue
+            compared += 1
+            assert got[engager] == pytest.approx(math.exp(-min(weights)), rel=REL_TOL)
+    assert compared > 0
+
+
+def _without_other_engagers(
+    ig: InfluenceGraph,
+    engager: str,
+    engagers: list[str],
+    target: str,
+    max_hops: int,
+    passable: Callable[[str], bool],
+) -> list[float]:
+    others = set(engagers) - {engager}
+    return list(
+        _simple_paths(ig, [engager], target, max_hops, lambda n: n not in others and passable(n))
+    )
