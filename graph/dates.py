@@ -14,6 +14,7 @@ datetime.date(2021, 2, 28)
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import date
 
@@ -22,8 +23,13 @@ _PARTIAL = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 DATE_HINT = "use YYYY, YYYY-MM or YYYY-MM-DD, e.g. 2021, 2021-03 or 2021-03-14"
 
 
+@functools.lru_cache(maxsize=65536)
 def parse_partial(text: str) -> tuple[int, int | None, int | None]:
-    """Split a partial date into (year, month, day), raising ValueError if malformed."""
+    """Split a partial date into (year, month, day), raising ValueError if malformed.
+
+    Cached: a graph holds a few thousand distinct dates on a hundred thousand
+    records, and every projection build and validity check parses them.
+    """
     m = _PARTIAL.match(text.strip())
     if not m:
         raise ValueError(f"malformed date {text!r}: {DATE_HINT}")
@@ -42,12 +48,14 @@ def parse_partial(text: str) -> tuple[int, int | None, int | None]:
     return year, month, day
 
 
+@functools.lru_cache(maxsize=65536)
 def lower_bound(text: str) -> date:
     """First day the partial date can mean."""
     year, month, day = parse_partial(text)
     return date(year, month or 1, day or 1)
 
 
+@functools.lru_cache(maxsize=65536)
 def upper_bound(text: str) -> date:
     """Last day the partial date can mean."""
     year, month, day = parse_partial(text)

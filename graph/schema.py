@@ -159,6 +159,23 @@ class Schema:
             raise InvalidRecords(errors_from_validation(e, record=str(data.get("id", "")))) from e
         return rel
 
+    def parse_node_json(self, text: str | bytes) -> m.AnyNode:
+        """`parse_node` from JSON text, parsed and validated in one pass."""
+        try:
+            # The SchemaValidator itself: TypeAdapter's wrapper costs more than the parse.
+            node: m.AnyNode = self._node_adapter.validator.validate_json(text)
+        except ValidationError as e:
+            raise InvalidRecords(errors_from_validation(e, record="")) from e
+        return node
+
+    def parse_relationship_json(self, text: str | bytes) -> m.AnyRelationship:
+        """`parse_relationship` from JSON text (see `parse_node_json`)."""
+        try:
+            rel: m.AnyRelationship = self._rel_adapter.validator.validate_json(text)
+        except ValidationError as e:
+            raise InvalidRecords(errors_from_validation(e, record="")) from e
+        return rel
+
     def parse_record(self, data: Mapping[str, Any]) -> m.AnyRecord:
         """A node when the dict has `kind`, a relationship when it has `type`."""
         if "kind" in data:

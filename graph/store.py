@@ -255,6 +255,17 @@ def decode(data: str) -> m.AnyRecord:
     return SCHEMA.parse_record(json.loads(data))
 
 
+def decode_node(data: str) -> m.AnyNode:
+    """`decode` for a row known to hold a node: parsed and validated in one pass
+    inside pydantic-core, which is what keeps projection builds fast."""
+    return SCHEMA.parse_node_json(data)
+
+
+def decode_relationship(data: str) -> m.AnyRelationship:
+    """`decode` for a row known to hold a relationship (see `decode_node`)."""
+    return SCHEMA.parse_relationship_json(data)
+
+
 def search_names(record: m.AnyRecord) -> tuple[str, ...]:
     if not isinstance(record, m.NodeBase):
         return ()

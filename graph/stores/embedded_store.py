@@ -33,6 +33,8 @@ from graph.store import (
     WriteReport,
     day_param,
     decode,
+    decode_node,
+    decode_relationship,
     plan_write,
     rank_search,
     user_event,
@@ -193,7 +195,7 @@ class EmbeddedStore:
             rows = conn.execute(sql.ITER_NODES, params).fetchall()
             guard = self._guard(conn, viewer)
         for (data,) in rows:
-            node: m.AnyNode = decode(data)  # type: ignore[assignment]
+            node = decode_node(data)
             yield guard.apply(node) if guard else node
 
     def iter_relationships(
@@ -204,7 +206,7 @@ class EmbeddedStore:
             rows = conn.execute(sql.ITER_RELS, params).fetchall()
             guard = self._guard(conn, viewer)
         for (data,) in rows:
-            rel: m.AnyRelationship = decode(data)  # type: ignore[assignment]
+            rel = decode_relationship(data)
             yield guard.apply(rel) if guard else rel
 
     def neighbours(
@@ -216,8 +218,7 @@ class EmbeddedStore:
             rows = conn.execute(sql.NEIGHBOURS, self._params(viewer, as_of, id=node_id)).fetchall()
             guard = self._guard(conn, viewer)
         pairs: list[tuple[m.AnyRelationship, m.AnyNode]] = [
-            (decode(r), decode(o))  # type: ignore[misc]
-            for r, o in rows
+            (decode_relationship(r), decode_node(o)) for r, o in rows
         ]
         return [(guard.apply(r), guard.apply(o)) for r, o in pairs] if guard else pairs
 

@@ -44,6 +44,8 @@ from graph.store import (
     WriteReport,
     day_param,
     decode,
+    decode_node,
+    decode_relationship,
     plan_write,
     rank_search,
     user_event,
@@ -192,14 +194,14 @@ class Neo4jStore:
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyNode]:
         rows = self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of))
-        nodes: list[m.AnyNode] = [decode(r["data"]) for r in rows]  # type: ignore[misc]
+        nodes = [decode_node(r["data"]) for r in rows]
         yield from self._guarded(viewer, nodes)
 
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
         rows = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
-        rels: list[m.AnyRelationship] = [decode(r["data"]) for r in rows]  # type: ignore[misc]
+        rels = [decode_relationship(r["data"]) for r in rows]
         yield from self._guarded(viewer, rels)
 
     def neighbours(
@@ -208,8 +210,7 @@ class Neo4jStore:
         rows = self._read(cy.NEIGHBOURS, id=node_id, **self._vis(viewer, as_of))
         guard = self._guard(viewer)
         pairs: list[tuple[m.AnyRelationship, m.AnyNode]] = [
-            (decode(r["rel"]), decode(r["other"]))  # type: ignore[misc]
-            for r in rows
+            (decode_relationship(r["rel"]), decode_node(r["other"])) for r in rows
         ]
         return [(guard.apply(r), guard.apply(o)) for r, o in pairs] if guard else pairs
 
