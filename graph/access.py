@@ -21,7 +21,7 @@ from graph.audit import AuditEntry, AuditEvent
 from graph.errors import NotPermitted
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
-from graph.store import AuditLog, GraphStore, Revision, WriteBatch, WriteReport
+from graph.store import AuditLog, GraphStore, RecordVersions, Revision, WriteBatch, WriteReport
 from graph.users import User, check_password
 
 SC = Sensitivity.STRICTLY_CONFIDENTIAL
@@ -101,6 +101,22 @@ class SecuredStore:
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
         return self.inner.iter_relationships(rel_type, viewer=self._cap(viewer), as_of=as_of)
+
+    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
+        return self.inner.record_versions(viewer=self._cap(viewer), as_of=as_of)
+
+    def get_many(
+        self,
+        node_ids: Sequence[str],
+        relationship_ids: Sequence[str],
+        *,
+        viewer: Viewer,
+        as_of: date | None = None,
+    ) -> tuple[list[m.AnyNode], list[m.AnyRelationship]]:
+        # Like iter_nodes: the projection's reads, capped at the user's clearance.
+        return self.inner.get_many(
+            node_ids, relationship_ids, viewer=self._cap(viewer), as_of=as_of
+        )
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -89,6 +89,14 @@ class Revision:
 
 
 @dataclass(frozen=True)
+class RecordVersions:
+    """The version of every record one viewer sees at one date, by id."""
+
+    nodes: dict[str, int]
+    relationships: dict[str, int]
+
+
+@dataclass(frozen=True)
 class Existing:
     """What a store already holds under an id (the planner's view of it)."""
 
@@ -208,6 +216,23 @@ class GraphStore(Protocol):
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]: ...
+
+    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
+        """Id -> version of every node and relationship `iter_nodes` and
+        `iter_relationships` would return: how a projection finds what moved."""
+        ...
+
+    def get_many(
+        self,
+        node_ids: Sequence[str],
+        relationship_ids: Sequence[str],
+        *,
+        viewer: Viewer,
+        as_of: date | None = None,
+    ) -> tuple[list[m.AnyNode], list[m.AnyRelationship]]:
+        """The records among these ids that `iter_nodes` / `iter_relationships`
+        would return, read as they would return them (sources masked)."""
+        ...
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -170,6 +170,35 @@ WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
 ORDER BY r.id
 """
 
+# The same filters as ITER_NODES / ITER_RELS: a projection built from one and
+# updated from the other must hold the same records.
+NODE_VERSIONS = f"""
+SELECT n.id, n.version FROM records n WHERE n.category = 'node' AND {visible_or_masked("n")}
+"""
+
+REL_VERSIONS = f"""
+SELECT r.id, r.version FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+WHERE r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
+"""
+
+NODES_BY_ID = f"""
+SELECT n.data FROM records n
+WHERE n.id IN (SELECT value FROM json_each(:ids))
+  AND n.category = 'node' AND {visible_or_masked("n")}
+ORDER BY n.id
+"""
+
+RELS_BY_ID = f"""
+SELECT r.data FROM records r
+JOIN records a ON a.id = r.source_id
+JOIN records b ON b.id = r.target_id
+WHERE r.id IN (SELECT value FROM json_each(:ids))
+  AND r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
+ORDER BY r.id
+"""
+
 NEIGHBOURS = f"""
 SELECT r.data, o.data FROM records r
 JOIN records a ON a.id = r.source_id

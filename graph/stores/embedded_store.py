@@ -10,6 +10,7 @@ against the same state and lose an update.
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -28,6 +29,7 @@ from graph.source_protection import SourceGuard
 from graph.store import (
     AuditLog,
     Existing,
+    RecordVersions,
     Revision,
     WriteBatch,
     WriteReport,
@@ -208,6 +210,36 @@ class EmbeddedStore:
         for (data,) in rows:
             rel = decode_relationship(data)
             yield guard.apply(rel) if guard else rel
+
+    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
+        params = self._params(viewer, as_of)
+        with self._connect() as conn:
+            nodes = dict(conn.execute(sql.NODE_VERSIONS, params).fetchall())
+            rels = dict(conn.execute(sql.REL_VERSIONS, params).fetchall())
+        return RecordVersions(nodes, rels)
+
+    def get_many(
+        self,
+        node_ids: Sequence[str],
+        relationship_ids: Sequence[str],
+        *,
+        viewer: Viewer,
+        as_of: date | None = None,
+    ) -> tuple[list[m.AnyNode], list[m.AnyRelationship]]:
+        with self._connect() as conn:
+            node_rows = conn.execute(
+                sql.NODES_BY_ID, self._params(viewer, as_of, ids=json.dumps(list(node_ids)))
+            ).fetchall()
+            rel_rows = conn.execute(
+                sql.RELS_BY_ID,
+                self._params(viewer, as_of, ids=json.dumps(list(relationship_ids))),
+            ).fetchall()
+            guard = self._guard(conn, viewer)
+        nodes = [decode_node(d) for (d,) in node_rows]
+        rels = [decode_relationship(d) for (d,) in rel_rows]
+        if guard:
+            return [guard.apply(n) for n in nodes], [guard.apply(r) for r in rels]
+        return nodes, rels
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None

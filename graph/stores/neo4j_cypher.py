@@ -190,6 +190,30 @@ def iter_relationships(rel_type: str | None) -> str:
     )
 
 
+# The same filters as iter_nodes / iter_relationships: a projection built from
+# one and updated from the other must hold the same records.
+NODE_VERSIONS = f"""
+MATCH (n:Entity) WHERE {visible_or_masked("n")}
+RETURN n.id AS id, n.version AS version
+"""
+
+REL_VERSIONS = f"""
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
+RETURN r.id AS id, r.version AS version
+"""
+
+NODES_BY_ID = f"""
+MATCH (n:Entity) WHERE n.id IN $ids AND {visible_or_masked("n")}
+RETURN n.data AS data ORDER BY n.id
+"""
+
+RELS_BY_ID = f"""
+MATCH (a:Entity)-[r]->(b:Entity)
+WHERE r.id IN $ids AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
+RETURN r.data AS data ORDER BY r.id
+"""
+
 NEIGHBOURS = f"""
 MATCH (n:Entity {{id: $id}})-[r]-(o:Entity)
 WHERE {visible("n")} AND {visible("r")} AND {visible("o")}

@@ -37,6 +37,7 @@ from graph.source_protection import R, SourceGuard
 from graph.store import (
     AuditLog,
     Existing,
+    RecordVersions,
     Revision,
     StoredRow,
     WriteBatch,
@@ -203,6 +204,30 @@ class Neo4jStore:
         rows = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
         rels = [decode_relationship(r["data"]) for r in rows]
         yield from self._guarded(viewer, rels)
+
+    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
+        vis = self._vis(viewer, as_of)
+        nodes = {r["id"]: int(r["version"]) for r in self._read(cy.NODE_VERSIONS, **vis)}
+        rels = {r["id"]: int(r["version"]) for r in self._read(cy.REL_VERSIONS, **vis)}
+        return RecordVersions(nodes, rels)
+
+    def get_many(
+        self,
+        node_ids: Sequence[str],
+        relationship_ids: Sequence[str],
+        *,
+        viewer: Viewer,
+        as_of: date | None = None,
+    ) -> tuple[list[m.AnyNode], list[m.AnyRelationship]]:
+        vis = self._vis(viewer, as_of)
+        nodes = [
+            decode_node(r["data"]) for r in self._read(cy.NODES_BY_ID, ids=list(node_ids), **vis)
+        ]
+        rels = [
+            decode_relationship(r["data"])
+            for r in self._read(cy.RELS_BY_ID, ids=list(relationship_ids), **vis)
+        ]
+        return self._guarded(viewer, nodes), self._guarded(viewer, rels)
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None

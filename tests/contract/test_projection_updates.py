@@ -1,0 +1,115 @@
+"""After a small write the cached projection is updated, not rebuilt, and the
+update is exactly the graph a full rebuild gives: on both stores, for every
+viewer clearance and question date.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from graph import model as m
+from graph import projection as proj
+from graph.projection import build_projection, projection
+from graph.sensitivity import SYSTEM, Sensitivity, Viewer
+from graph.store import GraphStore, WriteBatch
+from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
+
+RESTRICTED = Viewer(name="field-officer", clearance=Sensitivity.RESTRICTED)
+
+
+def as_comparable(graph: nx.MultiDiGraph[str]) -> tuple[Any, ...]:
+    nodes = {n: dict(d) for n, d in graph.nodes(data=True)}
+    edges = {(u, v, k): dict(d) for u, v, k, d in graph.edges(keys=True, data=True)}
+    return nodes, edges, dict(graph.graph)
+
+
+def node(node_id: str) -> m.AnyNode:
+    return next(n for n in one_of_each_node() if n.id == node_id)
+
+
+def rel(rel_id: str) -> m.AnyRelationship:
+    return next(r for r in one_of_each_relationship() if r.id == rel_id)
+
+
+# Each is a small write a field officer makes after a mission.
+EDITS: dict[str, list[m.AnyRecord]] = {
+    "rename a commander": [node("per_1").model_copy(update={"name": "Ilyo Varrant-Osk"})],
+    "new person and access": [
+        m.Person(id="per_9", name="Fictional Newcomer"),
+        m.HasAccessTo(
+            id="rel_acc9", source_id="org_1", target_id="per_9", quality="regular", confidence=0.8
+        ),
+    ],
+    "alliance closed": [rel("rel_ally").model_copy(update={"valid_to": "2023-06"})],
+    "person raised to confidential": [
+        node("per_2").model_copy(update={"sensitivity": Sensitivity.CONFIDENTIAL})
+    ],
+    "influence re-scored": [rel("rel_inf").model_copy(update={"strength": 0.2})],
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+@pytest.mark.parametrize("viewer", [SYSTEM, RESTRICTED], ids=["full", "restricted"])
+@pytest.mark.parametrize("as_of", [None, date(2024, 1, 1)], ids=["all-time", "2024"])
+def test_updated_projection_equals_a_full_rebuild(
+    store: GraphStore, edit: str, viewer: Viewer, as_of: date | None
+) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before = projection(store, viewer=viewer, as_of=as_of)
+    before_content = as_comparable(before)
+    store.write(WriteBatch.of(EDITS[edit]), actor="analyst-1")
+
+    updated = proj.update_projection(before, store, viewer=viewer, as_of=as_of)
+
+    assert updated is not None, "a small write should update, not rebuild"
+    assert as_comparable(updated) == as_comparable(
+        build_projection(store, viewer=viewer, as_of=as_of)
+    )
+    # The cached graph other callers may hold is untouched.
+    assert as_comparable(before) == before_content
+
+
+def test_projection_after_a_write_uses_the_update(
+    store: GraphStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    first = projection(store, viewer=SYSTEM)
+    frozen_before = as_comparable(first)
+
+    def no_rebuild(*args: object, **kwargs: object) -> None:
+        raise AssertionError("rebuilt the whole projection after a one-record write")
+
+    monkeypatch.setattr(proj, "_build", no_rebuild)
+    store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
+    second = projection(store, viewer=SYSTEM)
+
+    assert "per_9" in second and second.has_edge("org_1", "per_9", "rel_acc9")
+    assert "per_9" not in first and as_comparable(first) == frozen_before
+    assert nx.is_frozen(second)
+
+
+def test_a_changed_source_rebuilds_so_its_masking_reaches_every_citation(
+    store: GraphStore,
+) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before = projection(store, viewer=RESTRICTED)
+    source = node("src_1").model_copy(update={"sensitivity": Sensitivity.PUBLIC})
+    store.write(WriteBatch.of([source]), actor="analyst-1")
+
+    assert proj.update_projection(before, store, viewer=RESTRICTED) is None
+    after = projection(store, viewer=RESTRICTED)
+    assert as_comparable(after) == as_comparable(build_projection(store, viewer=RESTRICTED))
+
+
+def test_a_large_write_rebuilds(store: GraphStore) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before = projection(store, viewer=SYSTEM)
+    people = [m.Person(id=f"per_{i:03d}", name=f"Fictional Person {i}") for i in range(150)]
+    store.write(WriteBatch.of(people), actor="analyst-1")
+
+    assert proj.update_projection(before, store, viewer=SYSTEM) is None
+    assert len(projection(store, viewer=SYSTEM)) == len(before) + 150
