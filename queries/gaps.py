@@ -23,7 +23,7 @@ from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
-from queries.paths import best_paths, reachable, within_hops_of
+from queries.paths import Passable, best_paths, reachable, reached_within, within_hops_of
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, question_date, score_of
 from queries.traversal import InfluenceGraph, influence_graph, valid_at
@@ -145,49 +145,67 @@ def _commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
     )
 
 
-def _scores_by_side(
-    ig: InfluenceGraph, targets: list[str], engagers: list[str], max_hops: int
+def _actor_scores(
+    ig: InfluenceGraph, actors: list[str], engagers: list[str], max_hops: int
 ) -> dict[str, dict[str, float | None]]:
-    """Best score from each engager to each target: to the target itself, or,
-    for an armed actor, to any of its structural entry points (its local
-    commanders when it is decentralised, its top command when integrated).
+    """Best score from each engager to each armed actor: to the actor itself or
+    to any of its structural entry points (its local commanders when it is
+    decentralised, its top command when integrated), as `reach` scores them.
 
-    Targets that side with the same parties share one search per engager, so
-    the cost is O(sides * engagers * max_hops * E).
+    One *backward* search per actor from all its entry points at once, on the
+    reversed graph, ending at engagers (they may start a path, never pass one
+    on): O(actors * max_hops * E) instead of one forward search per engager.
+    The best over several entry points never passes through another one (the
+    part up to that one is at least as good), so the searches may stop there.
     """
-    points = {t: influence_points(ig.graph, t) for t in targets}
+    engager_set = set(engagers)
+    reverse = ig.digraph.reverse(copy=False)
+    # Only nodes some engager reaches within the hop limit can be on a path.
+    zone = within_hops_of(reverse, engagers, max_hops)
+    out: dict[str, dict[str, float | None]] = {}
+    for actor in actors:
+        rule = passable_for(ig, actor)
+
+        def back_rule(node: str, rule: Passable = rule) -> bool:
+            return node not in engager_set and rule(node)
+
+        # No one enters an engager, so an engager that is an entry point is no
+        # one's way in (and is not scored on itself).
+        points = [
+            p for p in influence_points(ig.graph, actor) if p in ig.digraph and p not in engager_set
+        ]
+        found = best_paths(
+            reverse, points, max_hops=max_hops, passable=back_rule, toward=engagers, relevant=zone
+        )
+        out[actor] = {e: score_of(found[e][0]) if e in found else None for e in engagers}
+    return out
+
+
+def _reached_commanders(
+    ig: InfluenceGraph, commanders: list[str], engagers: list[str], max_hops: int
+) -> set[str]:
+    """The commanders some engager reaches (at them or an entry point of theirs).
+
+    Whether, not how well: one breadth-first search from every engager at once
+    per side of the conflict (the intermediary rule depends on the side).
+    """
     groups: dict[frozenset[str], list[str]] = {}
-    for t in targets:
-        groups.setdefault(ig.parties.of(t), []).append(t)
-    out: dict[str, dict[str, float | None]] = {t: dict.fromkeys(engagers) for t in targets}
+    for c in commanders:
+        groups.setdefault(ig.parties.of(c), []).append(c)
+    found: set[str] = set()
     for members in groups.values():
         # The rule is a pure function of the node: remember its answers.
         rule = functools.cache(passable_for(ig, members[0]))
-        wanted = {p for t in members for p in points[t]}
-        around = within_hops_of(ig.digraph, wanted, max_hops)
-        for e in engagers:
-            found = best_paths(
-                ig.digraph,
-                [e],
-                max_hops=max_hops,
-                passable=rule,
-                no_entry=engagers,
-                toward=wanted,
-                relevant=around,
-            )
-            for t in members:
-                weights = [found[p][0] for p in points[t] if p in found and p != e]
-                if weights:
-                    out[t][e] = score_of(min(weights))
-    return out
+        reached = reached_within(ig.digraph, engagers, max_hops=max_hops, passable=rule)
+        found.update(c for c in members if any(p in reached for p in influence_points(ig.graph, c)))
+    return found
 
 
 def single_points(
     ig: InfluenceGraph, actor: str, engagers: list[str], *, max_hops: int
-) -> tuple[list[str], list[str]]:
+) -> list[str]:
     """Intermediaries on *every* path of at most `max_hops` hops from any
-    engager to `actor` (or to its entry points), and the engagers that can
-    reach it at all.
+    engager to `actor` (or to its entry points).
 
     A node on every path lies on any one path, so only the nodes of one
     fewest-hops path are candidates; each is tested by removing it and
@@ -209,10 +227,8 @@ def single_points(
 
     path = search(engagers, [])
     if path is None:
-        return [], []
-    through = [node for node in path[1:-1] if search(engagers, [node]) is None]
-    able = [e for e in engagers if search([e], []) is not None]
-    return through, able
+        return []
+    return [node for node in path[1:-1] if search(engagers, [node]) is None]
 
 
 def access_ages(
@@ -285,15 +301,13 @@ def gaps(
     ig = influence_graph(graph, as_of=day, min_confidence=min_confidence, params=params)
     actors = sorted(n for n in graph.nodes if kind_of(graph, n) == "ArmedActor")
     commanders = _commanders(graph)
-    scores = _scores_by_side(
-        ig, actors + [c for c in commanders if c not in actors], chosen, max_hops
-    )
+    scores = _actor_scores(ig, actors, chosen, max_hops)
+    reached = {a for a in actors if any(s is not None for s in scores[a].values())}
+    reached |= _reached_commanders(ig, [c for c in commanders if c not in actors], chosen, max_hops)
 
     def unreached(nodes: list[str]) -> list[Unreachable]:
         return [
-            Unreachable(n, name_of(graph, n), kind_of(graph, n))
-            for n in nodes
-            if all(s is None for s in scores[n].values())
+            Unreachable(n, name_of(graph, n), kind_of(graph, n)) for n in nodes if n not in reached
         ]
 
     spofs: list[SinglePoint] = []
@@ -301,7 +315,9 @@ def gaps(
     for actor in actors:
         if all(s is None for s in scores[actor].values()):
             continue
-        through, able = single_points(ig, actor, chosen, max_hops=max_hops)
+        through = single_points(ig, actor, chosen, max_hops=max_hops)
+        goals = set(influence_points(graph, actor))
+        able = [e for e in chosen if scores[actor][e] is not None or e in goals]
         sole = (able[0], name_of(graph, able[0])) if len(able) == 1 else None
         if sole:
             only[actor] = sole[0]

@@ -8,7 +8,9 @@ comparison is of the search, not of the scoring rules:
 
 - `leverage_paths(k=1)` finds the best score over all simple paths within
   `max_hops`; with k=5 its scores are the reference's five best;
-- `reach` gives each engager its best score within `max_hops`.
+- `reach` gives each engager its best score within `max_hops`;
+- `gaps` finds the same matrix, unreachable actors and commanders, single
+  points of failure and sole engagers as an enumeration of every path.
 """
 
 from __future__ import annotations
@@ -23,8 +25,9 @@ import pytest
 from bench.generate import AS_OF, Generator, Size
 from queries.engagers import default_engagers
 from queries.examples import graph_from_records
+from queries.gaps import gaps
 from queries.leverage import leverage_paths, passable_for
-from queries.reach import reach
+from queries.reach import influence_points, reach
 from queries.traversal import InfluenceGraph, influence_graph
 
 TINY = Size("tiny", 250, 1_100)
@@ -152,3 +155,99 @@ def _without_other_engagers(
     return list(
         _simple_paths(ig, [engager], target, max_hops, lambda n: n not in others and passable(n))
     )
+
+
+def _all_paths(
+    ig: InfluenceGraph,
+    start: str,
+    goals: set[str],
+    max_hops: int,
+    passable: Callable[[str], bool],
+    no_entry: set[str],
+) -> Iterator[tuple[float, list[str]]]:
+    """Every simple path of at most `max_hops` hops from `start` that ends at its
+    first goal, through passable intermediaries, entering no node of `no_entry`."""
+    succ = ig.digraph.succ
+
+    def walk(path: list[str], weight: float) -> Iterator[tuple[float, list[str]]]:
+        for nxt, data in succ[path[-1]].items():
+            if nxt in path or nxt in no_entry:
+                continue
+            w = weight + float(data["weight"])
+            if nxt in goals:
+                yield w, [*path, nxt]
+            elif len(path) < max_hops and passable(nxt):
+                yield from walk([*path, nxt], w)
+
+    if start in succ:
+        yield from walk([start], 0.0)
+
+
+@pytest.mark.parametrize(("seed", "max_hops"), [(s, h) for s in SEEDS for h in (2, 3, 4)])
+def test_gaps_agree_with_a_brute_force_over_every_path(seed: int, max_hops: int) -> None:
+    _compare_gaps(seed, max_hops)
+
+
+def _compare_gaps(seed: int, max_hops: int) -> int:
+    """Matrix, unreachable actors and commanders, single points of failure and
+    sole engagers, each from all simple paths of every engager. Short hop
+    limits make the tiny graphs sparse enough to have gaps and single points.
+    Returns how many unreachable commanders and single points it compared."""
+    graph = _graph(seed)
+    ig = influence_graph(graph, as_of=AS_OF)
+    engagers = default_engagers(graph)
+    report = gaps(graph, as_of=AS_OF, max_hops=max_hops)
+
+    def paths_to(target: str, starts: list[str]) -> list[tuple[float, list[str]]]:
+        goals = set(influence_points(graph, target))
+        rule = passable_for(ig, target)
+        found: list[tuple[float, list[str]]] = []
+        for e in starts:
+            if e in goals:
+                found.append((0.0, [e]))  # an engager that is an entry point reaches it
+            found += _all_paths(ig, e, goals, max_hops, rule, set(engagers) - {e})
+        return found
+
+    actors = [a for a, _ in report.actors]
+    assert actors, "the generated graph has armed actors"
+    spofs = {s.actor: s for s in report.single_points}
+    for actor in actors:
+        for e in engagers:
+            weights = [w for w, p in paths_to(actor, [e]) if len(p) > 1]
+            expected = math.exp(-min(weights)) if weights else None
+            got = report.matrix[actor][e]
+            if expected is None:
+                assert got is None, (actor, e)
+            else:
+                assert got == pytest.approx(expected, rel=REL_TOL), (actor, e)
+        if all(s is None for s in report.matrix[actor].values()):
+            assert actor in {u.node for u in report.unreachable_actors}
+            continue
+        every = paths_to(actor, engagers)
+        on_every = set.intersection(*(set(p[1:-1]) for _, p in every))
+        able = sorted({p[0] for _, p in every})
+        spof = spofs.get(actor)
+        assert ({n for n, _ in spof.through} if spof else set()) == on_every, actor
+        assert (spof.sole_engager[0] if spof and spof.sole_engager else None) == (
+            able[0] if len(able) == 1 else None
+        ), actor
+    unreached = {u.node for u in report.unreachable_commanders}
+    commanders = {
+        u
+        for u, v, d in graph.edges(data=True)
+        if d.get("type") == "COMMANDS"
+        and graph.nodes[v].get("kind") in ("ArmedActor", "Unit")
+        and graph.nodes[u].get("kind") in ("Person", "Post")
+    }
+    assert commanders
+    for c in sorted(commanders):
+        hits = [p for _, p in paths_to(c, engagers) if len(p) > 1]
+        assert (c in unreached) == (not hits), c
+    assert len(unreached) < len(commanders)
+    return len(unreached) + sum(len(s.through) for s in report.single_points)
+
+
+def test_the_gaps_comparison_meets_gaps_and_single_points() -> None:
+    """The comparison above is not vacuous: it meets unreachable commanders and
+    intermediaries on every path."""
+    assert sum(_compare_gaps(seed, 2) for seed in SEEDS[:3]) > 0
