@@ -25,6 +25,7 @@ from queries.command import (
     affiliated_formations,
     commanders,
     formation_tree,
+    group_members,
     in_by_type,
     kind_of,
     local_commanders,
@@ -190,9 +191,7 @@ def _community_landings(
     who influence the group itself (the elder the militia answers to). The
     group's own commanders are not counted as community leaders."""
     found: list[tuple[str, str]] = []
-    group = set(formation_tree(graph, actor))
-    for unit in list(group):
-        group.update(commanders(graph, unit))
+    group = group_members(graph, actor)
     for body in bodies:
         for community in out_by_type(graph, body, "BELONGS_TO"):
             if kind_of(graph, community) != "Community":
