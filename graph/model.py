@@ -609,4 +609,5 @@ AnyRecord = AnyNode | AnyRelationship
 
 def label_of(record: Envelope) -> str:
     """The node kind or relationship type of any record ("ArmedActor", "COMMANDS")."""
-    return str(getattr(record, "kind", None) or getattr(record, "type"))  # noqa: B009
+    fields = record.__dict__  # not getattr: pydantic's missing-attribute path is slow
+    return str(fields.get("kind") or fields["type"])

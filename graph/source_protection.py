@@ -68,7 +68,7 @@ class SourceGuard:
         update: dict[str, object] = {}
         if any(r.source_id not in self.clear for r in record.sources):
             update["sources"] = self._refs(record.sources)
-        profiles = getattr(record, "profiles", ())
+        profiles = record.__dict__.get("profiles", ())
         if any(
             ref.source_id not in self.clear
             for p in profiles

@@ -10,11 +10,14 @@ cannot plan against the same stale state.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Literal, Protocol
+
+from pydantic import TypeAdapter
 
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent
@@ -128,6 +131,8 @@ class StoredRow:
     recorded_by: str
     operation: str
     before: str | None = None  # the version this one replaces, for the audit log
+    # `data` parsed, kept so the audit entry need not parse it again.
+    content: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def revision_row(self) -> dict[str, Any]:
         return {
@@ -164,7 +169,7 @@ class WritePlan:
                         "version": r.version,
                         "operation": r.operation,
                         "before": json.loads(r.before) if r.before else None,
-                        "after": json.loads(r.data),
+                        "after": r.content or json.loads(r.data),
                     }
                     for r in self.rows
                 ],
@@ -303,10 +308,21 @@ def search_names(record: m.AnyRecord) -> tuple[str, ...]:
 def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
     # An event that has not happened yet is not part of an as-of picture: events
     # without an explicit validity start on their own date.
-    begins = record.valid_from or getattr(record, "date", None)
+    # `__dict__`, not getattr: a missing field costs pydantic a raised and caught
+    # AttributeError, which showed at the top of import profiles.
+    begins = record.valid_from or record.__dict__.get("date")
     start = lower_bound(begins).isoformat() if begins else None
     end = upper_bound(record.valid_to).isoformat() if record.valid_to else None
     return start, end
+
+
+_DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
+
+
+@functools.lru_cache(maxsize=8)
+def _json_time(at: datetime) -> str:
+    """`at` as pydantic writes a datetime field in JSON (a batch shares one)."""
+    return str(_DATETIME.dump_python(at, mode="json"))
 
 
 def to_row(
@@ -318,8 +334,12 @@ def to_row(
     operation: str,
     before: str | None = None,
 ) -> StoredRow:
-    stamped = record.model_copy(update={"recorded_at": at, "recorded_by": actor})
-    data = json.dumps(stamped.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    # Dump once and stamp the dict (a model_copy per record cost more than the
+    # dump); the dict is kept for the audit entry. Key order is the model's.
+    content = record.model_dump(mode="json")
+    content["recorded_at"] = _json_time(at)
+    content["recorded_by"] = actor
+    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
     start, end = _day_bounds(record)
     is_node = isinstance(record, m.NodeBase)
     return StoredRow(
@@ -339,6 +359,7 @@ def to_row(
         recorded_by=actor,
         operation=operation,
         before=before,
+        content=content,
     )
 
 
@@ -359,7 +380,7 @@ Lookup = Callable[[list[str]], dict[str, Existing]]
 def cited_sources(record: m.AnyRecord) -> list[m.SourceRef]:
     """Every source reference a record makes, including COM profile evidence."""
     refs = list(record.sources)
-    for profile in getattr(record, "profiles", ()):
+    for profile in record.__dict__.get("profiles", ()):  # see _day_bounds
         for score in (profile.capability, profile.opportunity, profile.motivation):
             refs.extend(score.evidence)
     return refs

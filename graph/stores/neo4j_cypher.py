@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from graph.schema import SCHEMA, NodeKind, RelType
 
-BATCH_SIZE = 1000  # rows per UNWIND; change only on bench/ evidence
+# Rows per UNWIND: 5000 beat 1000 by 10-15 % on M-size imports (bench/); change
+# only on such evidence.
+BATCH_SIZE = 5000
 
 
 def constraints() -> list[str]:
@@ -123,6 +125,24 @@ def upsert_relationships(rel_type: str) -> str:
         "MATCH (b:Entity {id: row.target_id})\n"
         f"MERGE (a)-[r:{rel} {{id: row.id}}]->(b)\n"
         "SET r += row.props"
+    )
+
+
+def create_nodes(kind: str) -> str:
+    """`upsert_nodes` for ids the planner found new (the constraint still guards)."""
+    label = SCHEMA.label(kind)
+    return f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props"
+
+
+def create_relationships(rel_type: str) -> str:
+    """`upsert_relationships` for ids the planner found new: no MERGE scan."""
+    rel = SCHEMA.rel_label(rel_type)
+    return (
+        "UNWIND $rows AS row\n"
+        "MATCH (a:Entity {id: row.source_id})\n"
+        "MATCH (b:Entity {id: row.target_id})\n"
+        f"CREATE (a)-[r:{rel}]->(b)\n"
+        "SET r = row.props"
     )
 
 
