@@ -26,6 +26,7 @@ it and nothing in the answer hints at it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -130,8 +131,10 @@ def paths_on(
     """`leverage_paths` on an already collapsed graph (shared by reach and profiles)."""
     excluded = set(exclude)
     starts = [e for e in engagers if e not in excluded and e != target]
-    passable = passable_for(
-        ig, target, allow_through_parties=allow_through_parties, exclude=excluded
+    # The rule is a pure function of the node, asked about the same nodes
+    # many times while the layered graph is pruned: remember its answers.
+    passable = functools.cache(
+        passable_for(ig, target, allow_through_parties=allow_through_parties, exclude=excluded)
     )
     found = k_best_paths(
         ig.digraph,

@@ -12,8 +12,8 @@ Two searches, both exact within the hop limit and both bounded:
   ``(v, h)`` means "at v after h hops". Every path in it has at most
   `max_hops` hops by construction, so the hop limit never makes us skip past
   good paths, and the first path found is the true best. Layer nodes that
-  cannot lie on a short enough path are pruned first (hop distance from the
-  sources plus hop distance to the target). Walks that revisit a node are
+  cannot lie on a short enough path are pruned while it is grown from the
+  sources (layer plus hop distance to the target). Walks that revisit a node are
   dropped; at most `max_candidates` candidates are examined.
 
 Constraints are node predicates: `passable(node)` says whether a node may be
@@ -289,14 +289,8 @@ def k_best_paths(
     def can_pass(node: str) -> bool:
         return node != target and node not in entry_stop and passable(node)
 
-    forward = _hop_distances(
-        digraph,
-        starts,
-        reverse=False,
-        limit=max_hops,
-        stop={target},
-        may_extend=lambda u, d: d == 0 or can_pass(u),
-    )
+    # Only the hop distance *to* the target prunes: the layers are grown from
+    # the sources, so a node in layer h is already h hops from one of them.
     backward = _hop_distances(
         digraph,
         [target],
@@ -305,8 +299,6 @@ def k_best_paths(
         stop=start_set,
         may_extend=lambda u, d: d == 0 or can_pass(u),
     )
-    if target not in forward:
-        return []
 
     def kept(node: str, layer: int) -> bool:
         if layer == 0:
@@ -315,10 +307,7 @@ def k_best_paths(
             return False
         if node != target and not passable(node):
             return False
-        return (
-            forward.get(node, max_hops + 1) <= layer
-            and layer + backward.get(node, max_hops + 1) <= max_hops
-        )
+        return layer + backward.get(node, max_hops + 1) <= max_hops
 
     sink: tuple[str, int] = ("", max_hops + 1)
     layered: nx.DiGraph[tuple[str, int]] = nx.DiGraph()

@@ -327,7 +327,7 @@ def hop_score(
     0.28
     """
     rel_type: str = record.type  # type: ignore[attr-defined]
-    strength = getattr(record, "strength", None)
+    strength = record.__dict__.get("strength")  # not getattr: see graph.projection
     if strength is None:
         strength = params.default_strength.get(rel_type, 0.5)
     quality = 1.0
