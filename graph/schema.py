@@ -16,7 +16,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
-from typing import Any, get_args, get_origin
+from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -91,6 +91,8 @@ _ARMED = {K.ARMED_ACTOR, K.UNIT}
 _STAKEHOLDERS = {K.PERSON, K.ORGANISATION, K.COMMUNITY, K.ARMED_ACTOR, K.UNIT, K.POST}
 _ALL = set(NodeKind)
 
+R = TypeVar("R", bound=BaseModel)
+
 
 @dataclass(frozen=True)
 class Schema:
@@ -100,6 +102,7 @@ class Schema:
     _rel_adapter: TypeAdapter[Any] = field(
         default_factory=lambda: TypeAdapter(m.Relationship), repr=False
     )
+    _all_fields: dict[type[BaseModel], set[str]] = field(default_factory=dict, repr=False)
 
     # ------------------------------------------------------------------ lookups
 
@@ -159,6 +162,22 @@ class Schema:
             raise InvalidRecords(errors_from_validation(e, record=str(data.get("id", "")))) from e
         return rel
 
+    def _compact(self, record: R) -> R:
+        """Share one 'fields set' among all records of a class that set every field.
+
+        pydantic keeps, per instance, the set of fields the input gave: stored
+        JSON gives all of them, and that set (about 2 KiB) outweighed the rest
+        of the record in large projections. Frozen models never change it in
+        place (copies copy it), so one set per class serves them all.
+        """
+        cls = type(record)
+        shared = self._all_fields.get(cls)
+        if shared is None:
+            shared = self._all_fields.setdefault(cls, set(cls.model_fields))
+        if len(record.__pydantic_fields_set__) == len(shared):
+            object.__setattr__(record, "__pydantic_fields_set__", shared)
+        return record
+
     def parse_node_json(self, text: str | bytes) -> m.AnyNode:
         """`parse_node` from JSON text, parsed and validated in one pass."""
         try:
@@ -166,7 +185,7 @@ class Schema:
             node: m.AnyNode = self._node_adapter.validator.validate_json(text)
         except ValidationError as e:
             raise InvalidRecords(errors_from_validation(e, record="")) from e
-        return node
+        return self._compact(node)
 
     def parse_relationship_json(self, text: str | bytes) -> m.AnyRelationship:
         """`parse_relationship` from JSON text (see `parse_node_json`)."""
@@ -174,7 +193,7 @@ class Schema:
             rel: m.AnyRelationship = self._rel_adapter.validator.validate_json(text)
         except ValidationError as e:
             raise InvalidRecords(errors_from_validation(e, record="")) from e
-        return rel
+        return self._compact(rel)
 
     def parse_record(self, data: Mapping[str, Any]) -> m.AnyRecord:
         """A node when the dict has `kind`, a relationship when it has `type`."""
