@@ -71,8 +71,15 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
         assert result["reach"]["n"] == 5
         for key in ("influencers", "gaps"):
             assert result[key]["seconds"] >= 0 and result[key]["ratio"] is not None
-        assert result["incremental"]["ratio_rebuild_vs_first_build"] is not None
+        assert result["incremental"]["ratio_update_vs_rebuild"] is not None
         assert result["memory"]["peak_mib"] >= result["memory"]["after_import_mib"] > 0
+    # The app's pages are measured on the embedded store, each rendering cleanly.
+    pages = report["stores"]["embedded"]["app"]["pages"]
+    assert set(pages) == {"overview", "profile", "network", "paths", "coverage", "data"}
+    for page, part in pages.items():
+        assert part["problems"] == [], page
+        assert part["rerun_s"] > 0 and part["baseline"]["first_load_s"] > 0, page
+    assert report["stores"]["neo4j"]["app"]["skipped"]
     # The table goes to stdout, progress to stderr.
     assert "ours/baseline" in done.stdout and "bench:" not in done.stdout
     assert "bench:" in done.stderr

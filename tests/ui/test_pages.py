@@ -1,9 +1,8 @@
-"""AppTest flows for every page: renders, finds, answers, and stays within 2 s on the demo."""
+"""AppTest flows for every page: renders, finds, answers (render times: `python -m bench`)."""
 
 from __future__ import annotations
 
 import re
-import time
 from typing import Any
 
 import pytest
@@ -18,20 +17,18 @@ from ui.components import network_view
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_the_demo_without_exceptions_within_two_seconds(
+def test_every_page_renders_the_demo_without_exceptions(
     demo_store: EmbeddedStore, page: str
 ) -> None:
+    """Render time is measured by `python -m bench` (app phase), not here."""
     at = app_at()
     no_exceptions(at)
     if page != "overview":
         at.switch_page(f"views/{page}.py")
-    at.run()  # a warm run, as a user switching pages gets
-    started = time.perf_counter()
     at.run()
-    elapsed = time.perf_counter() - started
+    at.run()  # a rerun, as a user clicking about gets
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
-    assert elapsed < 2.0, f"{page} took {elapsed:.2f} s on the demo scenario"
 
 
 @pytest.mark.parametrize("page", PAGES)
