@@ -21,7 +21,15 @@ from graph.audit import AuditEntry, AuditEvent
 from graph.errors import NotPermitted
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
-from graph.store import AuditLog, GraphStore, RecordVersions, Revision, WriteBatch, WriteReport
+from graph.store import (
+    AuditLog,
+    GraphStore,
+    RecordVersions,
+    Revision,
+    VisibleRecords,
+    WriteBatch,
+    WriteReport,
+)
 from graph.users import User, check_password
 
 SC = Sensitivity.STRICTLY_CONFIDENTIAL
@@ -101,6 +109,9 @@ class SecuredStore:
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
         return self.inner.iter_relationships(rel_type, viewer=self._cap(viewer), as_of=as_of)
+
+    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
+        return self.inner.visible_records(viewer=self._cap(viewer), as_of=as_of)
 
     def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
         return self.inner.record_versions(viewer=self._cap(viewer), as_of=as_of)

@@ -118,23 +118,25 @@ def build_projection(
 
 
 def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None) -> _Entry:
-    # Versions first: a write that lands during the build can only make the
-    # recorded versions older than the data, so the next update re-reads it.
-    versions = store.record_versions(viewer=viewer, as_of=as_of)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
     )
     ends: dict[str, tuple[str, str]] = {}
     with _no_cyclic_gc():
-        for node in store.iter_nodes(viewer=viewer, as_of=as_of):
+        visible = store.visible_records(viewer=viewer, as_of=as_of)
+        for node in visible.nodes:
             graph.add_node(node.id, **node_attributes(node))
-        for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
+        for rel in visible.relationships:
             # The store already hides relationships whose endpoints are hidden; the
             # check guards against a store that does not.
             if rel.source_id in graph and rel.target_id in graph:
                 graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
                 ends[rel.id] = (rel.source_id, rel.target_id)
-    return _Entry(graph, versions, ends)
+    versions = visible.versions
+    kept = RecordVersions(
+        versions.nodes, {r: v for r, v in versions.relationships.items() if r in ends}
+    )
+    return _Entry(graph, kept, ends)
 
 
 def _moved(old: dict[str, int], new: dict[str, int]) -> tuple[list[str], list[str]]:
@@ -161,19 +163,21 @@ def _update(
     nodes, rels = store.get_many(changed_nodes, changed_rels, viewer=viewer, as_of=as_of)
     if any(isinstance(n, m.Source) for n in nodes):
         return None
+    if len(nodes) != len(changed_nodes) or len(rels) != len(changed_rels):
+        # Moved again since the listing, or a masked source (read by its
+        # pseudonym, which no store lookup knows): the safe way is a rebuild.
+        return None
     versions = RecordVersions(dict(now.nodes), dict(now.relationships))
     ends = dict(base.ends)
     with _no_cyclic_gc():
         graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
-        # A record listed as changed but not returned went out of sight in between.
-        read_nodes = {n.id for n in nodes}
-        for node_id in gone_nodes + [n for n in changed_nodes if n not in read_nodes]:
+        for node_id in gone_nodes:
             versions.nodes.pop(node_id, None)
             if node_id in graph:
                 graph.remove_node(node_id)  # and its relationships
-        read_rels = {r.id for r in rels}
+        gone = set(gone_rels)
         for rel_id in gone_rels + changed_rels:
-            if rel_id not in read_rels:
+            if rel_id in gone:
                 versions.relationships.pop(rel_id, None)
             if rel_id in ends:
                 u, v = ends.pop(rel_id)

@@ -100,6 +100,15 @@ class RecordVersions:
 
 
 @dataclass(frozen=True)
+class VisibleRecords:
+    """Everything one viewer sees at one date, with versions: a projection's input."""
+
+    nodes: list[m.AnyNode]
+    relationships: list[m.AnyRelationship]
+    versions: RecordVersions
+
+
+@dataclass(frozen=True)
 class Existing:
     """What a store already holds under an id (the planner's view of it)."""
 
@@ -221,6 +230,11 @@ class GraphStore(Protocol):
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]: ...
+
+    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
+        """What `iter_nodes` and `iter_relationships` return, with each record's
+        version, read in one go: what a projection is built from."""
+        ...
 
     def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
         """Id -> version of every node and relationship `iter_nodes` and

@@ -13,13 +13,13 @@ Every function here only reads the graph.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
+
+from queries.memo import remembered
 
 ARMED = frozenset({"ArmedActor", "Unit"})
 COMMAND_HOLDERS = frozenset({"Person", "Post"})
@@ -103,30 +103,20 @@ def formation_tree(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     return order
 
 
-# Group memberships of frozen projections: a frozen graph never changes, and
-# gaps asks for the same group once per commander (thousands at country scale).
-_GROUPS: weakref.WeakKeyDictionary[nx.MultiDiGraph[str], dict[str, frozenset[str]]] = (
-    weakref.WeakKeyDictionary()
-)
-_GROUPS_LOCK = threading.Lock()
-
-
 def group_members(graph: nx.MultiDiGraph[str], actor: str) -> frozenset[str]:
-    """Every formation of `actor` (itself included) and everyone commanding one."""
-    frozen = nx.is_frozen(graph)
-    if frozen:
-        with _GROUPS_LOCK:
-            hit = _GROUPS.get(graph, {}).get(actor)
-        if hit is not None:
-            return hit
-    group = set(formation_tree(graph, actor))
-    for unit in list(group):
-        group.update(commanders(graph, unit))
-    members = frozenset(group)
-    if frozen:
-        with _GROUPS_LOCK:
-            _GROUPS.setdefault(graph, {})[actor] = members
-    return members
+    """Every formation of `actor` (itself included) and everyone commanding one.
+
+    Remembered per frozen projection: gaps asks once per commander, thousands
+    of times at country scale.
+    """
+
+    def compute() -> frozenset[str]:
+        group = set(formation_tree(graph, actor))
+        for unit in list(group):
+            group.update(commanders(graph, unit))
+        return frozenset(group)
+
+    return remembered(graph, ("group_members", actor), compute)
 
 
 def holders(graph: nx.MultiDiGraph[str], post: str) -> list[str]:

@@ -23,6 +23,7 @@ from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
+from queries.memo import remembered
 from queries.paths import Passable, best_paths, reachable, reached_within, within_hops_of
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, question_date, score_of
@@ -279,7 +280,8 @@ def gaps(
     actors only one engager reaches); access not confirmed for
     `stale_after_days` (and access never dated); and the complementarity
     matrix engagers x armed actors (best score), the same neutrality rule
-    applying as for leverage paths.
+    applying as for leverage paths. On a frozen projection (the store's) the
+    report is remembered for that projection and shared: treat it as read-only.
 
     Examples
     --------
@@ -298,6 +300,24 @@ def gaps(
         raise InvalidQuery(f"stale_after_days must not be negative, not {stale_after_days}")
     day = question_date(graph, as_of)
     chosen = resolve_engagers(graph, engagers)
+    # A page that reruns asks again: remembered per frozen projection (read-only).
+    key = ("gaps", day, max_hops, stale_after_days, tuple(chosen), min_confidence, repr(params))
+    return remembered(
+        graph,
+        key,
+        lambda: _gaps(graph, day, max_hops, stale_after_days, chosen, min_confidence, params),
+    )
+
+
+def _gaps(
+    graph: nx.MultiDiGraph[str],
+    day: date,
+    max_hops: int,
+    stale_after_days: int,
+    chosen: list[str],
+    min_confidence: float,
+    params: ScoringParams | None,
+) -> GapReport:
     ig = influence_graph(graph, as_of=day, min_confidence=min_confidence, params=params)
     actors = sorted(n for n in graph.nodes if kind_of(graph, n) == "ArmedActor")
     commanders = _commanders(graph)

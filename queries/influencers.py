@@ -24,6 +24,7 @@ from queries.command import actors_of, kind_of, name_of
 from queries.engagers import acting_for, default_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import TARGET_KINDS, check_target, passable_for
+from queries.memo import remembered
 from queries.paths import best_paths
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, score_of
@@ -154,14 +155,21 @@ def _candidates(
 
 
 def _brokerage(ig: InfluenceGraph) -> dict[str, float]:
+    """Betweenness on the influence graph: the costliest part of a ranking
+    (about a minute at 20,000 nodes), so remembered per collapsed graph and
+    paid once, whatever actors later rankings are over."""
     n = ig.digraph.number_of_nodes()
     if n < 3:
         return dict.fromkeys(ig.digraph.nodes, 0.0)
     sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
-    values: dict[str, float] = nx.betweenness_centrality(
-        ig.digraph, k=sample, weight="weight", normalized=True, seed=0
-    )
-    return values
+
+    def compute() -> dict[str, float]:
+        values: dict[str, float] = nx.betweenness_centrality(
+            ig.digraph, k=sample, weight="weight", normalized=True, seed=0
+        )
+        return values
+
+    return remembered(ig.digraph, ("brokerage", sample), compute)
 
 
 def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:

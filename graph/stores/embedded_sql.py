@@ -156,13 +156,13 @@ WHERE r.id = :id AND r.category = 'rel' AND {visible("r")} AND {visible("a")} AN
 """
 
 ITER_NODES = f"""
-SELECT n.data FROM records n
+SELECT n.data, n.id, n.version FROM records n
 WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible_or_masked("n")}
 ORDER BY n.id
 """
 
 ITER_RELS = f"""
-SELECT r.data FROM records r
+SELECT r.data, r.id, r.version FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
@@ -173,7 +173,8 @@ ORDER BY r.id
 # The same filters as ITER_NODES / ITER_RELS: a projection built from one and
 # updated from the other must hold the same records.
 NODE_VERSIONS = f"""
-SELECT n.id, n.version FROM records n WHERE n.category = 'node' AND {visible_or_masked("n")}
+SELECT n.id, n.version, n.kind, n.sensitivity_rank FROM records n
+WHERE n.category = 'node' AND {visible_or_masked("n")}
 """
 
 REL_VERSIONS = f"""

@@ -31,6 +31,7 @@ from graph.store import (
     Existing,
     RecordVersions,
     Revision,
+    VisibleRecords,
     WriteBatch,
     WriteReport,
     day_param,
@@ -196,7 +197,7 @@ class EmbeddedStore:
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_NODES, params).fetchall()
             guard = self._guard(conn, viewer)
-        for (data,) in rows:
+        for data, _, _ in rows:
             node = decode_node(data)
             yield guard.apply(node) if guard else node
 
@@ -207,16 +208,40 @@ class EmbeddedStore:
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_RELS, params).fetchall()
             guard = self._guard(conn, viewer)
-        for (data,) in rows:
+        for data, _, _ in rows:
             rel = decode_relationship(data)
             yield guard.apply(rel) if guard else rel
+
+    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
+        params = self._params(viewer, as_of, kind=None)
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # one snapshot for nodes and relationships
+            node_rows = conn.execute(sql.ITER_NODES, params).fetchall()
+            rel_rows = conn.execute(sql.ITER_RELS, params).fetchall()
+            guard = self._guard(conn, viewer)
+            conn.execute("COMMIT")
+        nodes = [decode_node(d) for d, _, _ in node_rows]
+        rels = [decode_relationship(d) for d, _, _ in rel_rows]
+        if guard:
+            nodes = [guard.apply(n) for n in nodes]
+            rels = [guard.apply(r) for r in rels]
+        # Keyed by the id the viewer sees (a masked source by its pseudonym).
+        versions = RecordVersions(
+            {n.id: v for n, (_, _, v) in zip(nodes, node_rows, strict=True)},
+            {i: v for _, i, v in rel_rows},
+        )
+        return VisibleRecords(nodes, rels, versions)
 
     def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
         params = self._params(viewer, as_of)
         with self._connect() as conn:
-            nodes = dict(conn.execute(sql.NODE_VERSIONS, params).fetchall())
+            node_rows = conn.execute(sql.NODE_VERSIONS, params).fetchall()
             rels = dict(conn.execute(sql.REL_VERSIONS, params).fetchall())
-        return RecordVersions(nodes, rels)
+            guard = self._guard(conn, viewer)
+        if guard is None:
+            return RecordVersions({i: v for i, v, _, _ in node_rows}, rels)
+        shown = guard.shown_id
+        return RecordVersions({shown(i, k, r): v for i, v, k, r in node_rows}, rels)
 
     def get_many(
         self,

@@ -197,7 +197,7 @@ def iter_nodes(kind: str | None) -> str:
     label = SCHEMA.label(kind) if kind else "Entity"
     return (
         f"MATCH (n:{label}) WHERE n:Entity AND {visible_or_masked('n')} "
-        "RETURN n.data AS data ORDER BY n.id"
+        "RETURN n.data AS data, n.id AS id, n.version AS version ORDER BY n.id"
     )
 
 
@@ -206,7 +206,7 @@ def iter_relationships(rel_type: str | None) -> str:
     return (
         f"MATCH (a:Entity)-{pattern}->(b:Entity) "
         f"WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')} "
-        "RETURN r.data AS data ORDER BY r.id"
+        "RETURN r.data AS data, r.id AS id, r.version AS version ORDER BY r.id"
     )
 
 
@@ -214,7 +214,7 @@ def iter_relationships(rel_type: str | None) -> str:
 # one and updated from the other must hold the same records.
 NODE_VERSIONS = f"""
 MATCH (n:Entity) WHERE {visible_or_masked("n")}
-RETURN n.id AS id, n.version AS version
+RETURN n.id AS id, n.version AS version, n.kind AS kind, n.sensitivity_rank AS rank
 """
 
 REL_VERSIONS = f"""

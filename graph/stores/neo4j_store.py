@@ -40,6 +40,7 @@ from graph.store import (
     RecordVersions,
     Revision,
     StoredRow,
+    VisibleRecords,
     WriteBatch,
     WritePlan,
     WriteReport,
@@ -209,9 +210,26 @@ class Neo4jStore:
         rels = [decode_relationship(r["data"]) for r in rows]
         yield from self._guarded(viewer, rels)
 
+    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
+        vis = self._vis(viewer, as_of)
+        node_rows = self._read(cy.iter_nodes(None), **vis)
+        rel_rows = self._read(cy.iter_relationships(None), **vis)
+        nodes = self._guarded(viewer, [decode_node(r["data"]) for r in node_rows])
+        rels = self._guarded(viewer, [decode_relationship(r["data"]) for r in rel_rows])
+        # Keyed by the id the viewer sees (a masked source by its pseudonym).
+        versions = RecordVersions(
+            {n.id: int(r["version"]) for n, r in zip(nodes, node_rows, strict=True)},
+            {r["id"]: int(r["version"]) for r in rel_rows},
+        )
+        return VisibleRecords(nodes, rels, versions)
+
     def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
         vis = self._vis(viewer, as_of)
-        nodes = {r["id"]: int(r["version"]) for r in self._read(cy.NODE_VERSIONS, **vis)}
+        guard = self._guard(viewer)
+        nodes = {
+            guard.shown_id(r["id"], r["kind"], r["rank"]) if guard else r["id"]: int(r["version"])
+            for r in self._read(cy.NODE_VERSIONS, **vis)
+        }
         rels = {r["id"]: int(r["version"]) for r in self._read(cy.REL_VERSIONS, **vis)}
         return RecordVersions(nodes, rels)
 

@@ -105,6 +105,24 @@ def test_a_changed_source_rebuilds_so_its_masking_reaches_every_citation(
     assert as_comparable(after) == as_comparable(build_projection(store, viewer=RESTRICTED))
 
 
+def test_a_new_masked_source_and_its_citation_appear_as_after_a_rebuild(
+    store: GraphStore,
+) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    before = projection(store, viewer=RESTRICTED)
+    informant = m.Source(
+        id="src_9", name="Fictional informant 9", sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL
+    )
+    citation = m.Cites(id="rel_cites9", source_id="inc_1", target_id="src_9")
+    store.write(WriteBatch.of([informant, citation]), actor="analyst-1")
+
+    after = projection(store, viewer=RESTRICTED)
+    assert after is not before
+    assert as_comparable(after) == as_comparable(build_projection(store, viewer=RESTRICTED))
+    assert "src_9" not in after  # known only by its pseudonym
+    assert not any("Fictional informant" in str(d.get("name")) for _, d in after.nodes(data=True))
+
+
 def test_a_large_write_rebuilds(store: GraphStore) -> None:
     store.write(full_batch(), actor="analyst-1")
     before = projection(store, viewer=SYSTEM)
@@ -113,3 +131,24 @@ def test_a_large_write_rebuilds(store: GraphStore) -> None:
 
     assert proj.update_projection(before, store, viewer=SYSTEM) is None
     assert len(projection(store, viewer=SYSTEM)) == len(before) + 150
+
+
+@pytest.mark.parametrize("viewer", [SYSTEM, RESTRICTED], ids=["full", "restricted"])
+def test_a_build_and_the_version_listing_agree(store: GraphStore, viewer: Viewer) -> None:
+    """What a projection is built from carries the versions an update compares with."""
+    store.write(full_batch(), actor="analyst-1")
+    store.write(WriteBatch.of(EDITS["rename a commander"]), actor="analyst-1")
+    visible = store.visible_records(viewer=viewer, as_of=date(2024, 1, 1))
+
+    assert visible.versions == store.record_versions(viewer=viewer, as_of=date(2024, 1, 1))
+    assert visible.versions.nodes["per_1"] == 2
+    # Masked sources show under a pseudonym; everything else under its own id.
+    assert len(visible.nodes) == len(visible.versions.nodes)
+    assert {n.id for n in visible.nodes if not isinstance(n, m.Source)} <= set(
+        visible.versions.nodes
+    )
+    assert {r.id for r in visible.relationships} == set(visible.versions.relationships)
+    hidden = {n.id for n in one_of_each_node() if not viewer.may_see(n.sensitivity)}
+    assert not hidden & set(visible.versions.nodes)
+    if viewer is RESTRICTED:
+        assert hidden, "the factories hold records above 'restricted'"
