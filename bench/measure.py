@@ -271,12 +271,16 @@ def _run(options: Options, workdir: Path) -> dict[str, Any]:
 
         log(f"[{options.store}] incremental: write 10 records, then get the projection")
         out["incremental"] = _incremental(store, graph, first_build)
-        memory["after_incremental_mib"] = peak_rss_mib()
+        memory["after_incremental_mib"] = out["incremental"]["peak_before_baseline_mib"]
+        memory["after_rebuild_baseline_mib"] = peak_rss_mib()
         if "app" not in options.skip and options.queries:
             log(f"[{options.store}] app pages (first load, then a rerun)")
             out["app"] = _app_pages(store, options.budget_s)
             memory["after_app_mib"] = peak_rss_mib()
-        memory["peak_mib"] = peak_rss_mib()
+        # The session's peak: the rebuild baseline and the app runner are
+        # measuring aids a user's session does not carry on top of the rest.
+        memory["peak_mib"] = memory["after_incremental_mib"]
+        memory["peak_with_baselines_mib"] = peak_rss_mib()
     finally:
         if options.store == "neo4j":
             store.wipe()  # type: ignore[attr-defined]
@@ -441,6 +445,9 @@ def _incremental(
     updated = projection(store, viewer=VIEWER, as_of=AS_OF)
     update_s = time.perf_counter() - t0
     assert updated is not graph and all(updated.has_edge(r.source_id, r.target_id) for r in records)  # type: ignore[union-attr]
+    # What a user's session holds at most (the projection, its update, the
+    # queries' structures), read before the baseline adds a third graph.
+    peak_before_baseline = peak_rss_mib()
     # Baseline, same run, same store state: a full rebuild.
     t0 = time.perf_counter()
     rebuilt = build_projection(store, viewer=VIEWER, as_of=AS_OF)
@@ -453,6 +460,7 @@ def _incremental(
         "first_build_s": round(first_build, 3),
         "baseline": {"rebuild_s": round(rebuild_s, 3)},
         "ratio_update_vs_rebuild": ratio(update_s, rebuild_s),
+        "peak_before_baseline_mib": peak_before_baseline,
     }
 
 

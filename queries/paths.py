@@ -28,6 +28,7 @@ import math
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
 from itertools import islice
+from typing import Any
 
 import networkx as nx
 
@@ -300,32 +301,32 @@ def k_best_paths(
         may_extend=lambda u, d: d == 0 or can_pass(u),
     )
 
-    def kept(node: str, layer: int) -> bool:
-        if layer == 0:
-            return node in start_set and backward.get(node, max_hops + 1) <= max_hops
-        if node in entry_stop:
-            return False
-        if node != target and not passable(node):
-            return False
-        return layer + backward.get(node, max_hops + 1) <= max_hops
-
     sink: tuple[str, int] = ("", max_hops + 1)
     layered: nx.DiGraph[tuple[str, int]] = nx.DiGraph()
     layered.add_node(_SOURCE)
     layered.add_node(sink)
-    current = [s for s in starts if kept(s, 0)]
+    current = [s for s in starts if backward.get(s, max_hops + 1) <= max_hops]
     for s in current:
         layered.add_edge(_SOURCE, (s, 0), weight=0.0)
+    # networkx's own adjacency dicts (as its algorithms use them): iterating
+    # `digraph.succ[u]` builds a view per neighbour, most of the cost at 1M edges.
+    succ: dict[str, dict[str, dict[str, Any]]] = vars(digraph)["_succ"]
+    far = max_hops + 1
     for layer in range(max_hops):
+        room = max_hops - layer - 1  # hops left after stepping into layer + 1
         following: list[str] = []
         for u in current:
             if u == target:
                 continue
-            for v, data in digraph.succ[u].items():
-                if kept(v, layer + 1):
-                    if (v, layer + 1) not in layered:
-                        following.append(v)
-                    layered.add_edge((u, layer), (v, layer + 1), weight=float(data["weight"]))
+            for v, data in succ[u].items():
+                # `kept(v, layer + 1)`, cheapest and most selective test first.
+                if backward.get(v, far) > room or v in entry_stop:
+                    continue
+                if v != target and not passable(v):
+                    continue
+                if (v, layer + 1) not in layered:
+                    following.append(v)
+                layered.add_edge((u, layer), (v, layer + 1), weight=float(data["weight"]))
         current = following
     for layer in range(1, max_hops + 1):
         if (target, layer) in layered:
