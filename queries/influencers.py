@@ -6,7 +6,8 @@ elder the commander listens to, the embassy with a military-to-military
 channel, the businessman who pays the checkpoint. `influencers` ranks people
 and organisations by their weighted reach over a set of armed actors (the sum
 of their best path scores to each), adds their brokerage (betweenness on the
-influence graph: how many best routes run through them) and lists the
+influence graph around those actors: how many best routes toward them run
+through them) and lists the
 engagers that already have access. `key_interlocutors` picks the few who,
 together, cover the most.
 """
@@ -25,7 +26,7 @@ from queries.engagers import acting_for, default_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import TARGET_KINDS, check_target, passable_for
 from queries.memo import remembered
-from queries.paths import best_paths
+from queries.paths import best_paths, within_hops_of
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, score_of
 from queries.traversal import InfluenceGraph, influence_graph
@@ -154,22 +155,32 @@ def _candidates(
     )
 
 
-def _brokerage(ig: InfluenceGraph) -> dict[str, float]:
-    """Betweenness on the influence graph: the costliest part of a ranking
-    (about a minute at 20,000 nodes), so remembered per collapsed graph and
-    paid once, whatever actors later rankings are over."""
-    n = ig.digraph.number_of_nodes()
-    if n < 3:
-        return dict.fromkeys(ig.digraph.nodes, 0.0)
-    sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
+def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, float]:
+    """Betweenness within the part of the influence graph that can reach the
+    actors ranked over, within the hop limit: how many best routes toward
+    them run through a node.
+
+    Confining it to that neighbourhood keeps a ranking over one actor (the
+    profile page) to its corner of the map instead of a whole-map betweenness
+    (about a minute at 20,000 nodes); over every actor the neighbourhood is
+    most of the map. Sampled above `BROKERAGE_SAMPLE` nodes (seeded), and
+    remembered per collapsed graph and neighbourhood.
+    """
+    points = {p for a in over for p in influence_points(ig.graph, a) if p in ig.digraph}
+    zone = within_hops_of(ig.digraph, points, max_hops)
 
     def compute() -> dict[str, float]:
+        n = len(zone)
+        if n < 3:
+            return dict.fromkeys(zone, 0.0)
+        sub = ig.digraph.subgraph(zone).copy()
+        sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
         values: dict[str, float] = nx.betweenness_centrality(
-            ig.digraph, k=sample, weight="weight", normalized=True, seed=0
+            sub, k=sample, weight="weight", normalized=True, seed=0
         )
         return values
 
-    return remembered(ig.digraph, ("brokerage", sample), compute)
+    return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
 
 
 def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:
@@ -244,7 +255,7 @@ def influencers(
         exclude=exclude,
         include_members=include_members,
     )
-    brokerage = _brokerage(ig)
+    brokerage = _brokerage(ig, actors, max_hops)
     ranked: list[Influencer] = []
     for node in candidates:
         reached = matrix.get(node, {})
