@@ -23,8 +23,8 @@ from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import (
     AuditLog,
+    ChangedRecord,
     GraphStore,
-    RecordVersions,
     Revision,
     VisibleRecords,
     WriteBatch,
@@ -113,8 +113,11 @@ class SecuredStore:
     def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
         return self.inner.visible_records(viewer=self._cap(viewer), as_of=as_of)
 
-    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
-        return self.inner.record_versions(viewer=self._cap(viewer), as_of=as_of)
+    def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
+        return self.inner.changes_since(counter, viewer=self._cap(viewer))
+
+    def relationships_touching(self, node_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
+        return self.inner.relationships_touching(node_ids, viewer=self._cap(viewer))
 
     def get_many(
         self,

@@ -16,10 +16,12 @@ none), ``confidence``, ``sensitivity``, ``valid_from``, ``valid_to``.
 
 Projections are cached per (store, clearance, as-of, change counter). A write
 moves the counter; the next call then *updates* the newest cached projection
-of the same (store, clearance, as-of) instead of rebuilding: it asks the store
-for every visible record's version (one light query), reads only the records
-whose version moved, and applies them to a copy. Large changes, and any change
-to a `Source` (whose masking shows in the records that cite it), rebuild.
+of the same (store, clearance, as-of) instead of rebuilding: it asks the
+store's change log what was written since that projection's counter, reads
+those records and the relationships touching changed nodes (whose visibility
+follows their ends), and applies them to a copy. Large changes, any change to
+a `Source` (whose masking shows in the records that cite it), and a change log
+that does not reach back far enough, rebuild.
 """
 
 from __future__ import annotations
@@ -37,7 +39,7 @@ import networkx as nx
 
 from graph import model as m
 from graph.sensitivity import Viewer
-from graph.store import GraphStore, RecordVersions
+from graph.store import GraphStore
 
 _CACHE_SIZE = 16
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
@@ -51,7 +53,7 @@ _lock = threading.Lock()
 @dataclass(frozen=True)
 class _Entry:
     graph: nx.MultiDiGraph[str]
-    versions: RecordVersions  # what the graph holds, by id
+    counter: int  # the store's change counter read before the graph was read
     ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
 
 
@@ -114,10 +116,12 @@ def build_projection(
     store: GraphStore, *, viewer: Viewer, as_of: date | None = None
 ) -> nx.MultiDiGraph[str]:
     """Build the graph of what `viewer` may see at `as_of` (None: every interval)."""
-    return _build(store, viewer=viewer, as_of=as_of).graph
+    return _build(store, viewer=viewer, as_of=as_of, counter=store.change_counter()).graph
 
 
-def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None) -> _Entry:
+def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: int) -> _Entry:
+    # `counter` is read before the records: a write landing in between is
+    # replayed by the next update (applying a record twice changes nothing).
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
     )
@@ -132,53 +136,40 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None) -> _Entry:
             if rel.source_id in graph and rel.target_id in graph:
                 graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
                 ends[rel.id] = (rel.source_id, rel.target_id)
-    versions = visible.versions
-    kept = RecordVersions(
-        versions.nodes, {r: v for r, v in versions.relationships.items() if r in ends}
-    )
-    return _Entry(graph, kept, ends)
-
-
-def _moved(old: dict[str, int], new: dict[str, int]) -> tuple[list[str], list[str]]:
-    """Ids whose version is new or different, and ids no longer visible."""
-    changed = [i for i, v in new.items() if old.get(i) != v]
-    gone = [i for i in old if i not in new]
-    return changed, gone
+    return _Entry(graph, counter, ends)
 
 
 def _update(
-    base: _Entry, store: GraphStore, *, viewer: Viewer, as_of: date | None
+    base: _Entry, store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: int
 ) -> _Entry | None:
-    """`base` brought up to date with the store, or None when a rebuild is due."""
-    now = store.record_versions(viewer=viewer, as_of=as_of)
-    changed_nodes, gone_nodes = _moved(base.versions.nodes, now.nodes)
-    changed_rels, gone_rels = _moved(base.versions.relationships, now.relationships)
-    moved = len(changed_nodes) + len(gone_nodes) + len(changed_rels) + len(gone_rels)
-    total = len(now.nodes) + len(now.relationships)
-    if moved > max(_UPDATE_FLOOR, _UPDATE_LIMIT * total):
+    """`base` brought up to date with the store, or None when a rebuild is due.
+
+    A node's visibility depends on itself alone, and a relationship's on itself
+    and its two ends (the as-of date and the clearance are the view's). So the
+    records written since `base` and the relationships touching changed nodes
+    are all that can differ from a rebuild; each is read again and replaces,
+    adds or drops what the graph held.
+    """
+    changes = store.changes_since(base.counter, viewer=viewer)
+    if changes is None:
         return None
-    graph = base.graph
-    if any(graph.nodes[n]["kind"] == "Source" for n in gone_nodes + changed_nodes if n in graph):
+    size = base.graph.number_of_nodes() + base.graph.number_of_edges()
+    if len(changes) > max(_UPDATE_FLOOR, _UPDATE_LIMIT * size):
         return None
-    nodes, rels = store.get_many(changed_nodes, changed_rels, viewer=viewer, as_of=as_of)
-    if any(isinstance(n, m.Source) for n in nodes):
+    if any(c.kind == "Source" for c in changes):
         return None
-    if len(nodes) != len(changed_nodes) or len(rels) != len(changed_rels):
-        # Moved again since the listing, or a masked source (read by its
-        # pseudonym, which no store lookup knows): the safe way is a rebuild.
-        return None
-    versions = RecordVersions(dict(now.nodes), dict(now.relationships))
+    node_ids = sorted({c.id for c in changes if c.category == "node"})
+    rel_ids = {c.id for c in changes if c.category == "rel"}
+    rel_ids.update(store.relationships_touching(node_ids, viewer=viewer))
+    nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
     ends = dict(base.ends)
     with _no_cyclic_gc():
         graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
-        for node_id in gone_nodes:
-            versions.nodes.pop(node_id, None)
-            if node_id in graph:
-                graph.remove_node(node_id)  # and its relationships
-        gone = set(gone_rels)
-        for rel_id in gone_rels + changed_rels:
-            if rel_id in gone:
-                versions.relationships.pop(rel_id, None)
+        seen = {n.id for n in nodes}
+        for node_id in node_ids:
+            if node_id not in seen and node_id in graph:
+                graph.remove_node(node_id)  # out of sight now, with its relationships
+        for rel_id in rel_ids:
             if rel_id in ends:
                 u, v = ends.pop(rel_id)
                 if graph.has_edge(u, v, rel_id):
@@ -194,13 +185,10 @@ def _update(
             if rel.source_id in graph and rel.target_id in graph:
                 graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
                 ends[rel.id] = (rel.source_id, rel.target_id)
-            else:
-                versions.relationships.pop(rel.id, None)
         # Relationships of removed nodes went with them.
         for rel_id in [r for r, (u, v) in ends.items() if u not in graph or v not in graph]:
             del ends[rel_id]
-            versions.relationships.pop(rel_id, None)
-    return _Entry(graph, versions, ends)
+    return _Entry(graph, counter, ends)
 
 
 def update_projection(
@@ -208,12 +196,13 @@ def update_projection(
 ) -> nx.MultiDiGraph[str] | None:
     """A new projection: `graph` (a cached projection of this store, viewer and
     date) with the store's later writes applied; None when that graph is not
-    cached or so much changed that `build_projection` is the better way."""
+    cached or when `build_projection` is the better (or only safe) way."""
     with _lock:
         base = next((e for e in _cache.values() if e.graph is graph), None)
     if base is None:
         return None
-    updated = _update(base, store, viewer=viewer, as_of=as_of)
+    counter = store.change_counter()
+    updated = _update(base, store, viewer=viewer, as_of=as_of, counter=counter)
     return updated.graph if updated else None
 
 
@@ -236,7 +225,8 @@ def projection(
     on any change): use ``graph.copy()`` to get one you may modify.
     """
     view = _view(store, viewer, as_of)
-    key = (view, store.change_counter())
+    counter = store.change_counter()
+    key = (view, counter)
     with _lock:
         hit = _cache.get(key)
         if hit is not None:
@@ -246,9 +236,10 @@ def projection(
         older = [(k[1], e) for k, e in _cache.items() if k[0] == view]
     entry = None
     if older:
-        entry = _update(max(older, key=lambda ce: ce[0])[1], store, viewer=viewer, as_of=as_of)
+        newest = max(older, key=lambda ce: ce[0])[1]
+        entry = _update(newest, store, viewer=viewer, as_of=as_of, counter=counter)
     if entry is None:
-        entry = _build(store, viewer=viewer, as_of=as_of)
+        entry = _build(store, viewer=viewer, as_of=as_of, counter=counter)
     nx.freeze(entry.graph)
     with _lock:
         # Superseded projections of this view are not asked for again: let them go

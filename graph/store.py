@@ -92,20 +92,36 @@ class Revision:
 
 
 @dataclass(frozen=True)
-class RecordVersions:
-    """The version of every record one viewer sees at one date, by id."""
+class ChangedRecord:
+    """A record some write after a given change counter touched."""
 
-    nodes: dict[str, int]
-    relationships: dict[str, int]
+    id: str
+    category: Category
+    kind: str
+
+
+def changed_records(entries: Iterable[Sequence[Any]], viewer: Viewer) -> list[ChangedRecord]:
+    """Change-log entries ``[id, category, kind, lowest rank]`` a viewer may hear
+    of: those whose label before or after the write is within their clearance
+    (a record they never could see is not news to them, not even its id).
+    Sources above it are shown to everyone under a pseudonym, so their change
+    is news too, but without the id (``""``): who told us stays hidden."""
+    rank = viewer_rank(viewer)
+    out: list[ChangedRecord] = []
+    for record_id, category, kind, lowest in entries:
+        if int(lowest) <= rank:
+            out.append(ChangedRecord(record_id, category, kind))
+        elif kind == "Source":
+            out.append(ChangedRecord("", category, kind))
+    return out
 
 
 @dataclass(frozen=True)
 class VisibleRecords:
-    """Everything one viewer sees at one date, with versions: a projection's input."""
+    """Everything one viewer sees at one date: a projection's input."""
 
     nodes: list[m.AnyNode]
     relationships: list[m.AnyRelationship]
-    versions: RecordVersions
 
 
 @dataclass(frozen=True)
@@ -140,8 +156,17 @@ class StoredRow:
     recorded_by: str
     operation: str
     before: str | None = None  # the version this one replaces, for the audit log
+    before_rank: int | None = None  # its sensitivity rank, for the change log
     # `data` parsed, kept so the audit entry need not parse it again.
     content: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def change_entry(self) -> list[Any]:
+        """This write in the change log: id, category, kind, and the lower of its
+        sensitivity ranks before and after (who could ever have seen it)."""
+        low = self.sensitivity_rank
+        if self.before_rank is not None:
+            low = min(low, self.before_rank)
+        return [self.id, self.category, self.kind, low]
 
     def revision_row(self) -> dict[str, Any]:
         return {
@@ -232,13 +257,19 @@ class GraphStore(Protocol):
     ) -> Iterator[m.AnyRelationship]: ...
 
     def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
-        """What `iter_nodes` and `iter_relationships` return, with each record's
-        version, read in one go: what a projection is built from."""
+        """What `iter_nodes` and `iter_relationships` return, read in one go:
+        what a projection is built from."""
         ...
 
-    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
-        """Id -> version of every node and relationship `iter_nodes` and
-        `iter_relationships` would return: how a projection finds what moved."""
+    def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
+        """The records written after change counter `counter` that `viewer` could
+        ever have seen (see `changed_records`), oldest write first, repeats
+        included; None when the store's change log does not reach back that far."""
+        ...
+
+    def relationships_touching(self, node_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
+        """Ids of relationships within the viewer's clearance (by their own label)
+        with an end among `node_ids`: those whose visibility a node change moves."""
         ...
 
     def get_many(
@@ -347,6 +378,7 @@ def to_row(
     at: datetime,
     operation: str,
     before: str | None = None,
+    before_rank: int | None = None,
 ) -> StoredRow:
     # Dump once and stamp the dict (a model_copy per record cost more than the
     # dump); the dict is kept for the audit entry. Key order is the model's.
@@ -373,6 +405,7 @@ def to_row(
         recorded_by=actor,
         operation=operation,
         before=before,
+        before_rank=before_rank,
         content=content,
     )
 
@@ -553,6 +586,7 @@ def plan_write(
                 at=now,
                 operation="close" if closing else "update",
                 before=old.data,
+                before_rank=old.sensitivity_rank,
             )
         )
         if closing:

@@ -75,6 +75,15 @@ DDL = [
         value TEXT NOT NULL
     )""",
     "INSERT OR IGNORE INTO meta (key, value) VALUES ('change_counter', 0)",
+    # The change log: one row per write, listing what it touched, so a cached
+    # projection can be brought up to date. A store made before the log
+    # existed has it from its counter at upgrade time on.
+    """CREATE TABLE IF NOT EXISTS changes (
+        counter INTEGER PRIMARY KEY,
+        records TEXT NOT NULL
+    )""",
+    """INSERT OR IGNORE INTO meta (key, value)
+    SELECT 'changes_tracked_since', value FROM meta WHERE key = 'change_counter'""",
     f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
 ]
 
@@ -170,20 +179,19 @@ WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
 ORDER BY r.id
 """
 
-# The same filters as ITER_NODES / ITER_RELS: a projection built from one and
-# updated from the other must hold the same records.
-NODE_VERSIONS = f"""
-SELECT n.id, n.version, n.kind, n.sensitivity_rank FROM records n
-WHERE n.category = 'node' AND {visible_or_masked("n")}
+INSERT_CHANGE = "INSERT INTO changes (counter, records) VALUES (:counter, :records)"
+CHANGES_SINCE = "SELECT records FROM changes WHERE counter > :counter ORDER BY counter"
+CHANGES_TRACKED_SINCE = "SELECT value FROM meta WHERE key = 'changes_tracked_since'"
+RELS_TOUCHING = """
+SELECT id FROM records
+WHERE category = 'rel' AND sensitivity_rank <= :rank
+  AND (source_id IN (SELECT value FROM json_each(:ids))
+       OR target_id IN (SELECT value FROM json_each(:ids)))
+ORDER BY id
 """
 
-REL_VERSIONS = f"""
-SELECT r.id, r.version FROM records r
-JOIN records a ON a.id = r.source_id
-JOIN records b ON b.id = r.target_id
-WHERE r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
-"""
-
+# The same filters as ITER_NODES / ITER_RELS: a projection built from those
+# and updated from these must hold the same records.
 NODES_BY_ID = f"""
 SELECT n.data FROM records n
 WHERE n.id IN (SELECT value FROM json_each(:ids))

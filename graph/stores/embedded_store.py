@@ -28,12 +28,13 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import SourceGuard
 from graph.store import (
     AuditLog,
+    ChangedRecord,
     Existing,
-    RecordVersions,
     Revision,
     VisibleRecords,
     WriteBatch,
     WriteReport,
+    changed_records,
     day_param,
     decode,
     decode_node,
@@ -172,6 +173,14 @@ class EmbeddedStore:
                     revisions.append(row)
                 conn.executemany(sql.INSERT_REVISION, revisions)
                 conn.execute(sql.BUMP_COUNTER)
+                counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
+                conn.execute(
+                    sql.INSERT_CHANGE,
+                    {
+                        "counter": counter,
+                        "records": json.dumps([r.change_entry() for r in plan.rows]),
+                    },
+                )
                 self._append_audit(conn, plan.audit_event(actor))
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             return plan.report
@@ -225,23 +234,20 @@ class EmbeddedStore:
         if guard:
             nodes = [guard.apply(n) for n in nodes]
             rels = [guard.apply(r) for r in rels]
-        # Keyed by the id the viewer sees (a masked source by its pseudonym).
-        versions = RecordVersions(
-            {n.id: v for n, (_, _, v) in zip(nodes, node_rows, strict=True)},
-            {i: v for _, i, v in rel_rows},
-        )
-        return VisibleRecords(nodes, rels, versions)
+        return VisibleRecords(nodes, rels)
 
-    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
-        params = self._params(viewer, as_of)
+    def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         with self._connect() as conn:
-            node_rows = conn.execute(sql.NODE_VERSIONS, params).fetchall()
-            rels = dict(conn.execute(sql.REL_VERSIONS, params).fetchall())
-            guard = self._guard(conn, viewer)
-        if guard is None:
-            return RecordVersions({i: v for i, v, _, _ in node_rows}, rels)
-        shown = guard.shown_id
-        return RecordVersions({shown(i, k, r): v for i, v, k, r in node_rows}, rels)
+            tracked = conn.execute(sql.CHANGES_TRACKED_SINCE).fetchone()
+            if tracked is None or counter < int(tracked[0]):
+                return None
+            rows = conn.execute(sql.CHANGES_SINCE, {"counter": counter}).fetchall()
+        return changed_records((e for (data,) in rows for e in json.loads(data)), viewer)
+
+    def relationships_touching(self, node_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
+        params = {"ids": json.dumps(list(node_ids)), "rank": viewer_rank(viewer)}
+        with self._connect() as conn:
+            return [i for (i,) in conn.execute(sql.RELS_TOUCHING, params)]
 
     def get_many(
         self,

@@ -29,6 +29,7 @@ def constraints() -> list[str]:
         "CREATE CONSTRAINT audit_seq IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.seq IS UNIQUE",
         "CREATE CONSTRAINT user_name IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE",
         "CREATE INDEX revision_record IF NOT EXISTS FOR (v:Revision) ON (v.record_id)",
+        "CREATE INDEX change_counter IF NOT EXISTS FOR (c:Change) ON (c.counter)",
         "CREATE INDEX entity_sensitivity IF NOT EXISTS FOR (n:Entity) ON (n.sensitivity_rank)",
     ]
     for kind in NodeKind:
@@ -63,6 +64,23 @@ ENSURE_META = """
 MERGE (m:Meta {key: 'store'})
 ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
               m.pseudonym_key = $pseudonym_key
+// The change log starts with the store, or at its counter when it was upgraded.
+SET m.changes_tracked_since = coalesce(m.changes_tracked_since, m.change_counter)
+"""
+
+# The change log: one node per write listing what it touched, so a cached
+# projection can be brought up to date without reading everything again.
+INSERT_CHANGE = "CREATE (:Change {counter: $counter, records: $records})"
+CHANGES_SINCE = """
+MATCH (m:Meta {key: 'store'})
+OPTIONAL MATCH (c:Change) WHERE c.counter > $counter
+WITH m, c ORDER BY c.counter
+RETURN m.changes_tracked_since AS tracked, collect(c.records) AS records
+"""
+RELS_TOUCHING = """
+MATCH (n:Entity)-[r]-(:Entity)
+WHERE n.id IN $ids AND r.sensitivity_rank <= $rank
+RETURN DISTINCT r.id AS id ORDER BY id
 """
 
 # The key for source pseudonyms, and the Source ids a viewer may see in clear.
@@ -197,7 +215,7 @@ def iter_nodes(kind: str | None) -> str:
     label = SCHEMA.label(kind) if kind else "Entity"
     return (
         f"MATCH (n:{label}) WHERE n:Entity AND {visible_or_masked('n')} "
-        "RETURN n.data AS data, n.id AS id, n.version AS version ORDER BY n.id"
+        "RETURN n.data AS data ORDER BY n.id"
     )
 
 
@@ -206,23 +224,12 @@ def iter_relationships(rel_type: str | None) -> str:
     return (
         f"MATCH (a:Entity)-{pattern}->(b:Entity) "
         f"WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')} "
-        "RETURN r.data AS data, r.id AS id, r.version AS version ORDER BY r.id"
+        "RETURN r.data AS data ORDER BY r.id"
     )
 
 
 # The same filters as iter_nodes / iter_relationships: a projection built from
-# one and updated from the other must hold the same records.
-NODE_VERSIONS = f"""
-MATCH (n:Entity) WHERE {visible_or_masked("n")}
-RETURN n.id AS id, n.version AS version, n.kind AS kind, n.sensitivity_rank AS rank
-"""
-
-REL_VERSIONS = f"""
-MATCH (a:Entity)-[r]->(b:Entity)
-WHERE {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
-RETURN r.id AS id, r.version AS version
-"""
-
+# those and updated from these must hold the same records.
 NODES_BY_ID = f"""
 MATCH (n:Entity) WHERE n.id IN $ids AND {visible_or_masked("n")}
 RETURN n.data AS data ORDER BY n.id

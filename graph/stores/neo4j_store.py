@@ -16,6 +16,7 @@ the password. Driver telemetry is off.
 from __future__ import annotations
 
 import dataclasses
+import json
 import secrets
 import uuid
 from collections import defaultdict
@@ -36,14 +37,15 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import R, SourceGuard
 from graph.store import (
     AuditLog,
+    ChangedRecord,
     Existing,
-    RecordVersions,
     Revision,
     StoredRow,
     VisibleRecords,
     WriteBatch,
     WritePlan,
     WriteReport,
+    changed_records,
     day_param,
     decode,
     decode_node,
@@ -216,22 +218,18 @@ class Neo4jStore:
         rel_rows = self._read(cy.iter_relationships(None), **vis)
         nodes = self._guarded(viewer, [decode_node(r["data"]) for r in node_rows])
         rels = self._guarded(viewer, [decode_relationship(r["data"]) for r in rel_rows])
-        # Keyed by the id the viewer sees (a masked source by its pseudonym).
-        versions = RecordVersions(
-            {n.id: int(r["version"]) for n, r in zip(nodes, node_rows, strict=True)},
-            {r["id"]: int(r["version"]) for r in rel_rows},
-        )
-        return VisibleRecords(nodes, rels, versions)
+        return VisibleRecords(nodes, rels)
 
-    def record_versions(self, *, viewer: Viewer, as_of: date | None = None) -> RecordVersions:
-        vis = self._vis(viewer, as_of)
-        guard = self._guard(viewer)
-        nodes = {
-            guard.shown_id(r["id"], r["kind"], r["rank"]) if guard else r["id"]: int(r["version"])
-            for r in self._read(cy.NODE_VERSIONS, **vis)
-        }
-        rels = {r["id"]: int(r["version"]) for r in self._read(cy.REL_VERSIONS, **vis)}
-        return RecordVersions(nodes, rels)
+    def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
+        rows = self._read(cy.CHANGES_SINCE, counter=counter)
+        if not rows or rows[0]["tracked"] is None or counter < int(rows[0]["tracked"]):
+            return None
+        entries = (e for data in rows[0]["records"] for e in json.loads(data))
+        return changed_records(entries, viewer)
+
+    def relationships_touching(self, node_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
+        rows = self._read(cy.RELS_TOUCHING, ids=list(node_ids), rank=viewer_rank(viewer))
+        return [r["id"] for r in rows]
 
     def get_many(
         self,
@@ -423,5 +421,7 @@ def _write_tx(
         tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()
     counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
     plan.report.change_counter = int(counter)
+    records = json.dumps([row.change_entry() for row in plan.rows])
+    tx.run(cy.INSERT_CHANGE, counter=counter, records=records).consume()
     _append(tx, plan.audit_event(actor), head)
     return plan
