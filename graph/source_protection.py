@@ -54,13 +54,6 @@ class SourceGuard:
         self.clear = clear_sources  # Source ids this viewer may see in clear
         self.rank = rank
 
-    def shown_id(self, record_id: str, kind: str, sensitivity_rank: int) -> str:
-        """The id this viewer knows a record by: a masked source's pseudonym
-        (the same rule as `apply`, for reads that return ids, not records)."""
-        if kind == "Source" and sensitivity_rank > self.rank:
-            return pseudonym(self.key, record_id)
-        return record_id
-
     def _ref(self, ref: m.SourceRef) -> m.SourceRef:
         if ref.source_id in self.clear:
             return ref

@@ -165,13 +165,13 @@ WHERE r.id = :id AND r.category = 'rel' AND {visible("r")} AND {visible("a")} AN
 """
 
 ITER_NODES = f"""
-SELECT n.data, n.id, n.version FROM records n
+SELECT n.data FROM records n
 WHERE n.category = 'node' AND (:kind IS NULL OR n.kind = :kind) AND {visible_or_masked("n")}
 ORDER BY n.id
 """
 
 ITER_RELS = f"""
-SELECT r.data, r.id, r.version FROM records r
+SELECT r.data FROM records r
 JOIN records a ON a.id = r.source_id
 JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)

@@ -206,7 +206,7 @@ class EmbeddedStore:
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_NODES, params).fetchall()
             guard = self._guard(conn, viewer)
-        for data, _, _ in rows:
+        for (data,) in rows:
             node = decode_node(data)
             yield guard.apply(node) if guard else node
 
@@ -217,7 +217,7 @@ class EmbeddedStore:
         with self._connect() as conn:
             rows = conn.execute(sql.ITER_RELS, params).fetchall()
             guard = self._guard(conn, viewer)
-        for data, _, _ in rows:
+        for (data,) in rows:
             rel = decode_relationship(data)
             yield guard.apply(rel) if guard else rel
 
@@ -229,8 +229,8 @@ class EmbeddedStore:
             rel_rows = conn.execute(sql.ITER_RELS, params).fetchall()
             guard = self._guard(conn, viewer)
             conn.execute("COMMIT")
-        nodes = [decode_node(d) for d, _, _ in node_rows]
-        rels = [decode_relationship(d) for d, _, _ in rel_rows]
+        nodes = [decode_node(d) for (d,) in node_rows]
+        rels = [decode_relationship(d) for (d,) in rel_rows]
         if guard:
             nodes = [guard.apply(n) for n in nodes]
             rels = [guard.apply(r) for r in rels]
