@@ -26,7 +26,6 @@ from graph.store import (
     ChangedRecord,
     GraphStore,
     Revision,
-    VisibleRecords,
     WriteBatch,
     WriteReport,
 )
@@ -109,9 +108,6 @@ class SecuredStore:
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
         return self.inner.iter_relationships(rel_type, viewer=self._cap(viewer), as_of=as_of)
-
-    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
-        return self.inner.visible_records(viewer=self._cap(viewer), as_of=as_of)
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         return self.inner.changes_since(counter, viewer=self._cap(viewer))

@@ -127,16 +127,22 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
     )
     ends: dict[str, tuple[str, str]] = {}
     with _no_cyclic_gc():
-        visible = store.visible_records(viewer=viewer, as_of=as_of)
-        for node in visible.nodes:
+        for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
-        for rel in visible.relationships:
-            # The store already hides relationships whose endpoints are hidden; the
-            # check guards against a store that does not.
-            if rel.source_id in graph and rel.target_id in graph:
-                graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
-                ends[rel.id] = (rel.source_id, rel.target_id)
+        for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
+            _add_edge(graph, ends, rel)
     return _Entry(graph, counter, ends)
+
+
+def _add_edge(
+    graph: nx.MultiDiGraph[str], ends: dict[str, tuple[str, str]], rel: m.AnyRelationship
+) -> None:
+    """Add `rel` and note its ends, when both are in the graph. The store already
+    hides relationships whose ends are hidden; the check guards against a store
+    that does not, and an update drops those whose end went out of sight."""
+    if rel.source_id in graph and rel.target_id in graph:
+        graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
+        ends[rel.id] = (rel.source_id, rel.target_id)
 
 
 def _update(
@@ -182,9 +188,7 @@ def _update(
             else:
                 graph.add_node(node.id, **node_attributes(node))
         for rel in rels:
-            if rel.source_id in graph and rel.target_id in graph:
-                graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
-                ends[rel.id] = (rel.source_id, rel.target_id)
+            _add_edge(graph, ends, rel)
         # Relationships of removed nodes went with them.
         for rel_id in [r for r, (u, v) in ends.items() if u not in graph or v not in graph]:
             del ends[rel_id]

@@ -117,14 +117,6 @@ def changed_records(entries: Iterable[Sequence[Any]], viewer: Viewer) -> list[Ch
 
 
 @dataclass(frozen=True)
-class VisibleRecords:
-    """Everything one viewer sees at one date: a projection's input."""
-
-    nodes: list[m.AnyNode]
-    relationships: list[m.AnyRelationship]
-
-
-@dataclass(frozen=True)
 class Existing:
     """What a store already holds under an id (the planner's view of it)."""
 
@@ -155,10 +147,10 @@ class StoredRow:
     recorded_at: str
     recorded_by: str
     operation: str
+    # `data` parsed, kept so the audit entry need not parse it again.
+    content: dict[str, Any] = field(compare=False, repr=False)
     before: str | None = None  # the version this one replaces, for the audit log
     before_rank: int | None = None  # its sensitivity rank, for the change log
-    # `data` parsed, kept so the audit entry need not parse it again.
-    content: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def change_entry(self) -> list[Any]:
         """This write in the change log: id, category, kind, and the lower of its
@@ -203,7 +195,7 @@ class WritePlan:
                         "version": r.version,
                         "operation": r.operation,
                         "before": json.loads(r.before) if r.before else None,
-                        "after": r.content or json.loads(r.data),
+                        "after": r.content,
                     }
                     for r in self.rows
                 ],
@@ -255,11 +247,6 @@ class GraphStore(Protocol):
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]: ...
-
-    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
-        """What `iter_nodes` and `iter_relationships` return, read in one go:
-        what a projection is built from."""
-        ...
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         """The records written after change counter `counter` that `viewer` could

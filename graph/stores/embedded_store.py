@@ -31,7 +31,6 @@ from graph.store import (
     ChangedRecord,
     Existing,
     Revision,
-    VisibleRecords,
     WriteBatch,
     WriteReport,
     changed_records,
@@ -173,16 +172,16 @@ class EmbeddedStore:
                     revisions.append(row)
                 conn.executemany(sql.INSERT_REVISION, revisions)
                 conn.execute(sql.BUMP_COUNTER)
-                counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
+            plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
+            if plan.rows:
                 conn.execute(
                     sql.INSERT_CHANGE,
                     {
-                        "counter": counter,
+                        "counter": plan.report.change_counter,
                         "records": json.dumps([r.change_entry() for r in plan.rows]),
                     },
                 )
                 self._append_audit(conn, plan.audit_event(actor))
-            plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             return plan.report
 
     def get(
@@ -220,21 +219,6 @@ class EmbeddedStore:
         for (data,) in rows:
             rel = decode_relationship(data)
             yield guard.apply(rel) if guard else rel
-
-    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
-        params = self._params(viewer, as_of, kind=None)
-        with self._connect() as conn:
-            conn.execute("BEGIN")  # one snapshot for nodes and relationships
-            node_rows = conn.execute(sql.ITER_NODES, params).fetchall()
-            rel_rows = conn.execute(sql.ITER_RELS, params).fetchall()
-            guard = self._guard(conn, viewer)
-            conn.execute("COMMIT")
-        nodes = [decode_node(d) for (d,) in node_rows]
-        rels = [decode_relationship(d) for (d,) in rel_rows]
-        if guard:
-            nodes = [guard.apply(n) for n in nodes]
-            rels = [guard.apply(r) for r in rels]
-        return VisibleRecords(nodes, rels)
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         with self._connect() as conn:

@@ -41,7 +41,6 @@ from graph.store import (
     Existing,
     Revision,
     StoredRow,
-    VisibleRecords,
     WriteBatch,
     WritePlan,
     WriteReport,
@@ -211,14 +210,6 @@ class Neo4jStore:
         rows = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
         rels = [decode_relationship(r["data"]) for r in rows]
         yield from self._guarded(viewer, rels)
-
-    def visible_records(self, *, viewer: Viewer, as_of: date | None = None) -> VisibleRecords:
-        vis = self._vis(viewer, as_of)
-        node_rows = self._read(cy.iter_nodes(None), **vis)
-        rel_rows = self._read(cy.iter_relationships(None), **vis)
-        nodes = self._guarded(viewer, [decode_node(r["data"]) for r in node_rows])
-        rels = self._guarded(viewer, [decode_relationship(r["data"]) for r in rel_rows])
-        return VisibleRecords(nodes, rels)
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         rows = self._read(cy.CHANGES_SINCE, counter=counter)
