@@ -37,9 +37,9 @@ from typing import Any
 
 from bench.generate import AS_OF, SIZES
 from bench.measure import Options, log, run_store
+from bench.neo4j_local import NEO4J_LOCAL, parse_exports
 
 ROOT = Path(__file__).resolve().parent.parent
-NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
 
 # (size, store or None for any, label, path into the store's result, "<=" or ">=", value)
 TARGETS: list[tuple[str, str | None, str, tuple[str, ...], str, float]] = [
@@ -140,15 +140,6 @@ def code_version() -> dict[str, Any]:
     return {"commit": head or None, "modified_files": bool(dirty)}
 
 
-def _parse_exports(text: str) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.startswith("export ") and "=" in line:
-            key, value = line.removeprefix("export ").split("=", 1)
-            env[key.strip()] = value.strip().strip("'\"")
-    return env
-
-
 @contextmanager
 def neo4j_server(reset: bool) -> Iterator[tuple[tuple[str, str, str], bool, dict[str, Any]]]:
     """Credentials of the server to use, whether wiping it is allowed, and its description."""
@@ -166,7 +157,7 @@ def neo4j_server(reset: bool) -> Iterator[tuple[tuple[str, str, str], bool, dict
     try:
         if started.returncode != 0:
             raise SystemExit(f"bench: scripts/neo4j-local start failed:\n{started.stderr[-2000:]}")
-        exports = _parse_exports(started.stdout)
+        exports = parse_exports(started.stdout)
         creds = (exports["NEO4J_URI"], exports["NEO4J_USER"], exports["NEO4J_PASSWORD"])
         description = {
             "server": "scripts/neo4j-local (throwaway)",

@@ -36,7 +36,7 @@ from graph.projection import build_projection, clear_cache, projection
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from queries.engagers import default_engagers
-from queries.gaps import gaps
+from queries.gaps import formation_commanders, gaps
 from queries.influencers import influencers
 from queries.leverage import leverage_paths, paths_on
 from queries.reach import reach
@@ -396,7 +396,7 @@ def _gaps(
     t0 = time.perf_counter()
     gaps(graph, as_of=AS_OF)
     gaps_ours = time.perf_counter() - t0
-    gap_targets = actors + [c for c in _commanders(graph) if c not in actors]
+    gap_targets = actors + [c for c in formation_commanders(graph) if c not in actors]
     t0 = time.perf_counter()
     baselines.naive_gaps(ig.digraph, gap_targets, engagers)
     gaps_base = time.perf_counter() - t0
@@ -405,19 +405,6 @@ def _gaps(
         "baseline": {"seconds": round(gaps_base, 3), "covers": "engager x target matrix only"},
         "ratio": ratio(gaps_ours, gaps_base),
     }
-
-
-def _commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
-    """People and posts that command an armed actor or unit (the targets gaps reports on)."""
-    return sorted(
-        {
-            u
-            for u, v, d in graph.edges(data=True)
-            if d.get("type") == "COMMANDS"
-            and graph.nodes[u].get("kind") in ("Person", "Post")
-            and graph.nodes[v].get("kind") in ("ArmedActor", "Unit")
-        }
-    )
 
 
 def _incremental(

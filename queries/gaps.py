@@ -135,7 +135,9 @@ class GapReport:
         }
 
 
-def _commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
+def formation_commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
+    """People and posts that command an armed actor or unit: the commanders
+    gaps reports on."""
     return sorted(
         n
         for n in graph.nodes
@@ -320,7 +322,7 @@ def _gaps(
 ) -> GapReport:
     ig = influence_graph(graph, as_of=day, min_confidence=min_confidence, params=params)
     actors = sorted(n for n in graph.nodes if kind_of(graph, n) == "ArmedActor")
-    commanders = _commanders(graph)
+    commanders = formation_commanders(graph)
     scores = _actor_scores(ig, actors, chosen, max_hops)
     reached = {a for a in actors if any(s is not None for s in scores[a].values())}
     reached |= _reached_commanders(ig, [c for c in commanders if c not in actors], chosen, max_hops)

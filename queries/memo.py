@@ -5,7 +5,8 @@ so an answer computed on a frozen graph stays true for as long as that graph
 lives. Remembering it there (weakly: the memo goes when the graph goes) makes
 a page that asks again — every Streamlit rerun does — cost a lookup. The
 projection is per clearance, so a memo can never leak across clearances.
-Unfrozen graphs (built by hand, in tests) are never remembered.
+Unfrozen graphs (built by hand, in tests) are never remembered. The collapsed
+influence graph of a projection is itself remembered here, and frozen.
 """
 
 from __future__ import annotations

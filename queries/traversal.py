@@ -32,8 +32,6 @@ score, and ``weight = -log(score)`` so that shortest paths are best products.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
@@ -44,6 +42,7 @@ from graph import model as m
 from graph.dates import lower_bound, upper_bound
 from queries.command import ARMED, Parties, kind_of, owning_actors, sits_in, structure_of
 from queries.errors import InvalidQuery
+from queries.memo import remembered
 from queries.scoring import DEFAULT_PARAMS, HopScore, ScoringParams, hop_score, question_date
 from queries.scoring import weight_of as _weight_of
 
@@ -165,15 +164,6 @@ class InfluenceGraph:
         return dict(self.digraph.edges[u, v])
 
 
-# Collapsed graphs of frozen projections, reused across questions. A frozen
-# projection never changes (a write makes the store build a new one), so its
-# collapse for one (date, confidence floor, params) is computed once.
-_COLLAPSED: weakref.WeakKeyDictionary[
-    nx.MultiDiGraph[str], dict[tuple[date, float, str], InfluenceGraph]
-] = weakref.WeakKeyDictionary()
-_COLLAPSED_LOCK = threading.Lock()
-
-
 def influence_graph(
     graph: nx.MultiDiGraph[str],
     *,
@@ -206,15 +196,15 @@ def influence_graph(
     key = (day, float(min_confidence), repr(params))
     if not nx.is_frozen(graph):
         return collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
-    with _COLLAPSED_LOCK:
-        hit = _COLLAPSED.get(graph, {}).get(key)
-    if hit is not None:
-        return hit
-    built = collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
-    nx.freeze(built.digraph)
-    with _COLLAPSED_LOCK:
-        _COLLAPSED.setdefault(graph, {})[key] = built
-    return built
+
+    def shared() -> InfluenceGraph:
+        # A frozen projection never changes (a write makes the store build a new
+        # one): its collapse for one question is computed once, and frozen too.
+        built = collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
+        nx.freeze(built.digraph)
+        return built
+
+    return remembered(graph, ("influence_graph", *key), shared)
 
 
 def collapse(

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from bench.neo4j_local import NEO4J_LOCAL, parse_exports
 from graph.projection import clear_cache
 from graph.settings import Settings
 from graph.store import GraphStore
 from graph.stores.embedded_store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parent.parent
-NEO4J_LOCAL = ROOT / "scripts" / "neo4j-local"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,15 +35,6 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 def _in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
-
-
-def _parse_exports(text: str) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for line in text.splitlines():
-        if line.startswith("export ") and "=" in line:
-            key, value = line.removeprefix("export ").split("=", 1)
-            env[key.strip()] = value.strip().strip("'\"")
-    return env
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +59,7 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
         if _in_ci():
             pytest.fail(message)
         pytest.skip(message)
-    env = _parse_exports(started.stdout)
+    env = parse_exports(started.stdout)
     try:
         yield {
             "uri": env["NEO4J_URI"],
