@@ -64,6 +64,10 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, An
         yield rows[i : i + size]
 
 
+def _by_id(record: m.AnyRecord) -> str:
+    return record.id
+
+
 def _props(row: StoredRow) -> dict[str, Any]:
     props: dict[str, Any] = {
         "id": row.id,
@@ -200,15 +204,15 @@ class Neo4jStore:
     def iter_nodes(
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyNode]:
-        rows = self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of))
-        nodes = [decode_node(r["data"]) for r in rows]
+        (row,) = self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of))
+        nodes = sorted(map(decode_node, row["data"]), key=_by_id)
         yield from self._guarded(viewer, nodes)
 
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
-        rows = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
-        rels = [decode_relationship(r["data"]) for r in rows]
+        (row,) = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
+        rels = sorted(map(decode_relationship, row["data"]), key=_by_id)
         yield from self._guarded(viewer, rels)
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
