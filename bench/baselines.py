@@ -59,22 +59,7 @@ def import_row_by_row_sqlite(path: Path, records: Sequence[m.AnyRecord]) -> floa
         for record in records:
             row = to_row(record, version=1, actor="bench-baseline", at=at, operation="create")
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(
-                embedded_sql.UPSERT_RECORD,
-                {
-                    "id": row.id,
-                    "category": row.category,
-                    "kind": row.kind,
-                    "version": row.version,
-                    "name": row.name,
-                    "sensitivity_rank": row.sensitivity_rank,
-                    "from_day": row.from_day,
-                    "to_day": row.to_day,
-                    "source_id": row.source_id,
-                    "target_id": row.target_id,
-                    "data": row.data,
-                },
-            )
+            conn.execute(embedded_sql.UPSERT_RECORD, embedded_sql.record_params(row))
             conn.execute("COMMIT")
         return time.perf_counter() - started
     finally:

@@ -28,6 +28,10 @@ class AuditEvent:
     action: str  # write, export, view, user, merge …
     details: dict[str, Any] = field(default_factory=dict)
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
+    # The details already serialised (a JSON object), used verbatim instead of
+    # `canonical(details)`: a write's entry holds every record before and after,
+    # which the store has as JSON already and should not serialise twice.
+    details_json: str | None = None
 
 
 @dataclass(frozen=True)
@@ -36,7 +40,7 @@ class AuditEntry:
     at: str
     actor: str
     action: str
-    details: str  # canonical JSON
+    details: str  # a JSON object, stored and hashed as these exact characters
     prev_hash: str
     hash: str
 
@@ -63,7 +67,7 @@ def entry_hash(seq: int, at: str, actor: str, action: str, details: str, prev_ha
 
 def chain(event: AuditEvent, *, prev_seq: int, prev_hash: str) -> AuditEntry:
     """Place an event after the entry (prev_seq, prev_hash)."""
-    details = canonical(event.details)
+    details = event.details_json if event.details_json is not None else canonical(event.details)
     seq = prev_seq + 1
     digest = entry_hash(seq, event.at, event.actor, event.action, details, prev_hash)
     return AuditEntry(seq, event.at, event.actor, event.action, details, prev_hash, digest)

@@ -15,17 +15,18 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from json.encoder import encode_basestring
 from typing import Any, Literal, Protocol
 
 from pydantic import TypeAdapter
 
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent
+from graph.audit import AuditEntry, AuditEvent, canonical
 from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, RowError
 from graph.names import normalise
 from graph.schema import SCHEMA, NodeKind, RelType
-from graph.sensitivity import Sensitivity, Viewer
+from graph.sensitivity import RANK, Sensitivity, Viewer
 from graph.users import User
 
 Category = Literal["node", "rel"]
@@ -124,7 +125,7 @@ class Existing:
     category: Category
     kind: str
     version: int
-    data: str
+    data: str | None  # None unless asked for: endpoints and cited sources need no content
     sensitivity_rank: int
 
 
@@ -147,8 +148,6 @@ class StoredRow:
     recorded_at: str
     recorded_by: str
     operation: str
-    # `data` parsed, kept so the audit entry need not parse it again.
-    content: dict[str, Any] = field(compare=False, repr=False)
     before: str | None = None  # the version this one replaces, for the audit log
     before_rank: int | None = None  # its sensitivity rank, for the change log
 
@@ -186,21 +185,27 @@ class WritePlan:
             actor=actor,
             action="write",
             at=self.rows[0].recorded_at if self.rows else datetime.now(UTC).isoformat(),
-            details={
-                "report": {k: v for k, v in self.report.as_dict().items() if k != "change_counter"},
-                "records": [
-                    {
-                        "id": r.id,
-                        "kind": r.kind,
-                        "version": r.version,
-                        "operation": r.operation,
-                        "before": json.loads(r.before) if r.before else None,
-                        "after": r.content,
-                    }
-                    for r in self.rows
-                ],
-            },
+            details_json=self._audit_details(),
         )
+
+    def _audit_details(self) -> str:
+        """`{"records": [{"after", "before", "id", "kind", "operation", "version"}…],
+        "report": {…}}`, keys in canonical order, with each record's before and
+        after spliced in as the exact JSON the store holds rather than parsed and
+        serialised again: for a 10,000-record import that second pass was about
+        a fifth of the write."""
+        parts = [
+            f'{{"after":{r.data},"before":{r.before or "null"},"id":{_js(r.id)},'
+            f'"kind":{_js(r.kind)},"operation":{_js(r.operation)},"version":{r.version:d}}}'
+            for r in self.rows
+        ]
+        report = {k: v for k, v in self.report.as_dict().items() if k != "change_counter"}
+        return f'{{"records":[{",".join(parts)}],"report":{canonical(report)}}}'
+
+
+def _js(text: str) -> str:
+    """`text` as a JSON string, as `json.dumps(text, ensure_ascii=False)` writes it."""
+    return encode_basestring(text)
 
 
 @dataclass(frozen=True)
@@ -329,12 +334,16 @@ def decode_relationship(data: str) -> m.AnyRelationship:
 
 
 def search_names(record: m.AnyRecord) -> tuple[str, ...]:
+    """The normalised forms search compares against: name, aliases, P-code."""
     if not isinstance(record, m.NodeBase):
         return ()
-    names = {normalise(record.name), *(normalise(a) for a in record.aliases)}
+    texts = [record.name, *record.aliases]
     if isinstance(record, m.Area):
-        names.add(normalise(record.pcode))
-    return tuple(sorted(n for n in names if n))
+        texts.append(record.pcode)
+    if len(texts) == 1:  # most nodes: no aliases
+        only = normalise(texts[0])
+        return (only,) if only else ()
+    return tuple(sorted({n for n in map(normalise, texts) if n}))
 
 
 def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
@@ -352,9 +361,12 @@ _DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)
 
 
 @functools.lru_cache(maxsize=8)
-def _json_time(at: datetime) -> str:
-    """`at` as pydantic writes a datetime field in JSON (a batch shares one)."""
-    return str(_DATETIME.dump_python(at, mode="json"))
+def _stamps(at: datetime, actor: str) -> tuple[str, str]:
+    """The store's stamps as the closing members of a record's JSON object, in
+    the form pydantic gives those fields, and `at` for the scalar column (a
+    batch shares both)."""
+    when = _DATETIME.dump_json(at).decode()
+    return f',"recorded_at":{when},"recorded_by":{_js(actor)}}}', at.isoformat()
 
 
 def to_row(
@@ -367,33 +379,39 @@ def to_row(
     before: str | None = None,
     before_rank: int | None = None,
 ) -> StoredRow:
-    # Dump once and stamp the dict (a model_copy per record cost more than the
-    # dump); the dict is kept for the audit entry. Key order is the model's.
-    content = record.model_dump(mode="json")
-    content["recorded_at"] = _json_time(at)
-    content["recorded_by"] = actor
-    data = json.dumps(content, ensure_ascii=False, separators=(",", ":"))
+    # pydantic-core writes the JSON without the stamps, and the stamps close the
+    # object: a third of the cost of `model_dump` + `json.dumps`, no model copy.
+    # The stamps move to the end of the key order; readers never depend on it.
+    body = record.__pydantic_serializer__.to_json(record, exclude=_STAMP_FIELDS)
+    stamps, recorded_at = _stamps(at, actor)
+    data = body[:-1].decode() + stamps
     start, end = _day_bounds(record)
-    is_node = isinstance(record, m.NodeBase)
+    if isinstance(record, m.NodeBase):
+        category: Category = "node"
+        kind: str = record.kind
+        name: str | None = record.name
+        source_id = target_id = None
+    else:
+        category, kind, name = "rel", record.type, None
+        source_id, target_id = record.source_id, record.target_id
     return StoredRow(
         id=record.id,
-        category="node" if is_node else "rel",
-        kind=record.kind if isinstance(record, m.NodeBase) else record.type,
+        category=category,
+        kind=kind,
         version=version,
-        name=record.name if isinstance(record, m.NodeBase) else None,
+        name=name,
         search_names=search_names(record),
-        sensitivity_rank=record.sensitivity.rank,
+        sensitivity_rank=RANK[record.sensitivity],
         from_day=start,
         to_day=end,
-        source_id=None if isinstance(record, m.NodeBase) else record.source_id,
-        target_id=None if isinstance(record, m.NodeBase) else record.target_id,
+        source_id=source_id,
+        target_id=target_id,
         data=data,
-        recorded_at=at.isoformat(),
+        recorded_at=recorded_at,
         recorded_by=actor,
         operation=operation,
         before=before,
         before_rank=before_rank,
-        content=content,
     )
 
 
@@ -408,7 +426,11 @@ def viewer_rank(viewer: Viewer) -> int:
 # --------------------------------------------------------------------------- planner
 
 
-Lookup = Callable[[list[str]], dict[str, Existing]]
+# (ids to look up, those among them whose stored content the planner needs:
+# the batch's own ids, which it may update) -> what exists. The rest are only
+# referenced (endpoints, cited sources): their kind and label are enough, and
+# not reading their JSON halved the lookup of a 10,000-relationship batch.
+Lookup = Callable[[list[str], set[str]], dict[str, Existing]]
 
 
 def cited_sources(record: m.AnyRecord) -> list[m.SourceRef]:
@@ -464,7 +486,7 @@ def plan_write(
         if isinstance(record, m.RelBase):
             wanted.update((record.source_id, record.target_id))
         wanted.update(ref.source_id for ref in cited_sources(record))
-    existing = lookup(sorted(wanted))
+    existing = lookup(sorted(wanted), set(seen))
     ceiling = clearance.rank if clearance is not None else None
 
     def visible(hit: Existing) -> bool:
@@ -546,6 +568,7 @@ def plan_write(
                 )
             )
             continue
+        assert old.data is not None, "lookup must return the content of the batch's own ids"
         before = decode(old.data)
         if (
             isinstance(before, m.RelBase)

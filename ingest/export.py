@@ -408,7 +408,7 @@ def restore_snapshot(
     state: dict[str, Existing] = {}
     totals = WriteReport(unchanged=unchanged)
 
-    def lookup(ids: list[str]) -> dict[str, Existing]:
+    def lookup(ids: list[str], _content_of: set[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
         for i in ids:
             if i in state:

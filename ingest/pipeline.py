@@ -39,7 +39,7 @@ from graph.dates import lower_bound, upper_bound
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
-from graph.store import Existing, GraphStore, WriteBatch, WriteReport, plan_write
+from graph.store import Existing, GraphStore, Lookup, WriteBatch, WriteReport, plan_write
 from ingest.resolve import Match, Resolver, match_key
 from ingest.rows import Row, Table
 
@@ -789,8 +789,9 @@ def _ref_suggestion(ref: str, records: dict[str, m.AnyRecord], ctx: ImportContex
     return "add the node to the file first, or fix the id"
 
 
-def _lookup(ctx: ImportContext) -> Callable[[list[str]], dict[str, Existing]]:
-    def lookup(ids: list[str]) -> dict[str, Existing]:
+def _lookup(ctx: ImportContext) -> Lookup:
+    # Gives every hit's content: the context holds the records parsed already.
+    def lookup(ids: list[str], _content_of: set[str]) -> dict[str, Existing]:
         ctx.preload(ids)
         found: dict[str, Existing] = {}
         for record_id in ids:

@@ -8,7 +8,10 @@ normalised names and aliases that search compares against.
 
 from __future__ import annotations
 
+from typing import Any
+
 from graph.audit import GENESIS
+from graph.store import StoredRow
 
 SCHEMA_VERSION = 1
 
@@ -90,24 +93,45 @@ DDL = [
 LOOKUP_CHUNK = 500  # stays well under SQLite's bound-parameter limit
 
 
-def lookup(n: int) -> str:
+def lookup(n: int, *, content: bool) -> str:
+    """What exists under n ids; their stored JSON only when `content`."""
     marks = ",".join("?" * n)
+    data = "data" if content else "NULL"
     return (
-        "SELECT id, category, kind, version, data, sensitivity_rank FROM records "
+        f"SELECT id, category, kind, version, {data}, sensitivity_rank FROM records "
         f"WHERE id IN ({marks})"
     )
 
 
+# Positional parameters for the per-record statements: binding a tuple instead
+# of a dict of names took a quarter off their time on a 10,000-record write.
 UPSERT_RECORD = """
 INSERT INTO records (id, category, kind, version, name, sensitivity_rank, from_day, to_day,
                      source_id, target_id, data)
-VALUES (:id, :category, :kind, :version, :name, :sensitivity_rank, :from_day, :to_day,
-        :source_id, :target_id, :data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (id) DO UPDATE SET
     version = excluded.version, name = excluded.name,
     sensitivity_rank = excluded.sensitivity_rank, from_day = excluded.from_day,
     to_day = excluded.to_day, data = excluded.data
 """
+
+
+def record_params(r: StoredRow) -> tuple[Any, ...]:
+    """`UPSERT_RECORD`'s parameters for one row."""
+    return (
+        r.id,
+        r.category,
+        r.kind,
+        r.version,
+        r.name,
+        r.sensitivity_rank,
+        r.from_day,
+        r.to_day,
+        r.source_id,
+        r.target_id,
+        r.data,
+    )
+
 
 DELETE_NAMES = "DELETE FROM names WHERE record_id = ?"
 INSERT_NAME = "INSERT OR IGNORE INTO names (record_id, norm) VALUES (?, ?)"
@@ -115,9 +139,24 @@ INSERT_NAME = "INSERT OR IGNORE INTO names (record_id, norm) VALUES (?, ?)"
 INSERT_REVISION = """
 INSERT INTO revisions (record_id, version, category, kind, recorded_at, recorded_by, operation,
                        sensitivity_rank, data)
-VALUES (:record_id, :version, :category, :kind, :recorded_at, :recorded_by, :operation,
-        :sensitivity_rank, :data)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+
+def revision_params(r: StoredRow) -> tuple[Any, ...]:
+    """`INSERT_REVISION`'s parameters for one row."""
+    return (
+        r.id,
+        r.version,
+        r.category,
+        r.kind,
+        r.recorded_at,
+        r.recorded_by,
+        r.operation,
+        r.sensitivity_rank,
+        r.data,
+    )
+
 
 BUMP_COUNTER = "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'"
 GET_COUNTER = "SELECT value FROM meta WHERE key = 'change_counter'"

@@ -129,48 +129,29 @@ class EmbeddedStore:
     ) -> WriteReport:
         with self._transaction() as conn:
 
-            def lookup(ids: list[str]) -> dict[str, Existing]:
+            def lookup(ids: list[str], content_of: set[str]) -> dict[str, Existing]:
                 found: dict[str, Existing] = {}
-                for i in range(0, len(ids), sql.LOOKUP_CHUNK):
-                    chunk = ids[i : i + sql.LOOKUP_CHUNK]
-                    for rid, cat, kind, version, data, rank in conn.execute(
-                        sql.lookup(len(chunk)), chunk
-                    ):
-                        found[rid] = Existing(rid, cat, kind, version, data, rank)
+                for content in (True, False):
+                    part = [i for i in ids if (i in content_of) == content]
+                    for i in range(0, len(part), sql.LOOKUP_CHUNK):
+                        chunk = part[i : i + sql.LOOKUP_CHUNK]
+                        query = sql.lookup(len(chunk), content=content)
+                        for rid, cat, kind, version, data, rank in conn.execute(query, chunk):
+                            found[rid] = Existing(rid, cat, kind, version, data, rank)
                 return found
 
             plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
             if plan.rows:
-                conn.executemany(
-                    sql.UPSERT_RECORD,
-                    [
-                        {
-                            "id": r.id,
-                            "category": r.category,
-                            "kind": r.kind,
-                            "version": r.version,
-                            "name": r.name,
-                            "sensitivity_rank": r.sensitivity_rank,
-                            "from_day": r.from_day,
-                            "to_day": r.to_day,
-                            "source_id": r.source_id,
-                            "target_id": r.target_id,
-                            "data": r.data,
-                        }
-                        for r in plan.rows
-                    ],
-                )
+                conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
                 named = [r for r in plan.rows if r.category == "node"]
-                conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in named])
+                # A new record has no names to replace.
+                conn.executemany(
+                    sql.DELETE_NAMES, [(r.id,) for r in named if r.operation != "create"]
+                )
                 conn.executemany(
                     sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names]
                 )
-                revisions = []
-                for r in plan.rows:
-                    row = r.revision_row()
-                    del row["key"]
-                    revisions.append(row)
-                conn.executemany(sql.INSERT_REVISION, revisions)
+                conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
                 conn.execute(sql.BUMP_COUNTER)
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             if plan.rows:

@@ -117,7 +117,21 @@ RETURN m.change_counter AS counter
 
 GET_COUNTER = "MATCH (m:Meta {key: 'store'}) RETURN m.change_counter AS counter"
 
-# Current version of each id, whatever its category, read from the revision log.
+
+# What exists under node ids, by the Entity index; their JSON only when asked
+# (a batch's own ids may be updated; endpoints and cited sources need a kind).
+def lookup_nodes(*, content: bool) -> str:
+    data = "n.data" if content else "null"
+    return f"""
+UNWIND $ids AS wanted
+MATCH (n:Entity {{id: wanted}})
+RETURN n.id AS id, 'node' AS category, n.kind AS kind, n.version AS version,
+       {data} AS data, n.sensitivity_rank AS rank
+"""
+
+
+# Current version of each id, whatever its category, read from the revision log:
+# how a relationship id is found without knowing its type.
 LOOKUP = """
 UNWIND $ids AS wanted
 MATCH (v:Revision {record_id: wanted})

@@ -372,13 +372,22 @@ def _write_tx(
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
 
-    def lookup(ids: list[str]) -> dict[str, Existing]:
+    def lookup(ids: list[str], content_of: set[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
-        for chunk in (ids[i : i + cy.BATCH_SIZE] for i in range(0, len(ids), cy.BATCH_SIZE)):
-            for r in tx.run(cy.LOOKUP, ids=chunk):
-                found[r["id"]] = Existing(
-                    r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
-                )
+
+        def run(query: str, wanted: list[str]) -> None:
+            for i in range(0, len(wanted), cy.BATCH_SIZE):
+                for r in tx.run(query, ids=wanted[i : i + cy.BATCH_SIZE]):
+                    found[r["id"]] = Existing(
+                        r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
+                    )
+
+        own = [i for i in ids if i in content_of]
+        run(cy.lookup_nodes(content=True), own)
+        run(cy.lookup_nodes(content=False), [i for i in ids if i not in content_of])
+        # Only relationships are left to find: through the revision log (an
+        # index), since a relationship id is unique per type, not overall.
+        run(cy.LOOKUP, [i for i in own if i not in found])
         return found
 
     plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
