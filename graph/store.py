@@ -433,10 +433,13 @@ def viewer_rank(viewer: Viewer) -> int:
 Lookup = Callable[[list[str], set[str]], dict[str, Existing]]
 
 
-def cited_sources(record: m.AnyRecord) -> list[m.SourceRef]:
+def cited_sources(record: m.AnyRecord) -> Sequence[m.SourceRef]:
     """Every source reference a record makes, including COM profile evidence."""
+    profiles = record.__dict__.get("profiles")  # see _day_bounds
+    if not profiles:  # most records: no copy
+        return record.sources
     refs = list(record.sources)
-    for profile in record.__dict__.get("profiles", ()):  # see _day_bounds
+    for profile in profiles:
         for score in (profile.capability, profile.opportunity, profile.motivation):
             refs.extend(score.evidence)
     return refs

@@ -375,19 +375,25 @@ def _write_tx(
     def lookup(ids: list[str], content_of: set[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
 
-        def run(query: str, wanted: list[str]) -> None:
-            for i in range(0, len(wanted), cy.BATCH_SIZE):
-                for r in tx.run(query, ids=wanted[i : i + cy.BATCH_SIZE]):
-                    found[r["id"]] = Existing(
-                        r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
-                    )
+        def chunks(wanted: list[str]) -> Iterator[list[str]]:
+            return (wanted[i : i + cy.BATCH_SIZE] for i in range(0, len(wanted), cy.BATCH_SIZE))
+
+        def nodes(wanted: list[str], *, content: bool) -> None:
+            for chunk in chunks(wanted):
+                row = tx.run(cy.lookup_nodes(content=content), ids=chunk).single(strict=True)
+                for rid, kind, version, data, rank in row["found"]:
+                    found[rid] = Existing(rid, "node", kind, version, data, rank)
 
         own = [i for i in ids if i in content_of]
-        run(cy.lookup_nodes(content=True), own)
-        run(cy.lookup_nodes(content=False), [i for i in ids if i not in content_of])
+        nodes(own, content=True)
+        nodes([i for i in ids if i not in content_of], content=False)
         # Only relationships are left to find: through the revision log (an
         # index), since a relationship id is unique per type, not overall.
-        run(cy.LOOKUP, [i for i in own if i not in found])
+        for chunk in chunks([i for i in own if i not in found]):
+            for r in tx.run(cy.LOOKUP, ids=chunk):
+                found[r["id"]] = Existing(
+                    r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
+                )
         return found
 
     plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
