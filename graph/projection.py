@@ -31,7 +31,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from typing import Any
 
@@ -42,6 +42,11 @@ from graph.sensitivity import Viewer
 from graph.store import GraphStore
 
 _CACHE_SIZE = 16
+# Answers remembered on a frozen projection (queries.memo) live in this
+# attribute of the graph object. An answer may refer to its graph, so graph and
+# memo form a cycle that only a full garbage collection would free: evicting a
+# projection drops its memo, and the graph goes as soon as no caller holds it.
+MEMO_ATTR = "_actorgraph_memo"
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
 _UPDATE_LIMIT = 0.05
 _UPDATE_FLOOR = 100
@@ -249,13 +254,35 @@ def projection(
         # Superseded projections of this view are not asked for again: let them go
         # (a caller still holding one keeps it alive).
         for old_key in [k for k in _cache if k[0] == view and k != key]:
-            del _cache[old_key]
+            _forget(_cache.pop(old_key))
         _cache[key] = entry
         while len(_cache) > _CACHE_SIZE:
-            _cache.popitem(last=False)
+            _forget(_cache.popitem(last=False)[1])
     return entry.graph
+
+
+def _forget(entry: _Entry) -> None:
+    """Break the reference cycles of an evicted projection, so that it is freed
+    as soon as no caller holds it instead of at the next full garbage
+    collection — which, at M size, is a pause of one to three seconds landing
+    on whichever page happens to trigger it. The cycles: its memo (answers such
+    as a collapsed influence graph hold the projection) and networkx's cached
+    views (`graph.edges`, `graph.degree` hold their graph); graphs reachable
+    from the memo (the collapsed one) are released the same way. Both are
+    caches: a caller still holding the graph just computes them again."""
+    pending: list[nx.Graph[Any]] = [entry.graph]
+    while pending:
+        graph = pending.pop()
+        attrs = vars(graph)
+        for value in attrs.pop(MEMO_ATTR, {}).values():
+            parts = [getattr(value, f.name) for f in fields(value)] if is_dataclass(value) else []
+            pending.extend(v for v in (value, *parts) if isinstance(v, nx.Graph))
+        for name in [k for k, v in attrs.items() if getattr(v, "_graph", None) is graph]:
+            del attrs[name]
 
 
 def clear_cache() -> None:
     with _lock:
+        for entry in _cache.values():
+            _forget(entry)
         _cache.clear()

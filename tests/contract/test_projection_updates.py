@@ -5,6 +5,8 @@ viewer clearance and question date.
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import date
 from typing import Any
 
@@ -16,6 +18,8 @@ from graph import projection as proj
 from graph.projection import build_projection, projection
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import ChangedRecord, GraphStore, WriteBatch
+from queries.gaps import gaps
+from queries.leverage import influence_graph
 from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
 
 RESTRICTED = Viewer(name="field-officer", clearance=Sensitivity.RESTRICTED)
@@ -90,6 +94,29 @@ def test_projection_after_a_write_uses_the_update(
     assert "per_9" in second and second.has_edge("org_1", "per_9", "rel_acc9")
     assert "per_9" not in first and as_comparable(first) == frozen_before
     assert nx.is_frozen(second)
+
+
+def test_a_superseded_projection_and_its_analyses_are_freed(store: GraphStore) -> None:
+    """A server that keeps every projection a page once analysed grows after
+    each write until it is killed: after the next write's projection replaces
+    it, the old one must go, and without waiting for a full garbage collection
+    (a pause of seconds at country scale)."""
+    store.write(full_batch(), actor="analyst-1")
+    first = projection(store, viewer=SYSTEM)
+    collapsed = influence_graph(first)  # remembered on the projection, and refers to it
+    gaps(first)
+    list(first.edges), list(collapsed.digraph.edges)  # networkx caches views that refer back
+    gone, collapsed_gone = weakref.ref(first), weakref.ref(collapsed)
+    del first, collapsed
+
+    gc.disable()
+    try:
+        store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
+        second = projection(store, viewer=SYSTEM)
+        assert gone() is None and collapsed_gone() is None, "freed as soon as superseded"
+    finally:
+        gc.enable()
+    assert "per_9" in second
 
 
 def test_a_changed_source_rebuilds_so_its_masking_reaches_every_citation(
