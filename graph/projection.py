@@ -47,6 +47,9 @@ _CACHE_SIZE = 16
 # memo form a cycle that only a full garbage collection would free: evicting a
 # projection drops its memo, and the graph goes as soon as no caller holds it.
 MEMO_ATTR = "_actorgraph_memo"
+# Nodes + edges from which a cached projection is frozen out of the cyclic
+# garbage collector's rounds (see `_settle_collector`); S size is below it.
+_FREEZE_FROM = 50_000
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
 _UPDATE_LIMIT = 0.05
 _UPDATE_FLOOR = 100
@@ -253,12 +256,37 @@ def projection(
     with _lock:
         # Superseded projections of this view are not asked for again: let them go
         # (a caller still holding one keeps it alive).
-        for old_key in [k for k in _cache if k[0] == view and k != key]:
-            _forget(_cache.pop(old_key))
+        dropped = [_cache.pop(k) for k in [k for k in _cache if k[0] == view and k != key]]
         _cache[key] = entry
         while len(_cache) > _CACHE_SIZE:
-            _forget(_cache.popitem(last=False)[1])
+            dropped.append(_cache.popitem(last=False)[1])
+    for old in dropped:
+        _forget(old)
+    _settle_collector(entry.graph, collect=bool(dropped))
     return entry.graph
+
+
+def _settle_collector(graph: nx.MultiDiGraph[str], *, collect: bool) -> None:
+    """Take the cached projections out of the cyclic garbage collector's rounds.
+
+    A projection at M size is about 600,000 tracked objects that live until a
+    write supersedes it. Left in the collector's generations they are walked by
+    every full collection, which the collector starts by itself some time after
+    a build: one to three seconds at M, landing on whichever page rerun
+    triggered it (the benchmark caught a 2.7 s rerun that way). Frozen
+    (`gc.freeze`) they are skipped, and still freed by reference counting when
+    dropped (`_forget` breaks their cycles). Freezing also pins whatever cyclic
+    garbage exists at that moment, so when projections were dropped (after a
+    write) everything is unfrozen and collected first: one full collection per
+    write, paid by the load that follows it, instead of at random. Small
+    projections (tests, a district's map) are left alone: collecting them is
+    cheap.
+    """
+    if collect and gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    if graph.number_of_nodes() + graph.number_of_edges() >= _FREEZE_FROM:
+        gc.freeze()
 
 
 def _forget(entry: _Entry) -> None:
@@ -282,7 +310,12 @@ def _forget(entry: _Entry) -> None:
 
 
 def clear_cache() -> None:
+    """Drop every cached projection (tests, the benchmark's cold start)."""
     with _lock:
-        for entry in _cache.values():
-            _forget(entry)
+        dropped = list(_cache.values())
         _cache.clear()
+    for entry in dropped:
+        _forget(entry)
+    if gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
