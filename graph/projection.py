@@ -50,6 +50,8 @@ MEMO_ATTR = "_actorgraph_memo"
 # Nodes + edges from which a cached projection is frozen out of the cyclic
 # garbage collector's rounds (see `_settle_collector`); S size is below it.
 _FREEZE_FROM = 50_000
+_FULL_COLLECTION_EVERY = 32  # writes that supersede a large projection
+_superseded = 0
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
 _UPDATE_LIMIT = 0.05
 _UPDATE_FLOOR = 100
@@ -249,9 +251,16 @@ def projection(
     entry = None
     if older:
         newest = max(older, key=lambda ce: ce[0])[1]
+        if _is_large(newest.graph):
+            # Collect what is garbage now, before it is frozen with the new
+            # projection (see `_settle_collector`); the cached projections are
+            # frozen, so this walks only what was made since.
+            gc.collect()
         entry = _update(newest, store, viewer=viewer, as_of=as_of, counter=counter)
     if entry is None:
         entry = _build(store, viewer=viewer, as_of=as_of, counter=counter)
+        if _is_large(entry.graph):
+            gc.collect()  # the first build: garbage since start, walked once
     nx.freeze(entry.graph)
     with _lock:
         # Superseded projections of this view are not asked for again: let them go
@@ -262,31 +271,39 @@ def projection(
             dropped.append(_cache.popitem(last=False)[1])
     for old in dropped:
         _forget(old)
-    _settle_collector(entry.graph, collect=bool(dropped))
+    _settle_collector(entry.graph, dropped=bool(dropped))
     return entry.graph
 
 
-def _settle_collector(graph: nx.MultiDiGraph[str], *, collect: bool) -> None:
+def _is_large(graph: nx.MultiDiGraph[str]) -> bool:
+    return graph.number_of_nodes() + graph.number_of_edges() >= _FREEZE_FROM
+
+
+def _settle_collector(graph: nx.MultiDiGraph[str], *, dropped: bool) -> None:
     """Take the cached projections out of the cyclic garbage collector's rounds.
 
     A projection at M size is about 600,000 tracked objects that live until a
     write supersedes it. Left in the collector's generations they are walked by
     every full collection, which the collector starts by itself some time after
     a build: one to three seconds at M, landing on whichever page rerun
-    triggered it (the benchmark caught a 2.7 s rerun that way). Frozen
-    (`gc.freeze`) they are skipped, and still freed by reference counting when
-    dropped (`_forget` breaks their cycles). Freezing also pins whatever cyclic
-    garbage exists at that moment, so when projections were dropped (after a
-    write) everything is unfrozen and collected first: one full collection per
-    write, paid by the load that follows it, instead of at random. Small
-    projections (tests, a district's map) are left alone: collecting them is
-    cheap.
+    triggered it (benchmark runs caught reruns of 2.7 s and 3.5 s that way).
+    Frozen (`gc.freeze`) they are skipped, and still freed by reference
+    counting when dropped (`_forget` breaks their cycles). Freezing pins what
+    is garbage at that moment, so `projection` collects just before (cheap:
+    what is frozen is not walked); what is frozen alive and dies in a cycle
+    later (a closed browser session, say) is collected by a full unfreeze and
+    collection every `_FULL_COLLECTION_EVERY` writes. Small projections (tests,
+    a district's map) are left alone: collecting them is cheap.
     """
-    if collect and gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
-    if graph.number_of_nodes() + graph.number_of_edges() >= _FREEZE_FROM:
-        gc.freeze()
+    global _superseded
+    if not _is_large(graph):
+        return
+    if dropped:
+        _superseded += 1
+        if _superseded % _FULL_COLLECTION_EVERY == 0:
+            gc.unfreeze()
+            gc.collect()
+    gc.freeze()
 
 
 def _forget(entry: _Entry) -> None:

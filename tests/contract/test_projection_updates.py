@@ -123,29 +123,38 @@ def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage
     store: GraphStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Large projections are taken out of the cyclic collector's rounds (so no
-    page rerun pays for walking them); garbage frozen with them is collected
-    after the next write instead of kept for the life of the server."""
+    page rerun pays for walking them), without keeping garbage for the life of
+    the server: what is garbage when one is frozen is collected first, and what
+    was frozen alive and died later goes at the periodic full collection."""
     monkeypatch.setattr(proj, "_FREEZE_FROM", 0)  # as if this were country-sized
+    monkeypatch.setattr(proj, "_FULL_COLLECTION_EVERY", 1)
     store.write(full_batch(), actor="analyst-1")
 
     class Junk:
         me: object
 
+    def cycle() -> Junk:
+        junk = Junk()
+        junk.me = junk  # cyclic: only the collector frees it
+        return junk
+
     gc.disable()
     try:
-        junk = Junk()
-        junk.me = junk  # cyclic garbage the collector has not reached yet
-        junk_gone = weakref.ref(junk)
-        del junk
+        before_build = weakref.ref(cycle())  # garbage the collector has not reached
+        alive_then_dead = cycle()
         first = projection(store, viewer=SYSTEM)
         assert gc.get_freeze_count() >= first.number_of_nodes()
+        assert before_build() is None, "garbage was frozen with the projection"
         first_gone = weakref.ref(first)
-        del first
+        later = weakref.ref(cycle())  # garbage made while the projection is frozen
+        died_frozen = weakref.ref(alive_then_dead)
+        del first, alive_then_dead
 
         store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
         second = projection(store, viewer=SYSTEM)
 
-        assert first_gone() is None and junk_gone() is None
+        assert first_gone() is None, "the superseded projection is freed"
+        assert later() is None and died_frozen() is None
         assert gc.get_freeze_count() > 0 and "per_9" in second
     finally:
         gc.enable()
