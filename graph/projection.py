@@ -259,8 +259,6 @@ def projection(
         entry = _update(newest, store, viewer=viewer, as_of=as_of, counter=counter)
     if entry is None:
         entry = _build(store, viewer=viewer, as_of=as_of, counter=counter)
-        if _is_large(entry.graph):
-            gc.collect()  # the first build: garbage since start, walked once
     nx.freeze(entry.graph)
     with _lock:
         # Superseded projections of this view are not asked for again: let them go
@@ -289,11 +287,14 @@ def _settle_collector(graph: nx.MultiDiGraph[str], *, dropped: bool) -> None:
     triggered it (benchmark runs caught reruns of 2.7 s and 3.5 s that way).
     Frozen (`gc.freeze`) they are skipped, and still freed by reference
     counting when dropped (`_forget` breaks their cycles). Freezing pins what
-    is garbage at that moment, so `projection` collects just before (cheap:
-    what is frozen is not walked); what is frozen alive and dies in a cycle
-    later (a closed browser session, say) is collected by a full unfreeze and
-    collection every `_FULL_COLLECTION_EVERY` writes. Small projections (tests,
-    a district's map) are left alone: collecting them is cheap.
+    is garbage at that moment, so before updating after a write `projection`
+    collects (cheap: what is frozen is not walked; it frees, for instance, the
+    query views that still hold the superseded collapsed graph). What the
+    first build freezes with it, and what is frozen alive and dies in a cycle
+    later (a closed browser session, say), is collected by a full unfreeze
+    and collection every `_FULL_COLLECTION_EVERY` superseding writes. Small
+    projections (tests, a district's map) are left alone: collecting them is
+    cheap.
     """
     global _superseded
     if not _is_large(graph):

@@ -124,10 +124,12 @@ def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage
 ) -> None:
     """Large projections are taken out of the cyclic collector's rounds (so no
     page rerun pays for walking them), without keeping garbage for the life of
-    the server: what is garbage when one is frozen is collected first, and what
-    was frozen alive and died later goes at the periodic full collection."""
+    the server: garbage made while one is frozen is collected before the next
+    is frozen, and what was frozen with it (garbage then, or alive then and
+    dead later) goes at the periodic full collection."""
     monkeypatch.setattr(proj, "_FREEZE_FROM", 0)  # as if this were country-sized
-    monkeypatch.setattr(proj, "_FULL_COLLECTION_EVERY", 1)
+    monkeypatch.setattr(proj, "_FULL_COLLECTION_EVERY", 2)
+    monkeypatch.setattr(proj, "_superseded", 0)
     store.write(full_batch(), actor="analyst-1")
 
     class Junk:
@@ -144,7 +146,6 @@ def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage
         alive_then_dead = cycle()
         first = projection(store, viewer=SYSTEM)
         assert gc.get_freeze_count() >= first.number_of_nodes()
-        assert before_build() is None, "garbage was frozen with the projection"
         first_gone = weakref.ref(first)
         later = weakref.ref(cycle())  # garbage made while the projection is frozen
         died_frozen = weakref.ref(alive_then_dead)
@@ -154,8 +155,13 @@ def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage
         second = projection(store, viewer=SYSTEM)
 
         assert first_gone() is None, "the superseded projection is freed"
-        assert later() is None and died_frozen() is None
+        assert later() is None, "garbage made while frozen is collected before freezing"
         assert gc.get_freeze_count() > 0 and "per_9" in second
+
+        store.write(WriteBatch.of(EDITS["influence re-scored"]), actor="analyst-1")
+        projection(store, viewer=SYSTEM)  # the second superseding write: a full collection
+
+        assert died_frozen() is None and before_build() is None
     finally:
         gc.enable()
 
