@@ -408,9 +408,9 @@ def restore_snapshot(
     state: dict[str, Existing] = {}
     totals = WriteReport(unchanged=unchanged)
 
-    def lookup(ids: list[str], _content_of: set[str]) -> dict[str, Existing]:
+    def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
-        for i in ids:
+        for i in [*own, *referenced]:
             if i in state:
                 found[i] = state[i]
                 continue

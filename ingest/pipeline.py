@@ -791,7 +791,8 @@ def _ref_suggestion(ref: str, records: dict[str, m.AnyRecord], ctx: ImportContex
 
 def _lookup(ctx: ImportContext) -> Lookup:
     # Gives every hit's content: the context holds the records parsed already.
-    def lookup(ids: list[str], _content_of: set[str]) -> dict[str, Existing]:
+    def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
+        ids = [*own, *referenced]
         ctx.preload(ids)
         found: dict[str, Existing] = {}
         for record_id in ids:

@@ -129,10 +129,9 @@ class EmbeddedStore:
     ) -> WriteReport:
         with self._transaction() as conn:
 
-            def lookup(ids: list[str], content_of: set[str]) -> dict[str, Existing]:
+            def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
                 found: dict[str, Existing] = {}
-                for content in (True, False):
-                    part = [i for i in ids if (i in content_of) == content]
+                for part, content in ((own, True), (referenced, False)):
                     for i in range(0, len(part), sql.LOOKUP_CHUNK):
                         chunk = part[i : i + sql.LOOKUP_CHUNK]
                         query = sql.lookup(len(chunk), content=content)

@@ -22,7 +22,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
@@ -58,8 +58,10 @@ from graph.stores import neo4j_cypher as cy
 from graph.stores import redact_url
 from graph.users import User
 
+T = TypeVar("T")
 
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+
+def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
     for i in range(0, len(rows), size):
         yield rows[i : i + size]
 
@@ -372,24 +374,16 @@ def _write_tx(
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
 
-    def lookup(ids: list[str], content_of: set[str]) -> dict[str, Existing]:
+    def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
-
-        def chunks(wanted: list[str]) -> Iterator[list[str]]:
-            return (wanted[i : i + cy.BATCH_SIZE] for i in range(0, len(wanted), cy.BATCH_SIZE))
-
-        def nodes(wanted: list[str], *, content: bool) -> None:
-            for chunk in chunks(wanted):
+        for wanted, content in ((own, True), (referenced, False)):
+            for chunk in _chunks(wanted, cy.BATCH_SIZE):
                 row = tx.run(cy.lookup_nodes(content=content), ids=chunk).single(strict=True)
                 for rid, kind, version, data, rank in row["found"]:
                     found[rid] = Existing(rid, "node", kind, version, data, rank)
-
-        own = [i for i in ids if i in content_of]
-        nodes(own, content=True)
-        nodes([i for i in ids if i not in content_of], content=False)
         # Only relationships are left to find: through the revision log (an
         # index), since a relationship id is unique per type, not overall.
-        for chunk in chunks([i for i in own if i not in found]):
+        for chunk in _chunks([i for i in own if i not in found], cy.BATCH_SIZE):
             for r in tx.run(cy.LOOKUP, ids=chunk):
                 found[r["id"]] = Existing(
                     r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
