@@ -331,48 +331,65 @@ def blocs(
     as_of: AsOfOpt = None,
     compare: Annotated[
         str | None,
-        typer.Option("--compare", help="Earlier date to compare with: who switched sides since."),
+        typer.Option(
+            "--compare", help="Earlier date to compare with: whose own ties changed since."
+        ),
     ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Blocs of armed actors from alliances and oppositions; with --compare, who switched."""
-    from queries.blocs import blocs as find_blocs
-    from queries.blocs import compare_blocs
+    """Blocs of armed actors on a date, from their own alliances and oppositions
+    then (contested pairs listed apart); with --compare, whose ties changed."""
+    from queries.blocs import bloc_map, compare_blocs
 
     st = state(ctx)
     day = _day(as_of)
-    graph = _graph(st, day)
+    graph = _graph(st, day)  # the projection of the question date, never an undated one
     if compare is None:
-        found = find_blocs(graph)
+        found = bloc_map(graph)
         if json_out:
-            emit_json({"as_of": day.isoformat(), "blocs": [b.as_dict() for b in found]})
+            emit_json(found.as_dict())
             return
         typer.echo(f"blocs as of {day}")
-        for b in found:
+        for b in found.blocs:
             against = f"  (opposes {', '.join(b.opposes)})" if b.opposes else ""
-            typer.echo(f"  {b.id}: {', '.join(b.names)}{against}")
+            typer.echo(f"  {b.id} {b.label}: {', '.join(b.names)}{against}")
+        if found.contested:
+            typer.echo(
+                "contested pairs (allied and opposed that day; they neither join nor split):"
+            )
+            for contest in found.contested:
+                typer.echo(f"  {contest.describe()}")
         return
     before_day = _day(compare)
     result = compare_blocs(_graph(st, before_day), graph)
     if json_out:
-        emit_json({"before": before_day.isoformat(), "after": day.isoformat(), **result.as_dict()})
+        emit_json({"from": before_day.isoformat(), "to": day.isoformat(), **result.as_dict()})
         return
-    typer.echo(f"blocs {before_day} -> {day}")
-    for c in result.changes:
-        left = ", ".join(result.names.get(a, a) for a in c.left) or "-"
-        joined = ", ".join(result.names.get(a, a) for a in c.joined) or "-"
-        typer.echo(f"  {c.status:<8} {c.name}: left {left}; joined {joined} ({c.reason})")
+    typer.echo(f"ties that changed {before_day} -> {day} (only actors whose own ties changed)")
+    actor = None
+    for change in result.changes:
+        if change.actor != actor:
+            actor = change.actor
+            typer.echo(f"  {change.name}")
+        typer.echo(f"    {change.category}: {change.transition()}")
     if not result.changes:
-        typer.echo("  no actor changed bloc")
-    for title, pairs in (
-        ("new alliances", result.new_alliances),
-        ("ended alliances", result.ended_alliances),
-        ("new oppositions", result.new_oppositions),
-        ("ended oppositions", result.ended_oppositions),
-    ):
-        for one, other in pairs:
-            names = (result.names.get(one, one), result.names.get(other, other))
-            typer.echo(f"  {title}: {names[0]} - {names[1]}")
+        typer.echo("  none")
+    if result.membership_changed:
+        typer.echo("bloc membership changed through other actors' ties (own ties unchanged):")
+        for mc in result.membership_changed:
+            parts = []
+            if mc.now_with:
+                parts.append("now with " + ", ".join(result.names[a] for a in mc.now_with))
+            if mc.no_longer_with:
+                parts.append(
+                    "no longer with " + ", ".join(result.names[a] for a in mc.no_longer_with)
+                )
+            typer.echo(f"  {mc.name}: {'; '.join(parts)}")
+    for side in (result.before, result.after):
+        typer.echo(
+            f"blocs on {side.as_of}: "
+            + "; ".join(f"{b.id} {b.label} ({len(b.members)})" for b in side.blocs)
+        )
 
 
 def profile(

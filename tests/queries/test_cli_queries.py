@@ -106,9 +106,11 @@ def test_unknown_and_ambiguous_targets_fail_cleanly(store_url: str) -> None:
     assert code == 0 and json.loads(out)["target"] == "unt_cp"
 
 
-def test_blocs_compare_reports_the_ended_alliance(store_url: str) -> None:
+def test_blocs_compare_reports_the_alliance_that_turned_to_opposition(store_url: str) -> None:
     code, out, err = run(store_url, "blocs", "--compare", "2016", "--as-of", "2024-06-01", "--json")
     assert code == 0, err
     data = json.loads(out)
-    assert data["ended_alliances"][0]["a"] == "act_army"
-    assert data["new_oppositions"][0]["b"] == "act_front"
+    army = next(c for c in data["changes"] if c["actor"] == "act_army")
+    assert (army["category"], army["counterpart"]) == ("switched", "act_front")
+    assert [t["relationship"] for t in army["ended"]] == ["r_ally"]
+    assert army["began"][0]["type"] == "OPPOSES"

@@ -64,8 +64,16 @@ def test_neutrality_excludes_the_route_through_the_army_colonel(now: nx.MultiDiG
 def test_the_herders_switch_sides_in_july_2023(store: EmbeddedStore) -> None:
     before = projection(store, viewer=SYSTEM, as_of=date(2023, 6, 30))
     after = projection(store, viewer=SYSTEM, as_of=date(2023, 7, 1))
-    change = {c.actor: c for c in compare_blocs(before, after).switched}["act_ohd"]
-    assert "act_kaf" in change.left and "act_fhu" in change.joined
+    result = compare_blocs(before, after)
+    herders = {(c.counterpart, c.category): c for c in result.changes if c.actor == "act_ohd"}
+    switch = herders["act_kaf", "switched"]
+    assert [t.relationship for t in switch.ended] == ["rel_ally_act_ohd_act_kaf"]
+    assert [t.relationship for t in switch.began] == ["rel_opp_act_ohd_act_kaf"]
+    assert ("act_fhu", "new tie") in herders
+    # Only the three actors whose own ties changed are reported; the rest of
+    # both blocs gained or lost the herders, which is membership, not a switch.
+    assert result.actors == ["act_fhu", "act_kaf", "act_ohd"]
+    assert "act_ssa" in [m.actor for m in result.membership_changed]
 
     def bloc_mates(graph: nx.MultiDiGraph[str]) -> list[str]:
         return next(b.members for b in find_blocs(graph) if "act_ohd" in b.members)
