@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from queries.blocs import bloc_map, blocs, compare_blocs
+from queries.blocs import bloc_map, blocs, compare_blocs, relations
 from queries.examples import graph_from_records
 from tests.queries.conftest import Builder
 
@@ -190,3 +190,24 @@ def test_blocs_refuse_an_undated_projection_which_mixes_every_period(build: Buil
     build.actor("a").actor("b").allied("a", "b", valid_to="2020").opposes("a", "b")
     with pytest.raises(ValueError, match="question date"):
         blocs(build.graph(None))
+
+
+def test_an_inferred_tie_is_shown_with_its_evidence_window_and_count(build: Builder) -> None:
+    # Inferred from co-participation in events: no validity of its own, so
+    # what the analyst needs is when events showed it and how many.
+    build.actor("a", name="Alder Front").actor("b", name="Birch Guard")
+    build.allied(
+        "a",
+        "b",
+        id="r_inf",
+        basis="inferred",
+        first_cited="2021-03",
+        last_cited="2022-01",
+        evidence_count=4,
+    )
+    build.allied("a", "b", id="r_as", valid_from="2020")
+    pair = relations(build.graph(date(2022, 1, 31))).pairs[frozenset(("a", "b"))]
+    assert [t.describe() for t in pair.alliances] == [
+        "r_as, asserted, from 2020",
+        "r_inf, inferred, events 2021-03..2022-01, 4 events",
+    ]
