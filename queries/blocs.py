@@ -101,6 +101,7 @@ class Tie:
     evidence_count: int
     sources: tuple[str, ...]
     weight: float  # strength x confidence (confidence alone for coalition membership)
+    via: tuple[str, ...] = ()  # names of the units it joins, when not the actors themselves
 
     def window(self) -> str:
         """When it holds: the validity interval if asserted, else the evidence window.
@@ -123,6 +124,8 @@ class Tie:
         parts = [self.relationship, self.basis, self.window()]
         if self.type == "PART_OF":
             parts.append("coalition membership")
+        if self.via:
+            parts.append("via " + " and ".join(self.via))
         if self.evidence_count:
             parts.append(f"{self.evidence_count} events")
         if self.sources:
@@ -143,10 +146,13 @@ class Tie:
             "last_cited": self.last_cited,
             "evidence_count": self.evidence_count,
             "sources": list(self.sources),
+            "via": list(self.via),
         }
 
 
-def _tie(kind: str, source: str, target: str, key: str, data: dict[str, Any]) -> Tie:
+def _tie(
+    kind: str, source: str, target: str, key: str, data: dict[str, Any], via: tuple[str, ...]
+) -> Tie:
     record = data.get("record")
 
     def get(name: str) -> Any:
@@ -177,6 +183,7 @@ def _tie(kind: str, source: str, target: str, key: str, data: dict[str, Any]) ->
         evidence_count=int(get("evidence_count") or 0),
         sources=tuple(sorted({str(getattr(r, "source_id", r)) for r in refs})),
         weight=weight,
+        via=via,
     )
 
 
@@ -278,7 +285,10 @@ def relations(graph: nx.MultiDiGraph[str]) -> Relations:
             continue
         first, second = sorted((a, b))
         pair = rel.pairs.setdefault(frozenset((a, b)), PairTies(first, second))
-        (pair.alliances if kind == ALLIED else pair.oppositions).append(_tie(kind, u, v, key, data))
+        via = tuple(name_of(graph, n) for n in (u, v) if n not in (a, b))
+        (pair.alliances if kind == ALLIED else pair.oppositions).append(
+            _tie(kind, u, v, key, data, via)
+        )
     for pair in rel.pairs.values():
         pair.alliances.sort(key=lambda t: t.relationship)
         pair.oppositions.sort(key=lambda t: t.relationship)

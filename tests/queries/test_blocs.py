@@ -37,9 +37,11 @@ def test_units_count_for_their_actor_and_coalition_members_stand_together(
     build.actor("ssa", structure="coalition").actor("watch").actor("guard").actor("army")
     build.part_of("watch", "ssa").part_of("guard", "ssa")
     build.unit("bde", part_of="army").unit("post", part_of="watch")
-    build.allied("bde", "post")
+    build.allied("bde", "post", id="r_units")
     found = blocs(build.graph())
     assert [sorted(b.members) for b in found] == [["army", "guard", "ssa", "watch"]]
+    tie = relations(build.graph()).pairs[frozenset(("army", "watch"))].alliances[0]
+    assert tie.describe() == "r_units, asserted, undated, via bde and post"
 
 
 def test_a_switch_names_the_tie_that_ended_and_the_one_that_began(build: Builder) -> None:
