@@ -14,10 +14,16 @@ order of strength:
    for names long enough for the skeleton to mean something;
 4. **fuzzy**: rapidfuzz's token-sort ratio on the content words.
 
-Two guards keep different groups apart however similar they look: numbers
+Three guards keep different groups apart however similar they look: numbers
 must agree ("3rd Brigade" is never "4th Brigade", "(2015-2019)" is never
-"(2019-)"), and so must direction and order qualifiers ("Northern Front" is
-not "Southern Front").
+"(2019-)"); so must direction and order qualifiers ("Northern Front" is not
+"Southern Front"); and so must the content words: a name with a meaningful
+word the other lacks ("Unity Movement" / "Movement", "Real Army" / "Army")
+is another group, often a split of it, however high the character score.
+Words are paired tolerantly (a typo or transliteration inside a word,
+"Defense" / "Defence", "Darjo" / "Dario", still pairs), an acronym of the
+other words ("(KLA)") is not a word of its own, and little generic words
+("armed", "group") do not count.
 
 A match is *confident* when its score reaches `CONFIDENT` and no other entity
 comes within `MARGIN` of it; it then attaches to the existing entity and the
@@ -64,6 +70,12 @@ ARTICLES = frozenset(
 FUNCTION_WORDS = frozenset(
     {"of", "the", "and", "for", "de", "du", "des", "la", "le", "les", "et", "pour", "wa", "w"}
 )
+# Words that say what kind of thing a group is, not which one: their absence
+# does not make another group ("Kalmoran Forces" / "Kalmoran Armed Forces").
+GENERIC_WORDS = frozenset({"armed", "group", "groups", "organisation", "organization"})
+# Two words pair when their characters are this similar (a typo or a
+# transliteration inside one word) or their consonant skeletons are equal.
+WORD_SIMILARITY = 0.75
 # Qualifiers that turn one group into another; they must agree.
 _QUALIFIER_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset(
@@ -259,6 +271,56 @@ def qualifiers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _word_skeleton(word: str) -> str:
+    for a, b in _FOLDS:
+        word = word.replace(a, b)
+    head, tail = word[:1], word[1:]
+    return _DOUBLE.sub(r"\1", ("a" if head in "aeiou" else head) + _VOWELS.sub("", tail))
+
+
+def _words_pair(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a.isdigit() or b.isdigit():
+        return False
+    if len(a) >= 3 and len(b) >= 3 and _word_skeleton(a) == _word_skeleton(b):
+        return True
+    return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) / 100 >= WORD_SIMILARITY
+
+
+def _acronym_of(word: str, words: list[str]) -> bool:
+    """'kla' for ['kalmora', 'liberation', 'army']: an acronym adds no word of its own."""
+    initials = "".join(w[0] for w in words if w and not w.isdigit())
+    return len(word) >= 2 and word == initials
+
+
+def unpaired_words(a: str, b: str) -> tuple[list[str], list[str]]:
+    """Content words of `a` with no counterpart in `b`, and of `b` with none in `a`.
+
+    >>> unpaired_words("Seven Unity Movement of Orrin", "Seven Movement of Orrin")
+    (['unity'], [])
+    >>> unpaired_words("Orrin Valley Defense Militia", "Orrin Valley Defence Militia")
+    ([], [])
+    """
+    wa = [w for w in _content_key(a).split() if w not in GENERIC_WORDS]
+    wb = [w for w in _content_key(b).split() if w not in GENERIC_WORDS]
+    left, right = list(wa), list(wb)
+    for w in wa:  # exact pairs first, so a typo never takes another word's partner
+        if w in right:
+            left.remove(w)
+            right.remove(w)
+    for w in list(left):
+        partner = next((x for x in right if _words_pair(w, x)), None)
+        if partner is not None:
+            left.remove(w)
+            right.remove(partner)
+    if left and right and _words_pair("".join(left), "".join(right)):
+        return [], []  # one word written as two: "Abdelrahman" / "Abd al-Rahman"
+    left = [w for w in left if not _acronym_of(w, wb) and not _acronym_of(w, wa)]
+    right = [w for w in right if not _acronym_of(w, wa) and not _acronym_of(w, wb)]
+    return left, right
+
+
 # --------------------------------------------------------------------------- resolver
 
 
@@ -310,6 +372,9 @@ def compare(a: str, b: str) -> tuple[float, str]:
         return min(1.0, cap), "exact"
     if ka.replace(" ", "") == kb.replace(" ", ""):
         return min(0.98, cap), "compact"
+    extra_a, extra_b = unpaired_words(a, b)
+    if extra_a or extra_b:
+        return 0.0, "content words differ: " + ", ".join(extra_a + extra_b)
     ca, cb = _content_key(a), _content_key(b)
     sa, sb = skeleton(a), skeleton(b)
     fuzzy = max(fuzz.token_sort_ratio(ca, cb), fuzz.token_sort_ratio(ka, kb)) / 100
