@@ -60,6 +60,9 @@ from graph.names import normalise
 CONFIDENT = 0.90
 REVIEW = 0.75
 MARGIN = 0.03
+# External-id namespaces that bound an entity rather than name it: an ACLED
+# actor is scoped by the country it was seen in (ACLED has no actor ids).
+SCOPE_NAMESPACES = frozenset({"acled-country"})
 
 # The Arabic article and its sun-letter assimilations, and the articles of the
 # other languages our names come in. Dropped as whole words, never from inside one.
@@ -390,8 +393,37 @@ def compare(a: str, b: str) -> tuple[float, str]:
     return min(score, cap), "fuzzy"
 
 
+def namespace(external_id: str) -> str:
+    """'ucdp-side' for 'ucdp-side:123'."""
+    return external_id.split(":", 1)[0]
+
+
+def identifies(external_id: str) -> bool:
+    """A dataset's id names one entity; a scope key ("acled-country:…") only bounds it."""
+    return namespace(external_id) not in SCOPE_NAMESPACES
+
+
+def ids_conflict(known: Collection[str], incoming: Collection[str]) -> list[str]:
+    """Incoming ids in a namespace the record has ids in, but not among them.
+
+    >>> ids_conflict({"ucdp-side:901"}, ["ucdp-side:902"])
+    ['ucdp-side:902']
+    >>> ids_conflict({"ucdp-side:901"}, ["acled-country:kalmora"])
+    []
+    """
+    spaces = {namespace(k) for k in known}
+    return [i for i in incoming if namespace(i) in spaces and i not in known]
+
+
 class Resolver:
-    """An index of known entities, by scope (a node kind, or kind and level for areas)."""
+    """An index of known entities, by scope (a node kind, or kind and level for areas).
+
+    Besides names it holds each entity's external ids, which are authoritative:
+    an identifying id already known resolves to its entity whatever the name
+    says, and an entity whose ids of the same namespace differ is never a
+    candidate, however equal the names. A spelling a reviewer rejected for an
+    entity is never matched to it again.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
@@ -400,11 +432,22 @@ class Resolver:
             list
         )  # scope -> key,id,name
         self._skeletons: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._external: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, id) -> ids
+        self._ids_of: dict[str, set[str]] = defaultdict(set)
+        self._rejected: dict[str, set[str]] = defaultdict(set)
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, entity_id: str, scope: str, names: Iterable[str]) -> None:
+    def add(
+        self,
+        entity_id: str,
+        scope: str,
+        names: Iterable[str],
+        *,
+        external_ids: Iterable[str] = (),
+        rejected: Iterable[str] = (),
+    ) -> None:
         entry = self._entries.setdefault(entity_id, _Entry(entity_id, scope))
         for name in names:
             if not name or not name.strip() or name in entry.names:
@@ -414,15 +457,51 @@ class Resolver:
             self._exact[(scope, key)].add(entity_id)
             self._skeletons[(scope, skeleton(name))].append(len(self._keys[scope]))
             self._keys[scope].append((_content_key(name), entity_id, name))
+        for external in external_ids:
+            self._ids_of[entity_id].add(external)
+            if identifies(external):
+                self._external[(scope, external)].add(entity_id)
+        self._rejected[entity_id].update(match_key(n) for n in rejected)
 
     def names_of(self, entity_id: str) -> list[str]:
         entry = self._entries.get(entity_id)
         return list(entry.names) if entry else []
 
-    def resolve(self, name: str, scopes: Collection[str]) -> Match:
-        """Find the entity `name` means, within `scopes`."""
+    def external_ids_of(self, entity_id: str) -> set[str]:
+        return set(self._ids_of.get(entity_id, set()))
+
+    def _barred(self, entity_id: str, key: str, external_ids: Collection[str]) -> str | None:
+        if key in self._rejected.get(entity_id, set()):
+            return "a reviewer said this spelling is a different entity"
+        clash = ids_conflict(self._ids_of.get(entity_id, set()), external_ids)
+        if clash:
+            return "different source ids: " + ", ".join(clash)
+        return None
+
+    def resolve(
+        self, name: str, scopes: Collection[str], *, external_ids: Collection[str] = ()
+    ) -> Match:
+        """Find the entity `name` (carrying `external_ids`) means, within `scopes`."""
+        by_id = sorted(
+            {
+                i
+                for s in scopes
+                for x in external_ids
+                if identifies(x)
+                for i in self._external[(s, x)]
+            }
+        )
+        if len(by_id) == 1:
+            same = any(match_key(n) == match_key(name) for n in self.names_of(by_id[0]))
+            rule = "same source id" if same else "same source id, another name"
+            return Match(name, "exact", by_id[0], 1.0, rule)
         key = match_key(name)
-        exact = sorted({i for s in scopes for i in self._exact.get((s, key), set())})
+        exact = sorted(
+            i
+            for s in scopes
+            for i in self._exact.get((s, key), set())
+            if self._barred(i, key, external_ids) is None
+        )
         if len(exact) == 1:
             return Match(name, "exact", exact[0], 1.0, "exact")
         best: dict[str, Candidate] = {}
@@ -441,13 +520,16 @@ class Resolver:
             picked.update(self._skeletons.get((scope, skeleton(name)), []))
             for idx in picked:
                 _, entity_id, known = choices[idx]
+                if self._barred(entity_id, key, external_ids) is not None:
+                    continue
                 score, rule = compare(name, known)
                 if entity_id not in best or score > best[entity_id].score:
                     best[entity_id] = Candidate(entity_id, known, round(score, 3), rule)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.id))
         shown = tuple(c for c in ranked if c.score >= REVIEW)[:5]
-        if len(exact) > 1:
-            tied = tuple(c for c in ranked if c.id in exact) or shown
+        if len(exact) > 1 or len(by_id) > 1:
+            several = set(exact) | set(by_id)
+            tied = tuple(c for c in ranked if c.id in several) or shown
             return Match(name, "ambiguous", None, 1.0, "several entities share this name", tied)
         if not ranked or ranked[0].score < REVIEW:
             return Match(name, "new", None, ranked[0].score if ranked else 0.0, "no match")
