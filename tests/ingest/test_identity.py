@@ -16,6 +16,7 @@ from graph.errors import ImportRejected
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore
+from ingest.pipeline import make_id
 from ingest.resolve import match_key
 from ingest.review import decide, list_reviews
 from tests.fixtures.ingest.make_fixtures import ACLED_HEADER, UCDP_HEADER
@@ -340,3 +341,35 @@ def test_a_reference_matching_nothing_names_row_field_and_close_names(
     assert "did you mean 'Tikrit Hills Brigade'" in error.suggestion
     assert "pattern" not in error.message
     assert contents(store) == before
+
+
+def test_an_analyst_merge_makes_both_source_ids_name_one_record(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    from ingest.merge import merge_entities
+
+    path = write_csv(
+        tmp_path / "acled.csv",
+        ACLED_COLUMNS,
+        [
+            acled_row(1, "Hill Defence Group", country="Orrinland"),
+            acled_row(2, "Hill Defence Group", country="Vell"),
+        ],
+    )
+    load(store, path)
+    keep, other = sorted(named(store, "Hill Defence Group"), key=lambda n: n.id)
+    merge_entities(store, keep.id, other.id, actor="analyst")
+    (merged,) = [n for n in named(store, "Hill Defence Group") if n.valid_to is None]
+    assert set(merged.external_ids) == {"acled-country:orrinland", "acled-country:vell"}
+    more = write_csv(
+        tmp_path / "more.csv",
+        ACLED_COLUMNS,
+        [acled_row(3, "Hill Defence Group", country="Vell")],
+    )
+    load(store, more)
+    (incident_rel,) = [
+        r
+        for r in store.iter_relationships(RelType.PARTICIPATED_IN, viewer=SYSTEM)
+        if r.target_id == make_id("inc", "acled", "ORR3")
+    ]
+    assert incident_rel.source_id == merged.id
