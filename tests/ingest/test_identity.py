@@ -373,3 +373,42 @@ def test_an_analyst_merge_makes_both_source_ids_name_one_record(
         if r.target_id == make_id("inc", "acled", "ORR3")
     ]
     assert incident_rel.source_id == merged.id
+
+
+def test_a_template_row_with_a_known_source_id_attaches_whatever_its_name(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    """An analyst's row naming UCDP's id 811 is that group, under another name."""
+    path = write_csv(
+        tmp_path / "ged.csv",
+        UCDP_COLUMNS,
+        [ucdp_row(1, ("Government of Orrinland", "801"), ("People's Army", "811"), "Orrinland")],
+    )
+    load(store, path)
+    report = load(
+        store,
+        seed_template(
+            tmp_path,
+            "ArmedActor",
+            [
+                {
+                    "name": "PA-Orrinland",
+                    "external_ids": "ucdp-side:811",
+                    "actor_kind": "non_state_armed_group",
+                    "structure": "decentralised",
+                },
+                {
+                    # Same name as a UCDP group, but another id: another group.
+                    "name": "People's Army",
+                    "external_ids": "ucdp-side:899",
+                    "actor_kind": "non_state_armed_group",
+                    "structure": "centralised",
+                },
+            ],
+        ),
+    )
+    armies = sorted(named(store, "People's Army"), key=lambda a: a.external_ids)
+    assert [a.external_ids for a in armies] == [("ucdp-side:811",), ("ucdp-side:899",)]
+    assert "PA-Orrinland" in armies[0].aliases
+    assert isinstance(armies[0], m.ArmedActor) and armies[0].structure == m.Structure.DECENTRALISED
+    assert any("names differ" in w and "PA-Orrinland" in w for w in report.warnings)
