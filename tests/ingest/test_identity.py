@@ -412,3 +412,27 @@ def test_a_template_row_with_a_known_source_id_attaches_whatever_its_name(
     assert "PA-Orrinland" in armies[0].aliases
     assert isinstance(armies[0], m.ArmedActor) and armies[0].structure == m.Structure.DECENTRALISED
     assert any("names differ" in w and "PA-Orrinland" in w for w in report.warnings)
+
+
+def test_hxl_organisation_matched_by_similarity_is_a_review_item(
+    store: GraphStore, tmp_path: Path
+) -> None:
+    load(
+        store,
+        seed_template(
+            tmp_path, "Organisation", [{"name": "Orrin Relief Network", "org_kind": "nngo"}]
+        ),
+    )
+    hxl = tmp_path / "3w.csv"
+    hxl.write_text(
+        "Organisation,Sector,Comment\n#org+name,#sector,\n"
+        "Orrin Relief Netwerk,Health,FICTIONAL test row\n",
+        "utf-8",
+    )
+    report = load(store, hxl, format="hxl")
+    (item,) = report.review
+    assert (item.row, item.field, item.value) == (3, "#org+name", "Orrin Relief Netwerk")
+    assert item.matched_name == "Orrin Relief Network"
+    (org,) = store.iter_nodes(NodeKind.ORGANISATION, viewer=SYSTEM)
+    assert "Orrin Relief Netwerk" in org.aliases
+    assert [r.spelling for r in org.identity_reviews] == ["Orrin Relief Netwerk"]
