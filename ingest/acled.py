@@ -18,9 +18,13 @@ docs/ingest.md. What becomes what:
   store, and weighted by how often it recurs (`strength = n / (n + 1)`);
 - `country`, `admin1`–`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
 
-Actors are resolved against the store (see ingest/resolve.py): a confident
-match attaches the event to the known actor and adds the ACLED spelling as an
-alias; an analyst's kind and structure are never overwritten.
+Actors are resolved against the store (see ingest/resolve.py and
+ingest/identity.py): within the event's country (ACLED has no actor ids, so
+the country scopes an actor: `acled-country:…` in its external ids) and by
+the source's own ids where a dataset has them (UCDP). A match attaches the
+event to the known actor and adds the spelling as an alias; a match that is
+not exact is also a review item; an analyst's kind and structure are never
+overwritten.
 """
 
 from __future__ import annotations
