@@ -221,6 +221,14 @@ class Stance(StrEnum):
     OPPOSED = "opposed"
 
 
+class ReviewStatus(StrEnum):
+    """What a reviewer decided about a spelling matched by similarity, not equality."""
+
+    PENDING = "pending"
+    ACCEPTED = "accepted"  # the same entity: the spelling stays an alias
+    REJECTED = "rejected"  # a different entity: the next import keeps it apart
+
+
 class Attribution(StrEnum):
     CONFIRMED = "confirmed"
     ALLEGED = "alleged"
@@ -278,6 +286,34 @@ class ComProfile(BaseModel):
     assessed_by: Name | None = None
 
 
+class IdentityReview(BaseModel):
+    """A spelling an import attached to this record by a fuzzy match, left for review.
+
+    Kept on the record it concerns, so it has the record's history, audit and
+    sensitivity; the analyses never read it. An accepted spelling is no longer
+    reported; a rejected one is removed from the aliases and the next import
+    gives it a record of its own.
+    """
+
+    model_config = _CONFIG
+
+    spelling: Name
+    score: Score
+    rule: Text
+    status: ReviewStatus = ReviewStatus.PENDING
+    found_in: Text | None = None
+    decided_by: Name | None = None
+    decided_on: PartialDate | None = None
+
+
+ExternalId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=3, max_length=200, pattern=r"^[a-z][a-z0-9-]*:\S.*$"
+    ),
+]
+"""A source dataset's own id, namespaced: `ucdp-side:123`."""
+
 # --------------------------------------------------------------------------- envelope
 
 
@@ -330,6 +366,9 @@ class NodeBase(Envelope):
     positions: tuple[Position, ...] = ()
     # An intermediary marked at risk is never proposed on a path without a warning.
     at_risk: bool = False
+    # Source datasets' own ids ("ucdp-side:123"): authoritative for identity.
+    external_ids: tuple[ExternalId, ...] = ()
+    identity_reviews: tuple[IdentityReview, ...] = ()
 
 
 class Profiled(NodeBase):

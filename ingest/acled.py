@@ -18,9 +18,13 @@ docs/ingest.md. What becomes what:
   store, and weighted by how often it recurs (`strength = n / (n + 1)`);
 - `country`, `admin1`–`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
 
-Actors are resolved against the store (see ingest/resolve.py): a confident
-match attaches the event to the known actor and adds the ACLED spelling as an
-alias; an analyst's kind and structure are never overwritten.
+Actors are resolved against the store (see ingest/resolve.py and
+ingest/identity.py): within the event's country (ACLED has no actor ids, so
+the country scopes an actor: `acled-country:…` in its external ids) and by
+the source's own ids where a dataset has them (UCDP). A match attaches the
+event to the known actor and adds the spelling as an alias; a match that is
+not exact is also a review item; an analyst's kind and structure are never
+overwritten.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from graph import model as m
 from graph.dates import lower_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
-from ingest.resolve import Resolver, match_key
+from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
 if TYPE_CHECKING:
@@ -166,6 +170,8 @@ class Participant:
     side: int
     role: str  # the column it came from
     column: str
+    # The source's own ids ("ucdp-side:902") or scope ("acled-country:kalmora"): see resolve.py.
+    external_ids: tuple[str, ...] = ()
 
 
 @dataclass
@@ -205,6 +211,7 @@ def build_events(
     side_roles: dict[str, int],
 ) -> None:
     """Turn events into drafts: actors (resolved), incidents, areas, participation, evidence."""
+    from ingest.identity import on_attach
     from ingest.pipeline import Draft, make_id, review_item
 
     resolver: Resolver = ctx.resolver(
@@ -216,24 +223,12 @@ def build_events(
     actor_drafts: dict[str, Draft] = {}
     actor_kinds: dict[str, Counter[m.ActorKind]] = defaultdict(Counter)
     actor_dates: dict[str, list[str]] = defaultdict(list)
-    actor_of_name: dict[str, str] = {}
+    actor_of_name: dict[tuple[str, tuple[str, ...]], str] = {}
     area_drafts: dict[str, Draft] = {}
     drafts: list[Draft] = []
     actor_rows: set[tuple[str, tuple[str, str, int]]] = set()
 
-    def actor_id(p: Participant, event: Event) -> str:
-        key = match_key(p.name)
-        found = actor_of_name.get(key)
-        if found is None:
-            match = resolver.resolve(p.name, ["armed"])
-            if match.attaches and match.id:
-                found = match.id
-            else:
-                if match.status == "ambiguous":
-                    built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
-                found = make_id("act", dataset, key)
-                resolver.add(found, "armed", [p.name])
-            actor_of_name[key] = found
+    def draft_of(found: str, p: Participant) -> Draft:
         if found not in actor_drafts:
             stored = ctx.existing(found)
             kind = stored.kind if isinstance(stored, m.NodeBase) else "ArmedActor"
@@ -243,7 +238,43 @@ def build_events(
                 policy="enrich",
                 columns={"name": p.column},
             )
-        actor_drafts[found].add_aliases.append(p.name)
+        return actor_drafts[found]
+
+    def actor_id(p: Participant, event: Event) -> str:
+        key = match_key(p.name)
+        found = actor_of_name.get((key, p.external_ids))
+        if found is None:
+            match = resolver.resolve(p.name, ["armed"], external_ids=p.external_ids)
+            if match.attaches and match.id:
+                found = match.id
+                on_attach(
+                    match,
+                    spelling=p.name,
+                    row=event.row,
+                    column=p.column,
+                    what="actor",
+                    draft=draft_of(found, p),
+                    ctx=ctx,
+                    built=built,
+                )
+            else:
+                if match.status == "ambiguous":
+                    built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
+                # A new record's id comes from the source's own id when it has one;
+                # else from the name, scoped (an ACLED actor by its country).
+                ids = [i for i in p.external_ids if identifies(i)]
+                found = (
+                    make_id("act", dataset, ids[0])
+                    if ids
+                    else make_id(
+                        "act", dataset, *[i for i in p.external_ids if not identifies(i)], key
+                    )
+                )
+            resolver.add(found, "armed", [p.name], external_ids=p.external_ids)
+            actor_of_name[(key, p.external_ids)] = found
+        draft = draft_of(found, p)
+        draft.add_aliases.append(p.name)
+        draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)
         return found
 
     def area_id(event: Event) -> str | None:
@@ -625,7 +656,10 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
             if kind is None:
                 others.append(name)
                 continue
-            participants.append(Participant(name, kind, side, column, column))
+            # ACLED has no actor ids: an actor is scoped by the country it acts in,
+            # so one name in two countries is two actors unless an analyst says otherwise.
+            scope = (f"acled-country:{match_key(v['country'])}",) if v.get("country") else ()
+            participants.append(Participant(name, kind, side, column, column, scope))
     targeting = v.get("civilian_targeting", "").lower().startswith("civilian") or (
         "civilian_targeting" not in v
         and v.get("event_type", "").lower() == "violence against civilians"

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 from graph import model as m
 from graph.errors import RowError
 from graph.schema import NodeKind
-from ingest.resolve import match_key
+from ingest.resolve import Match, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
 if TYPE_CHECKING:
@@ -185,6 +185,7 @@ def _value(row: Row, tags: list[Tag | None], tag: str, *attrs: str) -> tuple[str
 
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+    from ingest.identity import on_attach
     from ingest.pipeline import Built, Draft, make_id, review_item, row_error
 
     built = Built()
@@ -302,12 +303,14 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
             # Organisation: resolved against the store and earlier rows.
             key = match_key(name)
             org = org_of_name.get(key)
+            attached: Match | None = None
             if org is None:
                 given, _ = _value(row, spec.tags, "org", "id")
                 given = given or _value(row, spec.tags, "org", "code")[0]
                 match = resolver.resolve(name, ["Organisation"])
                 if match.attaches and match.id:
                     org = match.id
+                    attached = match
                 else:
                     if match.status == "ambiguous":
                         built.review.append(review_item(row, org_tag, name, match, "organisation"))
@@ -329,6 +332,17 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
                 )
             draft = org_drafts[org]
             draft.add_aliases.append(name)
+            if attached is not None:
+                on_attach(
+                    attached,
+                    spelling=name,
+                    row=row,
+                    column=org_tag,
+                    what="organisation",
+                    draft=draft,
+                    ctx=ctx,
+                    built=built,
+                )
             acronym, _ = _value(row, spec.tags, "org", "acronym")
             if acronym:
                 draft.add_aliases.append(acronym)

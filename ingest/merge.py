@@ -2,7 +2,8 @@
 
 Nothing is deleted: the store keeps every version. A merge, in one write:
 
-- KEEP gains OTHER's name and aliases as aliases, and its source references;
+- KEEP gains OTHER's name and aliases as aliases, its source references and
+  its external ids (so the next import of either dataset finds KEEP);
   its notes record the merge (who, when, which id);
 - every relationship of OTHER is continued on KEEP under a new id
   (`make_id("rel", "merge", old id, KEEP)`, with the same interval, strength,
@@ -109,6 +110,8 @@ def merge_entities(
             update={
                 "aliases": tuple(aliases),
                 "sources": tuple(sources),
+                # The analyst says they are one: both datasets' ids now name KEEP.
+                "external_ids": tuple(dict.fromkeys([*keep.external_ids, *other.external_ids])),
                 "notes": _note(keep.notes, stamp, f"merged with {other_id} "),
             }
         )

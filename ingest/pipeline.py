@@ -96,6 +96,9 @@ class Draft:
     columns: dict[str, str] = field(default_factory=dict)
     add_aliases: list[str] = field(default_factory=list)
     supersede: bool = False
+    # Identity (ingest/identity.py): source ids to keep, fuzzy matches awaiting review.
+    add_external_ids: list[str] = field(default_factory=list)
+    add_reviews: list[m.IdentityReview] = field(default_factory=list)
 
     @property
     def id(self) -> str:
@@ -117,6 +120,12 @@ class ReviewItem:
     value: str | None
     message: str
     candidates: list[dict[str, Any]]
+    # Set when the spelling was attached to a record (a fuzzy match): the item
+    # `actorgraph review accept|reject` decides, the record and the score.
+    item: str | None = None
+    matched_id: str | None = None
+    matched_name: str | None = None
+    score: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -127,6 +136,11 @@ class ReviewItem:
             "value": self.value,
             "message": self.message,
             "candidates": self.candidates,
+            "item": self.item,
+            "matched": {"id": self.matched_id, "name": self.matched_name}
+            if self.matched_id
+            else None,
+            "score": self.score,
         }
 
 
@@ -303,11 +317,17 @@ class ImportContext:
         self, kinds: Iterable[NodeKind], scope: Callable[[m.AnyNode], str] | None = None
     ) -> Resolver:
         """A fresh index of stored nodes of `kinds` (scope: the node's kind unless given)."""
+        from ingest.identity import rejected_spellings
+
         resolver = Resolver()
         for kind in kinds:
             for node in self.nodes(kind):
                 resolver.add(
-                    node.id, scope(node) if scope else node.kind, [node.name, *node.aliases]
+                    node.id,
+                    scope(node) if scope else node.kind,
+                    [node.name, *node.aliases],
+                    external_ids=node.external_ids,
+                    rejected=rejected_spellings(node),
                 )
         return resolver
 
@@ -426,7 +446,7 @@ def finalise(draft: Draft, ctx: ImportContext) -> dict[str, Any]:
             if "aliases" in stored or "aliases" in data:
                 name = str(merged.get("name", ""))
                 merged["aliases"] = _union_names(
-                    name, stored.get("aliases", []), data.get("aliases", [])
+                    name, stored.get("aliases", []), data.get("aliases", []), draft.add_aliases
                 )
             merged["sources"] = _union_refs(stored.get("sources", []), data.get("sources", []))
             data = merged
@@ -461,12 +481,27 @@ def finalise(draft: Draft, ctx: ImportContext) -> dict[str, Any]:
             )
         if not given_sensitivity and ctx.options.sensitivity is not None:
             data["sensitivity"] = ctx.options.sensitivity.value
+    if draft.add_external_ids or draft.add_reviews:
+        _add_identity(data, draft, old if same_kind else None)
     source = ctx.options.source
     if source is not None and data.get("kind") != "Source":
         data["sources"] = _union_refs(data.get("sources", []), [{"source_id": source.id}])
     for key in _STAMPS:
         data.pop(key, None)
     return data
+
+
+def _add_identity(data: dict[str, Any], draft: Draft, old: m.AnyRecord | None) -> None:
+    """Keep source ids (union) and add fuzzy-match reviews; stored decisions stay."""
+    from ingest.identity import merged_reviews
+
+    stored = old if isinstance(old, m.NodeBase) else None
+    ids = list(data.get("external_ids", [])) + [
+        i for i in draft.add_external_ids if stored is None or i not in stored.external_ids
+    ]
+    data["external_ids"] = list(dict.fromkeys([*(stored.external_ids if stored else ()), *ids]))
+    given = data.get("identity_reviews") or (stored.identity_reviews if stored else [])
+    data["identity_reviews"] = merged_reviews(given, draft.add_reviews)
 
 
 def _row_sensitivity(draft: Draft, data: dict[str, Any], options: ImportOptions) -> Sensitivity:

@@ -14,10 +14,16 @@ order of strength:
    for names long enough for the skeleton to mean something;
 4. **fuzzy**: rapidfuzz's token-sort ratio on the content words.
 
-Two guards keep different groups apart however similar they look: numbers
+Three guards keep different groups apart however similar they look: numbers
 must agree ("3rd Brigade" is never "4th Brigade", "(2015-2019)" is never
-"(2019-)"), and so must direction and order qualifiers ("Northern Front" is
-not "Southern Front").
+"(2019-)"); so must direction and order qualifiers ("Northern Front" is not
+"Southern Front"); and so must the content words: a name with a meaningful
+word the other lacks ("Unity Movement" / "Movement", "Real Army" / "Army")
+is another group, often a split of it, however high the character score.
+Words are paired tolerantly (a typo or transliteration inside a word,
+"Defense" / "Defence", "Darjo" / "Dario", still pairs), an acronym of the
+other words ("(KLA)") is not a word of its own, and little generic words
+("armed", "group") do not count.
 
 A match is *confident* when its score reaches `CONFIDENT` and no other entity
 comes within `MARGIN` of it; it then attaches to the existing entity and the
@@ -54,6 +60,9 @@ from graph.names import normalise
 CONFIDENT = 0.90
 REVIEW = 0.75
 MARGIN = 0.03
+# External-id namespaces that bound an entity rather than name it: an ACLED
+# actor is scoped by the country it was seen in (ACLED has no actor ids).
+SCOPE_NAMESPACES = frozenset({"acled-country"})
 
 # The Arabic article and its sun-letter assimilations, and the articles of the
 # other languages our names come in. Dropped as whole words, never from inside one.
@@ -64,6 +73,12 @@ ARTICLES = frozenset(
 FUNCTION_WORDS = frozenset(
     {"of", "the", "and", "for", "de", "du", "des", "la", "le", "les", "et", "pour", "wa", "w"}
 )
+# Words that say what kind of thing a group is, not which one: their absence
+# does not make another group ("Kalmoran Forces" / "Kalmoran Armed Forces").
+GENERIC_WORDS = frozenset({"armed", "group", "groups", "organisation", "organization"})
+# Two words pair when their characters are this similar (a typo or a
+# transliteration inside one word) or their consonant skeletons are equal.
+WORD_SIMILARITY = 0.75
 # Qualifiers that turn one group into another; they must agree.
 _QUALIFIER_FAMILIES: tuple[frozenset[str], ...] = (
     frozenset(
@@ -259,6 +274,56 @@ def qualifiers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _word_skeleton(word: str) -> str:
+    for a, b in _FOLDS:
+        word = word.replace(a, b)
+    head, tail = word[:1], word[1:]
+    return _DOUBLE.sub(r"\1", ("a" if head in "aeiou" else head) + _VOWELS.sub("", tail))
+
+
+def _words_pair(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if a.isdigit() or b.isdigit():
+        return False
+    if len(a) >= 3 and len(b) >= 3 and _word_skeleton(a) == _word_skeleton(b):
+        return True
+    return min(len(a), len(b)) >= 4 and fuzz.ratio(a, b) / 100 >= WORD_SIMILARITY
+
+
+def _acronym_of(word: str, words: list[str]) -> bool:
+    """'kla' for ['kalmora', 'liberation', 'army']: an acronym adds no word of its own."""
+    initials = "".join(w[0] for w in words if w and not w.isdigit())
+    return len(word) >= 2 and word == initials
+
+
+def unpaired_words(a: str, b: str) -> tuple[list[str], list[str]]:
+    """Content words of `a` with no counterpart in `b`, and of `b` with none in `a`.
+
+    >>> unpaired_words("Seven Unity Movement of Orrin", "Seven Movement of Orrin")
+    (['unity'], [])
+    >>> unpaired_words("Orrin Valley Defense Militia", "Orrin Valley Defence Militia")
+    ([], [])
+    """
+    wa = [w for w in _content_key(a).split() if w not in GENERIC_WORDS]
+    wb = [w for w in _content_key(b).split() if w not in GENERIC_WORDS]
+    left, right = list(wa), list(wb)
+    for w in wa:  # exact pairs first, so a typo never takes another word's partner
+        if w in right:
+            left.remove(w)
+            right.remove(w)
+    for w in list(left):
+        partner = next((x for x in right if _words_pair(w, x)), None)
+        if partner is not None:
+            left.remove(w)
+            right.remove(partner)
+    if left and right and _words_pair("".join(left), "".join(right)):
+        return [], []  # one word written as two: "Abdelrahman" / "Abd al-Rahman"
+    left = [w for w in left if not _acronym_of(w, wb) and not _acronym_of(w, wa)]
+    right = [w for w in right if not _acronym_of(w, wa) and not _acronym_of(w, wb)]
+    return left, right
+
+
 # --------------------------------------------------------------------------- resolver
 
 
@@ -310,6 +375,9 @@ def compare(a: str, b: str) -> tuple[float, str]:
         return min(1.0, cap), "exact"
     if ka.replace(" ", "") == kb.replace(" ", ""):
         return min(0.98, cap), "compact"
+    extra_a, extra_b = unpaired_words(a, b)
+    if extra_a or extra_b:
+        return 0.0, "content words differ: " + ", ".join(extra_a + extra_b)
     ca, cb = _content_key(a), _content_key(b)
     sa, sb = skeleton(a), skeleton(b)
     fuzzy = max(fuzz.token_sort_ratio(ca, cb), fuzz.token_sort_ratio(ka, kb)) / 100
@@ -325,8 +393,37 @@ def compare(a: str, b: str) -> tuple[float, str]:
     return min(score, cap), "fuzzy"
 
 
+def namespace(external_id: str) -> str:
+    """'ucdp-side' for 'ucdp-side:123'."""
+    return external_id.split(":", 1)[0]
+
+
+def identifies(external_id: str) -> bool:
+    """A dataset's id names one entity; a scope key ("acled-country:…") only bounds it."""
+    return namespace(external_id) not in SCOPE_NAMESPACES
+
+
+def ids_conflict(known: Collection[str], incoming: Collection[str]) -> list[str]:
+    """Incoming ids in a namespace the record has ids in, but not among them.
+
+    >>> ids_conflict({"ucdp-side:901"}, ["ucdp-side:902"])
+    ['ucdp-side:902']
+    >>> ids_conflict({"ucdp-side:901"}, ["acled-country:kalmora"])
+    []
+    """
+    spaces = {namespace(k) for k in known}
+    return [i for i in incoming if namespace(i) in spaces and i not in known]
+
+
 class Resolver:
-    """An index of known entities, by scope (a node kind, or kind and level for areas)."""
+    """An index of known entities, by scope (a node kind, or kind and level for areas).
+
+    Besides names it holds each entity's external ids, which are authoritative:
+    an identifying id already known resolves to its entity whatever the name
+    says, and an entity whose ids of the same namespace differ is never a
+    candidate, however equal the names. A spelling a reviewer rejected for an
+    entity is never matched to it again.
+    """
 
     def __init__(self) -> None:
         self._entries: dict[str, _Entry] = {}
@@ -335,11 +432,22 @@ class Resolver:
             list
         )  # scope -> key,id,name
         self._skeletons: dict[tuple[str, str], list[int]] = defaultdict(list)
+        self._external: dict[tuple[str, str], set[str]] = defaultdict(set)  # (scope, id) -> ids
+        self._ids_of: dict[str, set[str]] = defaultdict(set)
+        self._rejected: dict[str, set[str]] = defaultdict(set)
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def add(self, entity_id: str, scope: str, names: Iterable[str]) -> None:
+    def add(
+        self,
+        entity_id: str,
+        scope: str,
+        names: Iterable[str],
+        *,
+        external_ids: Iterable[str] = (),
+        rejected: Iterable[str] = (),
+    ) -> None:
         entry = self._entries.setdefault(entity_id, _Entry(entity_id, scope))
         for name in names:
             if not name or not name.strip() or name in entry.names:
@@ -349,15 +457,51 @@ class Resolver:
             self._exact[(scope, key)].add(entity_id)
             self._skeletons[(scope, skeleton(name))].append(len(self._keys[scope]))
             self._keys[scope].append((_content_key(name), entity_id, name))
+        for external in external_ids:
+            self._ids_of[entity_id].add(external)
+            if identifies(external):
+                self._external[(scope, external)].add(entity_id)
+        self._rejected[entity_id].update(match_key(n) for n in rejected)
 
     def names_of(self, entity_id: str) -> list[str]:
         entry = self._entries.get(entity_id)
         return list(entry.names) if entry else []
 
-    def resolve(self, name: str, scopes: Collection[str]) -> Match:
-        """Find the entity `name` means, within `scopes`."""
+    def external_ids_of(self, entity_id: str) -> set[str]:
+        return set(self._ids_of.get(entity_id, set()))
+
+    def _barred(self, entity_id: str, key: str, external_ids: Collection[str]) -> str | None:
+        if key in self._rejected.get(entity_id, set()):
+            return "a reviewer said this spelling is a different entity"
+        clash = ids_conflict(self._ids_of.get(entity_id, set()), external_ids)
+        if clash:
+            return "different source ids: " + ", ".join(clash)
+        return None
+
+    def resolve(
+        self, name: str, scopes: Collection[str], *, external_ids: Collection[str] = ()
+    ) -> Match:
+        """Find the entity `name` (carrying `external_ids`) means, within `scopes`."""
+        by_id = sorted(
+            {
+                i
+                for s in scopes
+                for x in external_ids
+                if identifies(x)
+                for i in self._external[(s, x)]
+            }
+        )
+        if len(by_id) == 1:
+            same = any(match_key(n) == match_key(name) for n in self.names_of(by_id[0]))
+            rule = "same source id" if same else "same source id, another name"
+            return Match(name, "exact", by_id[0], 1.0, rule)
         key = match_key(name)
-        exact = sorted({i for s in scopes for i in self._exact.get((s, key), set())})
+        exact = sorted(
+            i
+            for s in scopes
+            for i in self._exact.get((s, key), set())
+            if self._barred(i, key, external_ids) is None
+        )
         if len(exact) == 1:
             return Match(name, "exact", exact[0], 1.0, "exact")
         best: dict[str, Candidate] = {}
@@ -376,13 +520,16 @@ class Resolver:
             picked.update(self._skeletons.get((scope, skeleton(name)), []))
             for idx in picked:
                 _, entity_id, known = choices[idx]
+                if self._barred(entity_id, key, external_ids) is not None:
+                    continue
                 score, rule = compare(name, known)
                 if entity_id not in best or score > best[entity_id].score:
                     best[entity_id] = Candidate(entity_id, known, round(score, 3), rule)
         ranked = sorted(best.values(), key=lambda c: (-c.score, c.id))
         shown = tuple(c for c in ranked if c.score >= REVIEW)[:5]
-        if len(exact) > 1:
-            tied = tuple(c for c in ranked if c.id in exact) or shown
+        if len(exact) > 1 or len(by_id) > 1:
+            several = set(exact) | set(by_id)
+            tied = tuple(c for c in ranked if c.id in several) or shown
             return Match(name, "ambiguous", None, 1.0, "several entities share this name", tied)
         if not ranked or ranked[0].score < REVIEW:
             return Match(name, "new", None, ranked[0].score if ranked else 0.0, "no match")

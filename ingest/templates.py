@@ -82,6 +82,10 @@ FIELD_HELP: dict[str, str] = {
     "channel": "the channel the tie runs through",
     "harm_pattern": "deliberate, reckless, accidental — or restraint",
     "notes": "free text",
+    "external_ids": "source datasets' own ids, e.g. ucdp-side:123; separated by ;. "
+    "Authoritative: the same id is the same record, different ids are never merged",
+    "identity_reviews": "JSON list of spellings matched by similarity and the reviewer's "
+    "decision (written by import and `actorgraph review`)",
 }
 
 
@@ -532,8 +536,32 @@ def parse_row(row: Row, spec: SheetSpec) -> ParsedRow:
 # --------------------------------------------------------------------------- import
 
 
+def _no_record(
+    row: Row, column: str, ref: str, file_labels: list[tuple[str, str]], ctx: ImportContext
+) -> RowError:
+    """A reference that is neither an id nor a name we know: say so, and what is close."""
+    from ingest.pipeline import closest
+
+    labels = {name: node_id for node_id, name in [*file_labels, *ctx.all_node_labels()]}
+    hints = closest(ref, labels, limit=3)
+    sheet = f", sheet {row.sheet}" if row.sheet else ""
+    where = f"{row.file}{sheet}, row {row.number}, field {column}"
+    return _error(
+        row,
+        column,
+        f"no record named {ref!r} ({where}) in the file or the store",
+        (
+            "did you mean " + " or ".join(f"{h!r} ({labels[h]})" for h in hints) + "?"
+            if hints
+            else "add the node to the file, or give its id"
+        ),
+        value=ref,
+    )
+
+
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
     """Template sheets to drafts: ids given, resolved, or generated from kind and name."""
+    from ingest.identity import on_attach
     from ingest.pipeline import Built, Draft, make_id, review_item
 
     built = Built()
@@ -581,8 +609,8 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
     file_names: dict[str, set[str]] = {}
     ids: dict[int, str] = {}
 
-    def remember(node_id: str, kind: str, names: list[str]) -> None:
-        resolver.add(node_id, kind, names)
+    def remember(node_id: str, kind: str, names: list[str], external_ids: list[str]) -> None:
+        resolver.add(node_id, kind, names, external_ids=external_ids)
         for n in names:
             file_names.setdefault(match_key(n), set()).add(node_id)
 
@@ -591,18 +619,34 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
         given = str(p.data.get("id", "")).strip()
         if given:
             ids[id(p)] = given
-            remember(given, p.spec.name, [str(p.data.get("name", "")), *p.data.get("aliases", [])])
+            remember(
+                given,
+                p.spec.name,
+                [str(p.data.get("name", "")), *p.data.get("aliases", [])],
+                list(p.data.get("external_ids", [])),
+            )
     drafts: list[Draft] = []
     for p in nodes:
-        add_aliases: list[str] = []
+        draft = Draft(data=p.data, rows=[p.row], policy="overlay")
         if id(p) not in ids:
             node_name = str(p.data.get("name", "")).strip()
+            external = list(p.data.get("external_ids", []))
             if node_name:
-                match = resolver.resolve(node_name, [p.spec.name])
+                match = resolver.resolve(node_name, [p.spec.name], external_ids=external)
                 if match.attaches and match.id:
                     ids[id(p)] = match.id
                     p.data.pop("name")
-                    add_aliases.append(node_name)
+                    draft.add_aliases.append(node_name)
+                    on_attach(
+                        match,
+                        spelling=node_name,
+                        row=p.row,
+                        column="name",
+                        what=p.spec.name,
+                        draft=draft,
+                        ctx=ctx,
+                        built=built,
+                    )
                 else:
                     if match.status == "ambiguous":
                         built.review.append(
@@ -611,11 +655,16 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
                     prefix = SCHEMA.nodes[NodeKind(p.spec.name)].id_prefix
                     new_id = make_id(prefix, "template", p.spec.name, match_key(node_name))
                     ids[id(p)] = new_id
-                    remember(new_id, p.spec.name, [node_name, *p.data.get("aliases", [])])
+                    remember(new_id, p.spec.name, [node_name, *p.data.get("aliases", [])], external)
         if id(p) in ids:
             p.data["id"] = ids[id(p)]
-        drafts.append(Draft(data=p.data, rows=[p.row], policy="overlay", add_aliases=add_aliases))
+        drafts.append(draft)
     file_ids = {str(d.data["id"]) for d in drafts if d.data.get("id")}
+    file_labels = [
+        (str(p.data.get("id", "")), str(p.data.get("name") or resolver.names_of(p.data["id"])[0]))
+        for p in nodes
+        if p.data.get("id") and (p.data.get("name") or resolver.names_of(p.data["id"]))
+    ]
     for p in parsed:
         if p.spec.is_node:
             continue
@@ -624,7 +673,9 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
             if not ref or ref in file_ids or isinstance(ctx.existing(ref), m.NodeBase):
                 continue
             named = set(file_names.get(match_key(ref), set())) | ctx.ids_named(ref)
-            if len(named) == 1:
+            if not named:
+                built.errors.append(_no_record(p.row, end, ref, file_labels, ctx))
+            elif len(named) == 1:
                 p.data[end] = named.pop()
             elif len(named) > 1:
                 built.errors.append(

@@ -2,8 +2,14 @@
 
 Column layout: the GED CSV (documented in docs/ingest.md). What becomes what:
 
-- `side_a`, `side_b`: armed actors. "Government of …" is a state force; other
-  sides are non-state armed groups. In one-sided violence
+- `side_a`, `side_b`: armed actors, identified by UCDP's own ids
+  (`side_a_new_id` / `side_b_new_id`, kept as `ucdp-side:ID`): the same id is
+  the same actor whatever the spelling, and two actors with different ids are
+  never merged, even when their names are equal. "Government of …" is a state
+  force; other sides are non-state armed groups. A joint side ("Government of
+  A, Government of B", with one id per member) is split into its members,
+  each linked to the event, and the members get co-side `ALLIED_WITH`
+  evidence like any two actors on one side. In one-sided violence
   (`type_of_violence` 3) side B is the civilians: no node, and side A
   PERPETRATED the incident (deliberate harm).
 - every event: an `Incident` (`date_start`/`date_end`, `best` fatalities,
@@ -110,6 +116,26 @@ def actor_kind(name: str) -> m.ActorKind | None:
     return m.ActorKind.NON_STATE_ARMED_GROUP
 
 
+def joint_side(names: str, ids: str) -> list[tuple[str, str]]:
+    """A side's members with their UCDP ids: "A, B" with ids "11, 12" is two actors.
+
+    A name with a comma in it and one id stays one actor; with no ids the
+    names are split on commas (UCDP writes joint sides that way).
+
+    >>> joint_side("Government of Orrinland, Government of Vell", "801, 802")
+    [('Government of Orrinland', '801'), ('Government of Vell', '802')]
+    >>> joint_side("Government of Orrinland, Republic of", "801")
+    [('Government of Orrinland, Republic of', '801')]
+    """
+    parts = [n.strip() for n in names.split(",") if n.strip()]
+    id_parts = [i.strip().removesuffix(".0") for i in ids.split(",") if i.strip()]
+    if len(id_parts) == len(parts):
+        return list(zip(parts, id_parts, strict=True))
+    if not id_parts:
+        return [(n, "") for n in parts]
+    return [(names.strip(), id_parts[0] if len(id_parts) == 1 else "")]
+
+
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
     from ingest.pipeline import Built, row_error
 
@@ -207,7 +233,10 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
         if kind is None or (one_sided and side == 2):
             others.append(v[column])
             continue
-        participants.append(Participant(v[column], kind, side, column, column))
+        for name, side_id in joint_side(v[column], v.get(f"{column}_new_id", "")):
+            member = actor_kind(name) or kind
+            ids = (f"ucdp-side:{side_id}",) if side_id else ()
+            participants.append(Participant(name, member, side, column, column, ids))
     where = v.get("where_description") or v.get("adm_2") or v.get("adm_1") or v.get("country", "")
     notes = f"UCDP GED event {key}; {VIOLENCE[violence]}"
     if v.get("dyad_name"):

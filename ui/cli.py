@@ -23,7 +23,7 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
 from graph.users import new_password
-from ui import cli_admin, cli_app, cli_ingest
+from ui import cli_admin, cli_app, cli_ingest, cli_review
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -122,6 +122,7 @@ def init(
     from then on every command must name a user (ACTORGRAPH_USER / ACTORGRAPH_PASSWORD).
     """
     st = state(ctx)
+    st.may_create = True
     store = st.raw_store()
     result: dict[str, Any] = {"store": redact_url(st.store_url)}
     try:
@@ -306,6 +307,7 @@ def demo(
     from ingest.snapshot import load_snapshot
 
     st = state(ctx)
+    st.may_create = True
     if not no_ui and ctx.find_root().params.get("store") is None:
         folder = Path(tempfile.mkdtemp(prefix="actorgraph-demo-"))
         st.store_url = f"sqlite:///{folder / 'demo.db'}"
@@ -328,6 +330,7 @@ def _register_extensions() -> None:
     cli_admin.register(app)
     cli_app.register(app)
     cli_ingest.register(app)
+    cli_review.register(app)
     try:
         from ui import cli_queries
     except ImportError:  # the analysis commands are optional until queries/ lands

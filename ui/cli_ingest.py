@@ -131,6 +131,7 @@ def import_(
     from ingest.pipeline import FORMATS, ImportOptions, ImportReport, SourceSpec, run_import
 
     st = state(ctx)
+    st.may_create = True  # an import (even a dry run) is a write command
     if format_ is not None and format_ not in FORMATS:
         raise InvalidRecords(
             [_error("format", f"unknown format {format_!r}", "use one of: " + ", ".join(FORMATS))]

@@ -78,6 +78,9 @@ class CliState:
     requested: Viewer  # from the global options; `viewer` is what applies after login
     clearance_asked: bool = False
     user: User | None = None
+    # Only commands that write (init, import, demo) may create a missing store;
+    # every other command on a missing embedded path exits 6 naming the path.
+    may_create: bool = False
     _store: GraphStore | None = field(default=None, repr=False)
 
     @property
@@ -88,7 +91,7 @@ class CliState:
 
     def raw_store(self) -> GraphStore:
         """The store without an account on it: only for bootstrapping the first admin."""
-        store = open_store(self.store_url, self.settings)
+        store = open_store(self.store_url, self.settings, create=self.may_create)
         store.ensure_schema()
         return store
 

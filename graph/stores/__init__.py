@@ -9,19 +9,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import StoreUnavailable
+from graph.errors import NotFound, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore
 
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
 
-def open_store(url: str, settings: Settings) -> GraphStore:
-    """Open the store named by `url`; credentials for Neo4j come from `settings`."""
+def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphStore:
+    """Open the store named by `url`; credentials for Neo4j come from `settings`.
+
+    With `create=False` a missing embedded store file is an error (NotFound)
+    rather than a new empty store: a read on a mistyped path must not answer
+    "nothing found" from a store it just made.
+    """
     if url.startswith("sqlite:///"):
         from graph.stores.embedded_store import EmbeddedStore
 
-        return EmbeddedStore(Path(url.removeprefix("sqlite:///")))
+        path = Path(url.removeprefix("sqlite:///"))
+        if not create and not path.is_file():
+            raise NotFound(
+                f"no store at {path}: check --store (or ACTORGRAPH_EMBEDDED_PATH); "
+                "`actorgraph init` or `actorgraph import` creates one"
+            )
+        return EmbeddedStore(path)
     if url.startswith(NEO4J_SCHEMES):
         from graph.stores.neo4j_store import Neo4jStore
 

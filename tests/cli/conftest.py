@@ -15,6 +15,10 @@ def store_url(
 ) -> Iterator[str]:
     """A `--store` URL for an empty store of each kind; Neo4j credentials via environment."""
     if request.param == "embedded":
+        from graph.stores.embedded_store import EmbeddedStore
+
+        # An existing empty store: read commands never create one (they exit 6).
+        EmbeddedStore(tmp_path / "cli.db").close()
         yield f"sqlite:///{tmp_path / 'cli.db'}"
         return
     creds = request.getfixturevalue("neo4j_credentials")

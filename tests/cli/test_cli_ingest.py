@@ -37,6 +37,7 @@ def test_import_json_report_has_counts_and_errors(tmp_path: Path) -> None:
 
 def test_dry_run_writes_nothing_but_reports_what_would_happen(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
+    assert run_cli(db, "init").exit_code == 0
     before = cli_export(db, tmp_path)
     result = run_cli(db, "import", str(TEMPLATE_XLSX), "--dry-run", "--json")
     assert result.exit_code == 0, result.output

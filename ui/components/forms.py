@@ -32,7 +32,7 @@ from graph.sensitivity import Sensitivity, Viewer
 # Set by the store, or constant for the kind; never typed into a form.
 SKIPPED = {"recorded_at", "recorded_by", "kind", "type"}
 # Nested structures edited elsewhere (or by import); kept as they are.
-CARRIED = {"profiles", "positions"}
+CARRIED = {"profiles", "positions", "identity_reviews"}
 # Shown in the "more" section to keep the form short.
 ADVANCED = {"id", "first_cited", "last_cited", "basis", "evidence_count", "notes"}
 # Relationship endpoints get entity pickers, not text boxes.
