@@ -148,6 +148,20 @@ def holds_on(record: m.Envelope, day: date) -> bool:
     return (start is None or start <= day) and (end is None or day <= end)
 
 
+def known_on(record: m.Envelope, day: date) -> bool:
+    """Whether `record` holds on `day` and had been cited by then: a record
+    (a source, say) first cited after the day was not known on it.
+
+    >>> from datetime import date
+    >>> from graph import model as m
+    >>> report = m.Source(id="s", name="Field report", first_cited="2024-03")
+    >>> known_on(report, date(2020, 1, 1)), known_on(report, date(2024, 6, 1))
+    (False, True)
+    """
+    first = record.__dict__.get("first_cited")
+    return holds_on(record, day) and not (first and lower_bound(first) > day)
+
+
 def evidence_on(
     record: m.Envelope, day: date | None, fields: Sequence[str]
 ) -> tuple[str | None, str | None]:
@@ -156,24 +170,42 @@ def evidence_on(
 
     A date after the question day did not exist yet on that day: a 2024
     contact cannot freshen an answer about 2020, so the next field in the
-    order (an earlier citation, the start) speaks instead. ``day=None``
-    (no question date) takes the first field present.
+    order (the start, say) speaks instead; a ``last_cited`` after the day
+    gives way to the same record's ``first_cited`` when that one was known.
+    ``day=None`` (no question date) takes the first field present.
 
     >>> from datetime import date
     >>> from graph import model as m
-    >>> acc = m.HasAccessTo(id="r", source_id="o", target_id="p",
-    ...                     last_contact="2024-02", first_cited="2019-05")
-    >>> evidence_on(acc, date(2024, 6, 1), ("last_contact", "first_cited"))
+    >>> acc = m.HasAccessTo(id="r", source_id="o", target_id="p", last_contact="2024-02",
+    ...                     first_cited="2019-05", last_cited="2023-11")
+    >>> evidence_on(acc, date(2024, 6, 1), ("last_contact", "last_cited"))
     ('2024-02', 'last_contact')
-    >>> evidence_on(acc, date(2020, 1, 1), ("last_contact", "first_cited"))
+    >>> evidence_on(acc, date(2023, 12, 1), ("last_contact", "last_cited"))
+    ('2023-11', 'last_cited')
+    >>> evidence_on(acc, date(2020, 1, 1), ("last_contact", "last_cited"))
     ('2019-05', 'first_cited')
     """
     values = record.__dict__
     for name in fields:
-        value = values.get(name)
-        if isinstance(value, str) and value and (day is None or lower_bound(value) <= day):
-            return value, name
+        value, said = values.get(name), name
+        if name == "last_cited" and _after(value, day):
+            value, said = values.get("first_cited"), "first_cited"
+        if isinstance(value, str) and value and not _after(value, day):
+            return value, said
     return None, None
+
+
+def _after(value: object, day: date | None) -> bool:
+    """Whether a date field was not yet known on `day`."""
+    return isinstance(value, str) and bool(value) and day is not None and lower_bound(value) > day
+
+
+def contact_on(record: object, day: date | None) -> str | None:
+    """A relationship's ``last_contact`` if it was known on `day` (else None):
+    what an access listing about `day` may show."""
+    if not isinstance(record, m.HasAccessTo):
+        return None
+    return evidence_on(record, day, ("last_contact",))[0]
 
 
 def _pair(rel: m.RelBase) -> frozenset[str]:

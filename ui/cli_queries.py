@@ -414,7 +414,9 @@ def _print_profile(data: dict[str, Any]) -> None:
     _print_tree(data["command_tree"], 1)
     typer.echo("allegiances:")
     for a in data["allegiances"]:
-        when = f"{a['valid_from'] or '?'} to {a['valid_to'] or 'now'}"
+        when = f"{a['holds_from'] or '?'} to {a['holds_to'] or 'now'}"
+        if a["basis"] == "inferred":  # say what the window rests on
+            when = f"{when} (evidence {a['first_cited'] or '?'} to {a['last_cited'] or '?'})"
         flag = "" if a["current"] else " (past)"
         typer.echo(f"  {a['type']} {a['with_name']} {when}{flag}")
     typer.echo("influencers:")
