@@ -140,3 +140,67 @@ def test_windows_stored_under_an_older_rule_are_recomputed_when_the_store_opens(
     assert "r_ally" in _visible(opened, date(2019, 5, 1))
     assert "r_ally" not in _visible(opened, date(2023, 1, 1)), "evidence plus horizon"
     assert "r_ally" not in _visible(opened, date(2019, 2, 28)), "not before first_cited"
+
+
+def _answers_on(store: GraphStore, day: date) -> dict[str, object]:
+    from graph.projection import build_projection
+    from queries.gaps import gaps
+    from queries.leverage import leverage_paths
+    from queries.profiles import profile
+
+    graph = build_projection(store, viewer=SYSTEM, as_of=day)
+    history = build_projection(store, viewer=SYSTEM)
+    return {
+        "edges": sorted(k for _, _, k in graph.edges(keys=True)),
+        "paths": leverage_paths(graph, "per_local", as_of=day).as_dict(),
+        "gaps": gaps(graph, as_of=day).as_dict(),
+        "profile": profile(graph, "act_front", history_graph=history, as_of=day).as_dict(),
+    }
+
+
+def test_records_dated_after_the_question_date_do_not_move_its_answers(store: GraphStore) -> None:
+    """The invariant, through a store: a later source, a later incident, a later
+    inferred alliance and later access leave every 2024-06-01 answer as it was.
+    (Overwriting a field such as last_contact replaces what the record says;
+    only adding dated records is covered.)"""
+    from queries.examples import QUESTION_DATE, tiny_records
+
+    records = tiny_records()
+    store.write(WriteBatch.of(records), actor="analyst-1")
+    before = _answers_on(store, QUESTION_DATE)
+    access = next(r for r in records if r.id == "r_acc_elder")
+    later: list[m.AnyRecord] = [
+        m.Source(
+            id="src_2025",
+            name="Later report",
+            reliability="A",
+            credibility="1",
+            first_cited="2025-01",
+        ),
+        # A 2025 report now backs the 2024 access: it must not lift its grade in 2024.
+        access.model_copy(update={"sources": (m.SourceRef(source_id="src_2025"),)}),
+        m.Incident(
+            id="inc_2025", name="Raid", date="2025-01-10", harm_pattern="deliberate", fatalities=3
+        ),
+        m.Perpetrated(id="r_perp_2025", source_id="act_front", target_id="inc_2025"),
+        m.AlliedWith(
+            id="r_ally_2025",
+            source_id="act_front",
+            target_id="act_army",
+            basis="inferred",
+            first_cited="2025-01",
+            last_cited="2025-03",
+        ),
+        m.HasAccessTo(
+            id="r_acc_2025",
+            source_id="org_ngo",
+            target_id="per_local",
+            quality="regular",
+            confidence=0.9,
+            valid_from="2025-01",
+        ),
+    ]
+    store.write(WriteBatch.of(later), actor="analyst-1")
+
+    assert _answers_on(store, QUESTION_DATE) == before
+    assert _answers_on(store, date(2025, 4, 1)) != before  # the records do count later
