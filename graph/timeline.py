@@ -212,6 +212,35 @@ def _pair(rel: m.RelBase) -> frozenset[str]:
     return frozenset((rel.source_id, rel.target_id))
 
 
+def _by_pair(
+    relationships: Iterable[m.AnyRelationship],
+) -> dict[tuple[frozenset[str], str], list[m.AnyRelationship]]:
+    by_pair: dict[tuple[frozenset[str], str], list[m.AnyRelationship]] = defaultdict(list)
+    for rel in relationships:
+        if rel.type in CONTRARY:
+            by_pair[_pair(rel), rel.type].append(rel)
+    return by_pair
+
+
+def _ender(
+    tie: m.AnyRelationship, contrary: Iterable[m.AnyRelationship], day: date | None
+) -> tuple[date, str] | None:
+    """The earliest contrary record (start, id) that ends inferred `tie` by `day`."""
+    if tie.basis != m.Basis.INFERRED:
+        return None
+    own = evidence_end(tie)
+    if own is None:
+        return None
+    found = [
+        (start, c.id)
+        for c in contrary
+        if (start := holds_window(c)[0]) is not None
+        and start > own
+        and (day is None or start <= day)
+    ]
+    return min(found) if found else None
+
+
 def ended_by_contrary(relationships: Iterable[m.AnyRelationship], day: date) -> set[str]:
     """Ids of the inferred ties among `relationships` that contrary evidence
     ended on or before `day` (the pair rule, module docstring).
@@ -221,23 +250,33 @@ def ended_by_contrary(relationships: Iterable[m.AnyRelationship], day: date) -> 
     A contrary record without a start date cannot be placed after anything
     and ends nothing.
     """
-    by_pair: dict[tuple[frozenset[str], str], list[m.AnyRelationship]] = defaultdict(list)
-    for rel in relationships:
-        if rel.type in CONTRARY:
-            by_pair[_pair(rel), rel.type].append(rel)
-    ended: set[str] = set()
-    for (pair, rel_type), ties in by_pair.items():
-        contrary = by_pair.get((pair, CONTRARY[rel_type]))
-        if not contrary:
-            continue
-        starts = [s for s in (holds_window(c)[0] for c in contrary) if s is not None and s <= day]
-        for tie in ties:
-            if tie.basis != m.Basis.INFERRED:
-                continue
-            own = evidence_end(tie)
-            if own is not None and any(s > own for s in starts):
-                ended.add(tie.id)
-    return ended
+    by_pair = _by_pair(relationships)
+    return {
+        tie.id
+        for (pair, rel_type), ties in by_pair.items()
+        for tie in ties
+        if _ender(tie, by_pair.get((pair, CONTRARY[rel_type]), ()), day) is not None
+    }
+
+
+def ended_early(
+    tie: m.AnyRelationship, relationships: Iterable[m.AnyRelationship], day: date | None = None
+) -> tuple[date, str] | None:
+    """When and by which record (its id) contrary evidence among `relationships`
+    ended inferred `tie` (by `day`, if given); None when nothing did. A profile
+    uses it to show a past tie's real end, not its horizon.
+
+    >>> from graph import model as m
+    >>> ally = m.AlliedWith(id="r1", source_id="a", target_id="b", basis="inferred",
+    ...                     first_cited="2019-03", last_cited="2019-07")
+    >>> foe = m.Opposes(id="r2", source_id="a", target_id="b", valid_from="2020-03-08")
+    >>> ended_early(ally, [ally, foe])
+    (datetime.date(2020, 3, 8), 'r2')
+    """
+    if tie.type not in CONTRARY:
+        return None
+    contrary = [r for r in relationships if r.type == CONTRARY[tie.type] and _pair(r) == _pair(tie)]
+    return _ender(tie, contrary, day)
 
 
 def contested_pairs(relationships: Iterable[m.AnyRelationship]) -> set[frozenset[str]]:

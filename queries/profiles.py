@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
-from graph.timeline import contact_on, holds_window
+from graph.timeline import contact_on, ended_early, holds_window
 from queries.command import (
     commanders,
     formation_tree,
@@ -181,7 +181,9 @@ def allegiances(
     """Alliances and oppositions of the actor and its units, current and (with
     `history_graph`) past, each with the window it holds over
     (graph.timeline.holds_window: ``holds_from`` / ``holds_to``, ISO days, None
-    open) and, for inferred ties, the evidence window it rests on.
+    open) and, for inferred ties, the evidence window it rests on; a past
+    inferred tie that contrary evidence ended names that record (``ended_by``)
+    and ends the day before it began.
 
     A tie that begins after `as_of` is not listed: as of that day it had not
     happened, and is neither current nor past.
@@ -191,14 +193,27 @@ def allegiances(
     if actor not in source:
         return []
     mine = set(formation_tree(source, actor))
+    ties = [
+        (u, v, key, data)
+        for u, v, key, data in source.edges(keys=True, data=True)
+        if data.get("type") in ("ALLIED_WITH", "OPPOSES")
+    ]
     rows: list[dict[str, Any]] = []
-    for u, v, key, data in source.edges(keys=True, data=True):
-        if data.get("type") not in ("ALLIED_WITH", "OPPOSES") or not ({u, v} & mine):
+    for u, v, key, data in ties:
+        if not ({u, v} & mine):
             continue
         record = data["record"]
         start, end = holds_window(record)
         if as_of is not None and start is not None and start > as_of:
             continue
+        # A past inferred tie that contrary evidence ended shows its real end.
+        ender = (
+            None
+            if key in current_ids
+            else ended_early(record, (t[3]["record"] for t in ties), as_of)
+        )
+        if ender is not None:
+            end = ender[0] - timedelta(days=1)
         other = v if u in mine else u
         other_actor = _actor_of(source, other)
         rows.append(
@@ -215,6 +230,7 @@ def allegiances(
                 "basis": record.basis.value,
                 "first_cited": record.first_cited,
                 "last_cited": record.last_cited,
+                "ended_by": ender[1] if ender else None,
                 "strength": data.get("strength"),
                 "confidence": data.get("confidence"),
                 "current": key in current_ids,

@@ -68,10 +68,21 @@ def test_inferred_alliance_holds_over_its_evidence_and_is_ended_by_later_opposit
     assert _ties(_at(store, date(2020, 3, 8)), ashen, tarn) == {"OPPOSES"}
     assert _ties(_at(store, date(2020, 6, 1)), ashen, tarn) == {"OPPOSES"}
     # The whole history keeps both: the alliance is past, not erased.
-    assert _ties(build_projection(store, viewer=SYSTEM), ashen, tarn) == {
-        "ALLIED_WITH",
-        "OPPOSES",
-    }
+    history = build_projection(store, viewer=SYSTEM)
+    assert _ties(history, ashen, tarn) == {"ALLIED_WITH", "OPPOSES"}
+    # The profile on 2020-06-01 lists it as past, ended the day before the
+    # opposition began, by that opposition.
+    day = date(2020, 6, 1)
+    rows = profile(_at(store, day), ashen, history_graph=history, as_of=day).as_dict()
+    (ally,) = [r for r in rows["allegiances"] if r["with"] == tarn and r["type"] == "ALLIED_WITH"]
+    (foe,) = [r for r in rows["allegiances"] if r["with"] == tarn and r["type"] == "OPPOSES"]
+    assert (ally["current"], ally["holds_to"], ally["ended_by"]) == (
+        False,
+        "2020-03-07",
+        foe["relationship"],
+    )
+    assert (ally["first_cited"], ally["last_cited"]) == ("2019-03-02", "2019-07-15")
+    assert foe["current"] is True
 
 
 def test_overlapping_evidence_makes_a_pair_contested_until_the_horizon(
