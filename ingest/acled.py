@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -469,7 +470,40 @@ def _evidence(
                     policy="replace",
                 )
             )
+    drafts.extend(_superseded_episodes(drafts, {(t, a, b) for t, (a, b) in support}, ctx, dataset))
     return drafts
+
+
+def _superseded_episodes(
+    drafts: list[Draft], pairs: set[tuple[str, str, str]], ctx: ImportContext, dataset: str
+) -> list[Draft]:
+    """Later episodes of ours that new events have joined to an earlier one.
+
+    An event that falls between two episodes merges them, and the earlier
+    record now carries all the evidence; the later one (named by its first
+    date) would repeat it. It is closed, not deleted: its `valid_to` is set to
+    the day before its first evidence, so it never holds (graph.timeline) and
+    its history stays.
+    """
+    from ingest.pipeline import Draft, make_id
+
+    produced = {d.data["id"] for d in drafts}
+    out: list[Draft] = []
+    for rel_type in sorted({t for t, _, _ in pairs}):
+        for rel in ctx.rels(RelType(rel_type)):
+            key = (rel_type, rel.source_id, rel.target_id)
+            first = rel.first_cited
+            if key not in pairs or rel.id in produced or rel.basis != m.Basis.INFERRED or not first:
+                continue
+            if rel.id != make_id("rel", dataset, *key, first):
+                continue  # not a later episode this importer made
+            if rel.valid_to and upper_bound(rel.valid_to) < lower_bound(first):
+                continue  # closed already
+            data = rel.model_dump(mode="json")
+            data["valid_to"] = (lower_bound(first) - timedelta(days=1)).isoformat()
+            data["notes"] = f"superseded: its {dataset.upper()} evidence joined an earlier episode"
+            out.append(Draft(data=data, rows=[], policy="replace"))
+    return out
 
 
 def _episodes(incidents: Iterable[str], dates: dict[str, str]) -> list[list[str]]:

@@ -206,6 +206,8 @@ def allegiances(
         start, end = holds_window(record)
         if as_of is not None and start is not None and start > as_of:
             continue
+        if start is not None and end is not None and end < start:
+            continue  # closed before it began: superseded, it never held
         # A past inferred tie that contrary evidence ended shows its real end.
         ender = (
             None

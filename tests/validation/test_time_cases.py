@@ -180,3 +180,37 @@ def test_a_multi_day_incident_still_counts_after_it_ends(store: GraphStore) -> N
         if isinstance(n, m.Incident) and n.fatalities == 12
     )
     assert (attack.valid_from, attack.valid_to) == ("2021-05-01", "2021-05-04"), "kept as data"
+
+
+def test_an_event_that_bridges_two_episodes_joins_them_into_one_alliance(
+    store: GraphStore,
+) -> None:
+    _load(store, "evidence_2019.csv")  # together 2019-02-10 and 2019-04-22
+    _load(store, "bridge_2020.csv")  # again 2020-06-01: 406 days later, a new episode
+    mire, copper = _id(store, "Mire Watch"), _id(store, "Copper Vale Rangers")
+
+    def windows() -> list[tuple[str | None, str | None, int]]:
+        return sorted(
+            (r.first_cited, r.last_cited, r.evidence_count)
+            for r in store.iter_relationships(RelType.ALLIED_WITH, viewer=SYSTEM, as_of=None)
+            if store.get(r.id, viewer=SYSTEM, as_of=date(2020, 6, 1)) is not None
+            or store.get(r.id, viewer=SYSTEM, as_of=date(2019, 3, 1)) is not None
+        )
+
+    assert windows() == [("2019-02-10", "2019-04-22", 2), ("2020-06-01", "2020-06-01", 1)]
+    assert _ties(_at(store, date(2020, 5, 1)), mire, copper) == set()
+
+    _load(store, "bridge_2019.csv")  # 2019-12-01 falls between: one run of evidence
+
+    assert windows() == [("2019-02-10", "2020-06-01", 4)]
+    for day in (date(2019, 3, 1), date(2020, 5, 1), date(2020, 6, 1)):
+        graph = _at(store, day)
+        assert [d["type"] for u, v, d in graph.edges(data=True) if {u, v} == {mire, copper}] == [
+            "ALLIED_WITH"
+        ], day
+    # The later record is closed, not deleted, and importing again changes nothing.
+    assert len(list(store.iter_relationships(RelType.ALLIED_WITH, viewer=SYSTEM))) == 2
+    counter = store.change_counter()
+    _load(store, "bridge_2019.csv")
+    _load(store, "bridge_2020.csv")
+    assert store.change_counter() == counter
