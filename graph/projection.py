@@ -70,8 +70,11 @@ class _Entry:
     graph: nx.MultiDiGraph[str]
     counter: int  # the store's change counter read before the graph was read
     ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
-    # Ties the pair rule ended at the view's date (graph.timeline.ended_by_contrary):
-    # kept aside, so an update that removes the contrary record can restore them.
+    # Every alliance and opposition the store returned for the view, in the graph
+    # or not, so the pair rule is re-run over them alone after an update; and
+    # those it ended at the view's date (graph.timeline.ended_by_contrary), kept
+    # aside, so an update that removes the contrary record can restore them.
+    ties: dict[str, m.AnyRelationship]
     ended: dict[str, m.AnyRelationship]
 
 
@@ -147,31 +150,34 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
     with _no_cyclic_gc():
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
+        ties: dict[str, m.AnyRelationship] = {}
         for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
             _add_edge(graph, ends, rel)
-        ended = _apply_pair_rule(graph, ends, as_of)
-    return _Entry(graph, counter, ends, ended)
+            if rel.type in timeline.CONTRARY:
+                ties[rel.id] = rel
+        ended = _apply_pair_rule(graph, ends, ties, as_of)
+    return _Entry(graph, counter, ends, ties, ended)
 
 
 def _apply_pair_rule(
-    graph: nx.MultiDiGraph[str], ends: dict[str, tuple[str, str]], as_of: date | None
+    graph: nx.MultiDiGraph[str],
+    ends: dict[str, tuple[str, str]],
+    ties: dict[str, m.AnyRelationship],
+    as_of: date | None,
 ) -> dict[str, m.AnyRelationship]:
-    """Drop the inferred alliances and oppositions that contrary evidence ended
-    by `as_of` (graph.timeline's pair rule), and return them. The store filters
-    each record on its own window; only here are two records seen together.
-    Without a date (the whole history) nothing is ended."""
+    """Drop the inferred alliances and oppositions among `ties` that contrary
+    evidence ended by `as_of` (graph.timeline's pair rule), and return them.
+    The store filters each record on its own window; only here are two records
+    seen together. Without a date (the whole history) nothing is ended."""
     if as_of is None:
         return {}
-    ties = [
-        data["record"]
-        for _, _, data in graph.edges(data=True)
-        if data.get("type") in timeline.CONTRARY
-    ]
-    over = timeline.ended_by_contrary(ties, as_of)
+    live = [r for r in ties.values() if r.source_id in graph and r.target_id in graph]
+    over = timeline.ended_by_contrary(live, as_of)
     ended: dict[str, m.AnyRelationship] = {}
-    for rel in ties:
-        if rel.id in over and rel.id in ends:
-            graph.remove_edge(*ends.pop(rel.id), rel.id)
+    for rel in live:
+        if rel.id in over:
+            if rel.id in ends:
+                graph.remove_edge(*ends.pop(rel.id), rel.id)
             ended[rel.id] = rel
     return ended
 
@@ -212,6 +218,8 @@ def _update(
     nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
     ends = dict(base.ends)
     ended = {k: v for k, v in base.ended.items() if k not in rel_ids}
+    ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
+    ties.update((r.id, r) for r in rels if r.type in timeline.CONTRARY)
     with _no_cyclic_gc():
         graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
         seen = {n.id for n in nodes}
@@ -239,8 +247,8 @@ def _update(
         # record ends a tie, a removed one gives it back.
         for rel in ended.values():
             _add_edge(graph, ends, rel)
-        ended = _apply_pair_rule(graph, ends, as_of)
-    return _Entry(graph, counter, ends, ended)
+        ended = _apply_pair_rule(graph, ends, ties, as_of)
+    return _Entry(graph, counter, ends, ties, ended)
 
 
 def update_projection(
