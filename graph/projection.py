@@ -22,6 +22,10 @@ those records and the relationships touching changed nodes (whose visibility
 follows their ends), and applies them to a copy. Large changes, any change to
 a `Source` (whose masking shows in the records that cite it), and a change log
 that does not reach back far enough, rebuild.
+
+At a date, the projection also applies the pair rule of `graph.timeline`: an
+inferred alliance (or opposition) that later contrary evidence ended by then
+is left out, on build and on update alike.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from typing import Any
 import networkx as nx
 
 from graph import model as m
+from graph import timeline
 from graph.sensitivity import Viewer
 from graph.store import GraphStore
 
@@ -65,6 +70,12 @@ class _Entry:
     graph: nx.MultiDiGraph[str]
     counter: int  # the store's change counter read before the graph was read
     ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
+    # Every alliance and opposition the store returned for the view, in the graph
+    # or not, so the pair rule is re-run over them alone after an update; and
+    # those it ended at the view's date (graph.timeline.ended_by_contrary), kept
+    # aside, so an update that removes the contrary record can restore them.
+    ties: dict[str, m.AnyRelationship]
+    ended: dict[str, m.AnyRelationship]
 
 
 _cache: OrderedDict[tuple[_View, int], _Entry] = OrderedDict()
@@ -139,9 +150,36 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
     with _no_cyclic_gc():
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
+        ties: dict[str, m.AnyRelationship] = {}
         for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
             _add_edge(graph, ends, rel)
-    return _Entry(graph, counter, ends)
+            if rel.type in timeline.CONTRARY:
+                ties[rel.id] = rel
+        ended = _apply_pair_rule(graph, ends, ties, as_of)
+    return _Entry(graph, counter, ends, ties, ended)
+
+
+def _apply_pair_rule(
+    graph: nx.MultiDiGraph[str],
+    ends: dict[str, tuple[str, str]],
+    ties: dict[str, m.AnyRelationship],
+    as_of: date | None,
+) -> dict[str, m.AnyRelationship]:
+    """Drop the inferred alliances and oppositions among `ties` that contrary
+    evidence ended by `as_of` (graph.timeline's pair rule), and return them.
+    The store filters each record on its own window; only here are two records
+    seen together. Without a date (the whole history) nothing is ended."""
+    if as_of is None:
+        return {}
+    live = [r for r in ties.values() if r.source_id in graph and r.target_id in graph]
+    over = timeline.ended_by_contrary(live, as_of)
+    ended: dict[str, m.AnyRelationship] = {}
+    for rel in live:
+        if rel.id in over:
+            if rel.id in ends:
+                graph.remove_edge(*ends.pop(rel.id), rel.id)
+            ended[rel.id] = rel
+    return ended
 
 
 def _add_edge(
@@ -179,6 +217,9 @@ def _update(
     rel_ids.update(store.relationships_touching(node_ids, viewer=viewer))
     nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
     ends = dict(base.ends)
+    ended = {k: v for k, v in base.ended.items() if k not in rel_ids}
+    ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
+    ties.update((r.id, r) for r in rels if r.type in timeline.CONTRARY)
     with _no_cyclic_gc():
         graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
         seen = {n.id for n in nodes}
@@ -202,7 +243,12 @@ def _update(
         # Relationships of removed nodes went with them.
         for rel_id in [r for r, (u, v) in ends.items() if u not in graph or v not in graph]:
             del ends[rel_id]
-    return _Entry(graph, counter, ends)
+        # The pair rule again, over every tie a rebuild would see: a new contrary
+        # record ends a tie, a removed one gives it back.
+        for rel in ended.values():
+            _add_edge(graph, ends, rel)
+        ended = _apply_pair_rule(graph, ends, ties, as_of)
+    return _Entry(graph, counter, ends, ties, ended)
 
 
 def update_projection(

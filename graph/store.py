@@ -22,11 +22,11 @@ from pydantic import TypeAdapter
 
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent, canonical
-from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, RowError
 from graph.names import normalise
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import RANK, Sensitivity, Viewer
+from graph.timeline import holds_window
 from graph.users import User
 
 Category = Literal["node", "rel"]
@@ -347,14 +347,16 @@ def search_names(record: m.AnyRecord) -> tuple[str, ...]:
 
 
 def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
-    # An event that has not happened yet is not part of an as-of picture: events
-    # without an explicit validity start on their own date.
-    # `__dict__`, not getattr: a missing field costs pydantic a raised and caught
-    # AttributeError, which showed at the top of import profiles.
-    begins = record.valid_from or record.__dict__.get("date")
-    start = lower_bound(begins).isoformat() if begins else None
-    end = upper_bound(record.valid_to).isoformat() if record.valid_to else None
-    return start, end
+    """The stored window columns: `graph.timeline.holds_window` as ISO days."""
+    start, end = holds_window(record)
+    return (start.isoformat() if start else None, end.isoformat() if end else None)
+
+
+def recomputed_windows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:
+    """``(id, from_day, to_day)`` for stored ``(id, data)`` rows, under the current
+    rule: how a store opened on windows an older `graph.timeline.RULE_VERSION`
+    computed brings them up to date (the rule stays here, not in SQL or Cypher)."""
+    return [(rid, *_day_bounds(decode(data))) for rid, data in rows]
 
 
 _DATETIME: TypeAdapter[datetime] = TypeAdapter(datetime)

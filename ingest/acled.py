@@ -32,13 +32,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
 from graph import model as m
-from graph.dates import lower_bound
+from graph.dates import lower_bound, upper_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
+from graph.timeline import INFERRED_HORIZON
 from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
@@ -472,29 +474,87 @@ def _evidence(
                 support[key].add(incident)
     drafts: list[Draft] = []
     for (rel_type, (a, b)), incidents in sorted(support.items()):
-        n = len(incidents)
-        when = sorted((dates[i] for i in incidents), key=lower_bound)
         what = "on the same side" if rel_type == "ALLIED_WITH" else "on opposite sides"
-        drafts.append(
-            Draft(
-                data={
-                    "id": make_id("rel", dataset, rel_type, a, b),
-                    "type": rel_type,
-                    "source_id": a,
-                    "target_id": b,
-                    "basis": m.Basis.INFERRED.value,
-                    "evidence_count": n,
-                    "first_cited": when[0],
-                    "last_cited": when[-1],
-                    "strength": _weight(n),
-                    "confidence": min(0.9, _weight(n)),
-                    "notes": f"inferred: {n} {dataset.upper()} event(s) with both {what}",
-                },
-                rows=[rows_of_incident[i] for i in sorted(incidents) if i in rows_of_incident],
-                policy="replace",
+        for number, episode in enumerate(_episodes(incidents, dates)):
+            n = len(episode)
+            when = [dates[i] for i in episode]
+            # The first episode keeps the pair's id (re-import and older stores
+            # agree); a later one is named by its first date, so the same
+            # evidence always lands on the same record.
+            parts = [rel_type, a, b] if number == 0 else [rel_type, a, b, when[0]]
+            drafts.append(
+                Draft(
+                    data={
+                        "id": make_id("rel", dataset, *parts),
+                        "type": rel_type,
+                        "source_id": a,
+                        "target_id": b,
+                        "basis": m.Basis.INFERRED.value,
+                        "evidence_count": n,
+                        "first_cited": when[0],
+                        "last_cited": when[-1],
+                        "strength": _weight(n),
+                        "confidence": min(0.9, _weight(n)),
+                        "notes": f"inferred: {n} {dataset.upper()} event(s) with both {what}",
+                    },
+                    rows=[rows_of_incident[i] for i in sorted(episode) if i in rows_of_incident],
+                    policy="replace",
+                )
             )
-        )
+    drafts.extend(_superseded_episodes(drafts, {(t, a, b) for t, (a, b) in support}, ctx, dataset))
     return drafts
+
+
+def _superseded_episodes(
+    drafts: list[Draft], pairs: set[tuple[str, str, str]], ctx: ImportContext, dataset: str
+) -> list[Draft]:
+    """Later episodes of ours that new events have joined to an earlier one.
+
+    An event that falls between two episodes merges them, and the earlier
+    record now carries all the evidence; the later one (named by its first
+    date) would repeat it. It is closed, not deleted: its `valid_to` is set to
+    the day before its first evidence, so it never holds (graph.timeline) and
+    its history stays.
+    """
+    from ingest.pipeline import Draft, make_id
+
+    produced = {d.data["id"] for d in drafts}
+    out: list[Draft] = []
+    for rel_type in sorted({t for t, _, _ in pairs}):
+        for rel in ctx.rels(RelType(rel_type)):
+            key = (rel_type, rel.source_id, rel.target_id)
+            first = rel.first_cited
+            if key not in pairs or rel.id in produced or rel.basis != m.Basis.INFERRED or not first:
+                continue
+            if rel.id != make_id("rel", dataset, *key, first):
+                continue  # not a later episode this importer made
+            if rel.valid_to and upper_bound(rel.valid_to) < lower_bound(first):
+                continue  # closed already
+            data = rel.model_dump(mode="json")
+            data["valid_to"] = (lower_bound(first) - timedelta(days=1)).isoformat()
+            data["notes"] = f"superseded: its {dataset.upper()} evidence joined an earlier episode"
+            out.append(Draft(data=data, rows=[], policy="replace"))
+    return out
+
+
+def _episodes(incidents: Iterable[str], dates: dict[str, str]) -> list[list[str]]:
+    """Incidents in date order, split where the evidence falls silent for longer
+    than graph.timeline's horizon: a pair seen co-fighting in 2019 and again
+    only in 2024 was not allied in 2021, so each run of evidence is its own tie.
+
+    >>> _episodes(["i1", "i2", "i3"], {"i1": "2019-03-01", "i2": "2019-09", "i3": "2024-02-01"})
+    [['i1', 'i2'], ['i3']]
+    """
+    ordered = sorted(incidents, key=lambda i: (lower_bound(dates[i]), i))
+    runs: list[list[str]] = []
+    for incident in ordered:
+        if runs:
+            silence = lower_bound(dates[incident]) - upper_bound(dates[runs[-1][-1]])
+            if silence <= INFERRED_HORIZON:
+                runs[-1].append(incident)
+                continue
+        runs.append([incident])
+    return runs
 
 
 # --------------------------------------------------------------------------- ACLED rows

@@ -17,6 +17,7 @@ import networkx as nx
 from graph import model as m
 from graph.errors import NotFound
 from graph.names import normalise
+from graph.timeline import contact_on
 from queries.command import (
     ARMED,
     commanders,
@@ -152,7 +153,7 @@ def area_contacts(
                             "to": door,
                             "to_name": name_of(graph, door),
                             "relationship": key,
-                            "last_contact": getattr(data.get("record"), "last_contact", None),
+                            "last_contact": contact_on(data.get("record"), ig.as_of),
                         }
                     )
         entry["direct_access"] = direct

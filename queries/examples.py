@@ -21,22 +21,19 @@ import networkx as nx
 
 from graph import model as m
 from graph.projection import edge_attributes, node_attributes
-from queries.traversal import valid_at
+from graph.timeline import ended_by_contrary, holds_on
 
 QUESTION_DATE = date(2024, 6, 1)
-
-
-def _valid(record: m.Envelope, day: date | None) -> bool:
-    return day is None or valid_at(record, day)
 
 
 def graph_from_records(
     records: Iterable[m.AnyRecord], *, as_of: date | None = None
 ) -> nx.MultiDiGraph[str]:
-    """A projection-shaped graph of `records` (those valid at `as_of`, if given).
+    """A projection-shaped graph of `records` (those holding at `as_of`, if given).
 
     Relationships whose endpoints are absent are dropped, as the store drops
-    relationships to records a viewer may not see.
+    relationships to records a viewer may not see; at a date, validity and the
+    pair rule are graph.timeline's, exactly as the store's projection applies them.
     """
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(
         as_of=as_of.isoformat() if as_of else None, clearance="strictly_confidential"
@@ -44,12 +41,17 @@ def graph_from_records(
     rels: list[m.AnyRelationship] = []
     for record in records:
         if isinstance(record, m.NodeBase):
-            if _valid(record, as_of):
+            if as_of is None or holds_on(record, as_of):
                 graph.add_node(record.id, **node_attributes(record))
         else:
             rels.append(record)
+    if as_of is not None:
+        rels = [r for r in rels if holds_on(r, as_of)]
+        rels = [r for r in rels if r.source_id in graph and r.target_id in graph]
+        ended = ended_by_contrary(rels, as_of)
+        rels = [r for r in rels if r.id not in ended]
     for rel in rels:
-        if _valid(rel, as_of) and rel.source_id in graph and rel.target_id in graph:
+        if rel.source_id in graph and rel.target_id in graph:
             graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
     return graph
 

@@ -19,6 +19,7 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import upper_bound
+from graph.timeline import evidence_on, holds_on
 from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
@@ -27,7 +28,7 @@ from queries.memo import remembered
 from queries.paths import Passable, best_paths, reachable, reached_within, within_hops_of
 from queries.reach import influence_points
 from queries.scoring import ScoringParams, question_date, score_of
-from queries.traversal import InfluenceGraph, influence_graph, valid_at
+from queries.traversal import InfluenceGraph, influence_graph
 
 
 @dataclass
@@ -242,9 +243,11 @@ def access_ages(
     undated: list[StaleAccess] = []
     for u, v, key, data in graph.edges(keys=True, data=True):
         record = data.get("record")
-        if not isinstance(record, m.HasAccessTo) or not valid_at(record, as_of):
+        if not isinstance(record, m.HasAccessTo) or not holds_on(record, as_of):
             continue
-        age = (as_of - upper_bound(record.last_contact)).days if record.last_contact else None
+        # A contact recorded after the question date was not known on it.
+        contact, _ = evidence_on(record, as_of, ("last_contact",))
+        age = (as_of - upper_bound(contact)).days if contact else None
         row = StaleAccess(
             relationship=str(key),
             source=u,
@@ -252,7 +255,7 @@ def access_ages(
             target=v,
             target_name=name_of(graph, v),
             quality=record.quality.value,
-            last_contact=record.last_contact,
+            last_contact=contact,
             age_days=age,
             engagers=acting_for(graph, u),
         )

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import networkx as nx
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
+from graph.timeline import contact_on, ended_early, holds_window
 from queries.command import (
     commanders,
     formation_tree,
@@ -172,19 +173,49 @@ def _actor_of(graph: nx.MultiDiGraph[str], node: str) -> str:
 
 
 def allegiances(
-    graph: nx.MultiDiGraph[str], actor: str, history_graph: nx.MultiDiGraph[str] | None = None
+    graph: nx.MultiDiGraph[str],
+    actor: str,
+    history_graph: nx.MultiDiGraph[str] | None = None,
+    as_of: date | None = None,
 ) -> list[dict[str, Any]]:
     """Alliances and oppositions of the actor and its units, current and (with
-    `history_graph`) past, with their validity."""
+    `history_graph`) past, each with the window it holds over
+    (graph.timeline.holds_window: ``holds_from`` / ``holds_to``, ISO days, None
+    open) and, for inferred ties, the evidence window it rests on; a past
+    inferred tie that contrary evidence ended names that record (``ended_by``)
+    and ends the day before it began.
+
+    A tie that begins after `as_of` is not listed: as of that day it had not
+    happened, and is neither current nor past.
+    """
     current_ids = {key for _, _, key in graph.edges(keys=True)}
     source = history_graph if history_graph is not None else graph
     if actor not in source:
         return []
     mine = set(formation_tree(source, actor))
+    ties = [
+        (u, v, key, data)
+        for u, v, key, data in source.edges(keys=True, data=True)
+        if data.get("type") in ("ALLIED_WITH", "OPPOSES")
+    ]
     rows: list[dict[str, Any]] = []
-    for u, v, key, data in source.edges(keys=True, data=True):
-        if data.get("type") not in ("ALLIED_WITH", "OPPOSES") or not ({u, v} & mine):
+    for u, v, key, data in ties:
+        if not ({u, v} & mine):
             continue
+        record = data["record"]
+        start, end = holds_window(record)
+        if as_of is not None and start is not None and start > as_of:
+            continue
+        if start is not None and end is not None and end < start:
+            continue  # closed before it began: superseded, it never held
+        # A past inferred tie that contrary evidence ended shows its real end.
+        ender = (
+            None
+            if key in current_ids
+            else ended_early(record, (t[3]["record"] for t in ties), as_of)
+        )
+        if ender is not None:
+            end = ender[0] - timedelta(days=1)
         other = v if u in mine else u
         other_actor = _actor_of(source, other)
         rows.append(
@@ -196,12 +227,18 @@ def allegiances(
                 "via": other if other != other_actor else None,
                 "valid_from": data.get("valid_from"),
                 "valid_to": data.get("valid_to"),
+                "holds_from": start.isoformat() if start else None,
+                "holds_to": end.isoformat() if end else None,
+                "basis": record.basis.value,
+                "first_cited": record.first_cited,
+                "last_cited": record.last_cited,
+                "ended_by": ender[1] if ender else None,
                 "strength": data.get("strength"),
                 "confidence": data.get("confidence"),
                 "current": key in current_ids,
             }
         )
-    rows.sort(key=lambda r: (not r["current"], _day(r["valid_from"]), r["relationship"]))
+    rows.sort(key=lambda r: (not r["current"], r["holds_from"] or "", r["relationship"]))
     return rows
 
 
@@ -407,7 +444,7 @@ def profile(
             "to_name": name_of(graph, v),
             "relationship": key,
             "quality": getattr(getattr(data.get("record"), "quality", None), "value", None),
-            "last_contact": getattr(data.get("record"), "last_contact", None),
+            "last_contact": contact_on(data.get("record"), ig.as_of),
             "strength": data.get("strength"),
             "confidence": data.get("confidence"),
         }
@@ -427,7 +464,7 @@ def profile(
         "as_of": ig.as_of.isoformat(),
         "com": com,
         "command_tree": command_tree(graph, actor_id),
-        "allegiances": allegiances(graph, actor_id, history_graph),
+        "allegiances": allegiances(graph, actor_id, history_graph, ig.as_of),
         "influence": direct_influence,
         "influencers": [i.as_dict(graph) for i in ranked.ranked],
         "access": access,

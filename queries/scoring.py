@@ -35,6 +35,7 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import upper_bound
+from graph.timeline import evidence_on, known_on
 
 # Command influence that survives one level down a group's hierarchy. Integrated
 # armies pass orders down intact; a decentralised group's centre has little hold
@@ -88,9 +89,11 @@ RELIABILITY: Mapping[str, float] = {"A": 1.0, "B": 0.95, "C": 0.85, "D": 0.7, "E
 CREDIBILITY: Mapping[str, float] = {"1": 1.0, "2": 0.95, "3": 0.85, "4": 0.7, "5": 0.5, "6": 0.8}
 
 # Which dated field says when a relationship was last known to hold, first one
-# present wins. A command, a post or a membership is current for as long as it
-# is valid (the store already filtered by date): only fresh *evidence* dates it,
-# never its start. Access is dated by the last contact.
+# present *and known on the question date* wins (graph.timeline.evidence_on: a
+# 2024 contact never freshens an answer about 2020; the next field speaks). A
+# command, a post or a membership is current for as long as it is valid (the
+# store already filtered by date): only fresh *evidence* dates it, never its
+# start. Access is dated by the last contact.
 RECENCY_FIELDS: Mapping[str, tuple[str, ...]] = {
     "HAS_ACCESS_TO": ("last_contact", "last_cited", "valid_from"),
     "INFLUENCES": ("last_cited", "valid_from"),
@@ -264,32 +267,34 @@ def recency_factor(when: str | None, as_of: date, params: ScoringParams = DEFAUL
 
 
 def last_verified(
-    record: m.RelBase, params: ScoringParams = DEFAULT_PARAMS
+    record: m.RelBase, params: ScoringParams = DEFAULT_PARAMS, as_of: date | None = None
 ) -> tuple[str | None, str | None]:
-    """The date a relationship was last known to hold, and which field said so."""
+    """The date a relationship was last known to hold on `as_of`, and which
+    field said so (None: any date, as stored)."""
     fields = params.recency_fields.get(record.type, _EVIDENCE_ONLY)  # type: ignore[attr-defined]
-    for name in fields:
-        value = getattr(record, name, None)
-        if isinstance(value, str) and value:
-            return value, name
-    return None, None
+    return evidence_on(record, as_of, fields)
 
 
 def grade_factor(
-    graph: nx.MultiDiGraph[str], record: m.Envelope, params: ScoringParams = DEFAULT_PARAMS
+    graph: nx.MultiDiGraph[str],
+    record: m.Envelope,
+    params: ScoringParams = DEFAULT_PARAMS,
+    as_of: date | None = None,
 ) -> tuple[float, str | None]:
     """Factor and label (``"B2"``) of the best visible source a record cites.
 
     Only sources present in the projection count: a source above the viewer's
     clearance is simply absent, and the claim is then scored on its confidence
     alone, exactly as an unsourced claim is, so nothing hints that it exists.
+    Nor does a source not yet known on `as_of` (graph.timeline.known_on): a
+    2024 report cannot lift a hop's grade in 2020.
     """
     best: tuple[float, str | None] = (1.0, None)
     found = False
     for ref in record.sources:
         data = graph.nodes.get(ref.source_id)
         source = data.get("record") if data else None
-        if not isinstance(source, m.Source):
+        if not isinstance(source, m.Source) or (as_of and not known_on(source, as_of)):
             continue
         factor = params.reliability.get(source.reliability.value, 1.0) * params.credibility.get(
             source.credibility.value, 1.0
@@ -333,8 +338,8 @@ def hop_score(
     quality = 1.0
     if isinstance(record, m.HasAccessTo):
         quality = params.access_quality.get(record.quality.value, 1.0)
-    when, basis = last_verified(record, params)
-    grade, label = grade_factor(graph, record, params)
+    when, basis = last_verified(record, params, as_of)
+    grade, label = grade_factor(graph, record, params, as_of)
     return HopScore(
         strength=float(strength),
         confidence=record.confidence,

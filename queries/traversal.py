@@ -39,7 +39,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph import model as m
-from graph.dates import lower_bound, upper_bound
+from graph.timeline import holds_on
 from queries.command import ARMED, Parties, kind_of, owning_actors, sits_in, structure_of
 from queries.errors import InvalidQuery
 from queries.memo import remembered
@@ -58,17 +58,6 @@ class Step:
     direction: Direction
     structure: float = 1.0
     note: str | None = None
-
-
-def valid_at(record: m.Envelope, day: date) -> bool:
-    """Whether a record's validity interval (partial dates, both ends included) holds on `day`.
-
-    The store already filtered by date; this guards analyses run on an
-    unfiltered (history) projection, so no hop is ever used outside its interval.
-    """
-    if record.valid_from and lower_bound(record.valid_from) > day:
-        return False
-    return not (record.valid_to and upper_bound(record.valid_to) < day)
 
 
 def _structure_note(structure: str | None, factor: float, what: str) -> str | None:
@@ -240,14 +229,14 @@ def collapse(
     live: set[str] = set()
     for node, data in graph.nodes(data=True):
         record = data.get("record")
-        if not isinstance(record, m.Envelope) or valid_at(record, day):
+        if not isinstance(record, m.Envelope) or holds_on(record, day):
             live.add(node)
     digraph.add_nodes_from(sorted(live))
     for u, v, key, data in graph.edges(keys=True, data=True):
         record = data.get("record")
         if not isinstance(record, m.RelBase) or u not in live or v not in live:
             continue
-        if record.confidence < min_confidence or not valid_at(record, day):
+        if record.confidence < min_confidence or not holds_on(record, day):
             continue
         for step in steps_for(graph, u, v, str(data.get("type")), params):
             scored: HopScore = hop_score(

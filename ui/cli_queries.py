@@ -431,7 +431,11 @@ def _print_profile(data: dict[str, Any]) -> None:
     _print_tree(data["command_tree"], 1)
     typer.echo("allegiances:")
     for a in data["allegiances"]:
-        when = f"{a['valid_from'] or '?'} to {a['valid_to'] or 'now'}"
+        when = f"{a['holds_from'] or '?'} to {a['holds_to'] or 'now'}"
+        if a["basis"] == "inferred":  # say what the window rests on
+            when = f"{when} (evidence {a['first_cited'] or '?'} to {a['last_cited'] or '?'})"
+        if a.get("ended_by"):
+            when = f"{when}, ended by contrary evidence"
         flag = "" if a["current"] else " (past)"
         typer.echo(f"  {a['type']} {a['with_name']} {when}{flag}")
     typer.echo("influencers:")

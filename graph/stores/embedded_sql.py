@@ -161,6 +161,13 @@ def revision_params(r: StoredRow) -> tuple[Any, ...]:
 BUMP_COUNTER = "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'"
 GET_COUNTER = "SELECT value FROM meta WHERE key = 'change_counter'"
 
+# The rule (graph.timeline.RULE_VERSION) the stored from_day/to_day were computed under.
+GET_TIME_RULE = "SELECT value FROM meta WHERE key = 'time_rule'"
+SET_TIME_RULE = """INSERT INTO meta (key, value) VALUES ('time_rule', :rule)
+ON CONFLICT (key) DO UPDATE SET value = excluded.value"""
+ALL_RECORD_DATA = "SELECT id, data FROM records"
+SET_WINDOW = "UPDATE records SET from_day = ?, to_day = ? WHERE id = ?"
+
 # A record is visible when its label is within the viewer's clearance and, for
 # an as-of question, its validity interval contains the day. `?day IS NULL`
 # means "no date filter". Named parameters :rank and :day.

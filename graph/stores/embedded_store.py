@@ -40,10 +40,12 @@ from graph.store import (
     decode_relationship,
     plan_write,
     rank_search,
+    recomputed_windows,
     user_event,
     viewer_rank,
 )
 from graph.stores import embedded_sql as sql
+from graph.timeline import RULE_VERSION
 from graph.users import User
 
 BUSY_TIMEOUT_MS = 30_000
@@ -115,9 +117,22 @@ class EmbeddedStore:
                 conn.execute(
                     sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
                 )
+                self._upgrade_windows(conn)
                 conn.execute("COMMIT")
         except sqlite3.DatabaseError as e:
             raise StoreUnavailable(f"{self.path} is not an actorgraph store: {e}") from e
+
+    @staticmethod
+    def _upgrade_windows(conn: sqlite3.Connection) -> None:
+        """Recompute every stored window when the file was written under an older
+        time rule (graph.timeline.RULE_VERSION); inside the schema transaction,
+        so a failure leaves the old windows and the old marker together."""
+        row = conn.execute(sql.GET_TIME_RULE).fetchone()
+        if row is not None and int(row[0]) >= RULE_VERSION:
+            return
+        windows = recomputed_windows(conn.execute(sql.ALL_RECORD_DATA).fetchall())
+        conn.executemany(sql.SET_WINDOW, [(start, end, rid) for rid, start, end in windows])
+        conn.execute(sql.SET_TIME_RULE, {"rule": RULE_VERSION})
 
     def write(
         self,

@@ -117,6 +117,28 @@ RETURN m.change_counter AS counter
 
 GET_COUNTER = "MATCH (m:Meta {key: 'store'}) RETURN m.change_counter AS counter"
 
+# The rule (graph.timeline.RULE_VERSION) the stored from_day/to_day were computed
+# under, and what recomputing them reads and writes.
+GET_TIME_RULE = "MATCH (m:Meta {key: 'store'}) RETURN m.time_rule AS rule"
+SET_TIME_RULE = "MATCH (m:Meta {key: 'store'}) SET m.time_rule = $rule"
+ALL_NODE_DATA = "MATCH (n:Entity) RETURN n.id AS id, n.data AS data"
+ALL_REL_DATA = "MATCH (:Entity)-[r]->(:Entity) RETURN type(r) AS type, r.id AS id, r.data AS data"
+SET_NODE_WINDOWS = """
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.from_day = row.from_day, n.to_day = row.to_day
+"""
+
+
+def set_rel_windows(rel_type: str) -> str:
+    """`SET_NODE_WINDOWS` for the relationships of one type (the type is the label)."""
+    rel = SCHEMA.rel_label(rel_type)
+    return (
+        "UNWIND $rows AS row\n"
+        f"MATCH (:Entity)-[r:{rel} {{id: row.id}}]->(:Entity)\n"
+        "SET r.from_day = row.from_day, r.to_day = row.to_day"
+    )
+
 
 # What exists under node ids, by the Entity index; their JSON only when asked
 # (a batch's own ids may be updated; endpoints and cited sources need a kind).

@@ -51,11 +51,13 @@ from graph.store import (
     decode_relationship,
     plan_write,
     rank_search,
+    recomputed_windows,
     user_event,
     viewer_rank,
 )
 from graph.stores import neo4j_cypher as cy
 from graph.stores import redact_url
+from graph.timeline import RULE_VERSION
 from graph.users import User
 
 T = TypeVar("T")
@@ -163,6 +165,10 @@ class Neo4jStore:
                 pseudonym_key=secrets.token_hex(32),
                 database_=self.database,
             )
+            rule = self._read(cy.GET_TIME_RULE)[0]["rule"]
+            if rule is None or int(rule) < RULE_VERSION:
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(_upgrade_windows)
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
 
@@ -329,6 +335,26 @@ class Neo4jStore:
 
     def is_empty(self) -> bool:
         return int(self._read(cy.COUNT_ALL)[0]["n"]) == 0
+
+
+def _upgrade_windows(tx: ManagedTransaction) -> None:
+    """Recompute every stored window under the current time rule
+    (graph.timeline.RULE_VERSION) and mark the rule, in one transaction:
+    a database written under an older rule answers as-of questions by the new one."""
+    nodes = [(r["id"], r["data"]) for r in tx.run(cy.ALL_NODE_DATA)]
+    rels: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for r in tx.run(cy.ALL_REL_DATA):
+        rels[r["type"]].append((r["id"], r["data"]))
+    work = [(cy.SET_NODE_WINDOWS, nodes)]
+    work += [(cy.set_rel_windows(rel_type), rows) for rel_type, rows in sorted(rels.items())]
+    for query, rows in work:
+        windows = [
+            {"id": rid, "from_day": start, "to_day": end}
+            for rid, start, end in recomputed_windows(rows)
+        ]
+        for chunk in _chunks(windows, cy.BATCH_SIZE):
+            tx.run(query, rows=chunk).consume()
+    tx.run(cy.SET_TIME_RULE, rule=RULE_VERSION).consume()
 
 
 def _lock(tx: ManagedTransaction, marker: str) -> tuple[int, str]:

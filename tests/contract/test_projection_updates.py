@@ -249,3 +249,54 @@ def test_relationships_touching_nodes_are_listed_within_clearance(store: GraphSt
     assert {"rel_holds", "rel_inf", "rel_mem"} <= set(touching)
     assert all(t.startswith("rel_") for t in touching)
     assert store.relationships_touching([], viewer=SYSTEM) == []
+
+
+# The pair rule (graph.timeline): an inferred alliance seen in early 2023 is
+# ended by the opposition recorded from 2023-07 (rel_opp). Each case: what is
+# stored first, the edit, and whether the alliance holds on 2024-01-01 after it.
+INFERRED_ALLY = rel("rel_ally").model_copy(
+    update={
+        "basis": m.Basis.INFERRED,
+        "valid_from": None,
+        "valid_to": None,
+        "first_cited": "2023-01",
+        "last_cited": "2023-05",
+    }
+)
+PAIR_CASES: dict[str, tuple[list[m.AnyRecord], list[m.AnyRecord], bool]] = {
+    "opposition after the alliance's evidence ends it": ([], [INFERRED_ALLY], False),
+    "opposition re-dated after the question day gives the alliance back": (
+        [INFERRED_ALLY],
+        [rel("rel_opp").model_copy(update={"valid_from": "2024-02"})],
+        True,
+    ),
+    "fresh alliance evidence overlaps the opposition: contested": (
+        [INFERRED_ALLY],
+        [INFERRED_ALLY.model_copy(update={"last_cited": "2023-09"})],
+        True,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PAIR_CASES))
+def test_contrary_evidence_is_applied_alike_on_update_and_rebuild(
+    store: GraphStore, case: str
+) -> None:
+    first, edit, holds = PAIR_CASES[case]
+    day = date(2024, 1, 1)
+    replaced = {r.id for r in first}
+    batch = full_batch()
+    batch.relationships = [r for r in batch.relationships if r.id not in replaced]
+    store.write(WriteBatch.of([*batch.nodes, *batch.relationships, *first]), actor="analyst-1")
+    before = projection(store, viewer=SYSTEM, as_of=day)
+    store.write(WriteBatch.of(edit), actor="analyst-1")
+
+    updated = proj.update_projection(before, store, viewer=SYSTEM, as_of=day)
+    rebuilt = build_projection(store, viewer=SYSTEM, as_of=day)
+
+    assert updated is not None
+    assert as_comparable(updated) == as_comparable(rebuilt)
+    assert rebuilt.has_edge("act_1", "act_2", "rel_ally") is holds
+    assert rebuilt.has_edge("act_2", "act_1", "rel_opp") is ("re-dated" not in case)
+    # Without a date (the whole history) no tie is ever ended.
+    assert build_projection(store, viewer=SYSTEM).has_edge("act_1", "act_2", "rel_ally")

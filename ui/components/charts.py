@@ -58,8 +58,11 @@ def allegiance_timeline(rows: Sequence[Mapping[str, Any]], *, today: date) -> go
     """One bar per alliance or opposition over its validity; shifts show as colour changes."""
     fig = go.Figure()
     for row in rows:
-        start = lower_bound(row["valid_from"]) if row.get("valid_from") else None
-        end = upper_bound(row["valid_to"]) if row.get("valid_to") else today
+        # The window the tie holds over (an inferred one's evidence plus horizon).
+        first = row.get("holds_from", row.get("valid_from"))
+        last = row.get("holds_to", row.get("valid_to"))
+        start = lower_bound(first) if first else None
+        end = upper_bound(last) if last else today
         if start is None:
             start = end
         label = str(row.get("with_name") or row.get("with"))
@@ -73,7 +76,7 @@ def allegiance_timeline(rows: Sequence[Mapping[str, Any]], *, today: date) -> go
                 orientation="h",
                 marker={"color": ALLEGIANCE_COLOURS.get(kind, "#7f8c8d")},
                 name=kind,
-                customdata=[[kind, row.get("valid_from") or "?", row.get("valid_to") or "now"]],
+                customdata=[[kind, first or "?", last or "now"]],
                 hovertemplate="%{y}: %{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}"
                 "<extra></extra>",
                 showlegend=False,

@@ -199,8 +199,8 @@ def _allegiances(rows: list[dict[str, Any]]) -> None:
             {
                 "relationship": r["type"],
                 "with": r["with_name"],
-                "from": r["valid_from"],
-                "to": r["valid_to"],
+                "from": r["holds_from"],
+                "to": r["holds_to"],
                 "current": r["current"],
                 "confidence": r["confidence"],
             }
