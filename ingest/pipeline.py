@@ -587,7 +587,7 @@ def _as_stored(record: m.AnyRecord, ctx: ImportContext) -> m.AnyRecord:
     the stored "A allied with B", not a relationship whose ends moved."""
     if not isinstance(record, m.RelBase):
         return record
-    if not SCHEMA.relationships[RelType(record.type)].symmetric:  # type: ignore[attr-defined]
+    if not SCHEMA.relationships[RelType(record.type)].symmetric:
         return record
     old = ctx.existing(record.id)
     if not isinstance(old, m.RelBase):
