@@ -14,6 +14,7 @@ from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from queries.errors import InvalidQuery
 from queries.measures import measures
+from tests.cli.conftest import store_url  # noqa: F401  (both stores, as --store URLs)
 from tests.queries.conftest import Builder
 from ui.cli import app
 
@@ -143,21 +144,43 @@ def _measures(url: str, *args: str) -> dict[str, object]:
     return data
 
 
-def test_an_answer_about_the_past_does_not_move_when_later_ties_are_added(tmp_path: Path) -> None:
-    url = _store(tmp_path)
-    before = _measures(url, "--as-of", "2020-06-01")
-    store = EmbeddedStore(tmp_path / "m.db")
+def _jsonl(path: Path, records: list[m.AnyRecord]) -> Path:
+    lines = [json.dumps(r.model_dump(mode="json", exclude_none=True)) for r in records]
+    path.write_text("// FICTIONAL test data\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_answer_about_the_past_does_not_move_when_later_ties_are_added(
+    store_url: str,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    people = [m.Person(id=f"per_{x}", name=f"Fictional {x.upper()}") for x in "abcd"]
+    early = [
+        m.AssociatedWith(id="t_ab", source_id="per_a", target_id="per_b", valid_from="2019"),
+        m.AssociatedWith(id="t_bc", source_id="per_b", target_id="per_c", valid_from="2019"),
+    ]
     later = [
         m.AssociatedWith(id="t_cd", source_id="per_c", target_id="per_d", valid_from="2022"),
         m.AssociatedWith(id="t_ad", source_id="per_a", target_id="per_d", valid_from="2023-03"),
     ]
-    store.write(WriteBatch.of(later), actor="test")
-    store.close()
-    assert _measures(url, "--as-of", "2020-06-01") == before
-    now = _measures(url, "--as-of", date(2024, 1, 1).isoformat())
+    runner = CliRunner()
+    runner.invoke(app, ["--store", store_url, "init"])
+    first = runner.invoke(
+        app, ["--store", store_url, "import", str(_jsonl(tmp_path / "a.jsonl", people + early))]
+    )
+    assert first.exit_code == 0, first.stderr
+    before = _measures(store_url, "--as-of", "2020-06-01")
+    more = runner.invoke(
+        app, ["--store", store_url, "import", str(_jsonl(tmp_path / "b.jsonl", later))]
+    )
+    assert more.exit_code == 0, more.stderr
+    assert _measures(store_url, "--as-of", "2020-06-01") == before
+    now = _measures(store_url, "--as-of", date(2024, 1, 1).isoformat())
     assert now["network"]["ties"] == 4  # type: ignore[index]
     assert before["network"]["ties"] == 2  # type: ignore[index]
     assert before["top_broker"]["id"] == "per_b"  # type: ignore[index]
+    # A ring of four: each lies on one of the two routes between its neighbours.
+    assert now["top_broker"]["betweenness_raw"] == 0.5  # type: ignore[index]
 
 
 def test_cli_prints_figures_and_normalisation_as_text_and_refuses_bad_kinds(
