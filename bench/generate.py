@@ -520,6 +520,7 @@ class Generator:
         yield from self._events()
         yield from self._allegiances()
         yield from self._networks()
+        yield from self._ties()
 
     def _rel(self, model: type[Any], source: str, target: str, **kw: Any) -> Any:
         kw.setdefault("confidence", self._confidence())
@@ -694,6 +695,25 @@ class Generator:
                 strength=round(rng.uniform(0.2, 1.0), 2),
                 channel=rng.choice([m.Channel.FINANCIAL, m.Channel.POLITICAL, m.Channel.PATRONAGE]),
                 last_cited=self._day(date(2019, 1, 1)),
+            )
+
+    def _ties(self) -> Iterator[m.AnyRelationship]:
+        """Leaders of one community sit on its council together: a symmetric tie.
+
+        Emitted last and drawing nothing from the random stream, so every other
+        record (and its id) is what it was before this type existed; capped at
+        0.5% of the relationship budget.
+        """
+        budget = max(1, self.size.relationships // 200)
+        pairs = [(ps[0], ps[1]) for _, ps in sorted(self.leaders.items()) if len(ps) > 1]
+        for a, b in pairs[:budget]:
+            yield self._rel(
+                m.AssociatedWith,
+                a,
+                b,
+                tie_kind=m.TieKind.CO_PARTICIPATION,
+                confidence=0.8,
+                sensitivity=Sensitivity.RESTRICTED,
             )
 
     def _networks(self) -> Iterator[m.AnyRelationship]:

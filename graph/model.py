@@ -206,6 +206,19 @@ class Channel(StrEnum):
     OTHER = "other"
 
 
+class TieKind(StrEnum):
+    """What a symmetric tie records: neither end is said to move the other."""
+
+    ASSOCIATION = "association"
+    CO_PARTICIPATION = "co_participation"
+    KINSHIP = "kinship"
+    MARRIAGE = "marriage"
+    FRIENDSHIP = "friendship"
+    BUSINESS = "business"
+    COMMUNICATION = "communication"
+    OTHER = "other"
+
+
 class AccessQuality(StrEnum):
     """How well an engager can reach someone."""
 
@@ -541,6 +554,22 @@ class HasAccessTo(InfluenceLike):
     last_contact: PartialDate | None = None
 
 
+class AssociatedWith(RelBase):
+    """A symmetric tie between two people (or two communities, or two organisations).
+
+    Much source data is undirected: two men trained together, a marriage
+    joined two families, a meeting brought people together. Recording that as
+    two `INFLUENCES` claims would assert influence the source never claimed;
+    this records the tie once, with its kind. `source_id` / `target_id` is an
+    arbitrary order: the tie reads the same both ways (`SCHEMA` marks it
+    symmetric, the template importer keeps one id for either order).
+    """
+
+    type: Literal["ASSOCIATED_WITH"] = "ASSOCIATED_WITH"
+    tie_kind: TieKind = TieKind.ASSOCIATION
+    strength: Strength = 0.5
+
+
 class MemberOf(RelBase):
     type: Literal["MEMBER_OF"] = "MEMBER_OF"
 
@@ -596,6 +625,7 @@ Relationship = Annotated[
     | Supports
     | Influences
     | HasAccessTo
+    | AssociatedWith
     | MemberOf
     | FocalPointFor
     | BelongsTo
@@ -632,6 +662,7 @@ AnyRelationship = (
     | Supports
     | Influences
     | HasAccessTo
+    | AssociatedWith
     | MemberOf
     | FocalPointFor
     | BelongsTo

@@ -48,6 +48,7 @@ class RelType(StrEnum):
     SUPPORTS = "SUPPORTS"
     INFLUENCES = "INFLUENCES"
     HAS_ACCESS_TO = "HAS_ACCESS_TO"
+    ASSOCIATED_WITH = "ASSOCIATED_WITH"
     MEMBER_OF = "MEMBER_OF"
     FOCAL_POINT_FOR = "FOCAL_POINT_FOR"
     BELONGS_TO = "BELONGS_TO"
@@ -84,6 +85,10 @@ class RelSpec:
 
 def _pairs(sources: set[NodeKind], targets: set[NodeKind]) -> frozenset[tuple[NodeKind, NodeKind]]:
     return frozenset((s, t) for s in sources for t in targets)
+
+
+def _same_kind(kinds: set[NodeKind]) -> frozenset[tuple[NodeKind, NodeKind]]:
+    return frozenset((k, k) for k in kinds)
 
 
 K = NodeKind
@@ -143,6 +148,8 @@ class Schema:
             for s, t in rspec.patterns:
                 if s not in self.nodes or t not in self.nodes:
                     raise SchemaError(f"{rel_type}: pattern ({s}, {t}) names an unknown kind")
+            if rspec.symmetric and any((t, s) not in rspec.patterns for s, t in rspec.patterns):
+                raise SchemaError(f"{rel_type}: a symmetric type needs every pattern both ways")
             if rspec.influence and "strength" not in rspec.model.model_fields:
                 raise SchemaError(f"{rel_type}: influence relationships need a strength")
 
@@ -419,6 +426,14 @@ SCHEMA = Schema(
             "Who can reach whom, how well, when last.",
             _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS),
             influence=True,
+        ),
+        RelType.ASSOCIATED_WITH: RelSpec(
+            RelType.ASSOCIATED_WITH,
+            m.AssociatedWith,
+            "A symmetric tie (association, co-participation, kinship, marriage ...) between "
+            "two people, two communities or two organisations.",
+            _same_kind({K.PERSON, K.COMMUNITY, K.ORGANISATION}),
+            symmetric=True,
         ),
         RelType.MEMBER_OF: RelSpec(
             RelType.MEMBER_OF,

@@ -33,7 +33,7 @@ import networkx as nx
 
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
-from graph.schema import SCHEMA
+from graph.schema import SCHEMA, RelType
 from graph.sensitivity import Viewer
 from graph.store import Existing, GraphStore, WriteBatch, WriteReport, content_of, plan_write
 
@@ -134,6 +134,15 @@ def _flat(value: Any) -> Any:
     return value
 
 
+def directed(record: m.RelBase) -> bool:
+    """False for symmetric relationships (alliances, associations): the order of
+    `source_id` and `target_id` means nothing, so Gephi and spreadsheets must not
+    read an arrow into it. GraphML carries it as a `directed` edge attribute
+    rather than GraphML's own per-edge `directed="false"`, which readers such as
+    networkx refuse in a directed file."""
+    return not SCHEMA.relationships[RelType(record.type)].symmetric  # type: ignore[attr-defined]
+
+
 def to_graph(records: Iterable[m.AnyRecord]) -> nx.MultiDiGraph[str]:
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for record in records:
@@ -144,6 +153,7 @@ def to_graph(records: Iterable[m.AnyRecord]) -> nx.MultiDiGraph[str]:
             graph.add_node(record.id, **data)
         else:
             data["label"] = record.type
+            data["directed"] = directed(record)
             graph.add_edge(record.source_id, record.target_id, key=record.id, **data)
     return graph
 
@@ -159,6 +169,7 @@ NODE_LEAD = ["id", "kind", "name", "aliases", "sensitivity", "valid_from", "vali
 EDGE_LEAD = [
     "id",
     "type",
+    "directed",
     "source_id",
     "target_id",
     "sensitivity",
@@ -170,7 +181,12 @@ EDGE_LEAD = [
 
 
 def _csv_rows(records: list[m.AnyRecord], lead: list[str]) -> tuple[list[str], list[list[Any]]]:
-    dumps = [r.model_dump(mode="json") for r in records]
+    dumps = [
+        {**r.model_dump(mode="json"), "directed": directed(r)}
+        if isinstance(r, m.RelBase)
+        else r.model_dump(mode="json")
+        for r in records
+    ]
     columns = list(lead)
     for data in dumps:
         columns.extend(k for k in data if k not in columns)

@@ -616,6 +616,22 @@ def _kind_of(node_id: str, records: dict[str, m.AnyRecord], ctx: ImportContext) 
     return found.kind if isinstance(found, m.NodeBase) else None
 
 
+def _as_stored(record: m.AnyRecord, ctx: ImportContext) -> m.AnyRecord:
+    """A symmetric relationship (alliance, association) whose stored version names the
+    same ends the other way round, turned to the stored order: "B allied with A" is
+    the stored "A allied with B", not a relationship whose ends moved."""
+    if not isinstance(record, m.RelBase):
+        return record
+    if not SCHEMA.relationships[RelType(record.type)].symmetric:
+        return record
+    old = ctx.existing(record.id)
+    if not isinstance(old, m.RelBase):
+        return record
+    if (old.source_id, old.target_id) != (record.target_id, record.source_id):
+        return record
+    return record.model_copy(update={"source_id": old.source_id, "target_id": old.target_id})
+
+
 def _moved(record: m.AnyRecord, ctx: ImportContext) -> m.AnyRecord | None:
     """An existing relationship id whose ends changed: the old one is closed, a new id opens."""
     if not isinstance(record, m.RelBase):
@@ -719,6 +735,9 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
             errors.extend(locate(err, draft, sensitivity) for err in e.errors)
             continue
         records[record.id] = record
+    # A symmetric relationship named the other way round is the stored one, as stored.
+    for record in list(records.values()):
+        records[record.id] = _as_stored(record, ctx)
     # A relationship whose ends moved: close the stored one, open the new one under a new id.
     for record in list(records.values()):
         old = _moved(record, ctx)

@@ -74,7 +74,10 @@ DEFAULT_STRENGTH: Mapping[str, float] = {
 
 # Support (money, arms, politics) gives leverage only if the supporter is willing
 # to condition it; it is weaker than direct influence of the same strength.
-TYPE_WEIGHT: Mapping[str, float] = {"SUPPORTS": 0.7}
+# A symmetric tie (ASSOCIATED_WITH: association, co-participation, kinship)
+# says two people know each other, not that either can move the other: a door
+# worth less than a recorded influence of the same strength, in both directions.
+TYPE_WEIGHT: Mapping[str, float] = {"SUPPORTS": 0.7, "ASSOCIATED_WITH": 0.6}
 
 ACCESS_QUALITY: Mapping[str, float] = {
     m.AccessQuality.REGULAR.value: 1.0,
@@ -98,6 +101,7 @@ RECENCY_FIELDS: Mapping[str, tuple[str, ...]] = {
     "HAS_ACCESS_TO": ("last_contact", "last_cited", "valid_from"),
     "INFLUENCES": ("last_cited", "valid_from"),
     "SUPPORTS": ("last_cited", "valid_from"),
+    "ASSOCIATED_WITH": ("last_cited", "valid_from"),
 }
 _EVIDENCE_ONLY: tuple[str, ...] = ("last_cited",)
 

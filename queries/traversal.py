@@ -17,6 +17,10 @@ Leverage flows from our side to the target's side. The rules:
   exercises local command, which keeps its strength.
 - ``PART_OF`` reverse, from the parent to its part: down a hierarchy, weakened
   by structure; from a formation or organisation to the posts inside it.
+- ``ASSOCIATED_WITH`` both ways, weaker: a symmetric tie (association,
+  co-participation, kinship) says two people know each other, not that one
+  can move the other, so it scores strength x ``type_weight`` 0.6
+  (`queries.scoring.TYPE_WEIGHT`), the same in either direction.
 - ``BELONGS_TO`` reverse, from a community to its members: a community's
   leaders and norms reach the groups embedded in it, strongly only for
   community-embedded groups.
@@ -78,7 +82,7 @@ def steps_for(
     sk, tk = kind_of(graph, source), kind_of(graph, target)
     if rel_type in ("HAS_ACCESS_TO", "INFLUENCES", "SUPPORTS"):
         return [Step(source, target, "forward")]
-    if rel_type == "HOLDS":
+    if rel_type in ("HOLDS", "ASSOCIATED_WITH"):
         return [Step(source, target, "forward"), Step(target, source, "reverse")]
     if rel_type == "FOCAL_POINT_FOR":
         steps = [Step(source, target, "forward")]

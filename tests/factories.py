@@ -117,6 +117,14 @@ def one_of_each_relationship() -> list[m.AnyRelationship]:
             strength=0.85,
             topic="treatment of detainees",
         ),
+        p.AssociatedWith(
+            id="rel_assoc",
+            source_id="per_1",
+            target_id="per_2",
+            tie_kind="co_participation",
+            strength=0.6,
+            valid_from="2021",
+        ),
         p.HasAccessTo(
             id="rel_acc",
             source_id="org_1",

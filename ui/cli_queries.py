@@ -1,4 +1,4 @@
-"""The analysis commands: paths, reach, influencers, gaps, blocs, profile, contacts.
+"""The analysis commands: paths, reach, influencers, gaps, blocs, profile, contacts, measures.
 
 Each builds the projection of what the viewer may see at the question date
 (today unless `--as-of` says otherwise) and hands it to `queries/`; nothing
@@ -503,6 +503,88 @@ def contacts(
         typer.echo(f"  {entry['relation']:<11} {entry['name']} ({entry['kind']})")
 
 
+def _names(values: list[str] | None) -> list[str] | None:
+    """Repeated options, each possibly a comma-separated list: `--kinds Person,Unit`."""
+    if not values:
+        return None
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def measures(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    kinds: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--kinds",
+            help="Node kinds to measure (repeat, or comma-separate); default: Person, "
+            "ArmedActor, Unit, Organisation, Community (posts fold into their holders).",
+        ),
+    ] = None,
+    types: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--types",
+            help="Relationship types that count as ties (repeat, or comma-separate); default: "
+            "every tie between actors except OPPOSES.",
+        ),
+    ] = None,
+    top: Annotated[int, typer.Option("--top", min=1, help="How many nodes to list.")] = 10,
+    json_out: JsonOpt = False,
+) -> None:
+    """Network measures: degree, betweenness, closeness, eigenvector per node; density,
+    transitivity, diameter, components and communities, each with its normalisation."""
+    from queries.measures import measures as compute
+
+    st = state(ctx)
+    day = _day(as_of)
+    result = compute(_graph(st, day), kinds=_names(kinds), types=_names(types))
+    data = result.as_dict(top)
+    data["as_of"] = day.isoformat()
+    if json_out:
+        emit_json(data)
+        return
+    net = data["network"]
+    typer.echo(f"network measures as of {day}")
+    typer.echo(f"  kinds: {', '.join(result.kinds)}")
+    typer.echo(f"  ties: {', '.join(result.types)} (undirected, unweighted, one per pair)")
+    if result.posts_folded:
+        typer.echo("  posts folded into the people holding them")
+    typer.echo(
+        f"  {net['nodes']} nodes, {net['ties']} ties; density {net['density']:.4f}; "
+        f"transitivity {net['transitivity']:.4f}; average clustering "
+        f"{net['average_clustering']:.4f}"
+    )
+    sizes = ", ".join(str(size) for size in net["component_sizes"]) or "none"
+    typer.echo(f"  components: {len(net['component_sizes'])} (sizes {sizes})")
+    if net["connected"]:
+        typer.echo(
+            f"  diameter {net['diameter']}; average path length {net['average_path_length']:.4f}"
+        )
+    else:
+        for c in result.components:
+            if c.size > 1:
+                typer.echo(
+                    f"  component {c.index} ({c.size} nodes): diameter {c.diameter}, "
+                    f"average path length {c.average_path_length:.4f}"
+                )
+    typer.echo(
+        f"  communities (greedy modularity): {len(result.communities)}, "
+        f"modularity {result.modularity:.4f}"
+    )
+    typer.echo("  rank  betweenness (raw)   degree  closeness  eigenvector  name")
+    for i, n in enumerate(result.ranked[:top], start=1):
+        typer.echo(
+            f"  {i:>4}  {n.betweenness:.4f} ({n.betweenness_raw:>8.2f})  {n.degree:>6}  "
+            f"{n.closeness:.4f}     {n.eigenvector:.4f}       {n.name} ({n.node})"
+        )
+    typer.echo("normalisation:")
+    for key, text in data["normalisation"].items():
+        typer.echo(f"  {key}: {text}")
+    for note in result.notes:
+        info(f"note: {note}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the analysis commands to the `actorgraph` CLI."""
     app.command("paths")(paths)
@@ -512,3 +594,4 @@ def register(app: typer.Typer) -> None:
     app.command("blocs")(blocs)
     app.command("profile")(profile)
     app.command("contacts")(contacts)
+    app.command("measures")(measures)

@@ -79,6 +79,7 @@ STEMS: dict[RelType, str] = {
     RelType.SUPPORTS: "sup",
     RelType.INFLUENCES: "inf",
     RelType.HAS_ACCESS_TO: "acc",
+    RelType.ASSOCIATED_WITH: "assoc",
     RelType.MEMBER_OF: "mem",
     RelType.FOCAL_POINT_FOR: "fp",
     RelType.BELONGS_TO: "bel",
@@ -1628,6 +1629,18 @@ def add_people_of_influence(s: Scenario) -> None:
         description="Former Sunward commander who split in March 2024.",
     )
     s.rel(m.Commands, "per_ulven", "act_srf", strength=0.9, confidence=0.6, valid_from="2024-03")
+    # Undirected source data: the two clerics sat together on the synod's
+    # convoy committee. A tie, not an influence either way.
+    s.rel(
+        m.AssociatedWith,
+        "per_morvaigne",
+        "per_oradel",
+        tie_kind=m.TieKind.CO_PARTICIPATION,
+        strength=0.6,
+        confidence=0.7,
+        valid_from="2024-05",
+        sensitivity=RESTRICTED,
+    )
 
 
 def add_engager_staff(s: Scenario) -> None:

@@ -196,7 +196,12 @@ def test_search_ignores_case_diacritics_punctuation_and_finds_aliases(store: Gra
 def test_neighbours_in_both_directions(store: GraphStore) -> None:
     store.write(full_batch(), actor="a")
     pairs = {(r.type, o.id) for r, o in store.neighbours("per_1", viewer=SYSTEM)}
-    assert pairs == {("HOLDS", "pst_1"), ("INFLUENCES", "per_2"), ("MEMBER_OF", "act_1")}
+    assert pairs == {
+        ("HOLDS", "pst_1"),
+        ("INFLUENCES", "per_2"),
+        ("ASSOCIATED_WITH", "per_2"),
+        ("MEMBER_OF", "act_1"),
+    }
     assert store.neighbours("nobody", viewer=SYSTEM) == []
 
 

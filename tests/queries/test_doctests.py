@@ -22,6 +22,7 @@ MUST_HAVE_EXAMPLES = [
     "blocs.compare_blocs",
     "profiles.profile",
     "contacts.area_contacts",
+    "measures.measures",
     "scoring.hop_score",
     "scoring.recency_factor",
     "traversal.influence_graph",

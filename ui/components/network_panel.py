@@ -18,7 +18,7 @@ import streamlit as st
 from graph.model import Structure
 from graph.schema import NodeKind, RelType
 from ui import state
-from ui.components import entities, network_view
+from ui.components import entities, measures_view, network_view
 from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
 
 HEIGHT = 620
@@ -201,3 +201,4 @@ def render() -> None:
         filters = dataclasses.replace(filters, center=None)
     heading = f"Ego network of {entities.label(graph, filters.center)}" if filters.center else ""
     show_drawing(graph, as_of=as_of, filters=filters, heading=heading)
+    measures_view.render(filter_graph(graph, filters), kinds=kinds, types=rels)

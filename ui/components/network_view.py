@@ -46,7 +46,7 @@ from pyvis.network import Network
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
-from graph.schema import NodeKind, RelType
+from graph.schema import SCHEMA, NodeKind, RelType
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 NODE_LIMIT = 1500
@@ -114,8 +114,17 @@ EDGE_STYLE: dict[str, EdgeStyle] = {
     RelType.SUPPORTS: EdgeStyle("#a569bd"),
     RelType.INFLUENCES: EdgeStyle("#8e44ad"),
     RelType.HAS_ACCESS_TO: EdgeStyle("#27ae60"),
+    RelType.ASSOCIATED_WITH: EdgeStyle("#5d6d7e"),
 }
 DEFAULT_EDGE = EdgeStyle("#c8ccd0")
+
+
+def _symmetric(rel_type: str) -> bool:
+    return (
+        rel_type in RelType._value2member_map_ and SCHEMA.relationships[RelType(rel_type)].symmetric
+    )
+
+
 HIGHLIGHT = "#f1c40f"
 EMPHASIS: dict[str, tuple[int, int]] = {  # kind -> (node size, label size)
     NodeKind.ARMED_ACTOR: (20, 22),
@@ -437,6 +446,9 @@ def build_network(
             "width": 5 if lit else 1 + 2 * float(data.get("strength") or 0),
             "dashes": edge_style.dashes,
         }
+        if _symmetric(str(data.get("type"))):
+            # An alliance or an association reads the same both ways: no arrowhead.
+            options["arrows"] = {"to": {"enabled": False}}
         # Several relationships may join one pair: curve all but the first.
         if pair_count[pair] > 1:
             options["smooth"] = {
