@@ -92,8 +92,9 @@ def test_accounts_round_trip_and_authenticate(store: GraphStore) -> None:
     store.save_user(admin.model_copy(update={"disabled": True}), actor="bootstrap")
     with pytest.raises(NotPermitted):
         authenticate(store, "ada", PASSWORD)
-    entry = store.audit_log().entries[-1].as_dict()
-    assert entry["action"] == "user" and "password_hash" not in entry["details"]
+    *_, account_entry, refused = (e.as_dict() for e in store.audit_log().entries)
+    assert account_entry["action"] == "user" and "password_hash" not in account_entry["details"]
+    assert refused["action"] == "sign-in" and refused["details"]["outcome"] == "failed"
 
 
 def test_roles_and_clearance_are_enforced_below_the_ui(store: GraphStore) -> None:
