@@ -171,51 +171,22 @@ def test_a_writer_cannot_overwrite_or_link_to_what_is_above_their_clearance(
 
 
 def _audit_setup(store: GraphStore) -> None:
-    """Three writes: public, confidential, and restricted citing a strictly
-    confidential source (whose locator points into it)."""
-    store.write(
-        WriteBatch.of(
-            [m.Person(id="per_pub", name="Fictional Open Name", sensitivity=Sensitivity.PUBLIC)]
-        ),
-        actor="setup",
-    )
-    store.write(
-        WriteBatch.of(
-            [
-                m.Person(
-                    id="per_conf",
-                    name="Fictional Hidden Name",
-                    sensitivity=Sensitivity.CONFIDENTIAL,
-                )
-            ]
-        ),
-        actor="setup",
-    )
-    store.write(
-        WriteBatch.of(
-            [
-                m.Source(id="src_sc", name="Fictional informant", source_kind="report"),
-                m.Person(
-                    id="per_cited",
-                    name="Fictional Cited Name",
-                    sources=(m.SourceRef(source_id="src_sc", locator="fictional page 7"),),
-                ),
-            ]
-        ),
-        actor="setup",
-    )
-    store.write(
-        WriteBatch.of(
-            [
-                m.Person(
-                    id="per_cited_2",
-                    name="Fictional Second Cited",
-                    sources=(m.SourceRef(source_id="src_sc", locator="fictional page 9"),),
-                )
-            ]
-        ),
-        actor="setup",
-    )
+    """Four writes: public, confidential, restricted with the strictly confidential
+    source it cites, and restricted only citing that source (its locator points
+    into the source, so it is as sensitive as the source)."""
+
+    def cited(record_id: str, page: int) -> m.Person:
+        ref = m.SourceRef(source_id="src_sc", locator=f"fictional page {page}")
+        return m.Person(id=record_id, name=f"Fictional Cited {page}", sources=(ref,))
+
+    public, confidential = Sensitivity.PUBLIC, Sensitivity.CONFIDENTIAL
+    for batch in (
+        [m.Person(id="per_pub", name="Fictional Open Name", sensitivity=public)],
+        [m.Person(id="per_conf", name="Fictional Hidden Name", sensitivity=confidential)],
+        [m.Source(id="src_sc", name="Fictional informant", source_kind="report"), cited("p7", 7)],
+        [cited("p9", 9)],
+    ):
+        store.write(WriteBatch.of(batch), actor="setup")
 
 
 def test_the_audit_log_is_filtered_by_the_admins_clearance(store: GraphStore) -> None:
