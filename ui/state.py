@@ -163,8 +163,10 @@ def _sign_in(raw: GraphStore) -> None:
 
 
 def _client() -> str:
-    """Who is signing in, for throttling per client: the browser's address."""
-    return f"app:{st.context.ip_address or 'unknown'}"
+    """Who is signing in, for throttling per client: the browser's address (none in
+    tests or behind some proxies: then every such session counts as one client)."""
+    address = st.context.ip_address
+    return f"app:{address}" if isinstance(address, str) and address else "app:unknown"
 
 
 def sign_out() -> None:
