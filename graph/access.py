@@ -171,6 +171,9 @@ class SecuredStore:
         entries = withhold_above(log.entries, self.user.clearance, source_label)
         return replace(log, entries=entries)
 
+    def audit_entries(self, action: str) -> list[AuditEntry]:
+        return [e for e in self.audit_log().entries if e.action == action]
+
     def save_user(self, user: User, *, actor: str = "") -> None:
         check_account_change(self.user, user, self.inner.list_users())
         self.inner.save_user(user, actor=self.user.name)

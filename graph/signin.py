@@ -84,8 +84,6 @@ class _Attempt:
 def _attempts(entries: list[AuditEntry]) -> list[_Attempt]:
     found: list[_Attempt] = []
     for entry in entries:
-        if entry.action != ACTION:
-            continue
         d: dict[str, Any] = json.loads(entry.details)
         try:
             at = datetime.fromisoformat(d["at"])
@@ -132,7 +130,7 @@ def authenticate(
     a "locked until" error while throttled."""
     now = clock()
     account = users.fold_name(name)[:200]
-    attempts = _attempts(store.audit_log().entries)
+    attempts = _attempts(store.audit_entries(ACTION))
     mine = [a for a in attempts if a.account == account]
     theirs = [a for a in attempts if a.client == client]
     for what, subset, limit in (
