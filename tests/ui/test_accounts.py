@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph import model as m
 from graph.sensitivity import Sensitivity
+from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from graph.users import Role, User, hash_password
 from tests.ui.conftest import app_at, no_exceptions
@@ -120,3 +122,30 @@ def test_the_app_locks_an_account_after_repeated_failures_and_says_until_when(
         if e.action == "sign-in"
     }
     assert len(clients) == 1 and clients.pop().startswith("app:")
+
+
+def test_a_restricted_admins_audit_page_withholds_what_is_above_them(
+    accounts: EmbeddedStore,
+) -> None:
+    secret = m.Person(
+        id="per_secret_ui",
+        name="Fictional Secret Name",
+        sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL,
+    )
+    accounts.write(WriteBatch.of([secret]), actor="fixture")
+    accounts.save_user(
+        User(
+            name="rhea",
+            role=Role.ADMIN,
+            clearance=Sensitivity.RESTRICTED,
+            password_hash=hash_password(PASSWORD),
+        ),
+        actor="fixture",
+    )
+    at = sign_in("rhea", PASSWORD)
+    at.switch_page("views/audit.py").run()
+    no_exceptions(at)
+    assert at.success[0].value.startswith("Chain intact")
+    shown = at.dataframe[0].value
+    text = " ".join(str(v) for v in shown["what"])
+    assert "per_secret_ui" not in text and "content withheld" in text
