@@ -93,11 +93,16 @@ def _attempts(entries: list[AuditEntry]) -> list[_Attempt]:
     return found
 
 
-def _failures(attempts: list[_Attempt], now: datetime, policy: Throttle) -> list[datetime]:
-    """The times of the failures within the window since the last success."""
+def _failures(
+    attempts: list[_Attempt], now: datetime, policy: Throttle, *, per_client: bool = False
+) -> list[datetime]:
+    """The times of the failures within the window; for an account, only those since
+    its last success. A client's run is not ended by a success: else someone with
+    one account could clear their client's count by signing in to it between
+    guesses at other accounts."""
     failures: list[datetime] = []
     for attempt in attempts:
-        if attempt.outcome == "ok":
+        if attempt.outcome == "ok" and not per_client:
             failures = []
         elif attempt.outcome == "failed" and now - attempt.at <= policy.window:
             failures.append(attempt.at)
@@ -105,11 +110,11 @@ def _failures(attempts: list[_Attempt], now: datetime, policy: Throttle) -> list
 
 
 def _locked_until(
-    attempts: list[_Attempt], now: datetime, limit: int, policy: Throttle
+    attempts: list[_Attempt], now: datetime, limit: int, policy: Throttle, *, per_client: bool
 ) -> datetime | None:
     """When the run of recent failures in `attempts` (one account's or one client's) ends
     its lock, if it is locked now."""
-    failures = _failures(attempts, now, policy)
+    failures = _failures(attempts, now, policy, per_client=per_client)
     if len(failures) < limit:
         return None
     until = max(failures) + policy.lock_for(len(failures), limit)
@@ -133,11 +138,8 @@ def authenticate(
     attempts = _attempts(store.audit_entries(ACTION))
     mine = [a for a in attempts if a.account == account]
     theirs = [a for a in attempts if a.client == client]
-    for what, subset, limit in (
-        ("this account", mine, policy.account_limit),
-        ("this client", theirs, policy.client_limit),
-    ):
-        until = _locked_until(subset, now, limit, policy)
+    for what, subset, limit, per_client in _runs(mine, theirs, policy):
+        until = _locked_until(subset, now, limit, policy, per_client=per_client)
         if until is not None:
             raise SignInLocked(what, until)
 
@@ -161,16 +163,23 @@ def authenticate(
     return user
 
 
+def _runs(
+    mine: list[_Attempt], theirs: list[_Attempt], policy: Throttle
+) -> list[tuple[str, list[_Attempt], int, bool]]:
+    """The two throttles: the account's attempts and the client's, with their limits."""
+    return [
+        ("this account", mine, policy.account_limit, False),
+        ("this client", theirs, policy.client_limit, True),
+    ]
+
+
 def _new_lock(
     mine: list[_Attempt], theirs: list[_Attempt], now: datetime, policy: Throttle
 ) -> tuple[str, datetime] | None:
     """The lock this failure starts or extends, if it reaches a limit."""
     failed = _Attempt("", "", "failed", now)
-    for what, subset, limit in (
-        ("this account", mine, policy.account_limit),
-        ("this client", theirs, policy.client_limit),
-    ):
-        until = _locked_until([*subset, failed], now, limit, policy)
+    for what, subset, limit, per_client in _runs(mine, theirs, policy):
+        until = _locked_until([*subset, failed], now, limit, policy, per_client=per_client)
         if until is not None:
             return what, until
     return None

@@ -232,3 +232,18 @@ def test_one_actions_entries_are_read_without_the_rest_of_the_log(
     assert store.audit_entries("sign-in") == [log[1], log[3]]
     assert store.audit_entries("user") == [log[0], log[2]]
     assert store.audit_entries("nothing") == []
+
+
+def test_a_success_does_not_clear_the_clients_count_of_failures(
+    store: GraphStore, clock: Clock
+) -> None:
+    add(store, "mallory")
+    with pytest.raises(NotPermitted):
+        sign_in(store, clock, "mallory", "wrong password!", client="10.0.0.9")
+    sign_in(store, clock, "mallory", PASSWORD, client="10.0.0.9")  # ends mallory's own run
+    for i in range(POLICY.client_limit - 2):
+        with pytest.raises(NotPermitted) as caught:
+            sign_in(store, clock, f"guess-{i}", "wrong password!", client="10.0.0.9")
+        assert not isinstance(caught.value, SignInLocked)
+    with pytest.raises(SignInLocked, match="this client"):
+        sign_in(store, clock, "guess-last", "wrong password!", client="10.0.0.9")
