@@ -14,13 +14,15 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent
+from graph.audit import AuditEntry, AuditEvent, withhold_above
 from graph.errors import NotPermitted
 from graph.schema import NodeKind, RelType
-from graph.sensitivity import Sensitivity, Viewer
+from graph.sensitivity import SYSTEM, Sensitivity, Viewer
+from graph.signin import authenticate as authenticate
 from graph.store import (
     AuditLog,
     ChangedRecord,
@@ -29,17 +31,9 @@ from graph.store import (
     WriteBatch,
     WriteReport,
 )
-from graph.users import User, check_password
+from graph.users import User, check_account_change
 
 SC = Sensitivity.STRICTLY_CONFIDENTIAL
-
-
-def authenticate(store: GraphStore, name: str, password: str) -> User:
-    """The enabled user with that name and password; one vague error for every failure."""
-    user = store.get_user(name)
-    if user is None or user.disabled or not check_password(password, user.password_hash):
-        raise NotPermitted("unknown user, wrong password or disabled account")
-    return user
 
 
 class SecuredStore:
@@ -161,11 +155,27 @@ class SecuredStore:
         )
 
     def audit_log(self) -> AuditLog:
+        """The log as this admin may read it: entries about records above their
+        clearance keep their place in the chain but not their content."""
         self.user.require_admin()
-        return self.inner.audit_log()
+        log = self.inner.audit_log()
+        labels: dict[str, Sensitivity] = {}
+
+        def source_label(source_id: str) -> Sensitivity:
+            # A source no longer found is treated as the highest label.
+            if source_id not in labels:
+                found = self.inner.get(source_id, viewer=SYSTEM)
+                labels[source_id] = found.sensitivity if found is not None else SC
+            return labels[source_id]
+
+        entries = withhold_above(log.entries, self.user.clearance, source_label)
+        return replace(log, entries=entries)
+
+    def audit_entries(self, action: str) -> list[AuditEntry]:
+        return [e for e in self.audit_log().entries if e.action == action]
 
     def save_user(self, user: User, *, actor: str = "") -> None:
-        self.user.require_admin()
+        check_account_change(self.user, user, self.inner.list_users())
         self.inner.save_user(user, actor=self.user.name)
 
     def get_user(self, name: str) -> User | None:

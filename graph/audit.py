@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
+
+from graph.sensitivity import Sensitivity
 
 GENESIS = "0" * 64
 
@@ -43,9 +46,12 @@ class AuditEntry:
     details: str  # a JSON object, stored and hashed as these exact characters
     prev_hash: str
     hash: str
+    # Set only by `withhold_above`: "" (content shown), "intact" or "altered"
+    # (content withheld; whether it still matched its hash when withheld).
+    withheld: str = ""
 
     def as_dict(self) -> dict[str, Any]:
-        return {
+        out = {
             "seq": self.seq,
             "at": self.at,
             "actor": self.actor,
@@ -54,6 +60,9 @@ class AuditEntry:
             "prev_hash": self.prev_hash,
             "hash": self.hash,
         }
+        if self.withheld:
+            out["withheld"] = True
+        return out
 
 
 def canonical(details: dict[str, Any]) -> str:
@@ -73,6 +82,69 @@ def chain(event: AuditEvent, *, prev_seq: int, prev_hash: str) -> AuditEntry:
     return AuditEntry(seq, event.at, event.actor, event.action, details, prev_hash, digest)
 
 
+WITHHELD = canonical({"withheld": "about records above your clearance"})
+# Actions whose details name records only by id (no sensitivity inside): a view
+# entry lists strictly confidential records, so its ids alone are above most readers.
+_ID_ONLY_ACTIONS = {"view": Sensitivity.STRICTLY_CONFIDENTIAL}
+
+
+def entry_label(
+    entry: AuditEntry, source_label: Callable[[str], Sensitivity] | None = None
+) -> Sensitivity:
+    """The highest sensitivity an entry's content reveals: every `sensitivity`
+    anywhere in its details (a write holds each record before and after), the
+    label of every source cited there (a citation's locator points into it), and
+    strictly confidential for entries that list such records by id. Without
+    `source_label`, any citation counts as strictly confidential."""
+    label = _ID_ONLY_ACTIONS.get(entry.action, Sensitivity.PUBLIC)
+    stack: list[Any] = [json.loads(entry.details)]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            found = item.get("sensitivity")
+            if isinstance(found, str):
+                try:
+                    seen = Sensitivity(found)
+                except ValueError:  # not a label we know: treat it as the highest
+                    seen = Sensitivity.STRICTLY_CONFIDENTIAL
+                if seen.rank > label.rank:
+                    label = seen
+            cited = item.get("source_id")
+            if isinstance(cited, str):
+                seen = source_label(cited) if source_label else Sensitivity.STRICTLY_CONFIDENTIAL
+                if seen.rank > label.rank:
+                    label = seen
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return label
+
+
+def withhold_above(
+    entries: list[AuditEntry],
+    clearance: Sensitivity,
+    source_label: Callable[[str], Sensitivity] | None = None,
+) -> list[AuditEntry]:
+    """The log as a reader cleared to `clearance` may see it. An entry above it keeps
+    its place, time, actor, action and hashes (so the chain still verifies) but its
+    details are replaced; whether they matched the hash is checked here, first."""
+    shown: list[AuditEntry] = []
+    for entry in entries:
+        if entry_label(entry, source_label).rank <= clearance.rank:
+            shown.append(entry)
+            continue
+        intact = _content_intact(entry)
+        shown.append(replace(entry, details=WITHHELD, withheld="intact" if intact else "altered"))
+    return shown
+
+
+def _content_intact(entry: AuditEntry) -> bool:
+    recomputed = entry_hash(
+        entry.seq, entry.at, entry.actor, entry.action, entry.details, entry.prev_hash
+    )
+    return recomputed == entry.hash
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     seq: int
@@ -89,10 +161,8 @@ def verify(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> list[
     for entry in sorted(entries, key=lambda e: e.seq):
         if entry.seq != expected_seq:
             problems.append(ChainProblem(expected_seq, f"missing (next entry is {entry.seq})"))
-        recomputed = entry_hash(
-            entry.seq, entry.at, entry.actor, entry.action, entry.details, entry.prev_hash
-        )
-        if recomputed != entry.hash:
+        intact = entry.withheld == "intact" if entry.withheld else _content_intact(entry)
+        if not intact:
             problems.append(ChainProblem(entry.seq, "content does not match its hash (altered)"))
         if entry.prev_hash != prev_hash:
             problems.append(ChainProblem(entry.seq, "does not link to the entry before it"))

@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     password: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("ACTORGRAPH_PASSWORD")
     )
+    # An app session signs in again after this long without a rerun (a laptop
+    # left open in a shared office).
+    session_idle_minutes: int = Field(default=30, gt=0)
 
     def store_url(self) -> str:
         if self.url:

@@ -11,7 +11,7 @@ from graph.audit import verify
 from graph.errors import NotPermitted
 from graph.sensitivity import Sensitivity
 from graph.store import GraphStore
-from graph.users import Role, User, hash_password
+from graph.users import Role, User, hash_password, make_user
 from ui.cli_support import emit_json, info, state
 
 EXIT_TAMPERED = 7
@@ -36,12 +36,7 @@ def create_first_admin(store: GraphStore, name: str, password: str) -> User:
         raise NotPermitted(
             "this store already has accounts: an admin adds users with `actorgraph user add`"
         )
-    user = User(
-        name=name,
-        role=Role.ADMIN,
-        clearance=Sensitivity.STRICTLY_CONFIDENTIAL,
-        password_hash=hash_password(password),
-    )
+    user = make_user(name, Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL, hash_password(password))
     store.save_user(user, actor=name)
     return user
 
@@ -67,16 +62,15 @@ def user_add(
         bool, typer.Option("--password-stdin", help="Read the password from stdin.")
     ] = False,
 ) -> None:
-    """Add an account, or replace one (its role, clearance and password)."""
+    """Add an account, or replace one (its role, clearance and password).
+
+    Refused: a clearance above your own, your own role or clearance, a name that
+    looks like an existing one, demoting the last active admin."""
     store = _secured(ctx)
     if not password_stdin:
         raise NotPermitted("give the password on stdin with --password-stdin")
-    store.save_user(
-        User(
-            name=name, role=role, clearance=clearance, password_hash=hash_password(read_password())
-        ),
-        actor="",
-    )
+    make_user(name, role, clearance, "-")  # a bad name fails before the password is read
+    store.save_user(make_user(name, role, clearance, hash_password(read_password())), actor="")
     info(f"account {name!r} saved ({role.value}, cleared to {clearance.value})")
 
 
@@ -100,7 +94,7 @@ def user_list(
 def user_disable(
     ctx: typer.Context, name: Annotated[str, typer.Argument(help="Account to disable.")]
 ) -> None:
-    """Disable an account; its history and audit entries stay."""
+    """Disable an account; its history and audit entries stay (not the last active admin)."""
     store = _secured(ctx)
     user = store.get_user(name)
     if user is None:

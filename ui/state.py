@@ -20,7 +20,7 @@ import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, TypeVar, cast
 
 import networkx as nx
@@ -44,6 +44,8 @@ _SELECTED = "ag.selected_entity"
 _SETTINGS = "ag.settings"
 _LAST_WRITE = "ag.last_write"
 _USER = "ag.user"
+_LAST_SEEN = "ag.last_seen"  # when this session last ran signed in (ISO, UTC)
+_EXPIRED = "ag.expired"
 
 
 def _get(key: str, default: _T) -> _T:
@@ -106,13 +108,22 @@ def has_accounts() -> bool:
 
 
 def current_user() -> User | None:
-    """The signed-in account, re-read each run so a disabled account stops at once."""
+    """The signed-in account, re-read each run so a disabled account stops at once,
+    and signed out once the session has been idle longer than the settings allow."""
     name = cast(str | None, _get(_USER, None))
     if name is None:
         return None
+    now = datetime.now(UTC)
+    last_seen = cast(str | None, _get(_LAST_SEEN, None))
+    idle = timedelta(minutes=settings().session_idle_minutes)
+    if last_seen is None or now - datetime.fromisoformat(last_seen) > idle:
+        st.session_state[_EXPIRED] = True
+        sign_out()
+        return None
+    st.session_state[_LAST_SEEN] = now.isoformat()
     user = raw_store().get_user(name)
     if user is None or user.disabled:
-        st.session_state[_USER] = None
+        sign_out()
         return None
     return user
 
@@ -132,22 +143,35 @@ def store() -> GraphStore:
 def _sign_in(raw: GraphStore) -> None:
     st.title("Sign in")
     st.caption(f"This store has accounts: `{store_label()}`.")
+    if st.session_state.get(_EXPIRED):
+        minutes = settings().session_idle_minutes
+        st.warning(f"Your session ended after {minutes} minutes without activity: sign in again.")
     with st.form("auth.form"):
         name = st.text_input("User name", key="auth.name")
         password = st.text_input("Password", type="password", key="auth.password")
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         try:
-            user = authenticate(raw, name.strip(), password)
+            user = authenticate(raw, name.strip(), password, client=_client())
         except NotPermitted as e:
             st.error(str(e))
             return
         st.session_state[_USER] = user.name
+        st.session_state[_LAST_SEEN] = datetime.now(UTC).isoformat()
+        st.session_state[_EXPIRED] = False
         st.rerun()
+
+
+def _client() -> str:
+    """Who is signing in, for throttling per client: the browser's address (none in
+    tests or behind some proxies: then every such session counts as one client)."""
+    address = st.context.ip_address
+    return f"app:{address}" if isinstance(address, str) and address else "app:unknown"
 
 
 def sign_out() -> None:
     st.session_state[_USER] = None
+    st.session_state[_LAST_SEEN] = None
 
 
 def may_write() -> bool:

@@ -69,6 +69,7 @@ DDL = [
         hash TEXT NOT NULL
     )""",
     f"INSERT OR IGNORE INTO audit_head (id, seq, hash) VALUES (1, 0, '{GENESIS}')",
+    "CREATE INDEX IF NOT EXISTS audit_action ON audit (action, seq)",
     """CREATE TABLE IF NOT EXISTS users (
         name TEXT PRIMARY KEY,
         data TEXT NOT NULL
@@ -298,6 +299,10 @@ VALUES (:seq, :at, :actor, :action, :details, :prev_hash, :hash)
 """
 MOVE_AUDIT_HEAD = "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1"
 AUDIT_ENTRIES = "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq"
+AUDIT_ENTRIES_OF = """
+SELECT seq, at, actor, action, details, prev_hash, hash FROM audit
+WHERE action = :action ORDER BY seq
+"""
 
 UPSERT_USER = """
 INSERT INTO users (name, data) VALUES (:name, :data)

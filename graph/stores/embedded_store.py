@@ -327,6 +327,11 @@ class EmbeddedStore:
             conn.execute("COMMIT")
         return AuditLog([AuditEntry(*row) for row in rows], seq, head)
 
+    def audit_entries(self, action: str) -> list[AuditEntry]:
+        with self._connect() as conn:
+            rows = conn.execute(sql.AUDIT_ENTRIES_OF, {"action": action}).fetchall()
+        return [AuditEntry(*row) for row in rows]
+
     def save_user(self, user: User, *, actor: str) -> None:
         with self._transaction() as conn:
             conn.execute(sql.UPSERT_USER, {"name": user.name, "data": user.model_dump_json()})

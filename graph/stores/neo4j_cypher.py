@@ -31,6 +31,7 @@ def constraints() -> list[str]:
         "CREATE INDEX revision_record IF NOT EXISTS FOR (v:Revision) ON (v.record_id)",
         "CREATE INDEX change_counter IF NOT EXISTS FOR (c:Change) ON (c.counter)",
         "CREATE INDEX entity_sensitivity IF NOT EXISTS FOR (n:Entity) ON (n.sensitivity_rank)",
+        "CREATE INDEX audit_action IF NOT EXISTS FOR (a:AuditEntry) ON (a.action)",
     ]
     for kind in NodeKind:
         label = SCHEMA.label(kind)
@@ -98,6 +99,14 @@ SET a = $entry, m.audit_seq = $entry.seq, m.audit_hash = $entry.hash
 
 AUDIT_ENTRIES = """
 MATCH (a:AuditEntry)
+RETURN a.seq AS seq, a.at AS at, a.actor AS actor, a.action AS action, a.details AS details,
+       a.prev_hash AS prev_hash, a.hash AS hash
+ORDER BY a.seq
+"""
+
+# One action's entries (the sign-in throttle reads only its own, not every write's records).
+AUDIT_ENTRIES_OF = """
+MATCH (a:AuditEntry {action: $action})
 RETURN a.seq AS seq, a.at AS at, a.actor AS actor, a.action AS action, a.details AS details,
        a.prev_hash AS prev_hash, a.hash AS hash
 ORDER BY a.seq

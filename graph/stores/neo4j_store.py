@@ -311,6 +311,10 @@ class Neo4jStore:
         with self._driver.session(database=self.database, default_access_mode="READ") as s:
             return s.execute_read(_read_audit)
 
+    def audit_entries(self, action: str) -> list[AuditEntry]:
+        rows = self._read(cy.AUDIT_ENTRIES_OF, action=action)
+        return [AuditEntry(**dict(row)) for row in rows]
+
     def save_user(self, user: User, *, actor: str) -> None:
         with self._driver.session(database=self.database) as session:
             session.execute_write(_save_user_tx, user, actor, uuid.uuid4().hex)

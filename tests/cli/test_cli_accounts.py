@@ -121,3 +121,90 @@ def test_audit_verify_passes_then_names_the_altered_entry(
     result = run(runner, team_store, "audit", "verify", **admin)
     assert result.exit_code == 7
     assert "entry 2: content does not match its hash" in result.stderr
+
+
+ADMIN = {"user": "ada", "password": ADMIN_PW}
+RHEA_PW = "rhea passphrase 333"
+
+
+def add_user(
+    runner: CliRunner, url: str, name: str, role: str, clearance: str, pw: str, **who: str
+):  # type: ignore[no-untyped-def]
+    args = ("user", "add", name, "--role", role, "--clearance", clearance, "--password-stdin")
+    return run(runner, url, *args, stdin=pw + "\n", **(who or ADMIN))
+
+
+def test_a_restricted_admin_reads_no_content_above_restricted_in_the_audit_log(
+    runner: CliRunner, team_store: str
+) -> None:
+    assert add_user(runner, team_store, "rhea", "admin", "restricted", RHEA_PW).exit_code == 0
+    full = run(runner, team_store, "audit", "log", "--json", **ADMIN)
+    assert "Field report Q2" in full.stdout  # the strictly confidential source, imported
+    result = run(runner, team_store, "audit", "log", "--json", user="rhea", password=RHEA_PW)
+    assert result.exit_code == 0, result.stderr
+    entries = json.loads(result.stdout)
+    assert "Field report Q2" not in result.stdout and "Varrant" not in result.stdout
+    imported = next(e for e in entries if e["action"] == "write")
+    assert imported["withheld"] is True and imported["actor"] == "ada"
+    result = run(runner, team_store, "audit", "verify", user="rhea", password=RHEA_PW)
+    assert result.exit_code == 0 and "intact" in result.stdout
+
+
+def test_a_restricted_admin_cannot_raise_their_own_or_anyones_clearance(
+    runner: CliRunner, team_store: str
+) -> None:
+    assert add_user(runner, team_store, "rhea", "admin", "restricted", RHEA_PW).exit_code == 0
+    rhea = {"user": "rhea", "password": RHEA_PW}
+    for name in ("rhea", "rhea-2"):
+        result = add_user(
+            runner, team_store, name, "admin", "strictly_confidential", RHEA_PW, **rhea
+        )
+        assert result.exit_code == 5 and "may not grant strictly_confidential" in result.stderr
+    result = add_user(runner, team_store, "rhea", "viewer", "restricted", RHEA_PW, **rhea)
+    assert result.exit_code == 5 and "own role or clearance" in result.stderr
+    listed = json.loads(run(runner, team_store, "user", "list", "--json", **ADMIN).stdout)
+    assert {(u["name"], u["role"], u["clearance"]) for u in listed} == {
+        ("ada", "admin", "strictly_confidential"),
+        ("field-1", "analyst", "public"),
+        ("rhea", "admin", "restricted"),
+    }
+
+
+def test_bad_names_look_alikes_and_blank_passwords_are_refused_clearly(
+    runner: CliRunner, team_store: str
+) -> None:
+    result = add_user(runner, team_store, "two words", "viewer", "public", FIELD_PW)
+    assert result.exit_code == 3 and "field 'name'" in result.stderr
+    assert "Traceback" not in result.output
+    for twin in ("ADA", "Field-1", "аda"):  # the last with a Cyrillic а
+        result = add_user(runner, team_store, twin, "viewer", "public", FIELD_PW)
+        assert result.exit_code == 5 and "looks like the existing account" in result.stderr
+    result = add_user(runner, team_store, "blank", "viewer", "public", " " * 14)
+    assert result.exit_code == 5 and "only spaces" in result.stderr
+    result = add_user(runner, team_store, "short", "viewer", "public", "eleven char")
+    assert result.exit_code == 5 and "at least 12 characters" in result.stderr
+    names = {
+        u["name"]
+        for u in json.loads(run(runner, team_store, "user", "list", "--json", **ADMIN).stdout)
+    }
+    assert names == {"ada", "field-1"}
+
+
+def test_the_only_admin_cannot_disable_themselves(runner: CliRunner, team_store: str) -> None:
+    result = run(runner, team_store, "user", "disable", "ada", **ADMIN)
+    assert result.exit_code == 5 and "last active admin" in result.stderr
+    assert run(runner, team_store, "stats", **ADMIN).exit_code == 0
+
+
+def test_repeated_wrong_passwords_lock_the_account_with_a_time(
+    runner: CliRunner, team_store: str
+) -> None:
+    for _ in range(5):
+        result = run(runner, team_store, "stats", user="field-1", password="not it at all")
+    assert result.exit_code == 5 and "locked until" in result.stderr
+    result = run(runner, team_store, "stats", user="field-1", password=FIELD_PW)
+    assert result.exit_code == 5 and "locked until" in result.stderr
+    assert run(runner, team_store, "stats", **ADMIN).exit_code == 0  # another account is fine
+    log = json.loads(run(runner, team_store, "audit", "log", "--json", **ADMIN).stdout)
+    outcomes = [e["details"]["outcome"] for e in log if e["action"] == "sign-in"]
+    assert outcomes == ["failed"] * 5 + ["locked"]

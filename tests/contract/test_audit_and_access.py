@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from typing import Any
 
@@ -92,8 +93,9 @@ def test_accounts_round_trip_and_authenticate(store: GraphStore) -> None:
     store.save_user(admin.model_copy(update={"disabled": True}), actor="bootstrap")
     with pytest.raises(NotPermitted):
         authenticate(store, "ada", PASSWORD)
-    entry = store.audit_log().entries[-1].as_dict()
-    assert entry["action"] == "user" and "password_hash" not in entry["details"]
+    *_, account_entry, refused = (e.as_dict() for e in store.audit_log().entries)
+    assert account_entry["action"] == "user" and "password_hash" not in account_entry["details"]
+    assert refused["action"] == "sign-in" and refused["details"]["outcome"] == "failed"
 
 
 def test_roles_and_clearance_are_enforced_below_the_ui(store: GraphStore) -> None:
@@ -166,3 +168,111 @@ def test_a_writer_cannot_overwrite_or_link_to_what_is_above_their_clearance(
         ("rel_new", "source_id", "no node with id 'per_secret'")
     ]
     assert store.get("per_secret", viewer=SYSTEM).name == "Fictional Secret"  # type: ignore[union-attr]
+
+
+def _audit_setup(store: GraphStore) -> None:
+    """Four writes: public, confidential, restricted with the strictly confidential
+    source it cites, and restricted only citing that source (its locator points
+    into the source, so it is as sensitive as the source)."""
+
+    def cited(record_id: str, page: int) -> m.Person:
+        ref = m.SourceRef(source_id="src_sc", locator=f"fictional page {page}")
+        return m.Person(id=record_id, name=f"Fictional Cited {page}", sources=(ref,))
+
+    public, confidential = Sensitivity.PUBLIC, Sensitivity.CONFIDENTIAL
+    for batch in (
+        [m.Person(id="per_pub", name="Fictional Open Name", sensitivity=public)],
+        [m.Person(id="per_conf", name="Fictional Hidden Name", sensitivity=confidential)],
+        [m.Source(id="src_sc", name="Fictional informant", source_kind="report"), cited("p7", 7)],
+        [cited("p9", 9)],
+    ):
+        store.write(WriteBatch.of(batch), actor="setup")
+
+
+def test_the_audit_log_is_filtered_by_the_admins_clearance(store: GraphStore) -> None:
+    _audit_setup(store)
+    low = SecuredStore(store, make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED))
+    log = low.audit_log()
+    text = json.dumps([e.as_dict() for e in log.entries])
+    assert "Fictional Open Name" in text
+    for secret in ("Fictional Hidden Name", "Fictional informant", "fictional page"):
+        assert secret not in text
+    shown = [e.as_dict() for e in log.entries]
+    assert [e.get("withheld", False) for e in shown] == [False, True, True, True]
+    assert [(e["seq"], e["actor"], e["action"]) for e in shown][1] == (2, "setup", "write")
+    # The chain still verifies without the withheld content ...
+    assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
+    # ... and the fully cleared admin sees all of it.
+    high = SecuredStore(store, make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL))
+    assert "fictional page 7" in json.dumps([e.as_dict() for e in high.audit_log().entries])
+
+
+def test_an_altered_entry_is_still_caught_when_its_content_is_withheld(store: GraphStore) -> None:
+    _audit_setup(store)
+    tamper(
+        store,
+        "UPDATE audit SET details = replace(details, 'Hidden', 'Changed') WHERE seq = 2"
+        "|MATCH (a:AuditEntry {seq: 2}) SET a.details = replace(a.details, 'Hidden', 'Changed')",
+    )
+    low = SecuredStore(store, make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED))
+    log = low.audit_log()
+    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
+    assert [str(p) for p in problems] == ["entry 2: content does not match its hash (altered)"]
+
+
+def _accounts(store: GraphStore) -> tuple[SecuredStore, SecuredStore]:
+    """ada: the strictly confidential admin; rhea: an admin cleared to restricted."""
+    ada = make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL)
+    rhea = make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED)
+    store.save_user(ada, actor="setup")
+    store.save_user(rhea, actor="setup")
+    return SecuredStore(store, ada), SecuredStore(store, rhea)
+
+
+def test_an_admin_grants_no_clearance_above_their_own_nor_changes_such_an_account(
+    store: GraphStore,
+) -> None:
+    _, rhea = _accounts(store)
+    with pytest.raises(NotPermitted, match="may not grant confidential"):
+        rhea.save_user(make_user("mole", Role.VIEWER, Sensitivity.CONFIDENTIAL))
+    with pytest.raises(NotPermitted, match="cleared above your clearance"):
+        rhea.save_user(make_user("ada", Role.VIEWER, Sensitivity.PUBLIC))  # take-over by reset
+    rhea.save_user(make_user("field-1", Role.ANALYST, Sensitivity.RESTRICTED))
+    assert store.get_user("field-1") is not None
+    assert store.get_user("ada").clearance is Sensitivity.STRICTLY_CONFIDENTIAL  # type: ignore[union-attr]
+    assert store.get_user("mole") is None
+
+
+def test_no_one_changes_their_own_role_or_clearance(store: GraphStore) -> None:
+    ada, rhea = _accounts(store)
+    with pytest.raises(NotPermitted, match="own role or clearance"):
+        rhea.save_user(make_user("rhea", Role.ADMIN, Sensitivity.PUBLIC))
+    with pytest.raises(NotPermitted, match="own role or clearance"):
+        ada.save_user(make_user("ada", Role.EDITOR, Sensitivity.STRICTLY_CONFIDENTIAL))
+    ada.save_user(make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL))  # new password
+    ada.save_user(make_user("rhea", Role.ADMIN, Sensitivity.CONFIDENTIAL))  # by another admin
+    assert store.get_user("rhea").clearance is Sensitivity.CONFIDENTIAL  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("twin", ["Rhea", "RHEA", "rhéa", "rhеa"])  # the last: Cyrillic е
+def test_a_name_that_looks_like_an_existing_account_is_refused(
+    store: GraphStore, twin: str
+) -> None:
+    ada, _ = _accounts(store)
+    with pytest.raises(NotPermitted, match="looks like the existing account 'rhea'"):
+        ada.save_user(make_user(twin, Role.VIEWER, Sensitivity.PUBLIC))
+    assert [u.name for u in store.list_users()] == ["ada", "rhea"]
+
+
+def test_the_last_active_admin_cannot_be_disabled_or_demoted(store: GraphStore) -> None:
+    ada = make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL)
+    store.save_user(ada, actor="setup")
+    secured = SecuredStore(store, ada)
+    with pytest.raises(NotPermitted, match="last active admin"):
+        secured.save_user(ada.model_copy(update={"disabled": True}))
+    secured.save_user(make_user("bo", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL))
+    bo = SecuredStore(store, store.get_user("bo"))  # type: ignore[arg-type]
+    bo.save_user(ada.model_copy(update={"disabled": True}))  # another admin remains
+    with pytest.raises(NotPermitted, match="'bo' is the last active admin"):
+        secured.save_user(make_user("bo", Role.EDITOR, Sensitivity.STRICTLY_CONFIDENTIAL))
+    assert store.get_user("bo").role is Role.ADMIN  # type: ignore[union-attr]

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph import model as m
 from graph.sensitivity import Sensitivity
+from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from graph.users import Role, User, hash_password
 from tests.ui.conftest import app_at, no_exceptions
@@ -74,3 +78,74 @@ def test_a_non_admin_has_no_audit_page(accounts: EmbeddedStore) -> None:
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("views/audit.py")
     # The page hides itself; the store refusing the log is in tests/contract.
+
+
+def idle_for(at: AppTest, minutes: float) -> AppTest:
+    """Pretend the session last ran `minutes` ago (the session's own timestamp)."""
+    at.session_state["ag.last_seen"] = (datetime.now(UTC) - timedelta(minutes=minutes)).isoformat()
+    return at.run()
+
+
+def test_a_session_idle_longer_than_the_setting_must_sign_in_again(
+    accounts: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ACTORGRAPH_SESSION_IDLE_MINUTES", "10")
+    at = sign_in("reader", PASSWORD)
+    assert at.title[0].value == "Overview"
+    idle_for(at, 9)
+    no_exceptions(at)
+    assert at.title[0].value == "Overview"  # within the limit, and the clock restarts
+    idle_for(at, 11)
+    no_exceptions(at)
+    assert at.title[0].value == "Sign in"
+    assert "10 minutes without activity" in at.warning[0].value
+    at.text_input(key="auth.name").input("reader")
+    at.text_input(key="auth.password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.title[0].value == "Overview" and not at.warning
+
+
+def test_the_app_locks_an_account_after_repeated_failures_and_says_until_when(
+    accounts: EmbeddedStore,
+) -> None:
+    at = sign_in("amira", "not the password at all")
+    for _ in range(4):
+        at.button[0].click().run()
+    no_exceptions(at)
+    assert "locked until" in at.error[0].value
+    at.text_input(key="auth.password").input(PASSWORD)
+    at.button[0].click().run()
+    assert "locked until" in at.error[0].value and at.title[0].value == "Sign in"
+    clients = {
+        e.as_dict()["details"]["client"]
+        for e in accounts.audit_log().entries
+        if e.action == "sign-in"
+    }
+    assert len(clients) == 1 and clients.pop().startswith("app:")
+
+
+def test_a_restricted_admins_audit_page_withholds_what_is_above_them(
+    accounts: EmbeddedStore,
+) -> None:
+    secret = m.Person(
+        id="per_secret_ui",
+        name="Fictional Secret Name",
+        sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL,
+    )
+    accounts.write(WriteBatch.of([secret]), actor="fixture")
+    accounts.save_user(
+        User(
+            name="rhea",
+            role=Role.ADMIN,
+            clearance=Sensitivity.RESTRICTED,
+            password_hash=hash_password(PASSWORD),
+        ),
+        actor="fixture",
+    )
+    at = sign_in("rhea", PASSWORD)
+    at.switch_page("views/audit.py").run()
+    no_exceptions(at)
+    assert at.success[0].value.startswith("Chain intact")
+    shown = at.dataframe[0].value
+    text = " ".join(str(v) for v in shown["what"])
+    assert "per_secret_ui" not in text and "content withheld" in text

@@ -46,6 +46,8 @@ def render() -> None:
 def _summary(details: str) -> str:
     """One line per entry: ids and counts, never record content."""
     data = json.loads(details)
+    if "withheld" in data:
+        return "content withheld: about records above your clearance"
     if "records" in data and isinstance(data["records"], list):
         ids = [r["id"] if isinstance(r, dict) else str(r) for r in data["records"]]
         head = ", ".join(ids[:5]) + (f" … (+{len(ids) - 5})" if len(ids) > 5 else "")
