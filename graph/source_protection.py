@@ -32,6 +32,19 @@ def pseudonym(key: str, source_id: str) -> str:
     return "src~" + digest.hexdigest()[:12]
 
 
+def is_pseudonym(source_id: str) -> bool:
+    """Whether `source_id` has the shape of a mask's id (what an editor sees of a
+    source above their clearance, and may send back unchanged with a record).
+
+    >>> is_pseudonym(pseudonym("k" * 64, "src_informant_7"))
+    True
+    >>> is_pseudonym("src_informant_7")
+    False
+    """
+    tail = source_id.removeprefix("src~")
+    return len(tail) == 12 and tail != source_id and all(c in "0123456789abcdef" for c in tail)
+
+
 def mask_source(source: m.Source, key: str) -> m.Source:
     """The face of a source shown to someone not cleared for its identity."""
     alias = pseudonym(key, source.id)

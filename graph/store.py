@@ -26,6 +26,7 @@ from graph.errors import InvalidRecords, RowError
 from graph.names import normalise
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import RANK, Sensitivity, Viewer
+from graph.source_protection import is_pseudonym
 from graph.timeline import holds_window
 from graph.users import User
 
@@ -452,6 +453,59 @@ def cited_sources(record: m.AnyRecord) -> Sequence[m.SourceRef]:
     return refs
 
 
+def _merge_refs(
+    mine: Sequence[m.SourceRef], stored: Sequence[m.SourceRef], hidden: set[str]
+) -> tuple[m.SourceRef, ...]:
+    """The editor's citations, with the stored ones they cannot see put back.
+
+    The masks (pseudonyms) they were shown stand for those hidden citations,
+    so they go: the real references, locators included, take their place."""
+    shown = [r for r in mine if not is_pseudonym(r.source_id)]
+    return tuple([*shown, *(r for r in stored if r.source_id in hidden)])
+
+
+def keep_hidden_citations(
+    record: m.AnyRecord, before: m.AnyRecord, hidden: set[str]
+) -> m.AnyRecord:
+    """`record` with the citations of `before` whose sources are in `hidden`.
+
+    An editor below a source's clearance sees that source masked, so whatever
+    they save cannot carry the real reference: without this, every update
+    they make would silently drop evidence they were never allowed to judge.
+    COM evidence is merged per profile (matched on its assessment date) and
+    dimension.
+    """
+    update: dict[str, Any] = {}
+    merged = _merge_refs(record.sources, before.sources, hidden)
+    if merged != record.sources:
+        update["sources"] = merged
+    mine = record.__dict__.get("profiles")
+    if mine and before.__dict__.get("profiles"):
+        stored = {p.assessed_on: p for p in before.__dict__["profiles"]}
+        profiles = []
+        for profile in mine:
+            old = stored.get(profile.assessed_on)
+            if old is not None:
+                profile = profile.model_copy(
+                    update={
+                        dim: getattr(profile, dim).model_copy(
+                            update={
+                                "evidence": _merge_refs(
+                                    getattr(profile, dim).evidence,
+                                    getattr(old, dim).evidence,
+                                    hidden,
+                                )
+                            }
+                        )
+                        for dim in ("capability", "opportunity", "motivation")
+                    }
+                )
+            profiles.append(profile)
+        if tuple(profiles) != mine:
+            update["profiles"] = tuple(profiles)
+    return record.model_copy(update=update) if update else record
+
+
 def plan_write(
     batch: WriteBatch,
     lookup: Lookup,
@@ -502,6 +556,30 @@ def plan_write(
     def visible(hit: Existing) -> bool:
         return ceiling is None or hit.sensitivity_rank <= ceiling
 
+    # A writer below some source's clearance updates records that may cite it:
+    # find those sources (the stored versions' citations), to keep them.
+    stored: dict[str, m.AnyRecord] = {}
+    hidden: set[str] = set()
+    if ceiling is not None:
+        for rid in seen:
+            hit = existing.get(rid)
+            if hit is not None and hit.data is not None and visible(hit):
+                stored[rid] = decode(hit.data)
+        cited = {ref.source_id for r in stored.values() for ref in cited_sources(r)}
+        existing.update(lookup([], sorted(cited - existing.keys() - seen.keys())))
+        hidden = {
+            sid
+            for sid in cited
+            if sid in existing
+            and existing[sid].kind == NodeKind.SOURCE
+            and not visible(existing[sid])
+        }
+    # Per record: the hidden sources its stored version cites.
+    hidden_in = {
+        rid: hidden.intersection(ref.source_id for ref in cited_sources(r))
+        for rid, r in stored.items()
+    }
+
     def node_kind(node_id: str) -> str | None:
         if node_id in seen and isinstance(seen[node_id], m.NodeBase):
             return seen[node_id].kind  # type: ignore[union-attr]
@@ -542,8 +620,11 @@ def plan_write(
                         suggestion=f"allowed: {allowed}",
                     )
                 )
+        keeps = hidden_in.get(record.id)
         for ref in cited_sources(record):
             if node_kind(ref.source_id) != NodeKind.SOURCE:
+                if keeps and is_pseudonym(ref.source_id):
+                    continue  # a mask sent back: the hidden citation replaces it below
                 problems.append(
                     RowError(
                         field="sources",
@@ -579,7 +660,9 @@ def plan_write(
             )
             continue
         assert old.data is not None, "a lookup returns the content of the batch's own ids"
-        before = decode(old.data)
+        before = stored.get(record.id) or decode(old.data)
+        if keeps:
+            record = keep_hidden_citations(record, before, keeps)
         if (
             isinstance(before, m.RelBase)
             and isinstance(record, m.RelBase)

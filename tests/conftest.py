@@ -48,8 +48,10 @@ def neo4j_credentials() -> Iterator[dict[str, str]]:
             "password": os.environ.get("NEO4J_PASSWORD", ""),
         }
         return
-    # A server someone else started (another test run, a developer) is reused and
-    # left running: stopping it would pull the database from under them.
+    # neo4j-local keeps one server per checkout (its `.neo4j-local`, or
+    # ACTORGRAPH_NEO4J_HOME). One already running there (another test run, a
+    # developer in this checkout) is reused and left running: stopping it would
+    # pull the database from under them.
     already = subprocess.run([str(NEO4J_LOCAL), "status"], capture_output=True, check=False)
     started = subprocess.run(
         [str(NEO4J_LOCAL), "start"], capture_output=True, text=True, timeout=900, check=False

@@ -93,3 +93,28 @@ def test_legend_names_kinds_and_types_present() -> None:
     nodes, edges = nv.legend(small_graph())
     assert any(item.label.startswith("ArmedActor") for item in nodes)
     assert {item.label for item in edges} >= {"INFLUENCES", "HAS_ACCESS_TO", "OPPOSES"}
+
+
+def test_node_and_edge_tooltips_escape_every_piece_of_data() -> None:
+    """Mutation: a tooltip line joined without `escape` (the whole-page test missed it,
+    because `tojson` hides raw `<` in the page; the tooltip itself is HTML to vis)."""
+    graph = small_graph()
+    hostile = nv.node_tooltip(world.HOSTILE_ID, graph.nodes[world.HOSTILE_ID])
+    assert "<img" not in hostile and "&lt;img src=x onerror=alert(1)&gt;" in hostile
+    assert "[click](javascript:alert(2))" in hostile  # the alias, as text
+    commander = nv.node_tooltip("per_hostile_cmdr", graph.nodes["per_hostile_cmdr"])
+    assert "<script>" not in commander and "&lt;script&gt;alert(3)&lt;/script&gt;" in commander
+    # Only our own markup remains: bold field names and line breaks.
+    for tip in (hostile, commander):
+        assert set(re.findall(r"</?[a-z]+", tip)) <= {"<b", "</b", "<br"}
+
+    rel = m.Influences(
+        id="rel_x",
+        source_id="per_elder",
+        target_id="per_local",
+        channel="religious",
+        topic='<a href="https://x.example">click</a>',
+    )
+    edge = nv.edge_tooltip("rel_x", edge_attributes(rel))
+    assert "<a " not in edge and "href" not in edge.lower()
+    assert "&lt;a hr&#101;f=&quot;https://x.example&quot;&gt;click&lt;/a&gt;" in edge

@@ -1,7 +1,8 @@
 """A leverage-path answer as a short briefing, in Markdown and in HTML.
 
-The briefing carries its own sensitivity label (the highest label among the
-records it rests on), the question's constraints, every hop with its
+The briefing carries its own sensitivity label (the highest label among
+everything it shows: the target, every record on its paths, and the sources
+it names with their locators as evidence), the question's constraints, every hop with its
 evidence, and the warnings that must travel with a path. In HTML every piece
 of data is escaped; in Markdown it is backslash-escaped, so a name cannot
 become a link or markup in whatever renders the file.
@@ -34,10 +35,16 @@ def _h(text: object) -> str:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What backs one hop: visible sources with their grades, and how many are not visible."""
+    """What backs one hop: visible sources with their grades, and how many are not visible.
+
+    `labels` are the sensitivities of the sources named: a source's name and
+    locator can be more sensitive than the relationship it backs, and the
+    briefing that names it must carry that label.
+    """
 
     sources: list[str] = field(default_factory=list)
     hidden: int = 0
+    labels: list[Sensitivity] = field(default_factory=list)
 
     def text(self) -> str:
         parts = list(self.sources)
@@ -60,6 +67,7 @@ def hop_evidence(graph: nx.MultiDiGraph[str], hop: Hop) -> Evidence:
     if record is None:
         return Evidence()
     shown: list[str] = []
+    labels: list[Sensitivity] = []
     hidden = 0
     for ref in record.sources:
         source = graph.nodes[ref.source_id].get("record") if ref.source_id in graph else None
@@ -69,13 +77,24 @@ def hop_evidence(graph: nx.MultiDiGraph[str], hop: Hop) -> Evidence:
         grade = f"{source.reliability.value}{source.credibility.value}"
         where = f", {ref.locator}" if ref.locator else ""
         shown.append(f"{source.name} ({grade}{where})")
-    return Evidence(shown, hidden)
+        labels.append(source.sensitivity)
+    return Evidence(shown, hidden, labels)
 
 
-def label_of(result: LeverageResult) -> str:
-    """The briefing's label: the highest sensitivity among its paths."""
-    labels = [Sensitivity(p.sensitivity) for p in result.paths] or [Sensitivity.PUBLIC]
-    return max(labels, key=lambda s: s.rank).value
+def label_of(result: LeverageResult, graph: nx.MultiDiGraph[str]) -> str:
+    """The briefing's label: the highest sensitivity of everything it shows.
+
+    That is the target, each path (its nodes and relationships) and each
+    source named as a hop's evidence: a reader cleared to the label can read
+    the whole briefing, and whoever forwards it knows how far it may go.
+    """
+    labels = [Sensitivity(p.sensitivity) for p in result.paths]
+    if result.target in graph:
+        labels.append(Sensitivity(graph.nodes[result.target]["sensitivity"]))
+    for path in result.paths:
+        for hop in path.hops:
+            labels.extend(hop_evidence(graph, hop).labels)
+    return max(labels, key=lambda s: s.rank, default=Sensitivity.PUBLIC).value
 
 
 def _constraints(result: LeverageResult) -> list[str]:
@@ -110,7 +129,7 @@ def _hop_facts(hop: Hop) -> str:
 
 
 def markdown(result: LeverageResult, graph: nx.MultiDiGraph[str], *, made_on: date) -> str:
-    label = label_of(result)
+    label = label_of(result, graph)
     lines = [
         f"# Leverage paths to {_md(result.target_name)}",
         "",
@@ -146,7 +165,7 @@ def markdown(result: LeverageResult, graph: nx.MultiDiGraph[str], *, made_on: da
 
 
 def html_document(result: LeverageResult, graph: nx.MultiDiGraph[str], *, made_on: date) -> str:
-    label = label_of(result)
+    label = label_of(result, graph)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',

@@ -1,7 +1,12 @@
 """Plotly figures for the pages: COM radar, allegiance timeline, harm bars, coverage heatmap.
 
-Plotly draws text as text (SVG), so names need no escaping here; hover
-templates are set explicitly so no HTML from the data is interpreted.
+Plotly is not plain text: tick labels, titles and hover text are parsed for
+a subset of HTML (`<b>`, `<i>`, `<br>`, `<span style>`, `<a href>`, which
+becomes a live link). A name like `<a href="https://x.example">X</a>` would
+render as an outbound link on the Coverage page. So every value that comes
+from the data goes through `plotly_text` before it reaches a figure, axis
+categories included; Plotly decodes the entities back to the characters and
+shows them as text. Hover templates are fixed strings of ours.
 """
 
 from __future__ import annotations
@@ -22,6 +27,19 @@ HARM_COLOURS = {
     "restraint": "#27ae60",
 }
 ALLEGIANCE_COLOURS = {"ALLIED_WITH": "#27ae60", "OPPOSES": "#c0392b"}
+
+
+def plotly_text(value: object) -> str:
+    """`value` as text Plotly shows literally: `&`, `<` and `>` as entities.
+
+    Only these three: Plotly decodes `&amp;`, `&lt;` and `&gt;` (and numeric
+    entities), but shows `&quot;` as written, and quotes are harmless outside
+    a tag.
+
+    >>> plotly_text('<a href="https://x.example">X</a> & co')
+    '&lt;a href="https://x.example"&gt;X&lt;/a&gt; &amp; co'
+    """
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _layout(fig: go.Figure, *, height: int) -> go.Figure:
@@ -49,7 +67,7 @@ def com_radar(scores: Mapping[str, float], *, title: str = "") -> go.Figure:
     fig.update_layout(
         polar={"radialaxis": {"range": [0, 1], "tickvals": [0.25, 0.5, 0.75, 1.0]}},
         showlegend=False,
-        title={"text": title, "font": {"size": 13}},
+        title={"text": plotly_text(title), "font": {"size": 13}},
     )
     return _layout(fig, height=300)
 
@@ -65,7 +83,7 @@ def allegiance_timeline(rows: Sequence[Mapping[str, Any]], *, today: date) -> go
         end = upper_bound(last) if last else today
         if start is None:
             start = end
-        label = str(row.get("with_name") or row.get("with"))
+        label = plotly_text(row.get("with_name") or row.get("with"))
         kind = str(row.get("type"))
         fig.add_trace(
             go.Bar(
@@ -76,7 +94,13 @@ def allegiance_timeline(rows: Sequence[Mapping[str, Any]], *, today: date) -> go
                 orientation="h",
                 marker={"color": ALLEGIANCE_COLOURS.get(kind, "#7f8c8d")},
                 name=kind,
-                customdata=[[kind, first or "?", last or "now"]],
+                customdata=[
+                    [
+                        plotly_text(kind),
+                        plotly_text(first or "?"),
+                        plotly_text(last or "now"),
+                    ]
+                ],
                 hovertemplate="%{y}: %{customdata[0]}<br>%{customdata[1]} – %{customdata[2]}"
                 "<extra></extra>",
                 showlegend=False,
@@ -112,8 +136,8 @@ def coverage_heatmap(
     fig = go.Figure(
         go.Heatmap(
             z=[[s if s is not None else None for s in row] for row in scores],
-            x=list(engagers),
-            y=list(actors),
+            x=[plotly_text(e) for e in engagers],
+            y=[plotly_text(a) for a in actors],
             zmin=0,
             zmax=max(best, 0.05),
             colorscale="Greens",

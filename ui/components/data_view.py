@@ -216,7 +216,12 @@ def save(
     """Validate with the schema, write all or nothing, then show what happened."""
     try:
         record = forms.build_record(kind, values, current=current)
-        report = state.store().write(WriteBatch.of([record]), actor=state.viewer().name)
+        viewer = state.viewer()
+        # At the reader's clearance: the form showed sources above it as masks,
+        # and the store keeps the real citations behind them only when it knows.
+        report = state.store().write(
+            WriteBatch.of([record]), actor=viewer.name, clearance=viewer.clearance
+        )
     except InvalidRecords as e:
         state.show_row_errors(e)
         return

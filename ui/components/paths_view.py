@@ -180,6 +180,6 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
         icon=":material/download:",
     )
     st.caption(
-        f"The briefing is labelled **{briefing.label_of(result)}**, the highest label among "
-        "the records it rests on."
+        f"The briefing is labelled **{briefing.label_of(result, graph)}**, the highest label "
+        "of everything it shows, the sources it cites included."
     )
