@@ -1,4 +1,4 @@
-"""`actorgraph measures` reproduces figures published for three public networks.
+"""`actorgraph measures` reproduces figures published for four public networks.
 
 Each network is a JSON Lines file under `data/`, anonymised (ids only), with
 its sources cited and every difference from a paper explained in its header.
@@ -89,21 +89,50 @@ def test_padgett_florentine_marriages(store_url: str) -> None:  # noqa: F811
     assert by_id(data)["f12"]["degree"] == 0
 
 
-def test_krebs_hijackers_prior_contacts(store_url: str) -> None:  # noqa: F811
-    data = measured(store_url, "krebs_hijackers", kinds="Person")
+def test_les_miserables_coappearance(store_url: str) -> None:  # noqa: F811
+    data = measured(store_url, "lesmis_coappearance", kinds="Person")
     net = data["network"]
-    assert net["nodes"] == 19  # Krebs (2002): the 19 hijackers
-    assert net["ties"] == 32  # as UCINET codes the prior contacts
-    assert net["connected"] is True
-    # Computed from the coded ties (see the file's header), to 3 decimals.
-    assert round(net["density"], 3) == 0.187
-    assert round(net["average_path_length"], 3) == 2.637
-    assert round(net["transitivity"], 3) == 0.317
+    # NodeXL, as printed on the Wayne State page the file's header cites.
+    assert (net["nodes"], net["ties"]) == (77, 254)
+    assert net["connected"] is True and net["component_sizes"] == [77]
+    assert net["diameter"] == 5
+    assert round(net["average_path_length"], 1) == 2.6
+    # "only 8%" of the 2,926 possible ties: the page drops the decimals of 8.68%.
+    assert int(net["density"] * 100) == 8
+    assert round(254 / net["density"]) == 2926
+    nodes = by_id(data)
+    assert nodes["m11"]["degree"] == 36
+    assert max(n["degree"] for n in data["nodes"]) == 36
+    assert [n["id"] for n in data["nodes"] if n["degree"] == 36] == ["m11"]
+    # Computed, not quoted (see the header): the protagonist is also the top broker.
     broker = data["top_broker"]
-    assert broker["id"] == "h13" and round(broker["betweenness"], 3) == 0.318
+    assert broker["id"] == "m11" and round(broker["betweenness"], 3) == 0.570
+    assert data["nodes"][1]["id"] == "m02" and round(data["nodes"][1]["betweenness"], 3) == 0.177
 
 
-@pytest.mark.parametrize("name", ["zachary_karate", "padgett_florentine", "krebs_hijackers"])
+def test_krackhardt_kite_separates_the_three_centralities(store_url: str) -> None:  # noqa: F811
+    data = measured(store_url, "krackhardt_kite", kinds="Person")
+    net = data["network"]
+    assert (net["nodes"], net["ties"]) == (10, 18)
+    nodes = data["nodes"]
+
+    def leaders(field: str) -> set[str]:
+        best = max(n[field] for n in nodes)
+        return {n["id"] for n in nodes if n[field] == pytest.approx(best)}
+
+    # Krackhardt (1990), as the header cites: the most connected, the broker and the
+    # closest are different actors.
+    assert leaders("degree") == {"kite3"} and by_id(data)["kite3"]["degree"] == 6
+    assert leaders("betweenness_raw") == {"kite7"} and data["top_broker"]["id"] == "kite7"
+    assert leaders("closeness") == {"kite5", "kite6"}
+    # Computed from the 18 ties (see the header).
+    assert net["density"] == pytest.approx(0.4)
+    assert data["top_broker"]["betweenness_raw"] == pytest.approx(14.0)
+    assert round(data["top_broker"]["betweenness"], 3) == 0.389
+
+
+# Every file in data/, so a network added later cannot skip the check.
+@pytest.mark.parametrize("name", sorted(path.stem for path in DATA.glob("*.jsonl")))
 def test_every_file_cites_its_source_and_names_no_one(name: str) -> None:
     lines = (DATA / f"{name}.jsonl").read_text("utf-8").splitlines()
     header = "\n".join(line for line in lines if line.startswith("//"))
