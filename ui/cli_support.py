@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from graph.access import SecuredStore, authenticate
@@ -23,6 +24,7 @@ from graph.errors import (
     InvalidRecords,
     NotFound,
     NotPermitted,
+    RowError,
     StoreUnavailable,
 )
 from graph.sensitivity import Viewer
@@ -60,6 +62,17 @@ class ActorGraphGroup(TyperGroup):
         except ActorGraphError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(exit_code_for(e)) from None
+        except ValidationError as e:
+            # A value typed on the command line (an account name, a clearance)
+            # that the model refuses: the same message and exit as a bad file row.
+            invalid = InvalidRecords(
+                [
+                    RowError(field=".".join(str(p) for p in err["loc"]), message=err["msg"])
+                    for err in e.errors()
+                ]
+            )
+            typer.echo(f"error: {invalid}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
 
 
 @dataclass
