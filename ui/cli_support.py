@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import date
@@ -53,10 +54,25 @@ def exit_code_for(error: ActorGraphError) -> int:
     return EXIT_ERROR
 
 
+class _StderrNotes(logging.Handler):
+    """The store's notes while a command waits ("busy, retrying"), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"note: {record.getMessage()}", err=True)
+
+
+def _show_store_notes() -> None:
+    logger = logging.getLogger("actorgraph.store")
+    if not any(isinstance(h, _StderrNotes) for h in logger.handlers):
+        logger.addHandler(_StderrNotes(logging.INFO))
+    logger.setLevel(logging.INFO)
+
+
 class ActorGraphGroup(TyperGroup):
     """Turns our errors into a message on stderr and a non-zero exit."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        _show_store_notes()
         try:
             return super().invoke(ctx)
         except ActorGraphError as e:

@@ -21,7 +21,9 @@ def open_store(url: str, settings: Settings) -> GraphStore:
     if url.startswith("sqlite:///"):
         from graph.stores.embedded_store import EmbeddedStore
 
-        return EmbeddedStore(Path(url.removeprefix("sqlite:///")))
+        return EmbeddedStore(
+            Path(url.removeprefix("sqlite:///")), busy_timeout=settings.busy_timeout
+        )
     if url.startswith(NEO4J_SCHEMES):
         from graph.stores.neo4j_store import Neo4jStore
 
