@@ -13,14 +13,17 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator, Sequence
 from datetime import date, datetime
+from typing import Any
 
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent
 from graph.errors import NotPermitted
-from graph.schema import NodeKind, RelType
-from graph.sensitivity import Sensitivity, Viewer
+from graph.schema import SCHEMA, NodeKind, RelType
+from graph.sensitivity import SYSTEM, Sensitivity, Viewer
+from graph.source_protection import MASK_PREFIX
 from graph.store import (
     AuditLog,
     ChangedRecord,
@@ -87,9 +90,44 @@ class SecuredStore:
         `clearance` may only lower it)."""
         if clearance is not None and clearance.rank < self.user.clearance.rank:
             self.user.require_write()
-            return self.inner.write(batch, actor=self.user.name, at=at, clearance=clearance)
+            return self.inner.write(
+                self._unmasked(batch), actor=self.user.name, at=at, clearance=clearance
+            )
         self.user.require_write()
-        return self.inner.write(batch, actor=self.user.name, at=at, clearance=self.user.clearance)
+        return self.inner.write(
+            self._unmasked(batch), actor=self.user.name, at=at, clearance=self.user.clearance
+        )
+
+    def _unmasked(self, batch: WriteBatch) -> WriteBatch:
+        """Put back the real sources behind the pseudonyms this user was shown.
+
+        A user cleared below a source reads its references as `src~…` masks
+        without locators. When they update such a record (an import that
+        matched it, a form), the masks must become the stored references again,
+        or the write would cite sources that do not exist and drop locators. Only
+        masks read from the stored version of the same record are replaced, so
+        no one can attach a source they cannot see.
+        """
+        if self.user.clearance.rank >= Sensitivity.STRICTLY_CONFIDENTIAL.rank:
+            return batch
+        seen_as = Viewer(name=self.user.name, clearance=self.user.clearance)
+        records: list[m.AnyRecord] = []
+        changed = False
+        for record in [*batch.nodes, *batch.relationships]:
+            data = record.model_dump(mode="json")
+            if MASK_PREFIX not in json.dumps(data):
+                records.append(record)
+                continue
+            real = self.inner.get(record.id, viewer=SYSTEM)
+            masked = self.inner.get(record.id, viewer=seen_as)
+            if real is None or masked is None:
+                records.append(record)
+                continue
+            faces: dict[str, Any] = {}
+            _pair_masks(masked.model_dump(mode="json"), real.model_dump(mode="json"), faces)
+            records.append(SCHEMA.parse_record(_replace_masks(data, faces)))
+            changed = True
+        return WriteBatch.of(records) if changed else batch
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -179,3 +217,35 @@ class SecuredStore:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def _face(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _pair_masks(masked: Any, real: Any, faces: dict[str, Any]) -> None:
+    """Walk a record as the user saw it beside the stored one; note each mask's original."""
+    if masked == real:
+        return
+    is_mask = isinstance(masked, str) and masked.startswith(MASK_PREFIX)
+    is_masked_ref = isinstance(masked, dict) and str(masked.get("source_id", "")).startswith(
+        MASK_PREFIX
+    )
+    if is_mask or is_masked_ref:
+        faces[_face(masked)] = real
+    elif isinstance(masked, dict) and isinstance(real, dict):
+        for key in masked.keys() & real.keys():
+            _pair_masks(masked[key], real[key], faces)
+    elif isinstance(masked, list) and isinstance(real, list) and len(masked) == len(real):
+        for a, b in zip(masked, real, strict=True):
+            _pair_masks(a, b, faces)
+
+
+def _replace_masks(value: Any, faces: dict[str, Any]) -> Any:
+    if isinstance(value, (str, dict)) and _face(value) in faces:
+        return faces[_face(value)]
+    if isinstance(value, dict):
+        return {k: _replace_masks(v, faces) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_replace_masks(v, faces) for v in value]
+    return value

@@ -445,6 +445,18 @@ def cited_sources(record: m.AnyRecord) -> Sequence[m.SourceRef]:
     return refs
 
 
+def _cited_before(old: Existing | None, source_id: str) -> bool:
+    """Whether the stored version already cites this source.
+
+    A writer cleared below a source keeps its reference on a record they update
+    without seeing the source (they were shown a mask; see graph/access.py), so a
+    reference the record already had is not "a source that does not exist".
+    """
+    if old is None or old.data is None:
+        return False
+    return any(ref.source_id == source_id for ref in cited_sources(decode(old.data)))
+
+
 def plan_write(
     batch: WriteBatch,
     lookup: Lookup,
@@ -536,7 +548,9 @@ def plan_write(
                     )
                 )
         for ref in cited_sources(record):
-            if node_kind(ref.source_id) != NodeKind.SOURCE:
+            if node_kind(ref.source_id) != NodeKind.SOURCE and not _cited_before(
+                existing.get(record.id), ref.source_id
+            ):
                 problems.append(
                     RowError(
                         field="sources",
