@@ -75,6 +75,13 @@ class StoreUnavailable(ActorGraphError):
     """The store cannot be reached or opened (never includes credentials)."""
 
 
+class StoreBusy(StoreUnavailable):
+    """Another process holds the store's write lock longer than we are willing to wait.
+
+    Nothing was written; the same command run again later will succeed.
+    """
+
+
 class DuplicateId(ActorGraphError):
     """An id is already used by a record of another kind."""
 

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         default="neo4j",
         validation_alias=AliasChoices("ACTORGRAPH_NEO4J_DATABASE", "NEO4J_DATABASE"),
     )
+    # Seconds a write waits for another process's write to finish before giving
+    # up with "busy: try again" (embedded store; reads never wait).
+    busy_timeout: float = Field(default=30.0, gt=0)
     # The account the CLI acts as when the store has accounts (no default password).
     user: str | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_USER"))
     password: SecretStr | None = Field(

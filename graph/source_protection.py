@@ -27,9 +27,13 @@ from graph.sensitivity import Sensitivity
 R = TypeVar("R", bound=m.Envelope)
 
 
+#: Every pseudonym starts with this; no real id does (ids never contain `~`).
+MASK_PREFIX = "src~"
+
+
 def pseudonym(key: str, source_id: str) -> str:
     digest = hmac.new(key.encode("ascii"), source_id.encode("utf-8"), hashlib.sha256)
-    return "src~" + digest.hexdigest()[:12]
+    return MASK_PREFIX + digest.hexdigest()[:12]
 
 
 def is_pseudonym(source_id: str) -> bool:

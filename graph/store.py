@@ -621,9 +621,18 @@ def plan_write(
                     )
                 )
         keeps = hidden_in.get(record.id)
+        # A plan made on what the writer was shown (an import's dry run) finds
+        # the masks themselves in the stored version: a mask it already had
+        # stands for a hidden citation there too.
+        before = stored.get(record.id)
+        masks_before = {
+            ref.source_id
+            for ref in (cited_sources(before) if before is not None else ())
+            if is_pseudonym(ref.source_id)
+        }
         for ref in cited_sources(record):
             if node_kind(ref.source_id) != NodeKind.SOURCE:
-                if keeps and is_pseudonym(ref.source_id):
+                if is_pseudonym(ref.source_id) and (keeps or ref.source_id in masks_before):
                     continue  # a mask sent back: the hidden citation replaces it below
                 problems.append(
                     RowError(

@@ -817,7 +817,14 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
     plan_report: WriteReport | None = None
     if plan and not errors and ordered:
         try:
-            plan_report = plan_write(WriteBatch.of(ordered), _lookup(ctx), actor="dry-run").report
+            # At the importer's clearance, as the real write will be: citations of
+            # sources they were shown masked are kept, not refused as unknown.
+            plan_report = plan_write(
+                WriteBatch.of(ordered),
+                _lookup(ctx),
+                actor="dry-run",
+                clearance=Sensitivity(ctx.options.viewer.clearance),
+            ).report
         except InvalidRecords as e:
             errors.extend(
                 locate(

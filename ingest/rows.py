@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import io
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from graph.dates import normalise_partial
 from graph.errors import ImportRejected, RowError
@@ -30,8 +33,10 @@ __all__ = [
     "Row",
     "RowError",
     "Table",
+    "control_character_problem",
     "decode",
     "parse_date_cell",
+    "parse_json_line",
     "read_csv",
     "read_xlsx",
     "read_table_file",
@@ -197,20 +202,70 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
         start = end + 1
 
 
+# C0 controls other than tab, line feed and carriage return, DEL, and the C1 block.
+# None belongs in a name or a note; they break GraphML exports (XML 1.0 forbids
+# most of them) and terminals. C1 characters nearly always come from text decoded
+# with the wrong code page somewhere upstream (UTF-8 read as Latin-1 turns "’"
+# into "â\x80\x99"), so they are reported as such.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_C1 = re.compile("[\x80-\x9f]")
+
+
+def control_character_problem(value: str) -> tuple[str, str] | None:
+    r"""(message, suggestion) when `value` holds a control character, else None.
+
+    Refused rather than stripped: a silently changed name no longer matches the
+    same actor in the next file, and the character usually marks a damaged
+    export that the person who made it should repair at its source.
+
+    >>> control_character_problem("Front of the Seven Hills") is None
+    True
+    >>> control_character_problem("Front\x07")[0]
+    'contains control character U+0007 at position 6'
+    """
+    found = _C1.search(value)
+    if found:
+        return (
+            f"contains control character U+{ord(found.group()):04X} at position "
+            f"{found.start() + 1}: the text looks mis-decoded (UTF-8 read as "
+            "Latin-1 or Windows-1252 somewhere before this file)",
+            "re-export the source as UTF-8, or retype the garbled characters",
+        )
+    found = _CONTROL.search(value)
+    if found:
+        return (
+            f"contains control character U+{ord(found.group()):04X} "
+            f"at position {found.start() + 1}",
+            "delete the invisible character (often pasted from a PDF or a terminal)",
+        )
+    return None
+
+
 def _check_cells(row: Row, errors: list[RowError]) -> None:
     for column, value in row.values.items():
+        problems = [control_character_problem(value)]
         if len(value) > HUGE_CELL:
-            errors.append(
-                RowError(
-                    field=column,
-                    file=row.file,
-                    sheet=row.sheet,
-                    row=row.number,
-                    value=value[:40] + "…",
-                    message=f"cell has {len(value):,} characters; the limit is {HUGE_CELL:,}",
-                    suggestion="shorten the text or keep the document elsewhere and cite it",
+            problems.append(
+                (
+                    f"cell has {len(value):,} characters; the limit is {HUGE_CELL:,}",
+                    "shorten the text or keep the document elsewhere and cite it",
                 )
             )
+        errors.extend(
+            RowError(
+                field=column,
+                file=row.file,
+                sheet=row.sheet,
+                row=row.number,
+                # Never echo a value with a control character: it is what broke the terminal.
+                value=value[:40] + "…" if message.startswith("cell has") else None,
+                message=message,
+                suggestion=suggestion,
+            )
+            for problem in problems
+            if problem
+            for message, suggestion in [problem]
+        )
 
 
 def _make_rows(
@@ -294,8 +349,131 @@ def read_csv(path: Path, *, sheet: str = "") -> Table:
         errors=errors,
         warnings=warnings,
     )
+    for index, (number, record, raw, _) in enumerate(body):
+        at_end = index == len(body) - 1 and raw.count('"') % 2 == 1
+        problem = _unbalanced_quote(number, record, raw, header, delimiter, at_end=at_end)
+        if problem:
+            errors.append(dataclasses.replace(problem, file=file, sheet=sheet))
     table.rows = _make_rows(file, sheet, header, body, errors)
     return table
+
+
+def _unbalanced_quote(
+    number: int, cells: list[object], raw: str, header: list[str], delimiter: str, *, at_end: bool
+) -> RowError | None:
+    """A quote that swallows the line breaks after it: report it instead of merging rows.
+
+    The csv module, like Excel, reads everything up to the next quote as one cell,
+    so one stray `"` silently turns several rows into one. A multi-line cell is
+    legitimate (a note with line breaks), so it is reported only when the quote
+    is never closed, or when a swallowed line has nearly a full row's delimiters.
+    """
+    spanned = len(raw.splitlines())
+    width = len(header)
+    if spanned < 2:
+        return _quote_swallowing_delimiters(number, cells, raw, header, delimiter)
+    full_row = max(2, (width - 1) * 3 // 4)
+    for i, cell in enumerate(cells):
+        text = str(cell)
+        if "\n" not in text and "\r" not in text:
+            continue
+        swallowed = text.splitlines()[1:]
+        if not at_end and not any(line.count(delimiter) >= full_row for line in swallowed):
+            continue
+        end = number + spanned - 1
+        how = "is never closed" if at_end else f"is closed only on line {end}"
+        return _quote_error(
+            header,
+            i,
+            number,
+            f'a quote (") opened in this cell on line {number} {how}, '
+            f"so lines {number} to {end} were read as one row",
+        )
+    return None
+
+
+def _quote_error(header: list[str], column: int, number: int, message: str) -> RowError:
+    """A stray-quote problem in cell `column` of the record starting on line `number`."""
+    return RowError(
+        field=header[column] if column < len(header) and header[column] else f"column {column + 1}",
+        file="",  # the caller fills in file and sheet
+        row=number,
+        message=message,
+        suggestion='remove the stray quote, or double it ("") inside a quoted cell',
+    )
+
+
+def _quote_swallowing_delimiters(
+    number: int, cells: list[object], raw: str, header: list[str], delimiter: str
+) -> RowError | None:
+    """A stray quote closed further along the same line: the cells between become one."""
+    width = len(header)
+    if '"' not in raw or len(cells) >= width or raw.count(delimiter) < width - 1:
+        return None
+    for i, cell in enumerate(cells):
+        if str(cell).count(delimiter) >= 2:
+            return _quote_error(
+                header,
+                i,
+                number,
+                f'a quote (") in this cell joins {str(cell).count(delimiter) + 1} '
+                f"cells into one: the row has {len(cells)} cells, the header {width}",
+            )
+    return None
+
+
+# --------------------------------------------------------------------------- JSON Lines
+
+
+def parse_json_line(
+    text: str, file: str, number: int
+) -> tuple[dict[str, Any] | None, RowError | None]:
+    """One snapshot line as a JSON object, or the error naming its line.
+
+    Besides malformed JSON, `json.loads` raises ValueError for integers of more
+    than 4,300 digits and RecursionError for deeply nested arrays: both are
+    hostile or damaged input, reported like any other bad line.
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        return None, RowError(
+            field="json",
+            file=file,
+            row=number,
+            message=f"not valid JSON: {e.msg} at column {e.colno}",
+        )
+    except (ValueError, RecursionError) as e:
+        what = "nested too deeply" if isinstance(e, RecursionError) else "a number is too long"
+        return None, RowError(
+            field="json", file=file, row=number, message=f"unreadable JSON: {what}"
+        )
+    if not isinstance(data, dict):
+        return None, RowError(
+            field="json", file=file, row=number, message="each line must be one JSON object"
+        )
+    for key, value in _strings(data):
+        problem = control_character_problem(value)
+        if problem:
+            return None, RowError(
+                field=key, file=file, row=number, message=problem[0], suggestion=problem[1]
+            )
+    return data, None
+
+
+def _strings(data: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every string in a parsed line (keys too), with the top-level field it sits under."""
+    stack: list[tuple[str, object]] = [(str(k), v) for k, v in data.items()]
+    stack += [(str(k), str(k)) for k in data]
+    while stack:
+        field_name, value = stack.pop()
+        if isinstance(value, str):
+            yield field_name, value
+        elif isinstance(value, dict):
+            stack.extend((field_name, v) for v in value.values())
+            stack.extend((field_name, str(k)) for k in value)
+        elif isinstance(value, list):
+            stack.extend((field_name, v) for v in value)
 
 
 # --------------------------------------------------------------------------- XLSX

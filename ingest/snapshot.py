@@ -17,6 +17,7 @@ from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch, WriteReport
+from ingest.rows import parse_json_line
 
 
 def read_snapshot(path: Path) -> list[m.AnyRecord]:
@@ -44,27 +45,9 @@ def read_snapshot(path: Path) -> list[m.AnyRecord]:
         stripped = line.strip()
         if not stripped or stripped.startswith("//"):
             continue
-        try:
-            data = json.loads(stripped)
-        except json.JSONDecodeError as e:
-            problems.append(
-                RowError(
-                    field="json",
-                    file=str(path),
-                    row=number,
-                    message=f"not valid JSON: {e.msg} at column {e.colno}",
-                )
-            )
-            continue
-        if not isinstance(data, dict):
-            problems.append(
-                RowError(
-                    field="json",
-                    file=str(path),
-                    row=number,
-                    message="each line must be one JSON object",
-                )
-            )
+        data, problem = parse_json_line(stripped, str(path), number)
+        if problem is not None or data is None:
+            problems.extend([problem] if problem else [])
             continue
         try:
             records.append(SCHEMA.parse_record(data))

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import getpass
 import json
+import logging
 import sys
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NoReturn
 
 import typer
+from pydantic import ValidationError
 from typer.core import TyperGroup
 
 from graph.access import SecuredStore, authenticate
@@ -23,6 +25,7 @@ from graph.errors import (
     InvalidRecords,
     NotFound,
     NotPermitted,
+    RowError,
     StoreUnavailable,
 )
 from graph.sensitivity import Viewer
@@ -51,15 +54,41 @@ def exit_code_for(error: ActorGraphError) -> int:
     return EXIT_ERROR
 
 
+class _StderrNotes(logging.Handler):
+    """The store's notes while a command waits ("busy, retrying"), on stderr."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        typer.echo(f"note: {record.getMessage()}", err=True)
+
+
+def _show_store_notes() -> None:
+    logger = logging.getLogger("actorgraph.store")
+    if not any(isinstance(h, _StderrNotes) for h in logger.handlers):
+        logger.addHandler(_StderrNotes(logging.INFO))
+    logger.setLevel(logging.INFO)
+
+
 class ActorGraphGroup(TyperGroup):
     """Turns our errors into a message on stderr and a non-zero exit."""
 
     def invoke(self, ctx: Any) -> Any:  # typer vendors click; its Context type is private
+        _show_store_notes()
         try:
             return super().invoke(ctx)
         except ActorGraphError as e:
             typer.echo(f"error: {e}", err=True)
             raise typer.Exit(exit_code_for(e)) from None
+        except ValidationError as e:
+            # A value typed on the command line (an account name, a clearance)
+            # that the model refuses: the same message and exit as a bad file row.
+            invalid = InvalidRecords(
+                [
+                    RowError(field=".".join(str(p) for p in err["loc"]), message=err["msg"])
+                    for err in e.errors()
+                ]
+            )
+            typer.echo(f"error: {invalid}", err=True)
+            raise typer.Exit(EXIT_INVALID) from None
 
 
 @dataclass

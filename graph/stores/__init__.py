@@ -32,7 +32,7 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
                 f"no store at {path}: check --store (or ACTORGRAPH_EMBEDDED_PATH); "
                 "`actorgraph init` or `actorgraph import` creates one"
             )
-        return EmbeddedStore(path)
+        return EmbeddedStore(path, busy_timeout=settings.busy_timeout)
     if url.startswith(NEO4J_SCHEMES):
         from graph.stores.neo4j_store import Neo4jStore
 

@@ -8,10 +8,12 @@ normalised names and aliases that search compares against.
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 from graph.audit import GENESIS
 from graph.store import StoredRow
+from graph.timeline import RULE_VERSION
 
 SCHEMA_VERSION = 1
 
@@ -90,6 +92,15 @@ DDL = [
     SELECT 'changes_tracked_since', value FROM meta WHERE key = 'change_counter'""",
     f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
 ]
+
+# A stamp of the DDL above, kept in the file header (`PRAGMA user_version`) once
+# the DDL has run: opening a store whose stamp matches needs no write lock, so a
+# read never waits behind an import. Any change to the DDL or to the time rule
+# (graph.timeline.RULE_VERSION: stored windows must be recomputed) changes the
+# stamp, and the next open runs the (idempotent) DDL and the window upgrade again.
+SCHEMA_STAMP = zlib.crc32("\n".join([*DDL, f"time_rule={RULE_VERSION}"]).encode()) & 0x7FFFFFFF
+GET_STAMP = "PRAGMA user_version"
+SET_STAMP = f"PRAGMA user_version = {SCHEMA_STAMP}"
 
 LOOKUP_CHUNK = 500  # stays well under SQLite's bound-parameter limit
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import logging
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -21,7 +22,7 @@ from typing import Any
 
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent, chain
-from graph.errors import StoreUnavailable
+from graph.errors import StoreBusy, StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
@@ -49,14 +50,64 @@ from graph.timeline import RULE_VERSION
 from graph.users import User
 
 BUSY_TIMEOUT_MS = 30_000
+# A writer first waits this long for the lock in silence, then says it is retrying.
+FIRST_WAIT_MS = 1_000
+
+# Notes a user should see while a command waits (the CLI prints them on stderr).
+log = logging.getLogger("actorgraph.store")
+
+# SQLite's primary result codes (the low byte of `sqlite_errorcode`).
+_BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _CONSTRAINT, _NOTADB = (
+    5,
+    6,
+    8,
+    10,
+    11,
+    13,
+    14,
+    19,
+    26,
+)
+
+
+def store_error(path: Path, error: sqlite3.Error) -> StoreUnavailable:
+    """Our error for a SQLite one: what happened to the file, and what the user can do.
+
+    Every operation runs in one transaction that SQLite rolls back when it
+    fails, so a failed write never leaves part of itself behind.
+    """
+    code = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+    if code in (_BUSY, _LOCKED):
+        return StoreBusy(
+            f"store {path} is busy: try again when the other write has finished "
+            "(another process held the write lock too long); nothing was written"
+        )
+    if code == _FULL:
+        return StoreUnavailable(
+            f"store {path}: the disk is full; nothing was written (free some space and try again)"
+        )
+    if code == _IOERR:
+        return StoreUnavailable(
+            f"store {path}: the disk reported an I/O error ({error}); nothing was written"
+        )
+    if code in (_NOTADB, _CORRUPT):
+        return StoreUnavailable(f"{path} is not an actorgraph store, or is damaged: {error}")
+    if code == _READONLY:
+        return StoreUnavailable(f"store {path} is read-only: {error}")
+    if code == _CANTOPEN:
+        return StoreUnavailable(f"cannot open store {path}: {error}")
+    if code == _CONSTRAINT:
+        return StoreUnavailable(f"store {path} refused the change ({error}); nothing was written")
+    return StoreUnavailable(f"store {path}: {error}")
 
 
 class EmbeddedStore:
     """A `GraphStore` in a single SQLite file."""
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout: float = BUSY_TIMEOUT_MS / 1000) -> None:
         self.path = Path(path)
         self.url = f"sqlite:///{self.path}"
+        self.busy_timeout_ms = max(1, int(busy_timeout * 1000))
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
@@ -70,25 +121,50 @@ class EmbeddedStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one operation; any SQLite error leaves as one of ours."""
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = sqlite3.connect(
+                self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None
+            )
         except sqlite3.Error as e:
-            raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
+            raise store_error(self.path, e) from e
         try:
-            conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
             conn.execute("PRAGMA foreign_keys = ON")
             yield conn
+        except sqlite3.Error as e:
+            raise store_error(self.path, e) from e
         finally:
             conn.close()
+
+    def _begin_write(self, conn: sqlite3.Connection) -> None:
+        """Take the write lock: wait a moment, say so on the log, then wait the rest."""
+        first = min(FIRST_WAIT_MS, self.busy_timeout_ms // 2)
+        conn.execute(f"PRAGMA busy_timeout = {first}")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            if (e.sqlite_errorcode & 0xFF) not in (_BUSY, _LOCKED):
+                raise
+            log.warning(
+                "store %s is busy, retrying for up to %d s (another process is writing)",
+                self.path,
+                round(self.busy_timeout_ms / 1000),
+            )
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms - first}")
+            conn.execute("BEGIN IMMEDIATE")
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {self.busy_timeout_ms}")
 
     @contextmanager
     def _transaction(self) -> Iterator[sqlite3.Connection]:
         with self._connect() as conn:
-            conn.execute("BEGIN IMMEDIATE")
+            self._begin_write(conn)
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may have rolled back already (disk full)
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
@@ -108,19 +184,26 @@ class EmbeddedStore:
     # ------------------------------------------------------------------ GraphStore
 
     def ensure_schema(self) -> None:
-        try:
-            with self._connect() as conn:
-                conn.execute("PRAGMA journal_mode = WAL")
-                conn.execute("BEGIN IMMEDIATE")
-                for statement in sql.DDL:
-                    conn.execute(statement)
-                conn.execute(
-                    sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
-                )
-                self._upgrade_windows(conn)
-                conn.execute("COMMIT")
-        except sqlite3.DatabaseError as e:
-            raise StoreUnavailable(f"{self.path} is not an actorgraph store: {e}") from e
+        """Create or upgrade the tables, taking the write lock only when there is work.
+
+        A store already stamped with this DDL and time rule (`sql.SCHEMA_STAMP`)
+        is checked with a plain read, so opening a store for a read never waits
+        behind a writer.
+        """
+        with self._connect() as conn:
+            if conn.execute(sql.GET_STAMP).fetchone()[0] == sql.SCHEMA_STAMP:
+                return
+        with self._connect() as conn:
+            conn.execute("PRAGMA journal_mode = WAL")
+            self._begin_write(conn)
+            for statement in sql.DDL:
+                conn.execute(statement)
+            conn.execute(
+                sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
+            )
+            self._upgrade_windows(conn)
+            conn.execute(sql.SET_STAMP)
+            conn.execute("COMMIT")
 
     @staticmethod
     def _upgrade_windows(conn: sqlite3.Connection) -> None:

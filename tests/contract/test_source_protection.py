@@ -67,3 +67,37 @@ def test_a_public_source_is_shown_in_clear(store: GraphStore) -> None:
     seen = store.get("per_c", viewer=Viewer(name="p", clearance=Sensitivity.RESTRICTED))
     assert seen is not None and seen.sources[0].source_id == "src_pub"
     assert seen.sources[0].locator == "p. 2"
+
+
+def test_an_editor_below_a_source_updates_a_record_and_its_real_sources_stay(
+    store: GraphStore,
+) -> None:
+    from graph.access import SecuredStore
+    from graph.errors import InvalidRecords
+    from graph.users import Role, User
+
+    store.write(full_batch(), actor="a")
+    stored = store.get("act_1", viewer=SYSTEM)
+    assert stored is not None and stored.sources[0].locator  # the real ref has a locator
+    editor = User(
+        name="editor", role=Role.EDITOR, clearance=Sensitivity.CONFIDENTIAL, password_hash="x"
+    )
+    secured = SecuredStore(store, editor)
+    seen = secured.get("act_1", viewer=ANALYST)
+    assert isinstance(seen, m.ArmedActor) and seen.sources[0].source_id.startswith("src~")
+    report = secured.write(
+        WriteBatch.of([seen.model_copy(update={"description": "Edited by a fictional editor"})])
+    )
+    assert report.updated == 1
+    after = store.get("act_1", viewer=SYSTEM)
+    assert isinstance(after, m.ArmedActor) and after.description == "Edited by a fictional editor"
+    assert after.sources == stored.sources  # the real ids and locators, not the masks
+    assert after.profiles == stored.profiles  # COM evidence unmasked too
+    # A pseudonym that was never on this record cannot be used to attach a source.
+    other = m.Person(id="per_x", name="Fictional Other", sources=(seen.sources[0],))
+    try:
+        secured.write(WriteBatch.of([other]))
+    except InvalidRecords as e:
+        assert "no Source" in str(e)
+    else:
+        raise AssertionError("a mask was accepted on a record that never cited it")

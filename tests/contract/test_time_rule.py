@@ -82,6 +82,8 @@ def _embedded_to_old_rule(store: GraphStore) -> Callable[[], GraphStore]:
                 "UPDATE records SET from_day = ?, to_day = ? WHERE id = ?", (start, end, rid)
             )
         conn.execute("DELETE FROM meta WHERE key = 'time_rule'")
+        # A file written before the time rule carried no schema stamp either.
+        conn.execute("PRAGMA user_version = 0")
     return lambda: EmbeddedStore(store.path)
 
 

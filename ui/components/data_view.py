@@ -15,7 +15,7 @@ import json
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import streamlit as st
@@ -27,6 +27,9 @@ from graph.store import Revision, WriteBatch
 from ui import state
 from ui.components import forms
 from ui.components.entities import entity_picker, ids_of_kinds, label, md
+
+if TYPE_CHECKING:
+    from ingest.pipeline import ImportOptions
 
 ENTITY, RELATIONSHIP = "entity", "relationship"
 _GENERATION = "data.generation"
@@ -301,9 +304,9 @@ def _named(error: InvalidRecords, path: str, name: str) -> InvalidRecords:
 
 def dry_run(path: Path) -> dict[str, Any]:
     """Validate a file with the ingest pipeline without writing; raise InvalidRecords."""
-    from ingest.pipeline import ImportOptions, run_import
+    from ingest.pipeline import run_import
 
-    report = run_import(state.store(), path, ImportOptions(dry_run=True, actor=state.viewer().name))
+    report = run_import(state.store(), path, _import_options(dry_run=True))
     text = (
         f"{report.rows} row(s): would create {report.created}, update {report.updated}, "
         f"close {report.closed}; {report.unchanged} unchanged."
@@ -314,10 +317,22 @@ def dry_run(path: Path) -> dict[str, Any]:
 
 def write_import(path: Path) -> str:
     """The same pipeline, for real: one all-or-nothing write."""
-    from ingest.pipeline import ImportOptions, run_import
+    from ingest.pipeline import run_import
 
-    report = run_import(state.store(), path, ImportOptions(actor=state.viewer().name))
+    report = run_import(state.store(), path, _import_options(dry_run=False))
     return report.summary()
+
+
+def _import_options(*, dry_run: bool) -> ImportOptions:
+    """As the signed-in viewer: the pipeline's lookups read what they may see.
+
+    The options' default viewer is SYSTEM (strictly confidential), which a
+    signed-in store refuses for anyone cleared lower: every such import failed.
+    """
+    from ingest.pipeline import ImportOptions
+
+    viewer = state.viewer()
+    return ImportOptions(dry_run=dry_run, actor=viewer.name, viewer=viewer)
 
 
 # --------------------------------------------------------------------------- history
