@@ -19,13 +19,13 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import upper_bound
-from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
 from queries.memo import remembered
 from queries.paths import Passable, best_paths, reachable, reached_within, within_hops_of
-from queries.reach import influence_points
+from queries.reach import influence_points, landing_points
 from queries.scoring import ScoringParams, question_date, score_of
 from queries.traversal import InfluenceGraph, influence_graph, valid_at
 
@@ -59,6 +59,39 @@ class SinglePoint:
                 if self.sole_engager
                 else None
             ),
+        }
+
+
+@dataclass
+class EngagerSinglePoint:
+    """Intermediaries every route of one engager to one entry point passes through.
+
+    The entry point is the group itself or a landing point its structure
+    calls for (local commanders of a decentralised group, community leaders
+    of a community-embedded one, the top of an integrated or centralised
+    one): the focal point or elder without whom *this* engager loses the
+    local commander, even when another engager reaches the group elsewhere.
+    """
+
+    engager: str
+    engager_name: str
+    actor: str
+    actor_name: str
+    entry: str
+    entry_name: str
+    role: str
+    through: list[tuple[str, str]]  # (node, name), nearest the engager first
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "engager": self.engager,
+            "engager_name": self.engager_name,
+            "actor": self.actor,
+            "actor_name": self.actor_name,
+            "entry_point": self.entry,
+            "entry_point_name": self.entry_name,
+            "role": self.role,
+            "through": [{"node": n, "name": name} for n, name in self.through],
         }
 
 
@@ -102,6 +135,7 @@ class GapReport:
     undated_access: list[StaleAccess]
     matrix: dict[str, dict[str, float | None]]  # actor -> engager -> best score
     only_reached_by: dict[str, str] = field(default_factory=dict)  # actor -> engager
+    engager_single_points: list[EngagerSinglePoint] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         def rounded(v: float | None) -> float | None:
@@ -115,6 +149,7 @@ class GapReport:
             "unreachable_actors": [u.as_dict() for u in self.unreachable_actors],
             "unreachable_commanders": [u.as_dict() for u in self.unreachable_commanders],
             "single_points_of_failure": [s.as_dict() for s in self.single_points],
+            "single_points_per_engager": [s.as_dict() for s in self.engager_single_points],
             "stale_access": [s.as_dict() for s in self.stale_access],
             "undated_access": [s.as_dict() for s in self.undated_access],
             "complementarity": {
@@ -234,6 +269,119 @@ def single_points(
     return [node for node in path[1:-1] if search(engagers, [node]) is None]
 
 
+def entry_points(graph: nx.MultiDiGraph[str], actor: str) -> list[tuple[str, str]]:
+    """The group itself and the landing points its structure calls for, as (node, role)."""
+    value = graph.nodes[actor].get("structure")
+    structure = value if isinstance(value, str) else None
+    found = [(actor, "the group itself")]
+    found += [(n, r) for n, r in landing_points(graph, actor, actor, structure) if n != actor]
+    return found
+
+
+def engager_single_points(
+    ig: InfluenceGraph,
+    actors: list[str],
+    engagers: list[str],
+    *,
+    max_hops: int,
+    reached: dict[str, dict[str, float | None]] | None = None,
+) -> list[EngagerSinglePoint]:
+    """For each engager, each armed actor it reaches and each entry point of
+    that actor (`entry_points`): the intermediaries on every route.
+
+    Those are the entry point's dominators in the engager's flow graph
+    (networkx `immediate_dominators`, Cooper-Harvey-Kennedy): the graph of
+    nodes the engager reaches within `max_hops` through nodes the neutrality
+    rule lets a route to that actor pass (not through another party, not
+    through another engager). One dominator tree per engager and side of the
+    conflict; a node on every route in that neighbourhood is on every
+    hop-limited route too. Other entry points of the same actor on the way
+    (the local commander before their post) and formations (units do not
+    rotate out; people do) are not reported as failures.
+
+    `reached` (actor -> engager -> best score, from the complementarity
+    matrix) skips pairs where the engager reaches nothing of the actor.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> from queries.traversal import influence_graph
+    >>> ig = influence_graph(tiny_graph())
+    >>> rows = engager_single_points(ig, ["act_front"], ["org_ocha"], max_hops=5)
+    >>> [(r.entry, [n for n, _ in r.through]) for r in rows]
+    [('act_front', ['per_top'])]
+
+    OCHA reaches the Front's local commander two ways (through its focal
+    point and the elder, or down from the Front's chair), but the Front as a
+    whole only through its chair.
+    """
+    graph = ig.graph
+    engager_set = set(engagers)
+    sides: dict[frozenset[str], list[str]] = {}
+    for actor in actors:
+        sides.setdefault(ig.parties.of(actor), []).append(actor)
+    entries = {a: entry_points(graph, a) for a in actors}
+    # The neutrality rule (`passable_for`) as sets: who sides with which party.
+    sided = {n: p for n in ig.digraph if (p := ig.parties.of(n))}
+    found: list[EngagerSinglePoint] = []
+    for side, members in sides.items():
+        # Nodes of a party other than this side's (what `passable_for` refuses),
+        # and every engager: routes start at one, never pass through one.
+        hidden = {n for n, p in sided.items() if not (p & side)} | engager_set
+        points = {n for a in members for n, _ in entries[a] if n in ig.digraph} - hidden
+        # Only nodes within the hop limit of an entry point can be on a route:
+        # the dominator search runs on that corner of the map, not on all of it.
+        view: nx.DiGraph[str] = nx.restricted_view(ig.digraph, hidden, [])  # type: ignore[assignment]
+        back = within_hops_of(view, points, max_hops)
+        local: nx.DiGraph[str] = nx.DiGraph()
+        local.add_nodes_from(back)
+        local.add_edges_from((u, v) for u in back for v in ig.digraph.succ[u] if v in back)
+        for engager in engagers:
+            wanted = [
+                a for a in members if reached is None or reached.get(a, {}).get(engager) is not None
+            ]
+            if engager not in ig.digraph or not wanted:
+                continue
+            local.add_edges_from((engager, v) for v in ig.digraph.succ[engager] if v in back)
+            near = nx.single_source_shortest_path_length(local, engager, cutoff=max_hops)
+            local.remove_node(engager)
+            flow: nx.DiGraph[str] = nx.DiGraph()
+            flow.add_edges_from((engager, v) for v in ig.digraph.succ[engager] if v in near)
+            flow.add_edges_from(
+                (u, v) for u in near if u != engager for v in local.succ[u] if v in near
+            )
+            idom = nx.immediate_dominators(flow, engager)
+            for actor in wanted:
+                own = {n for n, _ in entries[actor]}
+                for node, role in entries[actor]:
+                    if node == engager or node not in idom:
+                        continue
+                    chain: list[str] = []
+                    step = idom[node]
+                    while step != engager:
+                        chain.append(step)
+                        step = idom[step]
+                    through = [
+                        n
+                        for n in reversed(chain)
+                        if n not in own and kind_of(graph, n) not in ARMED
+                    ]
+                    if through:
+                        found.append(
+                            EngagerSinglePoint(
+                                engager,
+                                name_of(graph, engager),
+                                actor,
+                                name_of(graph, actor),
+                                node,
+                                name_of(graph, node),
+                                role,
+                                [(n, name_of(graph, n)) for n in through],
+                            )
+                        )
+    return found
+
+
 def access_ages(
     graph: nx.MultiDiGraph[str], as_of: date, stale_after_days: int
 ) -> tuple[list[StaleAccess], list[StaleAccess]]:
@@ -349,6 +497,7 @@ def _gaps(
                     actor, name_of(graph, actor), [(n, name_of(graph, n)) for n in through], sole
                 )
             )
+    per_engager = engager_single_points(ig, actors, chosen, max_hops=max_hops, reached=scores)
     stale, undated = access_ages(graph, day, stale_after_days)
     return GapReport(
         as_of=day,
@@ -363,4 +512,5 @@ def _gaps(
         undated_access=undated,
         matrix={a: scores[a] for a in actors},
         only_reached_by=only,
+        engager_single_points=per_engager,
     )

@@ -345,6 +345,15 @@ def gaps(
         if s.sole_engager:
             parts.append(f"only {s.sole_engager[1]} reaches it")
         typer.echo(f"  {s.actor_name}: {'; '.join(parts)}")
+    typer.echo("single points of failure per engager and entry point:")
+    for e in report.engager_single_points:
+        through = ", ".join(name for _, name in e.through)
+        typer.echo(
+            f"  {e.engager_name} -> {e.entry_name} ({e.role}; {e.actor_name}): "
+            f"only through {through}"
+        )
+    if not report.engager_single_points:
+        typer.echo("  none")
     typer.echo("stale access:")
     for a in report.stale_access:
         typer.echo(

@@ -51,3 +51,16 @@ def test_influencers_include_members_lists_them_flagged(store_url: str) -> None:
     code, text, err = run(store_url, *args)
     assert code == 0, err
     assert "[MEMBER of" in text and "none listed" not in text
+
+
+def test_gaps_lists_single_points_per_engager_and_entry_point(store_url: str) -> None:
+    code, out, err = run(store_url, "gaps", "--as-of", "2024-06-01", "--json")
+    assert code == 0, err
+    rows = json.loads(out)["single_points_per_engager"]
+    assert [(r["engager"], r["entry_point"], [t["node"] for t in r["through"]]) for r in rows] == [
+        ("org_ocha", "act_front", ["per_top"])
+    ]
+    code, text, err = run(store_url, "gaps", "--as-of", "2024-06-01")
+    assert code == 0, err
+    assert "single points of failure per engager and entry point:" in text
+    assert "only through" in text
