@@ -10,7 +10,7 @@ a crisis instead of during it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -135,7 +135,17 @@ class GapReport:
     undated_access: list[StaleAccess]
     matrix: dict[str, dict[str, float | None]]  # actor -> engager -> best score
     only_reached_by: dict[str, str] = field(default_factory=dict)  # actor -> engager
-    engager_single_points: list[EngagerSinglePoint] = field(default_factory=list)
+    # Computed on first use (one dominator tree per engager and side of the
+    # conflict: about a minute at M), so pages that show only the summary
+    # do not pay for it; the report is shared, and so is the answer.
+    per_engager: Callable[[], list[EngagerSinglePoint]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @functools.cached_property
+    def engager_single_points(self) -> list[EngagerSinglePoint]:
+        """Single points of failure per engager and entry point (`engager_single_points`)."""
+        return self.per_engager() if self.per_engager is not None else []
 
     def as_dict(self) -> dict[str, Any]:
         def rounded(v: float | None) -> float | None:
@@ -269,6 +279,21 @@ def single_points(
     return [node for node in path[1:-1] if search(engagers, [node]) is None]
 
 
+def hops_to(digraph: nx.DiGraph[str], targets: set[str], hops: int) -> dict[str, int]:
+    """Fewest hops from each node to the nearest of `targets`, up to `hops` (a
+    level-by-level search backward, as `queries.paths.within_hops_of`)."""
+    found = {t: 0 for t in targets if t in digraph}
+    frontier = list(found)
+    for level in range(1, hops + 1):
+        nxt = [p for v in frontier for p in digraph.pred[v] if p not in found]
+        for p in nxt:
+            found.setdefault(p, level)
+        frontier = [p for p in dict.fromkeys(nxt) if found[p] == level]
+        if not frontier:
+            break
+    return found
+
+
 def entry_points(graph: nx.MultiDiGraph[str], actor: str) -> list[tuple[str, str]]:
     """The group itself and the landing points its structure calls for, as (node, role)."""
     value = graph.nodes[actor].get("structure")
@@ -290,14 +315,16 @@ def engager_single_points(
     that actor (`entry_points`): the intermediaries on every route.
 
     Those are the entry point's dominators in the engager's flow graph
-    (networkx `immediate_dominators`, Cooper-Harvey-Kennedy): the graph of
-    nodes the engager reaches within `max_hops` through nodes the neutrality
-    rule lets a route to that actor pass (not through another party, not
-    through another engager). One dominator tree per engager and side of the
-    conflict; a node on every route in that neighbourhood is on every
-    hop-limited route too. Other entry points of the same actor on the way
-    (the local commander before their post) and formations (units do not
-    rotate out; people do) are not reported as failures.
+    (networkx `immediate_dominators`, Cooper-Harvey-Kennedy): the nodes
+    whose hops from the engager plus hops to an entry point fit in
+    `max_hops`, less those the neutrality rule refuses for that actor
+    (another party's, another engager). One dominator tree per engager and
+    side of the conflict, on that corner of the map; a node on every route
+    there is on every hop-limited route too (the converse may miss a node
+    that only the hop limit makes unavoidable: never a false alarm). Other
+    entry points of the same actor on the way (the local commander before
+    their post) and formations (units do not rotate out; people do) are not
+    reported as failures.
 
     `reached` (actor -> engager -> best score, from the complementarity
     matrix) skips pairs where the engager reaches nothing of the actor.
@@ -323,32 +350,41 @@ def engager_single_points(
     entries = {a: entry_points(graph, a) for a in actors}
     # The neutrality rule (`passable_for`) as sets: who sides with which party.
     sided = {n: p for n in ig.digraph if (p := ig.parties.of(n))}
+    # Hops from each engager, ignoring who may be passed: a lower bound of the
+    # hops of any allowed route, used only to narrow the search below.
+    ahead = {
+        e: nx.single_source_shortest_path_length(ig.digraph, e, cutoff=max_hops)
+        for e in engagers
+        if e in ig.digraph
+    }
     found: list[EngagerSinglePoint] = []
     for side, members in sides.items():
         # Nodes of a party other than this side's (what `passable_for` refuses),
         # and every engager: routes start at one, never pass through one.
         hidden = {n for n, p in sided.items() if not (p & side)} | engager_set
         points = {n for a in members for n, _ in entries[a] if n in ig.digraph} - hidden
-        # Only nodes within the hop limit of an entry point can be on a route:
-        # the dominator search runs on that corner of the map, not on all of it.
-        view: nx.DiGraph[str] = nx.restricted_view(ig.digraph, hidden, [])  # type: ignore[assignment]
-        back = within_hops_of(view, points, max_hops)
-        local: nx.DiGraph[str] = nx.DiGraph()
-        local.add_nodes_from(back)
-        local.add_edges_from((u, v) for u in back for v in ig.digraph.succ[u] if v in back)
+        behind = hops_to(ig.digraph, points, max_hops)
         for engager in engagers:
             wanted = [
                 a for a in members if reached is None or reached.get(a, {}).get(engager) is not None
             ]
-            if engager not in ig.digraph or not wanted:
+            if engager not in ahead or not wanted:
                 continue
-            local.add_edges_from((engager, v) for v in ig.digraph.succ[engager] if v in back)
-            near = nx.single_source_shortest_path_length(local, engager, cutoff=max_hops)
-            local.remove_node(engager)
+            # Only nodes on some route within the hop limit can be on every route:
+            # the dominator search runs on that corner of the map, not on all of it.
+            hops = ahead[engager]
+            small, large = (hops, behind) if len(hops) <= len(behind) else (behind, hops)
+            corner = {
+                n
+                for n in small
+                if n in large and hops[n] + behind[n] <= max_hops and n not in hidden
+            }
+            corner.add(engager)
+            succ = ig.digraph.succ
             flow: nx.DiGraph[str] = nx.DiGraph()
-            flow.add_edges_from((engager, v) for v in ig.digraph.succ[engager] if v in near)
+            flow.add_node(engager)
             flow.add_edges_from(
-                (u, v) for u in near if u != engager for v in local.succ[u] if v in near
+                (u, v) for u in corner for v in succ[u] if v in corner and v != engager
             )
             idom = nx.immediate_dominators(flow, engager)
             for actor in wanted:
@@ -497,7 +533,6 @@ def _gaps(
                     actor, name_of(graph, actor), [(n, name_of(graph, n)) for n in through], sole
                 )
             )
-    per_engager = engager_single_points(ig, actors, chosen, max_hops=max_hops, reached=scores)
     stale, undated = access_ages(graph, day, stale_after_days)
     return GapReport(
         as_of=day,
@@ -512,5 +547,7 @@ def _gaps(
         undated_access=undated,
         matrix={a: scores[a] for a in actors},
         only_reached_by=only,
-        engager_single_points=per_engager,
+        per_engager=lambda: engager_single_points(
+            ig, actors, chosen, max_hops=max_hops, reached=scores
+        ),
     )
