@@ -64,6 +64,8 @@ class Structure(StrEnum):
     Integrated hierarchies and centralised groups are reached through the top
     and through doctrine and training; decentralised groups through their
     local commanders; community-embedded groups through community leaders.
+    `UNKNOWN` is what event data gives (it says nothing about command): no
+    entry point is recommended until an analyst assesses it.
     """
 
     INTEGRATED = "integrated"
@@ -71,6 +73,7 @@ class Structure(StrEnum):
     DECENTRALISED = "decentralised"
     COMMUNITY_EMBEDDED = "community_embedded"
     COALITION = "coalition"
+    UNKNOWN = "unknown"
 
 
 class Echelon(StrEnum):

@@ -373,8 +373,9 @@ SCHEMA = Schema(
         RelType.COMMANDS: RelSpec(
             RelType.COMMANDS,
             m.Commands,
-            "A person or post commands a unit or actor.",
-            _pairs({K.PERSON, K.POST}, _ARMED),
+            "A person or post commands a unit or actor; a formation may command a unit "
+            "(a brigade and the battalion attached to it).",
+            _pairs({K.PERSON, K.POST}, _ARMED) | _pairs(_ARMED, {K.UNIT}),
             influence=True,
         ),
         RelType.PART_OF: RelSpec(

@@ -117,16 +117,6 @@ INTER: dict[str, m.ActorKind | None] = {
     "": None,
 }
 
-# Event data says nothing about command structure; the schema needs one. These
-# are starting points for an analyst to review (the record's notes say so).
-DEFAULT_STRUCTURE: dict[m.ActorKind, m.Structure] = {
-    m.ActorKind.STATE_FORCE: m.Structure.INTEGRATED,
-    m.ActorKind.NON_STATE_ARMED_GROUP: m.Structure.CENTRALISED,
-    m.ActorKind.COMMUNITY_MILITIA: m.Structure.COMMUNITY_EMBEDDED,
-    m.ActorKind.PEACE_OPERATION: m.Structure.INTEGRATED,
-    m.ActorKind.FOREIGN_FORCE: m.Structure.INTEGRATED,
-    m.ActorKind.PRIVATE_MILITARY_COMPANY: m.Structure.CENTRALISED,
-}
 # Event data does not assess a harm pattern; civilian targeting is deliberate by
 # definition; anything else is left for an analyst to assess (and says so in the notes).
 UNASSESSED_HARM = m.HarmPattern.UNASSESSED
@@ -423,10 +413,10 @@ def build_events(
         kind = refine_kind(str(draft.data["name"]), actor_kinds[actor].most_common(1)[0][0])
         draft.data.update(
             actor_kind=kind.value,
-            structure=DEFAULT_STRUCTURE[kind].value,
+            structure=m.Structure.UNKNOWN.value,
             basis=m.Basis.INFERRED.value,
             notes=f"created from {dataset.upper()} event data; actor kind from the "
-            "actor-type codes, structure is a default for the kind: review both",
+            "actor-type codes (review it); structure unknown: assess it",
         )
     drafts.extend(actor_drafts.values())
     drafts.extend(area_drafts.values())

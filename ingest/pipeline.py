@@ -31,7 +31,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-import networkx as nx
 from rapidfuzz import fuzz, process
 
 from graph import model as m
@@ -40,6 +39,7 @@ from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import Existing, GraphStore, Lookup, WriteBatch, WriteReport, plan_write
+from ingest.loops import Link, loops
 from ingest.resolve import Match, Resolver, match_key
 from ingest.rows import Row, Table
 
@@ -647,50 +647,35 @@ def _moved(record: m.AnyRecord, ctx: ImportContext) -> m.AnyRecord | None:
 def _cycles(
     records: dict[str, m.AnyRecord], draft_of: dict[str, Draft], ctx: ImportContext
 ) -> list[RowError]:
-    """PART_OF must not loop, nor may command loop through nesting (a post inside a
-    unit commanding that unit's parent). Only open relationships count."""
-    problems: list[RowError] = []
-    stored: dict[str, m.AnyRelationship] = {}
+    """Nesting and command must not loop (ingest/loops.py says what a loop is:
+    a post commanding the unit it sits in is local command, not a loop). Only
+    open relationships count; each relationship of the file that closes a loop
+    is reported once, with one loop through it."""
+    current: dict[str, m.AnyRelationship] = {}
     for rel_type in (RelType.PART_OF, RelType.COMMANDS):
         for rel in ctx.rels(rel_type):
-            stored[rel.id] = rel
-    current = {**stored, **{k: v for k, v in records.items() if isinstance(v, m.RelBase)}}
-    part_of: nx.DiGraph[str] = nx.DiGraph()
-    authority: nx.DiGraph[str] = nx.DiGraph()
-    for rel in current.values():
-        if rel.valid_to is not None:
-            continue
-        kind = rel.type
-        if kind == RelType.PART_OF:
-            part_of.add_edge(rel.source_id, rel.target_id, id=rel.id)
-            authority.add_edge(rel.target_id, rel.source_id, id=rel.id)
-        elif kind == RelType.COMMANDS:
-            authority.add_edge(rel.source_id, rel.target_id, id=rel.id)
-    reported: set[str] = set()
-    for graph, label in ((part_of, "PART_OF"), (authority, "COMMANDS / PART_OF")):
-        for cycle in nx.simple_cycles(graph):
-            ring = cycle + cycle[:1]
-            edge_ids = [graph.edges[a, b]["id"] for a, b in zip(ring, ring[1:], strict=False)]
-            in_file = [e for e in edge_ids if e in draft_of and e not in reported]
-            if not in_file:
-                continue
-            path = " -> ".join(ring)
-            for edge_id in in_file:
-                reported.add(edge_id)
-                draft = draft_of[edge_id]
-                problems.append(
-                    locate(
-                        RowError(
-                            field="target_id",
-                            record=edge_id,
-                            message=f"{label} would loop: {path}",
-                            suggestion="a unit cannot be inside (or command) its own parent; "
-                            "close one of these relationships (valid_to)",
-                        ),
-                        draft,
-                    )
-                )
-    return problems
+            current[rel.id] = rel
+    for record in records.values():
+        if isinstance(record, m.RelBase) and record.type in (RelType.PART_OF, RelType.COMMANDS):
+            current[record.id] = record
+    links = [
+        Link(rel.id, str(rel.type), rel.source_id, rel.target_id)
+        for rel in current.values()
+        if rel.valid_to is None
+    ]
+    return [
+        locate(
+            RowError(
+                field="target_id",
+                record=loop.id,
+                message=f"{loop.label} would loop: {loop.describe()}",
+                suggestion="a unit cannot be inside (or command) its own parent; "
+                "close one of these relationships (valid_to)",
+            ),
+            draft_of[loop.id],
+        )
+        for loop in loops(links, set(draft_of))
+    ]
 
 
 def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> Validated:
@@ -1042,11 +1027,9 @@ def run_import(
         ]
         if not errors:
             break
-        fatal = [
-            e
-            for e in errors
-            if e.row is None or (e.file, e.sheet, e.row) not in _row_keys(built, drafts)
-        ]
+        # Computed once: per error it made a file with thousands of errors quadratic.
+        known = _row_keys(built, drafts)
+        fatal = [e for e in errors if e.row is None or (e.file, e.sheet, e.row) not in known]
         if not options.skip_invalid or fatal:
             raise ImportRejected(sorted(errors, key=_sort_key))
         new = {(e.file, e.sheet, e.row) for e in errors if e.row is not None} - skip

@@ -1,8 +1,10 @@
 """Command structure read off the projection: who belongs to which armed actor,
 who commands what, and which party to the conflict a node sides with.
 
-Units nest (`PART_OF`) inside units and actors; member groups of a coalition
-are `PART_OF` the coalition actor. People and posts belong to a group through
+Units nest (`PART_OF`) inside units and actors, or are attached to a
+formation that commands them (``Unit COMMANDS Unit``, ``ArmedActor COMMANDS
+Unit``): both place the unit under that formation. Member groups of a
+coalition are `PART_OF` the coalition actor. People and posts belong to a group through
 the command they hold (`COMMANDS`, or `HOLDS` a post that commands), their
 membership (`MEMBER_OF`), the group they are focal point for
 (`FOCAL_POINT_FOR`: a group's liaison is usually one of its own), or, for a
@@ -47,11 +49,23 @@ def in_by_type(graph: nx.MultiDiGraph[str], node: str, rel_type: str) -> list[st
     )
 
 
+def parents_of(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
+    """Formations directly above `formation`: those it is `PART_OF` and those
+    commanding it (a battalion attached to a brigade)."""
+    return [
+        p
+        for p in sorted(
+            {*out_by_type(graph, formation, "PART_OF"), *in_by_type(graph, formation, "COMMANDS")}
+        )
+        if kind_of(graph, p) in ARMED
+    ]
+
+
 def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """Armed actors `node` (a unit or an actor) sits in, nearest first, itself included.
 
-    Follows `PART_OF` upward through units and actors, so a unit of a member
-    group of a coalition gives ``[member group, coalition]``.
+    Follows `parents_of` upward through units and actors, so a unit of a
+    member group of a coalition gives ``[member group, coalition]``.
 
     Examples
     --------
@@ -68,8 +82,8 @@ def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
         current = queue.popleft()
         if kind_of(graph, current) == "ArmedActor":
             found.append(current)
-        for parent in out_by_type(graph, current, "PART_OF"):
-            if parent not in seen and kind_of(graph, parent) in ARMED:
+        for parent in parents_of(graph, current):
+            if parent not in seen:
                 seen.add(parent)
                 queue.append(parent)
     return found
@@ -85,8 +99,11 @@ def structure_of(graph: nx.MultiDiGraph[str], node: str) -> str | None:
 
 
 def subunits(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
-    """Units and actors directly `PART_OF` `node`."""
-    return [u for u in in_by_type(graph, node, "PART_OF") if kind_of(graph, u) in ARMED]
+    """Units and actors directly `PART_OF` `node`, and units it commands."""
+    below = {*in_by_type(graph, node, "PART_OF")}
+    if kind_of(graph, node) in ARMED:
+        below.update(out_by_type(graph, node, "COMMANDS"))
+    return [u for u in sorted(below) if kind_of(graph, u) in ARMED]
 
 
 def formation_tree(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
@@ -152,6 +169,69 @@ def sits_in(graph: nx.MultiDiGraph[str], commander: str, unit: str) -> bool:
             return True
         return any(sits_in(graph, post, unit) for post in out_by_type(graph, commander, "HOLDS"))
     return False
+
+
+def formations_above(graph: nx.MultiDiGraph[str], formation: str) -> set[str]:
+    """Every unit and actor above `formation` (`parents_of`, repeatedly; itself excluded)."""
+    above: set[str] = set()
+    queue = deque([formation])
+    while queue:
+        for parent in parents_of(graph, queue.popleft()):
+            if parent not in above and parent != formation:
+                above.add(parent)
+                queue.append(parent)
+    return above
+
+
+def commands_from_above(graph: nx.MultiDiGraph[str], commander: str, formation: str) -> bool:
+    """Whether a commander of `formation` sits or commands higher up its chain:
+    the chair of a union who also "commands" one of its checkpoints, the
+    brigade's post that commands a checkpoint of the brigade. Such a
+    commander is reached from above through the higher formation, not
+    through the one they command. Membership of the group (`MEMBER_OF` the
+    actor) is not "higher up": every commander is a member."""
+    above = formations_above(graph, formation)
+    if not above:
+        return False
+
+    def higher(node: str) -> bool:
+        reaches = set(out_by_type(graph, node, "COMMANDS"))
+        if kind_of(graph, node) == "Post":
+            reaches.update(out_by_type(graph, node, "PART_OF"))
+        return bool(reaches & above)
+
+    if higher(commander):
+        return True
+    kind = kind_of(graph, commander)
+    return kind == "Person" and any(higher(p) for p in out_by_type(graph, commander, "HOLDS"))
+
+
+def own_commanders(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
+    """The people and posts recorded as commanding `formation` who are its own
+    commanders: those who sit in it, and those who do not sit or command
+    higher up its chain (`commands_from_above`).
+
+    However command is recorded (``Person COMMANDS Unit``, ``Post COMMANDS
+    Unit`` held by a person, ``Post PART_OF Unit`` with the post commanding
+    it), these are the commanders that orders arriving at the formation from
+    above reach: the traversal walks from a formation to them.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> own_commanders(tiny_graph(), "unt_cp")
+    ['pst_cp']
+    """
+    return [
+        c for c in in_by_type(graph, formation, "COMMANDS") if is_own_commander(graph, c, formation)
+    ]
+
+
+def is_own_commander(graph: nx.MultiDiGraph[str], commander: str, formation: str) -> bool:
+    """Whether `commander` (recorded as commanding `formation`) is one of its `own_commanders`."""
+    return kind_of(graph, commander) in COMMAND_HOLDERS and (
+        sits_in(graph, commander, formation) or not commands_from_above(graph, commander, formation)
+    )
 
 
 def local_commanders(graph: nx.MultiDiGraph[str], unit: str) -> list[str]:

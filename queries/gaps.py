@@ -10,7 +10,7 @@ a crisis instead of during it.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -20,13 +20,13 @@ import networkx as nx
 from graph import model as m
 from graph.dates import upper_bound
 from graph.timeline import evidence_on, holds_on
-from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
 from queries.memo import remembered
 from queries.paths import Passable, best_paths, reachable, reached_within, within_hops_of
-from queries.reach import influence_points
+from queries.reach import influence_points, landing_points
 from queries.scoring import ScoringParams, question_date, score_of
 from queries.traversal import InfluenceGraph, influence_graph
 
@@ -60,6 +60,39 @@ class SinglePoint:
                 if self.sole_engager
                 else None
             ),
+        }
+
+
+@dataclass
+class EngagerSinglePoint:
+    """Intermediaries every route of one engager to one entry point passes through.
+
+    The entry point is the group itself or a landing point its structure
+    calls for (local commanders of a decentralised group, community leaders
+    of a community-embedded one, the top of an integrated or centralised
+    one): the focal point or elder without whom *this* engager loses the
+    local commander, even when another engager reaches the group elsewhere.
+    """
+
+    engager: str
+    engager_name: str
+    actor: str
+    actor_name: str
+    entry: str
+    entry_name: str
+    role: str
+    through: list[tuple[str, str]]  # (node, name), nearest the engager first
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "engager": self.engager,
+            "engager_name": self.engager_name,
+            "actor": self.actor,
+            "actor_name": self.actor_name,
+            "entry_point": self.entry,
+            "entry_point_name": self.entry_name,
+            "role": self.role,
+            "through": [{"node": n, "name": name} for n, name in self.through],
         }
 
 
@@ -103,6 +136,17 @@ class GapReport:
     undated_access: list[StaleAccess]
     matrix: dict[str, dict[str, float | None]]  # actor -> engager -> best score
     only_reached_by: dict[str, str] = field(default_factory=dict)  # actor -> engager
+    # Computed on first use (one dominator tree per engager and side of the
+    # conflict: about a minute at M), so pages that show only the summary
+    # do not pay for it; the report is shared, and so is the answer.
+    per_engager: Callable[[], list[EngagerSinglePoint]] | None = field(
+        default=None, repr=False, compare=False
+    )
+
+    @functools.cached_property
+    def engager_single_points(self) -> list[EngagerSinglePoint]:
+        """Single points of failure per engager and entry point (`engager_single_points`)."""
+        return self.per_engager() if self.per_engager is not None else []
 
     def as_dict(self) -> dict[str, Any]:
         def rounded(v: float | None) -> float | None:
@@ -116,6 +160,7 @@ class GapReport:
             "unreachable_actors": [u.as_dict() for u in self.unreachable_actors],
             "unreachable_commanders": [u.as_dict() for u in self.unreachable_commanders],
             "single_points_of_failure": [s.as_dict() for s in self.single_points],
+            "single_points_per_engager": [s.as_dict() for s in self.engager_single_points],
             "stale_access": [s.as_dict() for s in self.stale_access],
             "undated_access": [s.as_dict() for s in self.undated_access],
             "complementarity": {
@@ -233,6 +278,145 @@ def single_points(
     if path is None:
         return []
     return [node for node in path[1:-1] if search(engagers, [node]) is None]
+
+
+def hops_to(digraph: nx.DiGraph[str], targets: set[str], hops: int) -> dict[str, int]:
+    """Fewest hops from each node to the nearest of `targets`, up to `hops` (a
+    level-by-level search backward, as `queries.paths.within_hops_of`)."""
+    found = {t: 0 for t in targets if t in digraph}
+    frontier = list(found)
+    for level in range(1, hops + 1):
+        nxt = [p for v in frontier for p in digraph.pred[v] if p not in found]
+        for p in nxt:
+            found.setdefault(p, level)
+        frontier = [p for p in dict.fromkeys(nxt) if found[p] == level]
+        if not frontier:
+            break
+    return found
+
+
+def entry_points(graph: nx.MultiDiGraph[str], actor: str) -> list[tuple[str, str]]:
+    """The group itself and the landing points its structure calls for, as (node, role)."""
+    value = graph.nodes[actor].get("structure")
+    structure = value if isinstance(value, str) else None
+    found = [(actor, "the group itself")]
+    found += [(n, r) for n, r in landing_points(graph, actor, actor, structure) if n != actor]
+    return found
+
+
+def engager_single_points(
+    ig: InfluenceGraph,
+    actors: list[str],
+    engagers: list[str],
+    *,
+    max_hops: int,
+    reached: dict[str, dict[str, float | None]] | None = None,
+) -> list[EngagerSinglePoint]:
+    """For each engager, each armed actor it reaches and each entry point of
+    that actor (`entry_points`): the intermediaries on every route.
+
+    Those are the entry point's dominators in the engager's flow graph
+    (networkx `immediate_dominators`, Cooper-Harvey-Kennedy): the nodes
+    whose hops from the engager plus hops to an entry point fit in
+    `max_hops`, less those the neutrality rule refuses for that actor
+    (another party's, another engager). One dominator tree per engager and
+    side of the conflict, on that corner of the map; a node on every route
+    there is on every hop-limited route too (the converse may miss a node
+    that only the hop limit makes unavoidable: never a false alarm). Other
+    entry points of the same actor on the way (the local commander before
+    their post) and formations (units do not rotate out; people do) are not
+    reported as failures.
+
+    `reached` (actor -> engager -> best score, from the complementarity
+    matrix) skips pairs where the engager reaches nothing of the actor.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> from queries.traversal import influence_graph
+    >>> ig = influence_graph(tiny_graph())
+    >>> rows = engager_single_points(ig, ["act_front"], ["org_ocha"], max_hops=5)
+    >>> [(r.entry, [n for n, _ in r.through]) for r in rows]
+    [('act_front', ['per_top'])]
+
+    OCHA reaches the Front's local commander two ways (through its focal
+    point and the elder, or down from the Front's chair), but the Front as a
+    whole only through its chair.
+    """
+    graph = ig.graph
+    engager_set = set(engagers)
+    sides: dict[frozenset[str], list[str]] = {}
+    for actor in actors:
+        sides.setdefault(ig.parties.of(actor), []).append(actor)
+    entries = {a: entry_points(graph, a) for a in actors}
+    # The neutrality rule (`passable_for`) as sets: who sides with which party.
+    sided = {n: p for n in ig.digraph if (p := ig.parties.of(n))}
+    # Hops from each engager, ignoring who may be passed: a lower bound of the
+    # hops of any allowed route, used only to narrow the search below.
+    ahead = {
+        e: nx.single_source_shortest_path_length(ig.digraph, e, cutoff=max_hops)
+        for e in engagers
+        if e in ig.digraph
+    }
+    found: list[EngagerSinglePoint] = []
+    for side, members in sides.items():
+        # Nodes of a party other than this side's (what `passable_for` refuses),
+        # and every engager: routes start at one, never pass through one.
+        hidden = {n for n, p in sided.items() if not (p & side)} | engager_set
+        points = {n for a in members for n, _ in entries[a] if n in ig.digraph} - hidden
+        behind = hops_to(ig.digraph, points, max_hops)
+        for engager in engagers:
+            wanted = [
+                a for a in members if reached is None or reached.get(a, {}).get(engager) is not None
+            ]
+            if engager not in ahead or not wanted:
+                continue
+            # Only nodes on some route within the hop limit can be on every route:
+            # the dominator search runs on that corner of the map, not on all of it.
+            hops = ahead[engager]
+            small, large = (hops, behind) if len(hops) <= len(behind) else (behind, hops)
+            corner = {
+                n
+                for n in small
+                if n in large and hops[n] + behind[n] <= max_hops and n not in hidden
+            }
+            corner.add(engager)
+            succ = ig.digraph.succ
+            flow: nx.DiGraph[str] = nx.DiGraph()
+            flow.add_node(engager)
+            flow.add_edges_from(
+                (u, v) for u in corner for v in succ[u] if v in corner and v != engager
+            )
+            idom = nx.immediate_dominators(flow, engager)
+            for actor in wanted:
+                own = {n for n, _ in entries[actor]}
+                for node, role in entries[actor]:
+                    if node == engager or node not in idom:
+                        continue
+                    chain: list[str] = []
+                    step = idom[node]
+                    while step != engager:
+                        chain.append(step)
+                        step = idom[step]
+                    through = [
+                        n
+                        for n in reversed(chain)
+                        if n not in own and kind_of(graph, n) not in ARMED
+                    ]
+                    if through:
+                        found.append(
+                            EngagerSinglePoint(
+                                engager,
+                                name_of(graph, engager),
+                                actor,
+                                name_of(graph, actor),
+                                node,
+                                name_of(graph, node),
+                                role,
+                                [(n, name_of(graph, n)) for n in through],
+                            )
+                        )
+    return found
 
 
 def access_ages(
@@ -366,4 +550,7 @@ def _gaps(
         undated_access=undated,
         matrix={a: scores[a] for a in actors},
         only_reached_by=only,
+        per_engager=lambda: engager_single_points(
+            ig, actors, chosen, max_hops=max_hops, reached=scores
+        ),
     )

@@ -6,10 +6,12 @@ elder the commander listens to, the embassy with a military-to-military
 channel, the businessman who pays the checkpoint. `influencers` ranks people
 and organisations by their weighted reach over a set of armed actors (the sum
 of their best path scores to each), adds their brokerage (betweenness on the
-influence graph around those actors: how many best routes toward them run
-through them) and lists the
-engagers that already have access. `key_interlocutors` picks the few who,
-together, cover the most.
+influence graph around those actors, *without* our own engagers and their
+staff: how many best routes toward them run through them, so that adding one
+of us never changes anyone's brokerage) and lists the engagers that already
+have access. When no one is listed the report says why (members of the actor
+left out, our own people left out, no one within the hop limit).
+`key_interlocutors` picks the few who, together, cover the most.
 """
 
 from __future__ import annotations
@@ -46,12 +48,17 @@ class Influencer:
     access: list[tuple[str, str, float]]  # (engager, via, hop score)
     sides: list[str] = field(default_factory=list)
     at_risk: bool = False
+    # Armed actors ranked over that the candidate belongs to (listed only with
+    # include_members): their own commander "influences" them from inside.
+    member_of: list[str] = field(default_factory=list)
 
     def as_dict(self, graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
         return {
             "node": self.node,
             "name": self.name,
             "kind": self.kind,
+            "member": bool(self.member_of),
+            "member_of": [{"actor": a, "name": name_of(graph, a)} for a in self.member_of],
             "reach": round(self.reach, 4),
             "brokerage": round(self.brokerage, 4),
             "at_risk": self.at_risk,
@@ -80,6 +87,9 @@ class InfluencerReport:
     as_of: date
     max_hops: int
     ranked: list[Influencer]
+    members_excluded: int = 0  # candidates with influence only as members of the actor
+    engagers_excluded: int = 0  # our own staff with influence, left out
+    reason: str | None = None  # why the list is empty (None when it is not)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -87,6 +97,9 @@ class InfluencerReport:
             "over": [{"actor": a, "name": name_of(self.graph, a)} for a in self.over],
             "max_hops": self.max_hops,
             "influencers": [i.as_dict(self.graph) for i in self.ranked],
+            "members_excluded": self.members_excluded,
+            "engagers_excluded": self.engagers_excluded,
+            "reason": self.reason,
         }
 
 
@@ -160,14 +173,21 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
     actors ranked over, within the hop limit: how many best routes toward
     them run through a node.
 
+    Our own engagers and the people acting for them are left out of that
+    graph: brokerage measures a go-between's place in *their* networks, and
+    counting routes that start at one of us would make every person's
+    brokerage move when an engager (or a new focal point) is recorded.
+
     Confining it to that neighbourhood keeps a ranking over one actor (the
     profile page) to its corner of the map instead of a whole-map betweenness
     (about a minute at 20,000 nodes); over every actor the neighbourhood is
     most of the map. Sampled above `BROKERAGE_SAMPLE` nodes (seeded), and
     remembered per collapsed graph and neighbourhood.
     """
-    points = {p for a in over for p in influence_points(ig.graph, a) if p in ig.digraph}
-    zone = within_hops_of(ig.digraph, points, max_hops)
+    ours = {n for n in ig.digraph if acting_for(ig.graph, n)}
+    theirs = nx.subgraph_view(ig.digraph, filter_node=lambda n: n not in ours)
+    points = {p for a in over for p in influence_points(ig.graph, a) if p in theirs}
+    zone = within_hops_of(theirs, points, max_hops)
 
     def compute() -> dict[str, float]:
         n = len(zone)
@@ -246,19 +266,23 @@ def influencers(
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
     actors = _over(graph, over)
     ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
-    candidates = _candidates(graph, include_engagers, exclude)
+    everyone = _candidates(graph, True, exclude)
+    candidates = everyone if include_engagers else _candidates(graph, False, exclude)
+    # Scored with members and our own people, so an empty list can say who was left out.
     matrix = influence_matrix(
-        ig,
-        actors,
-        max_hops=max_hops,
-        candidates=candidates,
-        exclude=exclude,
-        include_members=include_members,
+        ig, actors, max_hops=max_hops, candidates=everyone, exclude=exclude, include_members=True
     )
+    ours = set(everyone) - set(candidates)
     brokerage = _brokerage(ig, actors, max_hops)
     ranked: list[Influencer] = []
+    members_left_out = 0
     for node in candidates:
         reached = matrix.get(node, {})
+        member_of = _member_of(ig, node, list(reached))
+        if not include_members and member_of:
+            reached = {a: s for a, s in reached.items() if a not in member_of}
+            if not reached:
+                members_left_out += 1
         total = sum(score * (weights or {}).get(actor, 1.0) for actor, score in reached.items())
         if total <= 0.0:
             continue
@@ -273,12 +297,46 @@ def influencers(
                 access=_access(ig, node),
                 sides=sorted(ig.parties.of(node)),
                 at_risk=bool(graph.nodes[node].get("at_risk", False)),
+                member_of=[a for a in member_of if a in reached],
             )
         )
     ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
+    # Our staff (focal points, members of our organisations) with influence; the
+    # engager organisations themselves are what `reach` is about, not "influencers".
+    ours_left_out = sum(1 for n in ours if matrix.get(n) and acting_for(graph, n) != [n])
     return InfluencerReport(
-        graph=graph, over=actors, as_of=ig.as_of, max_hops=max_hops, ranked=ranked[:top]
+        graph=graph,
+        over=actors,
+        as_of=ig.as_of,
+        max_hops=max_hops,
+        ranked=ranked[:top],
+        members_excluded=members_left_out,
+        engagers_excluded=ours_left_out,
+        reason=None if ranked else _why_empty(actors, max_hops, members_left_out, ours_left_out),
     )
+
+
+def _member_of(ig: InfluenceGraph, node: str, actors: list[str]) -> list[str]:
+    """The actors among `actors` that `node` belongs to (commands, sits in, is a member of)."""
+    mine = set(actors_of(ig.graph, node))
+    return [a for a in actors if mine & set(actors_of(ig.graph, a))]
+
+
+def _why_empty(actors: list[str], max_hops: int, members: int, ours: int) -> str:
+    """Why no one is listed: an empty list without a reason reads as "no one has influence"."""
+    if not actors:
+        return "no armed actor you may see to rank influence over"
+    parts = [f"no one you may see outside the actor has influence within {max_hops} hops"]
+    if members:
+        parts.append(
+            f"{members} member{'s' if members != 1 else ''} of the actor excluded: "
+            "use --include-members"
+        )
+    if ours:
+        parts.append(f"{ours} of our own staff excluded: use --include-engagers")
+    if not members and not ours:
+        parts.append("try more --max-hops or a lower --min-confidence")
+    return "; ".join(parts)
 
 
 @dataclass

@@ -373,8 +373,23 @@ class Profile:
 def recommended_approach(
     structure: str | None, entry_point: str, com: dict[str, Any] | None
 ) -> list[str]:
-    """Structure first (where to engage), then the weakest COM dimension (on what)."""
-    advice = [f"engage {entry_point}"]
+    """Structure first (where to engage), then the weakest COM dimension (on what).
+
+    An unknown structure (event data says nothing about command) gets no
+    entry point: recommending the top of a group that may be decentralised
+    would send the HC to the wrong door with confidence.
+
+    Examples
+    --------
+    >>> recommended_approach("unknown", "ignored", None)[0]
+    'structure unknown: assess it (how the group is commanded decides where to engage)'
+    """
+    if structure == m.Structure.UNKNOWN.value:
+        advice = [
+            "structure unknown: assess it (how the group is commanded decides where to engage)"
+        ]
+    else:
+        advice = [f"engage {entry_point}"]
     if com is None:
         advice.append(
             "no COM assessment yet: assess capability, opportunity and motivation "

@@ -99,6 +99,20 @@ ENTRY_POINTS: dict[str, EntryAdvice] = {
     ),
 }
 
+# Event data says nothing about how a group is commanded: no entry point is
+# recommended until an analyst assesses it (the approaches say what to look at).
+UNKNOWN_STRUCTURE = EntryAdvice(
+    "structure unknown: assess it before choosing an entry point",
+    (
+        "assess how the group is commanded: who decides, who enforces, how far orders carry",
+        "ask those who engage it: does the top deliver, or do local commanders decide?",
+        "record the structure (integrated, centralised, decentralised, community-embedded, "
+        "coalition); the entry point follows from it",
+    ),
+    "the target and its recorded commanders, until the structure is assessed",
+)
+ENTRY_POINTS[m.Structure.UNKNOWN.value] = UNKNOWN_STRUCTURE
+
 NO_ACTOR = EntryAdvice(
     "directly: the target is not linked to an armed actor in the data",
     ("record which armed actor the target belongs to, so the structure can guide the approach",),
@@ -233,7 +247,8 @@ def landing_points(
         if kind == "Post":
             for holder in in_by_type(graph, target, "HOLDS"):
                 _add(found, holder, "holder of the post")
-    if actor is None or structure is None:
+    if actor is None or structure in (None, m.Structure.UNKNOWN.value):
+        # No structure to follow: the target and whoever commands it, nothing more.
         if kind in ("ArmedActor", "Unit"):
             for c in commanders(graph, target):
                 _add(found, c, f"commander of {name_of(graph, target)}")

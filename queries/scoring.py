@@ -129,7 +129,9 @@ class ScoringParams:
         commander's hold on their unit as strong in any structure, which is what
         makes local commanders the entry point to decentralised groups.
     unknown_structure
-        Structure factor when a unit cannot be traced to its armed actor.
+        Structure factor when a unit cannot be traced to its armed actor, or
+        its actor's structure is ``unknown`` (event data says nothing about
+        command): between the top-down and the local readings, favouring neither.
     community_pull
         Factor for a community reaching an armed group that belongs to it.
     default_strength, type_weight, access_quality, reliability, credibility,

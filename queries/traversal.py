@@ -14,7 +14,11 @@ Leverage flows from our side to the target's side. The rules:
 - ``COMMANDS`` forward. Command over a whole group, or over a unit from above
   it, runs *down* the hierarchy and is weakened by the group's structure
   (strongly in decentralised groups); a commander who sits in their own unit
-  exercises local command, which keeps its strength.
+  exercises local command, which keeps its strength. A formation may command
+  a unit attached to it (``Unit COMMANDS Unit``), walked the same way.
+- ``COMMANDS`` reverse, from a formation to its own commander (a person or
+  post that does not sit or command higher up its chain): orders that reach
+  a unit from above reach whoever commands it, however that is recorded.
 - ``PART_OF`` reverse, from the parent to its part: down a hierarchy, weakened
   by structure; from a formation or organisation to the posts inside it.
 - ``ASSOCIATED_WITH`` both ways, weaker: a symmetric tie (association,
@@ -44,7 +48,15 @@ import networkx as nx
 
 from graph import model as m
 from graph.timeline import holds_on
-from queries.command import ARMED, Parties, kind_of, owning_actors, sits_in, structure_of
+from queries.command import (
+    ARMED,
+    Parties,
+    is_own_commander,
+    kind_of,
+    owning_actors,
+    sits_in,
+    structure_of,
+)
 from queries.errors import InvalidQuery
 from queries.memo import remembered
 from queries.scoring import DEFAULT_PARAMS, HopScore, ScoringParams, hop_score, question_date
@@ -97,18 +109,28 @@ def steps_for(
             steps.append(Step(source, target, "forward"))
         return steps
     if rel_type == "COMMANDS":
+        # Orders that reach a formation from above reach its own commander,
+        # however command is recorded (Person COMMANDS Unit has no post to
+        # walk through): the reverse step, unweakened, since the way down to
+        # the formation already paid for the structure. Not toward a commander
+        # who sits higher up (the chair "commanding" a checkpoint): that
+        # would walk up the hierarchy.
+        back = (
+            [Step(target, source, "reverse")]
+            if tk in ARMED and is_own_commander(graph, source, target)
+            else []
+        )
         if tk == "ArmedActor":
             structure = structure_of(graph, target)
             factor = params.structure_down(structure)
             note = _structure_note(structure, factor, "command from the top")
-            return [Step(source, target, "forward", factor, note)]
+            return [Step(source, target, "forward", factor, note), *back]
         if params.local_command is not None and sits_in(graph, source, target):
-            return [Step(source, target, "forward", params.local_command)]
+            return [Step(source, target, "forward", params.local_command), *back]
         structure = structure_of(graph, target)
         factor = params.structure_down(structure)
-        return [
-            Step(source, target, "forward", factor, _structure_note(structure, factor, "command"))
-        ]
+        note = _structure_note(structure, factor, "command")
+        return [Step(source, target, "forward", factor, note), *back]
     if rel_type == "PART_OF":
         # Walked downward only: from the parent to its part.
         if sk in ARMED and tk in ARMED:

@@ -227,9 +227,23 @@ def influencers(
     ] = 3,
     min_confidence: MinConfOpt = 0.3,
     as_of: AsOfOpt = None,
+    include_members: Annotated[
+        bool,
+        typer.Option(
+            "--include-members",
+            help="List the actor's own commanders and members too (flagged as members).",
+        ),
+    ] = False,
+    include_engagers: Annotated[
+        bool,
+        typer.Option("--include-engagers", help="List our own engagers and their staff too."),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Who has influence over the armed actors, who brokers, and who of us reaches them."""
+    """Who has influence over the armed actors, who brokers, and who of us reaches them.
+
+    When no one is listed, the reason is printed (members or our own people left out).
+    """
     from queries.influencers import influencers as rank
     from queries.influencers import key_interlocutors
 
@@ -238,11 +252,25 @@ def influencers(
     graph = _graph(st, day)
     actors = _resolve_many(st, graph, over, kinds=TARGET_KINDS, what="armed actor")
     report = rank(
-        graph, over=actors, top=top, max_hops=max_hops, min_confidence=min_confidence, as_of=day
+        graph,
+        over=actors,
+        top=top,
+        max_hops=max_hops,
+        min_confidence=min_confidence,
+        as_of=day,
+        include_members=include_members,
+        include_engagers=include_engagers,
     )
     chosen = (
         key_interlocutors(
-            graph, key, over=actors, max_hops=max_hops, min_confidence=min_confidence, as_of=day
+            graph,
+            key,
+            over=actors,
+            max_hops=max_hops,
+            min_confidence=min_confidence,
+            as_of=day,
+            include_members=include_members,
+            include_engagers=include_engagers,
         )
         if key
         else None
@@ -258,9 +286,16 @@ def influencers(
         reached = ", ".join(f"{graph.nodes[a]['name']} {s:.2f}" for a, s in item.actors[:3])
         access = ", ".join(sorted({graph.nodes[e]["name"] for e, _, _ in item.access})) or "none"
         risk = "  [AT RISK]" if item.at_risk else ""
-        typer.echo(f"{i:>2}. {item.name} ({item.kind}){risk}")
+        member = (
+            "  [MEMBER of " + ", ".join(graph.nodes[a]["name"] for a in item.member_of) + "]"
+            if item.member_of
+            else ""
+        )
+        typer.echo(f"{i:>2}. {item.name} ({item.kind}){risk}{member}")
         typer.echo(f"    reach {item.reach:.3f}  brokerage {item.brokerage:.3f}  over: {reached}")
         typer.echo(f"    our access: {access}")
+    if report.reason:
+        typer.echo(f"  none listed: {report.reason}")
     if chosen is not None:
         typer.echo(f"key interlocutors (coverage {chosen.coverage:.0%}):")
         for pick in chosen.picks:
@@ -310,6 +345,15 @@ def gaps(
         if s.sole_engager:
             parts.append(f"only {s.sole_engager[1]} reaches it")
         typer.echo(f"  {s.actor_name}: {'; '.join(parts)}")
+    typer.echo("single points of failure per engager and entry point:")
+    for e in report.engager_single_points:
+        through = ", ".join(name for _, name in e.through)
+        typer.echo(
+            f"  {e.engager_name} -> {e.entry_name} ({e.role}; {e.actor_name}): "
+            f"only through {through}"
+        )
+    if not report.engager_single_points:
+        typer.echo("  none")
     typer.echo("stale access:")
     for a in report.stale_access:
         typer.echo(

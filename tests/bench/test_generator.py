@@ -57,7 +57,10 @@ def test_every_node_kind_and_relationship_type_is_present(size: str) -> None:
 def test_every_structure_and_actor_kind_is_present_with_engagers_and_shifts() -> None:
     got = list(records("S", 0))
     actors = [r for r in got if isinstance(r, m.ArmedActor)]
-    assert {a.structure for a in actors} == set(m.Structure)
+    # An analyst's map: every structure is assessed. `unknown` is what event
+    # imports give (tests/queries/test_structure_unknown.py); the pinned list
+    # leaves it out so the same seed keeps giving the same graph.
+    assert {a.structure for a in actors} == set(m.Structure) - {m.Structure.UNKNOWN}
     assert {a.actor_kind for a in actors} == set(m.ActorKind)
     engagers = [r for r in got if isinstance(r, m.Organisation) and r.engager]
     assert len(engagers) >= 4

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from queries.influencers import influencers, key_interlocutors
 from tests.queries.conftest import Builder
+from tests.queries.test_properties import FAST, Scenario, scenarios
 
 
 def network(b: Builder) -> Builder:
@@ -64,3 +67,88 @@ def test_key_interlocutors_cover_most_with_fewest(build: Builder) -> None:
     one = key_interlocutors(network(Builder()).graph(), 1)
     assert one.coverage == pytest.approx(1.5 / 2.4)
     assert one.uncovered == []
+
+
+def _closed_group(b: Builder) -> Builder:
+    """A front whose only influence comes from inside: its commander and a deputy."""
+    b.org("ngo", engager=True).actor("front", structure="centralised", name="Orrin Front")
+    b.person("cdr", name="Commander Ask").commands("cdr", "front")
+    b.person("dep", name="Deputy Bel").member_of("dep", "front").influences("dep", "cdr", 0.8)
+    b.access("ngo", "dep", 0.7)
+    return b
+
+
+def test_an_empty_list_says_members_were_left_out(build: Builder) -> None:
+    report = influencers(_closed_group(build).graph(), over=["front"])
+    assert report.ranked == []
+    assert report.members_excluded == 2
+    assert report.reason == (
+        "no one you may see outside the actor has influence within 3 hops; "
+        "2 members of the actor excluded: use --include-members"
+    )
+    assert report.as_dict()["reason"] == report.reason
+
+
+def test_include_members_lists_them_flagged_as_members(build: Builder) -> None:
+    graph = _closed_group(build).graph()
+    report = influencers(graph, over=["front"], include_members=True)
+    assert [(i.node, i.member_of) for i in report.ranked] == [
+        ("cdr", ["front"]),
+        ("dep", ["front"]),
+    ]
+    assert report.reason is None
+    listed = report.as_dict()["influencers"]
+    assert [row["member"] for row in listed] == [True, True]
+    assert listed[0]["member_of"] == [{"actor": "front", "name": "Orrin Front"}]
+
+
+def test_an_outsider_is_not_flagged_as_member(build: Builder) -> None:
+    graph = _closed_group(build).person("elder").influences("elder", "dep", 0.9).graph()
+    report = influencers(graph, over=["front"], include_members=True)
+    flags = {i.node: i.member_of for i in report.ranked}
+    assert flags["elder"] == [] and flags["dep"] == ["front"]
+    alone = influencers(graph, over=["front"])
+    assert [i.node for i in alone.ranked] == ["elder"] and alone.reason is None
+
+
+def test_an_empty_list_with_no_one_in_reach_says_so(build: Builder) -> None:
+    build.org("ngo", engager=True).actor("far", structure="centralised")
+    build.person("elder").influences("elder", "far", 0.2, confidence=0.1)
+    report = influencers(build.graph(), over=["far"])
+    assert report.ranked == []
+    assert report.reason == (
+        "no one you may see outside the actor has influence within 3 hops; "
+        "try more --max-hops or a lower --min-confidence"
+    )
+
+
+def test_our_own_people_left_out_are_counted_in_the_reason(build: Builder) -> None:
+    build.org("ngo", engager=True).actor("front", structure="centralised")
+    build.person("fp").focal_point("fp", "ngo").influences("fp", "front", 0.5)
+    report = influencers(build.graph(), over=["front"])
+    assert report.ranked == [] and report.engagers_excluded == 1
+    assert report.reason is not None and report.reason.endswith(
+        "1 of our own staff excluded: use --include-engagers"
+    )
+    listed = influencers(build.graph(), include_engagers=True).ranked
+    assert sorted(i.node for i in listed) == ["fp", "ngo"]
+
+
+@FAST
+@given(scenarios(), st.data())
+def test_adding_an_engager_changes_no_ones_brokerage_or_reach(
+    scenario: Scenario, data: st.DataObject
+) -> None:
+    """Brokerage is measured in their networks, not ours: a new engager (with its
+    own focal point and access to anyone) moves no one's brokerage or reach."""
+    before = influencers(scenario.graph(), top=100, max_hops=scenario.max_hops)
+    b = Builder(list(scenario.records)).org("e_new", engager=True)
+    b.person("fp_new").focal_point("fp_new", "e_new")
+    doors = data.draw(st.lists(st.sampled_from(scenario.people), min_size=1, unique=True))
+    for door in doors:
+        b.access(data.draw(st.sampled_from(["e_new", "fp_new"])), door, 0.9)
+    after = influencers(b.graph(), top=100, max_hops=scenario.max_hops)
+    assert {i.node: i.brokerage for i in after.ranked} == {
+        i.node: i.brokerage for i in before.ranked
+    }
+    assert {i.node: i.reach for i in after.ranked} == {i.node: i.reach for i in before.ranked}
