@@ -36,6 +36,10 @@ class Settings(BaseSettings):
         default="neo4j",
         validation_alias=AliasChoices("ACTORGRAPH_NEO4J_DATABASE", "NEO4J_DATABASE"),
     )
+    # Opens a sqlcipher:/// store; the CLI asks on a terminal when it is unset.
+    store_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_STORE_KEY")
+    )
     # The account the CLI acts as when the store has accounts (no default password).
     user: str | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_USER"))
     password: SecretStr | None = Field(

@@ -68,10 +68,14 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------------ plumbing
 
+    def _open(self, timeout: float) -> sqlite3.Connection:
+        """A raw connection to the file; `EncryptedStore` overrides it to open with a key."""
+        return sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = self._open(BUSY_TIMEOUT_MS / 1000)
         except sqlite3.Error as e:
             raise StoreUnavailable(f"cannot open {self.path}: {e}") from e
         try:
