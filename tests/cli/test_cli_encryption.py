@@ -85,3 +85,11 @@ def test_rekey_on_a_plain_store_is_refused(runner: CliRunner, tmp_path: Path) ->
     result = run(runner, url, "rekey", key=TEST_STORE_KEY, new_key=NEW_KEY)
     assert result.exit_code == 3
     assert "encrypted store only" in result.stderr
+
+
+def test_ui_checks_the_key_before_starting_the_app(runner: CliRunner, tmp_path: Path) -> None:
+    url = _init(runner, tmp_path)
+    result = run(runner, url, "ui", "--port", "9", key=WRONG_KEY)
+    assert result.exit_code == 5
+    assert "key does not open" in result.stderr and "starting the app" not in result.stderr
+    assert no_key_in(result.output)
