@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # Seconds a write waits for another process's write to finish before giving
     # up with "busy: try again" (embedded store; reads never wait).
     busy_timeout: float = Field(default=30.0, gt=0)
+    # Opens a sqlcipher:/// store; the CLI asks on a terminal when it is unset.
+    store_key: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_STORE_KEY")
+    )
     # The account the CLI acts as when the store has accounts (no default password).
     user: str | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_USER"))
     password: SecretStr | None = Field(

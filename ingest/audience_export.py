@@ -2,14 +2,17 @@
 
 The data file is JSON Lines (one record per line, the audience's fields only);
 beside it `<file>.manifest.json` says what was withheld, in counts. With a
-passphrase both files are encrypted (see ingest.encryption). Every export is
-appended to the audit log: who exported what, for whom, how much.
+passphrase or recipients' public keys both files are encrypted in the age
+format, which a partner opens with the standard `age` tool (see
+ingest.encryption). Every export is appended to the audit log: who exported
+what, for whom, how much, and to which public keys.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from graph.audit import AuditEvent
@@ -37,8 +40,13 @@ def export_for_audience(
     audience: Audience,
     out: Path,
     passphrase: str | None = None,
+    recipients: Sequence[str] = (),
 ) -> Manifest:
-    """Write what `audience` may receive of what `viewer` may see; return the manifest."""
+    """Write what `audience` may receive of what `viewer` may see; return the manifest.
+
+    With `passphrase` or `recipients` (age public keys) both files are age
+    files; nothing is written unencrypted first, not even under a temporary name.
+    """
     ceiling = min(viewer.clearance, audience.max_sensitivity, key=lambda s: s.rank)
     records = export_records(store, viewer=Viewer(name=viewer.name, clearance=Sensitivity(ceiling)))
     rows, manifest = share(records, audience)
@@ -48,8 +56,10 @@ def export_for_audience(
     )
     manifest_text = json.dumps(manifest.as_dict(), indent=2, ensure_ascii=False) + "\n"
     data, meta = body.encode("utf-8"), manifest_text.encode("utf-8")
-    if passphrase is not None:
-        data, meta = encrypt(data, passphrase), encrypt(meta, passphrase)
+    encrypted = passphrase is not None or bool(recipients)
+    if encrypted:
+        data = encrypt(data, passphrase, recipients=recipients)
+        meta = encrypt(meta, passphrase, recipients=recipients)
     _write_atomic(out, data)
     _write_atomic(manifest_path(out), meta)
     store.append_audit(
@@ -59,7 +69,8 @@ def export_for_audience(
             details={
                 "audience": audience.name,
                 "file": out.name,
-                "encrypted": passphrase is not None,
+                "encrypted": encrypted,
+                "recipients": list(recipients),  # public keys: who can open it
                 "exported": dict(manifest.exported),
                 "withheld_by_kind": dict(manifest.withheld_kinds),
             },

@@ -1,4 +1,4 @@
-"""Shared fixtures: a `store` parametrised over the embedded and the Neo4j store.
+"""Shared fixtures: a `store` parametrised over the embedded (plain and encrypted) and Neo4j stores.
 
 The Neo4j store runs against a real server. Its URI comes from
 `ACTORGRAPH_TEST_NEO4J_URI` (credentials from `NEO4J_USER` / `NEO4J_PASSWORD`);
@@ -10,6 +10,7 @@ CI must never pass by skipping the real database.
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,11 +100,42 @@ def neo4j_session_store(
         store.close()
 
 
-@pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
+# A made-up key for the encrypted store in tests (never a real one).
+TEST_STORE_KEY = "fictional test key 0451"
+
+
+def open_embedded(path: Path, *, encrypted: bool) -> EmbeddedStore:
+    """The embedded store at `path`, plain or SQLCipher-encrypted under the test key."""
+    if encrypted:
+        from graph.stores.encrypted_store import EncryptedStore
+
+        return EncryptedStore(path, key=TEST_STORE_KEY)
+    return EmbeddedStore(path)
+
+
+def reopen(store: EmbeddedStore) -> EmbeddedStore:
+    """A second store object on the same file, as another process would open it."""
+    return open_embedded(store.path, encrypted=store.url.startswith("sqlcipher:"))
+
+
+def connect_file(store: EmbeddedStore) -> sqlite3.Connection:
+    """A raw connection to the store's file, to tamper with it as an attacker would.
+
+    For the encrypted store this uses the key (an attacker holding the key);
+    without it the file cannot be opened at all.
+    """
+    return store._open(30.0)
+
+
+@pytest.fixture(params=["embedded", "sqlcipher", pytest.param("neo4j", marks=pytest.mark.neo4j)])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
-    """An empty store of each kind; every contract test runs on both."""
-    if request.param == "embedded":
-        embedded = EmbeddedStore(tmp_path / "store.db")
+    """An empty store of each kind; every contract test runs on all three.
+
+    "sqlcipher" is the embedded store in an encrypted file: the same contract
+    must hold whether or not the laptop's file is encrypted.
+    """
+    if request.param in ("embedded", "sqlcipher"):
+        embedded = open_embedded(tmp_path / "store.db", encrypted=request.param == "sqlcipher")
         yield embedded
         embedded.close()
         return

@@ -23,7 +23,7 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
 from graph.users import new_password
-from ui import cli_admin, cli_app, cli_ingest, cli_review
+from ui import cli_admin, cli_app, cli_ingest, cli_rekey, cli_review
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -47,7 +47,8 @@ def _global(
         str | None,
         typer.Option(
             "--store",
-            help="sqlite:///path.db (default: ACTORGRAPH_EMBEDDED_PATH or ./actorgraph.db) "
+            help="sqlite:///path.db (default: ACTORGRAPH_EMBEDDED_PATH or ./actorgraph.db), "
+            "sqlcipher:///path.db (encrypted; key from ACTORGRAPH_STORE_KEY or asked) "
             "or bolt://, neo4j://, neo4j+s:// URI; Neo4j credentials come from "
             "ACTORGRAPH_NEO4J_USER / ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_USER / NEO4J_PASSWORD).",
         ),
@@ -330,6 +331,7 @@ def _register_extensions() -> None:
     cli_admin.register(app)
     cli_app.register(app)
     cli_ingest.register(app)
+    cli_rekey.register(app)
     cli_review.register(app)
     try:
         from ui import cli_queries

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import SecretStr
 
-from graph.stores import redact_url
+from graph.stores import SQLCIPHER_SCHEME, redact_url
 from ui.cli_support import info, state
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -54,19 +55,31 @@ def streamlit_command(port: int, app: Path = APP) -> list[str]:
     ]
 
 
-def app_environment(store_url: str, clearance: str | None = None) -> dict[str, str]:
+def app_environment(
+    store_url: str, clearance: str | None = None, store_key: SecretStr | None = None
+) -> dict[str, str]:
+    """The app's environment; an encrypted store's key goes only to this child process."""
     env = {**os.environ, "ACTORGRAPH_STORE_URL": store_url}
     if clearance:
         env["ACTORGRAPH_CLEARANCE"] = clearance
+    if store_key is not None:
+        env["ACTORGRAPH_STORE_KEY"] = store_key.get_secret_value()
     return env
 
 
-def run_app(store_url: str, port: int, *, clearance: str | None = None) -> int:
+def run_app(
+    store_url: str,
+    port: int,
+    *,
+    clearance: str | None = None,
+    store_key: SecretStr | None = None,
+) -> int:
     """Run the app in the foreground until Ctrl+C; return Streamlit's exit code."""
     info(f"store: {redact_url(store_url)}")
     info(f"starting the app on http://127.0.0.1:{port} (Ctrl+C to stop)")
+    env = app_environment(store_url, clearance, store_key)
     try:
-        return subprocess.call(streamlit_command(port), env=app_environment(store_url, clearance))
+        return subprocess.call(streamlit_command(port), env=env)
     except KeyboardInterrupt:
         return 0
 
@@ -87,5 +100,8 @@ def register(app: typer.Typer) -> None:
         accounts in the store, each browser session signs in.
         """
         st = state(ctx)
+        if st.store_url.startswith(SQLCIPHER_SCHEME):
+            st.raw_store().close()  # asks for the key if needed; a wrong one stops here
         clearance = st.viewer.clearance.value if st.clearance_asked else None
-        raise typer.Exit(run_app(st.store_url, port, clearance=clearance))
+        code = run_app(st.store_url, port, clearance=clearance, store_key=st.settings.store_key)
+        raise typer.Exit(code)

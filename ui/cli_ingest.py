@@ -9,10 +9,8 @@ report is printed as JSON first.
 
 from __future__ import annotations
 
-import getpass
 import json
 import os
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,7 +21,7 @@ import typer
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.sensitivity import Sensitivity
-from ui.cli_support import emit_json, info, state
+from ui.cli_support import ask_secret, emit_json, info, state
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 
@@ -204,21 +202,30 @@ def export(
         bool,
         typer.Option(
             "--encrypt",
-            help="Encrypt with a passphrase (ACTORGRAPH_EXPORT_PASSPHRASE, or asked on a "
-            "terminal); for --audience exports.",
+            help="Encrypt (age format) with a passphrase (ACTORGRAPH_EXPORT_PASSPHRASE, or "
+            "asked on a terminal); for --audience exports.",
         ),
     ] = False,
+    encrypt_to: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--encrypt-to",
+            help="Encrypt (age format) to this age public key (age1…); repeat for several "
+            "recipients. For --audience exports; instead of --encrypt.",
+        ),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Export what you may see (filtered by your clearance): snapshot, GraphML or CSV.
 
     With --audience NAME, write only what that audience's sharing protocol allows
-    (JSON Lines) plus `<file>.manifest.json`; --encrypt protects both with a passphrase.
+    (JSON Lines) plus `<file>.manifest.json`; --encrypt protects both with a passphrase,
+    --encrypt-to with partners' age public keys (they open them with `age -d`).
     """
     from ingest.export import EXPORT_FORMATS, export_store
 
-    if audience is not None or encrypt:
-        _export_for_audience(ctx, out, audience, encrypt, json_out)
+    if audience is not None or encrypt or encrypt_to:
+        _export_for_audience(ctx, out, audience, encrypt, encrypt_to or [], json_out)
         return
     if format_ not in EXPORT_FORMATS:
         raise InvalidRecords(
@@ -256,60 +263,90 @@ def export(
 
 
 def _export_for_audience(
-    ctx: typer.Context, out: Path, name: str | None, encrypt: bool, json_out: bool
+    ctx: typer.Context,
+    out: Path,
+    name: str | None,
+    encrypt: bool,
+    encrypt_to: list[str],
+    json_out: bool,
 ) -> None:
     from graph.sharing import audience as find_audience
     from graph.sharing import load_audiences
     from ingest.audience_export import export_for_audience, manifest_path
+    from ingest.encryption import parse_recipients
 
     if name is None:
         raise InvalidRecords(
-            [_error("audience", "--encrypt needs --audience", "name the audience")]
+            [_error("audience", "--encrypt and --encrypt-to need --audience", "name the audience")]
         )
+    if encrypt and encrypt_to:
+        raise InvalidRecords(
+            [_error("encrypt", "give --encrypt or --encrypt-to, not both", "choose one")]
+        )
+    parse_recipients(encrypt_to)  # a mistyped key fails before anything is read or asked
     st = state(ctx)
     configured = os.environ.get("ACTORGRAPH_AUDIENCES")
     target = find_audience(name, load_audiences(Path(configured) if configured else None))
-    passphrase = _passphrase() if encrypt else None
+    passphrase = _passphrase(twice=True) if encrypt else None
     manifest = export_for_audience(
-        st.store(), viewer=st.viewer, audience=target, out=out, passphrase=passphrase
+        st.store(),
+        viewer=st.viewer,
+        audience=target,
+        out=out,
+        passphrase=passphrase,
+        recipients=encrypt_to,
     )
+    encrypted = encrypt or bool(encrypt_to)
     result = {
         "audience": target.name,
         "out": str(out),
         "manifest": str(manifest_path(out)),
-        "encrypted": encrypt,
+        "encrypted": encrypted,
+        "recipients": encrypt_to,
         **manifest.as_dict(),
     }
     if json_out:
         emit_json(result)
     info(
         f"wrote {sum(manifest.exported.values())} records for {target.name} to {out}"
-        + (" (encrypted)" if encrypt else "")
+        + (" (encrypted, age format: open with `age -d`)" if encrypted else "")
     )
 
 
-def _passphrase() -> str:
-    from_env = os.environ.get("ACTORGRAPH_EXPORT_PASSPHRASE")
-    if from_env:
-        return from_env
-    if sys.stdin.isatty():
-        first = getpass.getpass("export passphrase: ")
-        if first != getpass.getpass("again: "):
-            raise InvalidRecords([_error("passphrase", "the two entries differ", "")])
-        return first
-    raise InvalidRecords(
-        [_error("passphrase", "no passphrase", "set ACTORGRAPH_EXPORT_PASSPHRASE")]
-    )
+def _passphrase(*, twice: bool) -> str:
+    secret = ask_secret("ACTORGRAPH_EXPORT_PASSPHRASE", "export passphrase", twice=twice)
+    if secret is None:
+        raise InvalidRecords(
+            [_error("passphrase", "no passphrase", "set ACTORGRAPH_EXPORT_PASSPHRASE")]
+        )
+    return secret
 
 
 def decrypt(
     path: Annotated[Path, typer.Argument(help="An encrypted export.", exists=True)],
     out: Annotated[Path, typer.Option("--out", help="Where to write the plain file.")],
+    identity: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--identity",
+            "-i",
+            help="An age key file (from age-keygen) for exports made with --encrypt-to.",
+            exists=True,
+        ),
+    ] = None,
 ) -> None:
-    """Decrypt an export made with --encrypt (passphrase as for export)."""
-    from ingest.encryption import decrypt as open_blob
+    """Decrypt an encrypted export: its passphrase as for export, or --identity KEYFILE.
 
-    plain = open_blob(path.read_bytes(), _passphrase())
+    Exports are age files: a partner without actorgraph opens them with `age -d`.
+    """
+    from ingest.encryption import decrypt as open_blob
+    from ingest.encryption import read_identities
+
+    if identity:
+        keys = [key for file in identity for key in read_identities(file)]
+        plain = open_blob(path.read_bytes(), identities=keys)
+    else:
+        plain = open_blob(path.read_bytes(), _passphrase(twice=False))
     out.write_bytes(plain)
     info(f"decrypted {path} to {out}")
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 import getpass
 import json
 import logging
+import os
 import sys
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any, NoReturn
 
 import typer
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 from typer.core import TyperGroup
 
 from graph.access import SecuredStore, authenticate
@@ -31,7 +33,7 @@ from graph.errors import (
 from graph.sensitivity import Viewer
 from graph.settings import Settings
 from graph.store import GraphStore
-from graph.stores import open_store
+from graph.stores import SQLCIPHER_SCHEME, open_store
 from graph.users import User
 
 # Exit codes, documented in the README.
@@ -120,6 +122,7 @@ class CliState:
 
     def raw_store(self) -> GraphStore:
         """The store without an account on it: only for bootstrapping the first admin."""
+        self.settings = with_store_key(self.settings, self.store_url)
         store = open_store(self.store_url, self.settings, create=self.may_create)
         store.ensure_schema()
         return store
@@ -166,6 +169,34 @@ class CliState:
         if self._store is not None:
             self._store.close()
             self._store = None
+
+
+def ask_secret(env_var: str, prompt: str, *, twice: bool) -> str | None:
+    """A secret from `env_var`, else asked without echo on a terminal (None: neither).
+
+    A secret that creates something (a new key, a passphrase) is asked twice,
+    since a mistyped one would lock its owner out. Never logged or echoed.
+    """
+    from_env = os.environ.get(env_var)
+    if from_env:
+        return from_env
+    if not sys.stdin.isatty():
+        return None
+    secret = getpass.getpass(f"{prompt}: ")
+    if twice and getpass.getpass("again: ") != secret:
+        raise NotPermitted(f"the two entries of the {prompt} differ; nothing was changed")
+    return secret
+
+
+def with_store_key(settings: Settings, url: str) -> Settings:
+    """Settings holding the key of an encrypted store: from the environment, else asked."""
+    if not url.startswith(SQLCIPHER_SCHEME) or settings.store_key is not None:
+        return settings
+    new = not Path(url.removeprefix(SQLCIPHER_SCHEME)).is_file()
+    key = ask_secret("ACTORGRAPH_STORE_KEY", "new store key" if new else "store key", twice=new)
+    if key is None:
+        return settings  # open_store says which variable to set
+    return settings.model_copy(update={"store_key": SecretStr(key)})
 
 
 def state(ctx: typer.Context) -> CliState:

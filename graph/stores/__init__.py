@@ -1,6 +1,8 @@
 """Store backends and `open_store`, which picks one from a URL.
 
 `sqlite:///path/to/file.db` opens the embedded store (the default);
+`sqlcipher:///path/to/file.db` the same store encrypted at rest, with the key
+from `settings.store_key` (ACTORGRAPH_STORE_KEY, or the CLI's prompt);
 `bolt://`, `bolt+s://`, `neo4j://`, `neo4j+s://` (and `+ssc`) open Neo4j, so a
 team can point actorgraph at a single server, a cluster or Aura.
 """
@@ -9,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from graph.errors import NotFound, StoreUnavailable
+from graph.errors import NotFound, NotPermitted, StoreUnavailable
 from graph.settings import Settings
 from graph.store import GraphStore
 
+SQLCIPHER_SCHEME = "sqlcipher:///"
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
 
@@ -23,15 +26,17 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
     rather than a new empty store: a read on a mistyped path must not answer
     "nothing found" from a store it just made.
     """
-    if url.startswith("sqlite:///"):
-        from graph.stores.embedded_store import EmbeddedStore
-
-        path = Path(url.removeprefix("sqlite:///"))
+    if url.startswith(("sqlite:///", SQLCIPHER_SCHEME)):
+        path = Path(url.split(":///", 1)[1])
         if not create and not path.is_file():
             raise NotFound(
                 f"no store at {path}: check --store (or ACTORGRAPH_EMBEDDED_PATH); "
                 "`actorgraph init` or `actorgraph import` creates one"
             )
+        if url.startswith(SQLCIPHER_SCHEME):
+            return _open_encrypted(path, settings)
+        from graph.stores.embedded_store import EmbeddedStore
+
         return EmbeddedStore(path, busy_timeout=settings.busy_timeout)
     if url.startswith(NEO4J_SCHEMES):
         from graph.stores.neo4j_store import Neo4jStore
@@ -47,7 +52,20 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
             database=settings.neo4j_database,
         )
     raise StoreUnavailable(
-        f"unknown store URL {redact_url(url)!r}: use sqlite:///path.db or a bolt:// / neo4j:// URI"
+        f"unknown store URL {redact_url(url)!r}: use sqlite:///path.db, "
+        "sqlcipher:///path.db or a bolt:// / neo4j:// URI"
+    )
+
+
+def _open_encrypted(path: Path, settings: Settings) -> GraphStore:
+    from graph.stores.encrypted_store import EncryptedStore
+
+    if settings.store_key is None:
+        raise NotPermitted(
+            f"{path} is encrypted: set ACTORGRAPH_STORE_KEY (or run the command on a terminal)"
+        )
+    return EncryptedStore(
+        path, key=settings.store_key.get_secret_value(), busy_timeout=settings.busy_timeout
     )
 
 

@@ -119,13 +119,15 @@ class EmbeddedStore:
 
     # ------------------------------------------------------------------ plumbing
 
+    def _open(self, timeout: float) -> sqlite3.Connection:
+        """A raw connection to the file; `EncryptedStore` overrides it to open with a key."""
+        return sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
+
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         """A connection for one operation; any SQLite error leaves as one of ours."""
         try:
-            conn = sqlite3.connect(
-                self.path, timeout=self.busy_timeout_ms / 1000, isolation_level=None
-            )
+            conn = self._open(self.busy_timeout_ms / 1000)
         except sqlite3.Error as e:
             raise store_error(self.path, e) from e
         try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from typing import Any
 
 import pytest
@@ -15,6 +14,7 @@ from graph.errors import InvalidRecords, NotPermitted
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.users import Role, User, hash_password
+from tests.conftest import connect_file
 from tests.factories import full_batch, one_of_each_node
 
 PASSWORD = "correct horse battery"
@@ -28,7 +28,7 @@ def tamper(store: GraphStore, query: str, **params: Any) -> None:
     """Change the audit log behind the store's back, as an attacker with file/db access would."""
     inner: Any = store
     if hasattr(inner, "path"):
-        with sqlite3.connect(inner.path) as conn:
+        with connect_file(inner) as conn:
             conn.execute(query.split("|")[0], params)
     else:
         inner._driver.execute_query(query.split("|")[1], params, database_=inner.database)

@@ -17,6 +17,7 @@ from graph.signin import SignInLocked, Throttle, authenticate
 from graph.store import GraphStore
 from graph.stores.embedded_store import EmbeddedStore
 from graph.users import DEFAULT_COST, HashCost, Role, User, hash_password
+from tests.conftest import reopen
 
 PASSWORD = "correct horse battery"
 START = datetime(2031, 5, 4, 9, 0, tzinfo=UTC)
@@ -189,7 +190,7 @@ def test_the_lock_lives_in_the_store_not_in_the_process(
         with pytest.raises(NotPermitted):
             sign_in(store, clock, "ada", "wrong password!")
     # Another process opens the same store: a fresh store object, nothing shared in memory.
-    other: GraphStore = EmbeddedStore(store.path) if isinstance(store, EmbeddedStore) else store
+    other: GraphStore = reopen(store) if isinstance(store, EmbeddedStore) else store
     with pytest.raises(SignInLocked):
         sign_in(other, clock, "ada", PASSWORD)
 

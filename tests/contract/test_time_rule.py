@@ -4,7 +4,6 @@ up to date when it is opened (FICTIONAL records)."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from datetime import date
 
@@ -16,6 +15,7 @@ from graph.store import GraphStore, WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from graph.timeline import holds_on
 from queries.examples import graph_from_records
+from tests.conftest import connect_file, reopen
 
 
 def _actor(node_id: str, name: str) -> m.ArmedActor:
@@ -76,7 +76,7 @@ OLD_WINDOWS = {"inc_long": ("2021-05-01", "2021-05-04"), "r_ally": (None, None)}
 
 def _embedded_to_old_rule(store: GraphStore) -> Callable[[], GraphStore]:
     assert isinstance(store, EmbeddedStore)
-    with sqlite3.connect(store.path) as conn:
+    with connect_file(store) as conn:
         for rid, (start, end) in OLD_WINDOWS.items():
             conn.execute(
                 "UPDATE records SET from_day = ?, to_day = ? WHERE id = ?", (start, end, rid)
@@ -84,7 +84,7 @@ def _embedded_to_old_rule(store: GraphStore) -> Callable[[], GraphStore]:
         conn.execute("DELETE FROM meta WHERE key = 'time_rule'")
         # A file written before the time rule carried no schema stamp either.
         conn.execute("PRAGMA user_version = 0")
-    return lambda: EmbeddedStore(store.path)
+    return lambda: reopen(store)
 
 
 def _neo4j_to_old_rule(

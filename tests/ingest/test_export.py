@@ -15,6 +15,7 @@ from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from ingest.export import export_store, neutralise
+from tests.conftest import open_embedded
 from tests.factories import full_batch, one_of_each_relationship
 from tests.ingest.helpers import ACLED, HXL, TEMPLATE_XLSX, UCDP, contents, full_history, load
 
@@ -36,7 +37,7 @@ def _with_history(store: GraphStore) -> None:
 
 def _empty_twin(store: GraphStore, tmp_path: Path) -> GraphStore:
     if isinstance(store, EmbeddedStore):
-        return EmbeddedStore(tmp_path / "twin.db")
+        return open_embedded(tmp_path / "twin.db", encrypted=store.url.startswith("sqlcipher:"))
     store.wipe()  # type: ignore[attr-defined]
     return store
 
