@@ -231,6 +231,11 @@ def _store_rows(store: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
         (store, "projection build s", _fmt(r["projection"]["seconds"]), "-", "-"),
     ]
     for fmt, ev in r.get("event_import", {}).items():
+        if "failed" in ev:
+            rows.append(
+                (store, f"{fmt.upper()} file import ({ev['rows']:,} rows)", "failed", "-", "-")
+            )
+            continue
         sample = f" ({ev['baseline']['rows']:,} rows)" if ev["baseline"]["sampled"] else ""
         rows.append(
             (

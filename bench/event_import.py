@@ -29,6 +29,10 @@ from bench.events import acled_rows, ucdp_rows, write_csv
 EVENT_ROWS = {"S": 5_000, "M": 50_000, "L": 50_000}
 
 
+class ImportFailed(RuntimeError):
+    """The command failed (say, a server's transaction memory limit): reported, not fatal."""
+
+
 def _run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall and CPU seconds of one child process (CPU: user + system)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -37,7 +41,8 @@ def _run_cli(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:
-        raise SystemExit(f"bench: {' '.join(args[3:])} failed:\n{done.stderr[-2000:]}")
+        lines = done.stderr.strip().splitlines() or [f"exit {done.returncode}"]
+        raise ImportFailed(lines[-1][-500:])
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
 
@@ -84,7 +89,12 @@ def measure(
         if mode == "bench.event_import":
             args.append("baseline")
         args += ["--store", url, "import", str(path), "--format", fmt]
-        wall, cpu = _run_cli(args, env)
+        try:
+            wall, cpu = _run_cli(args, env)
+        except ImportFailed as e:
+            if wipe is not None:
+                wipe()
+            return {"rows": n, "failed": f"{label}: {e}"}
         out[label] = _figure(n, wall, cpu)
     if wipe is not None:
         wipe()

@@ -222,6 +222,9 @@ def _event_import(options: Options, store: GraphStore, workdir: Path) -> dict[st
             wipe=wipe,
             credentials=credentials,
         )
+        if "failed" in out[fmt]:
+            log(f"  failed: {out[fmt]['failed']}")
+            continue
         ours, base = out[fmt]["rows_per_s"], out[fmt]["baseline"]["rows_per_s"]
         log(f"  {ours:,.0f} rows/s (baseline {base:,.0f})")
     return out
