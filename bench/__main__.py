@@ -35,6 +35,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from bench.event_import import EVENT_ROWS
 from bench.generate import AS_OF, SIZES
 from bench.measure import Options, log, run_store
 from bench.neo4j_local import NEO4J_LOCAL, parse_exports
@@ -47,6 +48,23 @@ TARGETS: list[tuple[str, str | None, str, tuple[str, ...], str, float]] = [
     ("M", None, "reach, all engagers, p95 (s)", ("reach", "p95_s"), "<=", 1.0),
     ("M", "embedded", "import (rows/s)", ("import", "rows_per_s"), ">=", 50_000),
     ("M", "neo4j", "import (rows/s)", ("import", "rows_per_s"), ">=", 20_000),
+    # Issue 13: an event file end to end through `actorgraph import` (embedded; Neo4j reported).
+    (
+        "M",
+        "embedded",
+        "ACLED file import (rows/s)",
+        ("event_import", "acled", "rows_per_s"),
+        ">=",
+        10_000,
+    ),
+    (
+        "M",
+        "embedded",
+        "UCDP file import (rows/s)",
+        ("event_import", "ucdp", "rows_per_s"),
+        ">=",
+        10_000,
+    ),
     ("M", None, "projection build (s)", ("projection", "seconds"), "<=", 3.0),
     ("M", "embedded", "slowest app page, rerun (s)", ("app", "slowest_rerun_s"), "<=", 2.0),
     ("L", None, "leverage paths k=5 p95 (s)", ("leverage", "end_to_end", "p95_s"), "<=", 0.3),
@@ -212,6 +230,23 @@ def _store_rows(store: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
         ),
         (store, "projection build s", _fmt(r["projection"]["seconds"]), "-", "-"),
     ]
+    for fmt, ev in r.get("event_import", {}).items():
+        if "failed" in ev:
+            rows.append(
+                (store, f"{fmt.upper()} file import ({ev['rows']:,} rows)", "failed", "-", "-")
+            )
+            continue
+        sample = f" ({ev['baseline']['rows']:,} rows)" if ev["baseline"]["sampled"] else ""
+        rows.append(
+            (
+                store,
+                f"{fmt.upper()} file import rows/s ({ev['rows']:,} rows, whole process; "
+                f"{ev['rows_per_cpu_s']:,.0f} per CPU s)",
+                _fmt(ev["rows_per_s"], "rows/s"),
+                _fmt(ev["baseline"]["rows_per_s"], "rows/s") + sample,
+                _fmt(ev["ratio"]),
+            )
+        )
     if "leverage" in r:
         lev, rea = r["leverage"], r["reach"]
         e2e, naive = lev["end_to_end"], lev["baseline"]
@@ -353,6 +388,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--budget", type=float, default=300.0, help="seconds per timed loop before it stops early"
     )
+    parser.add_argument(
+        "--event-rows",
+        type=int,
+        help="rows of the generated ACLED and UCDP files (default: 5,000 at S, 50,000 above)",
+    )
+    parser.add_argument(
+        "--event-baseline-rows",
+        type=int,
+        default=5_000,
+        help="rows the straightforward event import (baseline) reads",
+    )
     parser.add_argument("--reset-neo4j", action="store_true", help="allow wiping a non-empty DB")
     parser.add_argument("--in-process", action="store_true", help="no child process per store")
     parser.add_argument("--workdir", help="where temporary SQLite files go")
@@ -365,7 +411,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="phases to leave out, comma-separated: reach, influencers, gaps, app",
+        help="phases to leave out, comma-separated: reach, influencers, gaps, app, events",
     )
     args = parser.parse_args(argv)
 
@@ -374,8 +420,8 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown store(s): {', '.join(sorted(unknown))}")
     skip = tuple(s.strip() for s in args.skip.split(",") if s.strip())
-    if set(skip) - {"reach", "influencers", "gaps", "app"}:
-        parser.error(f"--skip takes reach, influencers, gaps, app, not {args.skip!r}")
+    if set(skip) - {"reach", "influencers", "gaps", "app", "events"}:
+        parser.error(f"--skip takes reach, influencers, gaps, app, events, not {args.skip!r}")
     base = Options(
         store="",
         size=args.size,
@@ -387,6 +433,8 @@ def main(argv: list[str] | None = None) -> int:
         budget_s=args.budget,
         workdir=args.workdir,
         skip=skip,
+        event_rows=args.event_rows or EVENT_ROWS[args.size],
+        event_baseline_rows=args.event_baseline_rows,
     )
     size = SIZES[args.size]
     report: dict[str, Any] = {

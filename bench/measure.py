@@ -29,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from bench import baselines
+from bench import baselines, event_import
 from bench.generate import AS_OF, SIZES, Generator, Size, batches
 from graph import model as m
 from graph.projection import build_projection, clear_cache, projection
@@ -66,6 +66,8 @@ class Options:
     workdir: str | None = None
     queries: bool = True  # the projection is the same graph on every store
     skip: tuple[str, ...] = ()  # query phases left out: "reach", "influencers", "gaps"
+    event_rows: int = 5_000  # rows of the generated ACLED / UCDP file (bench.event_import)
+    event_baseline_rows: int = 5_000
 
 
 def log(message: str) -> None:
@@ -198,6 +200,36 @@ def _import(options: Options, store: GraphStore) -> dict[str, Any]:
     }
 
 
+def _event_import(options: Options, store: GraphStore, workdir: Path) -> dict[str, Any]:
+    """`actorgraph import FILE` on generated ACLED and UCDP files, whole process."""
+    out: dict[str, Any] = {}
+    url: str | None = None
+    wipe = None
+    credentials = None
+    if options.store == "neo4j":
+        assert options.neo4j is not None
+        url, user, password = options.neo4j
+        wipe = store.wipe  # type: ignore[attr-defined]
+        credentials = {"NEO4J_USER": user, "NEO4J_PASSWORD": password}
+    for fmt in ("acled", "ucdp"):
+        log(f"[{options.store}] event file import: {fmt}, {options.event_rows:,} rows")
+        out[fmt] = event_import.measure(
+            fmt,
+            options.event_rows,
+            options.event_baseline_rows,
+            workdir,
+            url,
+            wipe=wipe,
+            credentials=credentials,
+        )
+        if "failed" in out[fmt]:
+            log(f"  failed: {out[fmt]['failed']}")
+            continue
+        ours, base = out[fmt]["rows_per_s"], out[fmt]["baseline"]["rows_per_s"]
+        log(f"  {ours:,.0f} rows/s (baseline {base:,.0f})")
+    return out
+
+
 def _targets(graph: nx.MultiDiGraph[str], n: int, seed: int) -> list[str]:
     """Random leverage targets: armed actors, units, posts and people who command or hold posts."""
     candidates = []
@@ -234,6 +266,8 @@ def _run(options: Options, workdir: Path) -> dict[str, Any]:
             info = driver.get_server_info()
         out["server"] = f"{info.agent} (protocol {'.'.join(map(str, info.protocol_version))})"
     try:
+        if "events" not in options.skip:
+            out["event_import"] = _event_import(options, store, workdir)
         log(f"[{options.store}] baseline import of {options.baseline_rows:,} sampled rows")
         base = _import_baseline(options, store, workdir)
         log(f"[{options.store}] import of {size.nodes + size.relationships:,} rows")

@@ -116,13 +116,14 @@ def edge_attributes(rel: m.AnyRelationship) -> dict[str, Any]:
 
 
 @contextmanager
-def _no_cyclic_gc() -> Iterator[None]:
+def no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a large graph is built.
 
     A build allocates a few hundred thousand long-lived objects; each
     allocation threshold crossed triggers a collection that walks all of them
     again, which at M size cost as much as the decoding. Nothing built here is
-    garbage, so pausing loses nothing; the previous state is restored.
+    garbage, so pausing loses nothing; the previous state is restored. An
+    import (ingest.pipeline) pauses it for the same reason.
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -147,7 +148,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
         as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
     )
     ends: dict[str, tuple[str, str]] = {}
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
         ties: dict[str, m.AnyRelationship] = {}
@@ -220,7 +221,7 @@ def _update(
     ended = {k: v for k, v in base.ended.items() if k not in rel_ids}
     ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
     ties.update((r.id, r) for r in rels if r.type in timeline.CONTRARY)
-    with _no_cyclic_gc():
+    with no_cyclic_gc():
         graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
         seen = {n.id for n in nodes}
         for node_id in node_ids:

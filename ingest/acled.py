@@ -33,6 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import lru_cache
 from itertools import combinations
 from typing import TYPE_CHECKING, Any
 
@@ -252,16 +253,7 @@ def build_events(
             else:
                 if match.status == "ambiguous":
                     built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
-                # A new record's id comes from the source's own id when it has one;
-                # else from the name, scoped (an ACLED actor by its country).
-                ids = [i for i in p.external_ids if identifies(i)]
-                found = (
-                    make_id("act", dataset, ids[0])
-                    if ids
-                    else make_id(
-                        "act", dataset, *[i for i in p.external_ids if not identifies(i)], key
-                    )
-                )
+                found = _new_actor_id(p, dataset)
             resolver.add(found, "armed", [p.name], external_ids=p.external_ids)
             actor_of_name[(key, p.external_ids)] = found
         draft = draft_of(found, p)
@@ -278,9 +270,9 @@ def build_events(
             ours = current in area_drafts or ctx.existing(current) is not None
             if not ours:
                 # An area already known (say, with its real P-code) under the same name and level.
-                match = area_resolver.resolve(name, [f"Area:{level}"])
-                if match.status == "exact" and match.id:
-                    parent = match.id
+                known = area_resolver.exact(name, [f"Area:{level}"])
+                if known is not None:
+                    parent = known
                     continue
                 area_resolver.add(current, f"Area:{level}", [name])
             if current not in area_drafts:
@@ -315,6 +307,9 @@ def build_events(
             parent = current
         return parent
 
+    # One bulk read of what the store holds under the ids this file will write
+    # (its incidents and places), not one store lookup per new place or actor.
+    ctx.preload(_ids_ahead(events, dataset))
     participation: dict[str, dict[str, int]] = {}  # incident -> actor -> side
     incident_dates: dict[str, str] = {}
     rows_of_incident: dict[str, Row] = {}
@@ -424,6 +419,31 @@ def build_events(
         _evidence(participation, incident_dates, rows_of_incident, ctx, dataset, side_roles)
     )
     built.drafts.extend(drafts)
+
+
+def _new_actor_id(p: Participant, dataset: str) -> str:
+    """A new actor's id: from the source's own id when it has one, else from
+    the name, scoped (an ACLED actor by its country)."""
+    from ingest.pipeline import make_id
+
+    ids = [i for i in p.external_ids if identifies(i)]
+    if ids:
+        return make_id("act", dataset, ids[0])
+    scope = [i for i in p.external_ids if not identifies(i)]
+    return make_id("act", dataset, *scope, match_key(p.name))
+
+
+def _ids_ahead(events: list[Event], dataset: str) -> list[str]:
+    """The ids `build_events` will look up, known before resolving: its
+    incidents, places, and the ids its actors get if they are new (an actor
+    resolved to a stored one is among the nodes the resolver has read)."""
+    from ingest.pipeline import make_id
+
+    ids = {make_id("inc", dataset, e.key) for e in events}
+    ids.update(_new_actor_id(p, dataset) for e in events for p in e.participants)
+    for chain in {tuple(match_key(name) for name, _, _ in e.areas) for e in events}:
+        ids.update(make_id("are", dataset, *chain[: i + 1]) for i in range(len(chain)))
+    return sorted(ids)
 
 
 def _evidence(
@@ -595,8 +615,14 @@ def no_rows_error(tables: list[Table]) -> RowError:
     )
 
 
+@lru_cache(maxsize=4096)
+def _column_key(header: str) -> str:
+    return header.strip().lower()
+
+
 def lower_values(row: Row) -> dict[str, str]:
-    return {k.strip().lower(): v.strip() for k, v in row.values.items()}
+    """Cells by lower-case column name, stripped (the header is folded once, not per row)."""
+    return {_column_key(k): v.strip() for k, v in row.values.items()}
 
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:

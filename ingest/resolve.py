@@ -50,6 +50,7 @@ import re
 from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from anyascii import anyascii
@@ -170,11 +171,17 @@ _FOLDS: tuple[tuple[str, str], ...] = (
 )
 _VOWELS = re.compile(r"[aeiou]")
 _DOUBLE = re.compile(r"(.)\1+")
+# An event file repeats the same few hundred spellings on every row, and every
+# comparison re-derives the same keys of both names: the pure functions of one
+# name (or one pair of words) below are memoised. Bounded, so a long-lived app
+# process does not grow without limit.
+_NAME_CACHE = 1 << 16
 
 
 # --------------------------------------------------------------------------- keys
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def folded(text: str) -> str:
     """Any script to ASCII, then lower case without diacritics and punctuation."""
     return normalise(anyascii(normalise(text)))
@@ -196,16 +203,19 @@ def _words(text: str) -> list[str]:
     return kept or words
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def match_key(text: str) -> str:
     """The key exact matching compares: folded, articles dropped."""
     return " ".join(_words(text))
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def _content_key(text: str) -> str:
     words = [w for w in _words(text) if w not in FUNCTION_WORDS]
     return " ".join(words) or match_key(text)
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def skeleton(text: str) -> str:
     """Consonant skeleton with common transliteration pairs folded.
 
@@ -260,11 +270,13 @@ def vowels_compatible(a: str, b: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def numbers(text: str) -> frozenset[str]:
     """Numbers a name carries, as digits: 3rd, third and III are all 3."""
     return frozenset(w for w in map(_number, folded(text).split()) if w.isdigit())
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def qualifiers(text: str) -> frozenset[str]:
     words = set(folded(text).split())
     found = set()
@@ -274,6 +286,7 @@ def qualifiers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def _word_skeleton(word: str) -> str:
     for a, b in _FOLDS:
         word = word.replace(a, b)
@@ -281,6 +294,7 @@ def _word_skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", ("a" if head in "aeiou" else head) + _VOWELS.sub("", tail))
 
 
+@lru_cache(maxsize=_NAME_CACHE)
 def _words_pair(a: str, b: str) -> bool:
     if a == b:
         return True
@@ -477,6 +491,22 @@ class Resolver:
         if clash:
             return "different source ids: " + ", ".join(clash)
         return None
+
+    def exact(self, name: str, scopes: Collection[str]) -> str | None:
+        """The one entity `name` equals in `scopes`, or None: `resolve`'s "exact"
+        answer for a name without source ids, without scoring every other name.
+
+        Places come by the thousand in an event file and only an exact match
+        may reuse one, so the fuzzy ranking `resolve` would add is never read.
+        """
+        key = match_key(name)
+        found = [
+            i
+            for s in scopes
+            for i in self._exact.get((s, key), ())
+            if self._barred(i, key, ()) is None
+        ]
+        return found[0] if len(found) == 1 else None
 
     def resolve(
         self, name: str, scopes: Collection[str], *, external_ids: Collection[str] = ()

@@ -278,7 +278,8 @@ def _make_rows(
     rows: list[Row] = []
     width = len(header)
     for number, raw_cells, raw, formulas in records:
-        cells = [_cell_text(c) for c in raw_cells]
+        # CSV cells are text already; only XLSX values need converting.
+        cells = [c if type(c) is str else _cell_text(c) for c in raw_cells]
         if not any(c.strip() for c in cells):
             continue  # blank lines are not rows
         if len(cells) > width and any(c.strip() for c in cells[width:]):

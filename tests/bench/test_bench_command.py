@@ -48,6 +48,10 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
             "500",
             # The test server is throwaway: tests wipe it between runs.
             "--reset-neo4j",
+            "--event-rows",
+            "1000",
+            "--event-baseline-rows",
+            "500",
             "--workdir",
             str(tmp_path),
         ],
@@ -73,6 +77,12 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
             assert result[key]["seconds"] >= 0 and result[key]["ratio"] is not None
         assert result["incremental"]["ratio_update_vs_rebuild"] is not None
         assert result["memory"]["peak_mib"] >= result["memory"]["after_import_mib"] > 0
+        # Event files end to end through `actorgraph import`, against the straightforward path.
+        for fmt in ("acled", "ucdp"):
+            event = result["event_import"][fmt]
+            assert event["rows"] == 1000 and event["rows_per_s"] > 0, (store, fmt)
+            assert event["baseline"]["rows"] == 500 and event["baseline"]["sampled"]
+            assert event["ratio"] > 0 and event["cpu_s"] > 0
     # The app's pages are measured on the embedded store, each rendering cleanly.
     pages = report["stores"]["embedded"]["app"]["pages"]
     assert set(pages) == {"overview", "profile", "network", "paths", "coverage", "data"}
@@ -82,4 +92,5 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
     assert report["stores"]["neo4j"]["app"]["skipped"]
     # The table goes to stdout, progress to stderr.
     assert "ours/baseline" in done.stdout and "bench:" not in done.stdout
+    assert "ACLED file import rows/s" in done.stdout
     assert "bench:" in done.stderr

@@ -1,0 +1,164 @@
+"""The fast event-import path gives exactly what the straightforward one gives.
+
+Files come from `bench.events` (FICTIONAL: invented names, places and events),
+small here; the benchmark measures the same generator at 50,000 rows. What the
+shortcuts must not change: records, ids, history, review items and counts.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bench.events import acled_rows, ucdp_rows, write_csv
+from graph.store import GraphStore
+from graph.stores.embedded_store import EmbeddedStore
+from ingest import pipeline
+from ingest.pipeline import ImportContext, ImportOptions, run_import
+from ingest.resolve import Match, Resolver
+from tests.ingest.helpers import contents, full_history
+
+TODAY = date(2025, 1, 1)
+
+
+def _files(tmp_path: Path) -> list[Path]:
+    """Two ACLED files and a UCDP one: the second and third resolve against the store."""
+    acled = acled_rows(240, seed=7, actors=60, countries=3)
+    ucdp = ucdp_rows(120, seed=7, actors=60, countries=3)
+    return [
+        write_csv(tmp_path / "acled_a.csv", acled[:120]),
+        write_csv(tmp_path / "ucdp.csv", ucdp),
+        write_csv(tmp_path / "acled_b.csv", acled[100:]),  # overlaps: re-imports 20 events
+    ]
+
+
+def _import_all(store: GraphStore, files: list[Path]) -> dict[str, Any]:
+    reports = []
+    for path in files:
+        report = run_import(store, path, ImportOptions(today=TODAY)).as_dict()
+        del report["seconds"], report["rows_per_second"], report["change_counter"]
+        reports.append(report)
+    records = [{k: v for k, v in r.items() if k != "recorded_at"} for r in contents(store)]
+    return {"reports": reports, "records": records, "history": full_history(store, stamps=False)}
+
+
+def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The straightforward path: one store lookup per id when first needed, and
+    places resolved by the full resolver (its fuzzy ranking computed, then ignored)."""
+
+    def no_preload(self: ImportContext, ids: Any) -> None:
+        if len([i for i in ids if i not in self._records]) > self.BULK:
+            self._load_all()  # what validation always did
+
+    def exact_by_resolve(self: Resolver, name: str, scopes: Any) -> str | None:
+        match: Match = Resolver.resolve(self, name, scopes)
+        return match.id if match.status == "exact" else None
+
+    monkeypatch.setattr(ImportContext, "preload", no_preload)
+    monkeypatch.setattr(Resolver, "exact", exact_by_resolve)
+
+
+def _second_store(store: GraphStore, tmp_path: Path) -> GraphStore:
+    wipe = getattr(store, "wipe", None)
+    if wipe is not None:  # Neo4j Community has one database: reuse it
+        wipe()
+        return store
+    return EmbeddedStore(tmp_path / "reference.db")
+
+
+def test_event_import_gives_the_same_records_history_and_reviews_as_the_reference(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = _files(tmp_path)
+    fast = _import_all(store, files)
+    other = _second_store(store, tmp_path)
+    with monkeypatch.context() as patch:
+        _reference(patch)
+        reference = _import_all(other, files)
+    assert fast["reports"] == reference["reports"]
+    assert fast["records"] == reference["records"]
+    assert fast["history"] == reference["history"]
+    # The files exercise what matters: fuzzy matches for review, re-imported
+    # events, places and actors known from the store.
+    assert any(r["review"] for r in fast["reports"])
+    assert fast["reports"][2]["unchanged"] > 0 and fast["reports"][2]["updated"] > 0
+
+
+class _CountingStore:
+    """The real store, counting single-record lookups (`get`)."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        self.gets = 0
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        self.gets += 1
+        return self.store.get(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)
+
+
+@pytest.mark.parametrize("rows", [30, 150])
+def test_event_import_reads_the_store_in_bulk_not_one_lookup_per_place_or_actor(
+    store: GraphStore, tmp_path: Path, rows: int
+) -> None:
+    acled = acled_rows(2 * rows, seed=3, actors=40, countries=2)
+    run_import(store, write_csv(tmp_path / "first.csv", acled[:rows]), ImportOptions())
+    counting = _CountingStore(store)
+    report = run_import(
+        counting,  # type: ignore[arg-type]
+        write_csv(tmp_path / "second.csv", acled[rows:]),
+        ImportOptions(),
+    )
+    assert report.created > rows  # incidents, places, participation: a real import
+    assert counting.gets == 0
+
+
+def test_exact_place_lookup_agrees_with_the_full_resolver() -> None:
+    resolver = Resolver()
+    names = sorted({r["admin2"] for r in acled_rows(400, seed=5, countries=3)})
+    for i, name in enumerate(names):
+        resolver.add(f"are_{i}", "Area:2", [name])
+    resolver.add("are_twin_a", "Area:2", ["Twin Town"])
+    resolver.add("are_twin_b", "Area:2", ["TWIN-TOWN"])  # two places, one name: not exact
+    resolver.add("are_other", "Area:1", [names[0]])  # same name, another level
+    resolver.add("are_rej", "Area:2", ["Old Quarter"], rejected=["Old Quarter East"])
+    resolver.add("are_rej2", "Area:2", ["Old Quarter East"])
+    queries = [*names, *(n.upper() for n in names), *(n[:-1] for n in names)]
+    queries += ["Twin Town", "Old Quarter East", "Nowhere At All"]
+    for scopes in (["Area:2"], ["Area:1"], ["Area:1", "Area:2"]):
+        for query in queries:
+            match = resolver.resolve(query, scopes)
+            expected = match.id if match.status == "exact" else None
+            assert resolver.exact(query, scopes) == expected, (query, scopes)
+    assert resolver.exact(names[0].upper(), ["Area:2"]) == "are_0"
+
+
+def test_import_leaves_the_garbage_collector_as_it_found_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    store = EmbeddedStore(tmp_path / "s.db")
+    path = write_csv(tmp_path / "a.csv", acled_rows(20, seed=1, actors=10, countries=1))
+    seen: list[bool] = []
+    real = pipeline._run_import
+
+    def spy(*args: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args)
+
+    monkeypatch.setattr(pipeline, "_run_import", spy)
+    assert gc.isenabled()
+    run_import(store, path, ImportOptions())
+    assert gc.isenabled() and seen == [False]
+    gc.disable()
+    try:
+        run_import(store, path, ImportOptions())
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
