@@ -284,9 +284,7 @@ def _subject(graph: nx.MultiDiGraph[str], path: LeveragePath) -> str:
         return path.engager_name
     org = path.acting_for[0]
     role = (
-        "focal point"
-        if org in out_by_type(graph, path.engager, "FOCAL_POINT_FOR")
-        else "colleague"
+        "focal point" if org in out_by_type(graph, path.engager, "FOCAL_POINT_FOR") else "colleague"
     )
     return f"{name_of(graph, org)}'s {role} {path.engager_name}"
 

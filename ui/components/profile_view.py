@@ -13,7 +13,7 @@ from graph.schema import NodeKind
 from queries.command import actors_of
 from queries.profiles import latest_com, profile
 from ui import state
-from ui.components import charts
+from ui.components import charts, partial, tables
 from ui.components.entities import entity_picker, label, md
 
 SEARCH_KINDS = (NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.POST)
@@ -48,7 +48,12 @@ def render() -> None:
     history = state.graph(None)
     actors = [n for n, d in graph.nodes(data=True) if d.get("kind") == NodeKind.ARMED_ACTOR]
     if not actors:
-        st.info("No armed actors yet: add one on the **Data** page or import a snapshot there.")
+        st.info(
+            partial.none(
+                "No armed actors yet: add one on the **Data** page or import a snapshot there.",
+                "No armed actors you may see.",
+            )
+        )
         return
     chosen = search_box(graph)
     if chosen is None:
@@ -132,7 +137,7 @@ def _com(com: dict[str, Any] | None) -> None:
             else:
                 st.caption("No indicators recorded.")
             if part["evidence"]:
-                st.dataframe(part["evidence"], hide_index=True)
+                tables.show(part["evidence"])
             else:
                 st.caption("No evidence cited.")
 
@@ -155,7 +160,7 @@ def _approach(data: dict[str, Any]) -> None:
     ]
     if rows:
         st.markdown("**Who of us reaches it**")
-        st.dataframe(rows, hide_index=True, key="profile.reach")
+        tables.show(rows, key="profile.reach")
     for note in reach.get("notes", []):
         st.caption(md(note))
 
@@ -186,7 +191,11 @@ def _command_tree(tree: dict[str, Any]) -> None:
 def _allegiances(rows: list[dict[str, Any]]) -> None:
     st.subheader("Allegiances over time")
     if not rows:
-        st.caption("No alliances or oppositions recorded.")
+        st.caption(
+            partial.none(
+                "No alliances or oppositions recorded.", "No alliances or oppositions you may see."
+            )
+        )
         return
     st.caption("Green: allied with; red: opposes. A change of colour on one row is a shift.")
     st.plotly_chart(
@@ -194,7 +203,7 @@ def _allegiances(rows: list[dict[str, Any]]) -> None:
         key="profile.allegiances",
         config={"displaylogo": False},
     )
-    st.dataframe(
+    tables.show(
         [
             {
                 "relationship": r["type"],
@@ -206,7 +215,6 @@ def _allegiances(rows: list[dict[str, Any]]) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
         key="profile.allegiance_table",
     )
 
@@ -227,9 +235,9 @@ def _influence(data: dict[str, Any]) -> None:
             for i in data["influencers"]
         ]
         if rows:
-            st.dataframe(rows, hide_index=True, key="profile.influencers")
+            tables.show(rows, key="profile.influencers")
         else:
-            st.caption("No influencers recorded.")
+            st.caption(partial.none("No influencers recorded.", "No influencers you may see."))
     with right:
         st.markdown("**Our direct access**")
         rows = [
@@ -242,16 +250,21 @@ def _influence(data: dict[str, Any]) -> None:
             for a in data["access"]
         ]
         if rows:
-            st.dataframe(rows, hide_index=True, key="profile.access")
+            tables.show(rows, key="profile.access")
         else:
-            st.caption("None of us has direct access to the group or its people.")
+            st.caption(
+                partial.none(
+                    "None of us has direct access to the group or its people.",
+                    "No direct access you may see.",
+                )
+            )
 
 
 def _incidents(data: dict[str, Any]) -> None:
     st.subheader("Incidents by pattern of harm")
     patterns = data["incidents"]
     if not patterns:
-        st.caption("No incidents attributed.")
+        st.caption(partial.none("No incidents attributed.", "No attributed incidents you may see."))
     else:
         left, right = st.columns([1, 2])
         with left:
@@ -271,10 +284,10 @@ def _incidents(data: dict[str, Any]) -> None:
                 for i in group["incidents"]
             ]
             rows.sort(key=lambda r: str(r["date"]), reverse=True)
-            st.dataframe(rows, hide_index=True, key="profile.incident_table")
+            tables.show(rows, key="profile.incident_table")
     if data["commitments"]:
         st.markdown("**Commitments, and incidents since**")
-        st.dataframe(
+        tables.show(
             [
                 {
                     "commitment": c["name"],
@@ -285,7 +298,6 @@ def _incidents(data: dict[str, Any]) -> None:
                 }
                 for c in data["commitments"]
             ],
-            hide_index=True,
             key="profile.commitments",
         )
 
@@ -293,9 +305,9 @@ def _incidents(data: dict[str, Any]) -> None:
 def _engagements(rows: list[dict[str, Any]]) -> None:
     st.subheader("Engagement log")
     if not rows:
-        st.caption("No engagements recorded.")
+        st.caption(partial.none("No engagements recorded.", "No engagements you may see."))
         return
-    st.dataframe(
+    tables.show(
         [
             {
                 "date": r["date"],
@@ -309,6 +321,5 @@ def _engagements(rows: list[dict[str, Any]]) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
         key="profile.engagements",
     )
