@@ -9,7 +9,7 @@ import networkx as nx
 import streamlit as st
 
 from queries.gaps import GapReport, gaps
-from ui import state
+from ui import query_string, state
 from ui.components import charts, partial, tables
 
 
@@ -49,11 +49,15 @@ def render_coverage() -> None:
     if graph.number_of_nodes() == 0:
         st.info(partial.empty_map("add entities on the **Data** page or import a snapshot there."))
         return
+    qs = query_string
+    qs.seed("coverage.max_hops", qs.whole("max_hops", 1, 8), 5)
+    qs.seed("coverage.stale_days", qs.whole("stale_after", 30, 1095), 365)
     row = st.columns(2)
-    max_hops = row[0].slider("Maximum hops", 1, 8, 5, key="coverage.max_hops")
+    max_hops = row[0].slider("Maximum hops", 1, 8, key="coverage.max_hops")
     stale_days = row[1].slider(
-        "Access is stale after (days)", 30, 1095, 365, 15, key="coverage.stale_days"
+        "Access is stale after (days)", 30, 1095, step=15, key="coverage.stale_days"
     )
+    qs.publish({"max_hops": max_hops, "stale_after": stale_days})
     found = report(graph, max_hops=int(max_hops), stale_days=int(stale_days))
     if not found.actors:
         st.info(partial.none("No armed actors in the map yet.", "No armed actors you may see."))

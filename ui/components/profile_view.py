@@ -12,7 +12,7 @@ from graph import model as m
 from graph.schema import NodeKind
 from queries.command import actors_of
 from queries.profiles import latest_com, profile
-from ui import state
+from ui import query_string, state
 from ui.components import charts, partial, tables
 from ui.components.entities import entity_picker, label, md
 
@@ -20,26 +20,33 @@ SEARCH_KINDS = (NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.P
 
 
 def search_box(graph: nx.MultiDiGraph[str]) -> str | None:
-    """Search by name or alias (the store's search); pick an armed actor from the hits."""
+    """Search by name or alias (the store's search); pick an armed actor from the hits.
+
+    The search text and the chosen entity are in the URL (`q`, `actor`)."""
+    query_string.seed("profile.search", query_string.text("q"), "")
     text = st.text_input(
         "Search by name or alias",
         key="profile.search",
         placeholder="e.g. a group, a unit or a commander; spelling variants are fine",
     )
-    if text.strip():
-        hits = state.store().search(
-            text.strip(), viewer=state.viewer(), kinds=list(SEARCH_KINDS), limit=25
-        )
+    chosen = _search_or_pick(graph, text.strip())
+    query_string.publish({"q": text.strip() or None, "actor": chosen})
+    return chosen
+
+
+def _search_or_pick(graph: nx.MultiDiGraph[str], text: str) -> str | None:
+    if text:
+        hits = state.store().search(text, viewer=state.viewer(), kinds=list(SEARCH_KINDS), limit=25)
         found = [n.id for n in hits if n.id in graph]
         if not found:
-            st.info(f"Nothing matches “{text.strip()}” among what you may see.")
+            st.info(f"Nothing matches “{md(text)}” among what you may see.")
             return None
         st.caption(f"{len(found)} match(es).")
         return entity_picker(
-            "Matches", graph, key="profile.pick", options=found, first_by_default=True
+            "Matches", graph, key="profile.pick", options=found, first_by_default=True, url="actor"
         )
     return entity_picker(
-        "Armed actor", graph, key="profile.actor", kinds={NodeKind.ARMED_ACTOR.value}
+        "Armed actor", graph, key="profile.actor", kinds={NodeKind.ARMED_ACTOR.value}, url="actor"
     )
 
 
