@@ -135,6 +135,9 @@ def render() -> None:
     qs.seed("net.rels", qs.texts("rels", all_rels), all_rels)
     qs.seed("net.structures", qs.texts("structure", all_structures), [])
     qs.seed("net.all_dates", qs.flag("all_dates"), False)
+    held = st.session_state.get("net.as_of")
+    if isinstance(held, date) and not low <= held <= high:  # the data's dates moved
+        del st.session_state["net.as_of"]
     qs.seed("net.as_of", qs.day("as_of", low, high), min(max(today, low), high))
     qs.seed("net.min_conf", qs.number("min_confidence", 0.0, 1.0), 0.0)
     qs.seed("net.depth", qs.whole("depth", 1, 4), 2)
