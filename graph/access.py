@@ -139,6 +139,9 @@ class SecuredStore:
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
         return self.inner.counts(viewer=self._cap(viewer), as_of=as_of)
 
+    def hides_records_from(self, *, viewer: Viewer) -> bool:
+        return self.inner.hides_records_from(viewer=self._cap(viewer))
+
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
         revisions = self.inner.history(record_id, viewer=self._cap(viewer))
         self._audit_views([r.record for r in revisions], "history")

@@ -292,6 +292,15 @@ class GraphStore(Protocol):
 
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]: ...
 
+    def hides_records_from(self, *, viewer: Viewer) -> bool:
+        """Whether the store holds any entity or relationship above `viewer`'s clearance.
+
+        A yes/no and nothing more (no count, no kind, no date), so analysis pages can
+        say "computed on what you may see" without hinting at what is hidden. Sources
+        are left out: they are masked, not hidden, and the reader sees that they exist.
+        """
+        ...
+
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]: ...
 
     def change_counter(self) -> int: ...

@@ -14,9 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from graph.dates import upper_bound
 from graph.sensitivity import Sensitivity
-from queries.command import name_of
+from queries.command import kind_of, name_of, out_by_type
 from queries.engagers import acting_for
 from queries.scoring import HopScore, path_score
 from queries.traversal import InfluenceGraph
@@ -226,3 +228,94 @@ def explain_path(ig: InfluenceGraph, nodes: list[str], *, target: str) -> Levera
         warnings=path_warnings(ig, nodes, hops, target=target),
         sensitivity=_max_label(labels),
     )
+
+
+# How a hop reads in a sentence, walked along its recorded direction ...
+_FORWARD = {
+    "HAS_ACCESS_TO": "has {quality}access to",
+    "INFLUENCES": "influences",
+    "SUPPORTS": "supports",
+    "COMMANDS": "commands",
+    "PART_OF": "is part of",
+    "HOLDS": "holds",
+    "ALLIED_WITH": "is allied with",
+    "OPPOSES": "opposes",
+    "SPLINTER_OF": "split from",
+    "ASSOCIATED_WITH": "is associated with",
+    "MEMBER_OF": "is a member of",
+    "FOCAL_POINT_FOR": "is the focal point for",
+    "BELONGS_TO": "belongs to",
+}
+# ... and against it (the path walks from the record's target to its source).
+_BACKWARD = {
+    "HAS_ACCESS_TO": "is reached by",
+    "INFLUENCES": "is influenced by",
+    "SUPPORTS": "is supported by",
+    "COMMANDS": "is commanded by",
+    "PART_OF": "includes",
+    "HOLDS": "is held by",
+    "ALLIED_WITH": "is allied with",
+    "SPLINTER_OF": "gave rise to",
+    "ASSOCIATED_WITH": "is associated with",
+    "MEMBER_OF": "has as a member",
+    "FOCAL_POINT_FOR": "has as focal point",
+    "BELONGS_TO": "counts among its own",
+}
+# Kinds that read as people in a sentence ("who"); the rest are groups or places ("which").
+_PEOPLE = {"Person", "Post"}
+
+
+def _verb(graph: nx.MultiDiGraph[str], hop: Hop) -> str:
+    table = _FORWARD if hop.direction == "forward" else _BACKWARD
+    phrase = table.get(hop.type, hop.type.lower().replace("_", " "))
+    if "{quality}" not in phrase:
+        return phrase
+    quality = ""
+    ends = (hop.source, hop.target)
+    if graph.has_edge(*ends, key=hop.relationship):
+        found = graph.edges[(*ends, hop.relationship)].get("record")
+        quality = f"{getattr(found, 'quality', '') or ''} ".lstrip()
+    return phrase.format(quality=quality)
+
+
+def _subject(graph: nx.MultiDiGraph[str], path: LeveragePath) -> str:
+    """The engager as a colleague would say it: "Fernwell's focal point Hanne"."""
+    if not path.acting_for or path.engager not in graph:
+        return path.engager_name
+    org = path.acting_for[0]
+    role = (
+        "focal point" if org in out_by_type(graph, path.engager, "FOCAL_POINT_FOR") else "colleague"
+    )
+    return f"{name_of(graph, org)}'s {role} {path.engager_name}"
+
+
+def path_sentence(graph: nx.MultiDiGraph[str], path: LeveragePath) -> str:
+    """A leverage path read aloud, one clause per hop, for a briefing or a table's caption.
+
+    `graph` is the projection the path was found on (for the access quality, the
+    kind of each intermediary and the engager's organisation).
+
+    >>> from graph import model as m
+    >>> g = nx.MultiDiGraph()
+    >>> for n, kind in (("h", "Person"), ("e", "Person"), ("c", "Person")):
+    ...     g.add_node(n, name={"h": "Hanne", "e": "the Elder", "c": "the commander"}[n], kind=kind)
+    >>> access = m.HasAccessTo(id="r1", source_id="h", target_id="e", quality="regular")
+    >>> g.add_edge("h", "e", key="r1", record=access)
+    'r1'
+    >>> def hop(u, v, t, rel):
+    ...     return Hop(u, v, g.nodes[u]["name"], g.nodes[v]["name"], t, rel, "forward",
+    ...                1, 1, 1, None, 1, 1, 1, 1, 1, None, None, "public")
+    >>> path = LeveragePath(["h", "e", "c"], [hop("h", "e", "HAS_ACCESS_TO", "r1"),
+    ...                     hop("e", "c", "INFLUENCES", "r2")], "h", "Hanne")
+    >>> path_sentence(g, path)
+    'Hanne has regular access to the Elder, who influences the commander.'
+    """
+    if not path.hops:
+        return f"{path.engager_name} is the target."
+    clauses = [f"{_verb(graph, hop)} {hop.target_name}" for hop in path.hops]
+    text = f"{_subject(graph, path)} {clauses[0]}"
+    for hop, clause in zip(path.hops[1:], clauses[1:], strict=True):
+        person = hop.source in graph and kind_of(graph, hop.source) in _PEOPLE
+        relative = "who" if person else "which"
+        text += f", {relative} {clause}"
+    return text + "."

@@ -297,6 +297,14 @@ WHERE r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible("b")
 GROUP BY r.kind
 """
 
+# Any record the viewer may not see, Sources aside (masked, not hidden); yes/no only.
+HIDES_RECORDS = """
+SELECT EXISTS (
+    SELECT 1 FROM records
+    WHERE sensitivity_rank > :rank AND NOT (category = 'node' AND kind = 'Source')
+)
+"""
+
 HISTORY = """
 SELECT version, recorded_at, recorded_by, operation, data FROM revisions
 WHERE record_id = :id AND sensitivity_rank <= :rank

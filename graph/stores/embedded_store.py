@@ -375,6 +375,11 @@ class EmbeddedStore:
             rows += conn.execute(sql.COUNT_RELS, params).fetchall()
         return {kind: int(n) for kind, n in rows}
 
+    def hides_records_from(self, *, viewer: Viewer) -> bool:
+        with self._connect() as conn:
+            row = conn.execute(sql.HIDES_RECORDS, {"rank": viewer_rank(viewer)}).fetchone()
+        return bool(row[0])
+
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
         if self.get(record_id, viewer=viewer) is None:
             return []

@@ -317,6 +317,12 @@ WHERE {visible("r")} AND {visible("a")} AND {visible("b")}
 RETURN type(r) AS kind, count(*) AS n
 """
 
+# Any record the viewer may not see, Sources aside (masked, not hidden); yes/no only.
+HIDES_RECORDS = """
+RETURN EXISTS { MATCH (n:Entity) WHERE n.sensitivity_rank > $rank AND NOT n:Source }
+    OR EXISTS { MATCH (:Entity)-[r]->(:Entity) WHERE r.sensitivity_rank > $rank } AS hidden
+"""
+
 HISTORY = """
 MATCH (v:Revision {record_id: $id})
 WHERE v.sensitivity_rank <= $rank

@@ -281,6 +281,10 @@ class Neo4jStore:
         rows = self._read(cy.COUNT_NODES, **vis) + self._read(cy.COUNT_RELS, **vis)
         return {r["kind"]: int(r["n"]) for r in rows}
 
+    def hides_records_from(self, *, viewer: Viewer) -> bool:
+        rows = self._read(cy.HIDES_RECORDS, rank=viewer_rank(viewer))
+        return bool(rows[0]["hidden"])
+
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
         if self.get(record_id, viewer=viewer) is None:
             return []

@@ -9,8 +9,8 @@ import networkx as nx
 import streamlit as st
 
 from queries.gaps import GapReport, gaps
-from ui import state
-from ui.components import charts
+from ui import query_string, state
+from ui.components import charts, partial, tables
 
 
 def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 365) -> GapReport:
@@ -47,16 +47,20 @@ def render_coverage() -> None:
     """The Coverage page."""
     graph = state.graph(date.today())
     if graph.number_of_nodes() == 0:
-        st.info("The map is empty: add entities on the **Data** page or import a snapshot there.")
+        st.info(partial.empty_map("add entities on the **Data** page or import a snapshot there."))
         return
+    qs = query_string
+    qs.seed("coverage.max_hops", qs.whole("max_hops", 1, 8), 5)
+    qs.seed("coverage.stale_days", qs.whole("stale_after", 30, 1095), 365)
     row = st.columns(2)
-    max_hops = row[0].slider("Maximum hops", 1, 8, 5, key="coverage.max_hops")
+    max_hops = row[0].slider("Maximum hops", 1, 8, key="coverage.max_hops")
     stale_days = row[1].slider(
-        "Access is stale after (days)", 30, 1095, 365, 15, key="coverage.stale_days"
+        "Access is stale after (days)", 30, 1095, step=15, key="coverage.stale_days"
     )
+    qs.publish({"max_hops": max_hops, "stale_after": stale_days})
     found = report(graph, max_hops=int(max_hops), stale_days=int(stale_days))
     if not found.actors:
-        st.info("No armed actors in the map yet.")
+        st.info(partial.none("No armed actors in the map yet.", "No armed actors you may see."))
         return
     if not found.engagers:
         st.info("No engagers: mark our organisations as engagers on the **Data** page.")
@@ -78,7 +82,7 @@ def render_coverage() -> None:
         key="coverage.heatmap",
         config={"displaylogo": False},
     )
-    st.dataframe(
+    tables.show(
         [
             {
                 "armed actor": name,
@@ -92,13 +96,12 @@ def render_coverage() -> None:
             }
             for actor, name in found.actors
         ],
-        hide_index=True,
         key="coverage.table",
     )
 
     st.subheader("Single points of failure")
     if found.single_points:
-        st.dataframe(
+        tables.show(
             [
                 {
                     "armed actor": s.actor_name,
@@ -107,19 +110,17 @@ def render_coverage() -> None:
                 }
                 for s in found.single_points
             ],
-            hide_index=True,
             key="coverage.spof",
         )
     else:
         st.caption("None: every reachable actor is reached by several engagers and routes.")
     if found.unreachable_actors or found.unreachable_commanders:
         st.markdown("**Not reached at all**")
-        st.dataframe(
+        tables.show(
             [
                 {"name": u.name, "type": u.kind}
                 for u in [*found.unreachable_actors, *found.unreachable_commanders]
             ],
-            hide_index=True,
             key="coverage.unreached",
         )
 
@@ -136,6 +137,6 @@ def render_coverage() -> None:
         for s in [*found.stale_access, *found.undated_access]
     ]
     if rows:
-        st.dataframe(rows, hide_index=True, key="coverage.stale")
+        tables.show(rows, key="coverage.stale")
     else:
         st.caption(f"All access was confirmed within {found.stale_after_days} days.")

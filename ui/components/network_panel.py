@@ -17,8 +17,8 @@ import streamlit as st
 
 from graph.model import Structure
 from graph.schema import NodeKind, RelType
-from ui import state
-from ui.components import entities, measures_view, network_view
+from ui import query_string, state
+from ui.components import entities, measures_view, network_view, partial, tables
 from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
 
 HEIGHT = 620
@@ -95,14 +95,18 @@ def show_drawing(
         )
         shown = filter_graph(graph, filters)
         by_kind = Counter(str(d.get("kind")) for _, d in shown.nodes(data=True))
-        st.dataframe(
+        tables.show(
             [{"type": k, "entities": n} for k, n in by_kind.most_common()],
-            hide_index=True,
             key="net.too_many",
         )
         return
     if nodes == 0:
-        st.info("Nothing matches these filters. Widen them, or pick another date.")
+        st.info(
+            partial.none(
+                "Nothing matches these filters.", "Nothing you may see matches these filters."
+            )
+            + " Widen them, or pick another date."
+        )
         return
     st.caption(
         f"Showing {nodes} entities and {edges} relationships. Hover for details; "
@@ -115,32 +119,38 @@ def show_drawing(
 def render() -> None:
     full = state.graph()
     if full.number_of_nodes() == 0:
-        st.info("The map is empty: add entities on the **Data** page or import a snapshot there.")
+        st.info(partial.empty_map("add entities on the **Data** page or import a snapshot there."))
         return
 
     bounds = date_bounds(full)
     today = date.today()
+    low = bounds[0] if bounds else today - timedelta(days=3650)
+    high = max(bounds[1], today) if bounds else today
+    all_kinds = [k.value for k in NodeKind]
+    all_rels = [t.value for t in RelType]
+    all_structures = [s.value for s in Structure]
+    default_kinds = [k for k in all_kinds if k not in DEFAULT_HIDDEN]
+    qs = query_string
+    qs.seed("net.kinds", qs.texts("types", all_kinds), default_kinds)
+    qs.seed("net.rels", qs.texts("rels", all_rels), all_rels)
+    qs.seed("net.structures", qs.texts("structure", all_structures), [])
+    qs.seed("net.all_dates", qs.flag("all_dates"), False)
+    held = st.session_state.get("net.as_of")
+    if isinstance(held, date) and not low <= held <= high:  # the data's dates moved
+        del st.session_state["net.as_of"]
+    qs.seed("net.as_of", qs.day("as_of", low, high), min(max(today, low), high))
+    qs.seed("net.min_conf", qs.number("min_confidence", 0.0, 1.0), 0.0)
+    qs.seed("net.depth", qs.whole("depth", 1, 4), 2)
     with st.container(border=True):
         top = st.columns([3, 3, 2])
         with top[0]:
-            kinds = st.multiselect(
-                "Node types",
-                [k.value for k in NodeKind],
-                default=[k.value for k in NodeKind if k.value not in DEFAULT_HIDDEN],
-                key="net.kinds",
-            )
+            kinds = st.multiselect("Node types", all_kinds, key="net.kinds")
         with top[1]:
-            rels = st.multiselect(
-                "Relationship types",
-                [t.value for t in RelType],
-                default=[t.value for t in RelType],
-                key="net.rels",
-            )
+            rels = st.multiselect("Relationship types", all_rels, key="net.rels")
         with top[2]:
             structures = st.multiselect(
                 "Group structure",
-                [s.value for s in Structure],
-                default=[],
+                all_structures,
                 key="net.structures",
                 help="Keep armed actors of these structures only (empty: all).",
             )
@@ -153,28 +163,25 @@ def render() -> None:
                 kinds={NodeKind.AREA.value},
                 follow_selection=False,
                 placeholder="all areas",
+                url="area",
             )
         with middle[1]:
             every_date = st.toggle(
                 "All periods (ignore dates)",
-                value=False,
                 key="net.all_dates",
                 help="Off: only what was valid on the chosen date.",
             )
             as_of: date | None = None
             if not every_date:
-                low = bounds[0] if bounds else today - timedelta(days=3650)
-                high = max(bounds[1], today) if bounds else today
                 as_of = st.slider(
                     "As of",
                     min_value=low,
                     max_value=high,
-                    value=min(max(today, low), high),
                     key="net.as_of",
                     format="YYYY-MM-DD",
                 )
         with middle[2]:
-            min_conf = st.slider("Minimum confidence", 0.0, 1.0, 0.0, 0.05, key="net.min_conf")
+            min_conf = st.slider("Minimum confidence", 0.0, 1.0, step=0.05, key="net.min_conf")
         bottom = st.columns([3, 3, 2])
         with bottom[0]:
             center = entities.entity_picker(
@@ -182,9 +189,24 @@ def render() -> None:
                 full,
                 key="net.center",
                 placeholder="whole map",
+                url="centre",
             )
         with bottom[1]:
-            depth = st.slider("Depth", 1, 4, 2, key="net.depth", disabled=center is None)
+            depth = st.slider("Depth", 1, 4, key="net.depth", disabled=center is None)
+    qs.publish(
+        {
+            # Defaults are left out, so a shared link stays short.
+            "types": None if kinds == default_kinds else kinds,
+            "rels": None if rels == all_rels else rels,
+            "structure": structures or None,
+            "area": area,
+            "all_dates": every_date or None,
+            "as_of": as_of,
+            "min_confidence": min_conf or None,
+            "centre": center,
+            "depth": depth if center is not None else None,
+        }
+    )
 
     graph = state.graph(as_of)
     filters = Filters(

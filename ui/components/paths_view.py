@@ -8,11 +8,12 @@ import networkx as nx
 import streamlit as st
 
 from queries.engagers import acting_for, default_engagers
+from queries.explain import path_sentence
 from queries.leverage import TARGET_KINDS, LeverageResult, leverage_paths
-from ui import state
-from ui.components import briefing, network_panel
+from ui import query_string, state
+from ui.components import briefing, network_panel, partial, tables
 from ui.components.briefing import hop_evidence
-from ui.components.entities import entity_picker, ids_of_kinds, label, md
+from ui.components.entities import entity_picker, ids_of_kinds, md, search_label
 from ui.components.network_view import Filters
 
 
@@ -25,16 +26,26 @@ def engager_options(graph: nx.MultiDiGraph[str]) -> list[str]:
     return orgs + people
 
 
+def _keep_visible(key: str, options: list[str]) -> None:
+    """Drop from a multiselect's held value what is not an option now (another date)."""
+    held = st.session_state.get(key)
+    if isinstance(held, list) and any(x not in options for x in held):
+        st.session_state[key] = [x for x in held if x in options]
+
+
 def render() -> None:
     today = date.today()
+    qs = query_string
+    qs.seed("paths.as_of", qs.day("as_of"), today)
     controls = st.container(border=True)
     with controls:
         top = st.columns([3, 4])
         with top[1]:
-            as_of = st.date_input("Question date (as of)", value=today, key="paths.as_of")
+            picked = st.date_input("Question date (as of)", key="paths.as_of")
+        as_of = picked if isinstance(picked, date) else today
         graph = state.graph(as_of)
         if graph.number_of_nodes() == 0:
-            st.info("The map is empty: add entities on the **Data** page or import a snapshot.")
+            st.info(partial.empty_map("add entities on the **Data** page or import a snapshot."))
             return
         with top[0]:
             target = entity_picker(
@@ -42,34 +53,53 @@ def render() -> None:
                 graph,
                 key="paths.target",
                 kinds=TARGET_KINDS,
+                url="target",
             )
         options = engager_options(graph)
+        everyone = ids_of_kinds(graph, None)
+        qs.seed("paths.engagers", qs.texts("engagers", options), default_engagers(graph))
+        qs.seed("paths.k", qs.whole("paths", 1, 10), 5)
+        qs.seed("paths.max_hops", qs.whole("max_hops", 1, 8), 5)
+        qs.seed("paths.min_conf", qs.number("min_confidence", 0.0, 1.0), 0.3)
+        qs.seed("paths.allow_parties", qs.flag("through_parties"), False)
+        qs.seed("paths.exclude", qs.texts("exclude", everyone), [])
+        _keep_visible("paths.engagers", options)
+        _keep_visible("paths.exclude", everyone)
         engagers = st.multiselect(
             "Engagers (where paths may start)",
             options,
-            default=default_engagers(graph),
             key="paths.engagers",
-            format_func=lambda n: label(graph, n),
+            format_func=lambda n: search_label(graph, n),
             help="Default: every organisation marked as one of our engagers.",
         )
         row = st.columns(4)
-        k = row[0].slider("Paths", 1, 10, 5, key="paths.k")
-        max_hops = row[1].slider("Maximum hops", 1, 8, 5, key="paths.max_hops")
-        min_conf = row[2].slider("Minimum confidence", 0.0, 1.0, 0.3, 0.05, key="paths.min_conf")
+        k = row[0].slider("Paths", 1, 10, key="paths.k")
+        max_hops = row[1].slider("Maximum hops", 1, 8, key="paths.max_hops")
+        min_conf = row[2].slider("Minimum confidence", 0.0, 1.0, step=0.05, key="paths.min_conf")
         with row[3]:
             allow = st.toggle(
                 "Allow paths through other parties",
-                value=False,
                 key="paths.allow_parties",
                 help="Off (default): no path passes through another party to the conflict.",
             )
         exclude = st.multiselect(
             "Exclude intermediaries",
-            ids_of_kinds(graph, None),
-            default=[],
+            everyone,
             key="paths.exclude",
-            format_func=lambda n: label(graph, n),
+            format_func=lambda n: search_label(graph, n),
         )
+    qs.publish(
+        {
+            "as_of": as_of,
+            "target": target,
+            "engagers": engagers,
+            "paths": k,
+            "max_hops": max_hops,
+            "min_confidence": min_conf,
+            "through_parties": allow or None,
+            "exclude": exclude or None,
+        }
+    )
     if target is None:
         st.caption("Choose a target to see who of us can reach it, and through whom.")
         return
@@ -96,7 +126,8 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
         st.info(md(note))
     if not result.paths:
         st.warning(
-            "No path within these constraints. Allow more hops, lower the minimum "
+            partial.none("No path", "No path you may see")
+            + " within these constraints. Allow more hops, lower the minimum "
             "confidence, add engagers, or (deliberately) allow paths through other parties."
         )
         return
@@ -120,6 +151,7 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
         )
         index = int(chosen or 0)
         path = result.paths[index]
+        st.markdown(md(path_sentence(graph, path)))
         for warning in path.warnings:
             st.warning(md(warning))
     with right:
@@ -136,9 +168,10 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
     st.markdown("**Every hop, explained**")
     for i, each in enumerate(result.paths):
         with st.expander(md(titles[i]) + f" [{each.sensitivity}]", expanded=i == index):
+            st.markdown(md(path_sentence(graph, each)))
             for warning in each.warnings:
                 st.warning(md(warning))
-            st.dataframe(
+            tables.show(
                 [
                     {
                         "#": n,
@@ -157,7 +190,6 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
                     }
                     for n, hop in enumerate(each.hops, start=1)
                 ],
-                hide_index=True,
                 key=f"paths.hops.{i}",
             )
     made = date.today()

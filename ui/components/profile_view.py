@@ -12,34 +12,41 @@ from graph import model as m
 from graph.schema import NodeKind
 from queries.command import actors_of
 from queries.profiles import latest_com, profile
-from ui import state
-from ui.components import charts
+from ui import query_string, state
+from ui.components import charts, partial, tables
 from ui.components.entities import entity_picker, label, md
 
 SEARCH_KINDS = (NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.POST)
 
 
 def search_box(graph: nx.MultiDiGraph[str]) -> str | None:
-    """Search by name or alias (the store's search); pick an armed actor from the hits."""
+    """Search by name or alias (the store's search); pick an armed actor from the hits.
+
+    The search text and the chosen entity are in the URL (`q`, `actor`)."""
+    query_string.seed("profile.search", query_string.text("q"), "")
     text = st.text_input(
         "Search by name or alias",
         key="profile.search",
         placeholder="e.g. a group, a unit or a commander; spelling variants are fine",
     )
-    if text.strip():
-        hits = state.store().search(
-            text.strip(), viewer=state.viewer(), kinds=list(SEARCH_KINDS), limit=25
-        )
+    chosen = _search_or_pick(graph, text.strip())
+    query_string.publish({"q": text.strip() or None, "actor": chosen})
+    return chosen
+
+
+def _search_or_pick(graph: nx.MultiDiGraph[str], text: str) -> str | None:
+    if text:
+        hits = state.store().search(text, viewer=state.viewer(), kinds=list(SEARCH_KINDS), limit=25)
         found = [n.id for n in hits if n.id in graph]
         if not found:
-            st.info(f"Nothing matches “{text.strip()}” among what you may see.")
+            st.info(f"Nothing matches “{md(text)}” among what you may see.")
             return None
         st.caption(f"{len(found)} match(es).")
         return entity_picker(
-            "Matches", graph, key="profile.pick", options=found, first_by_default=True
+            "Matches", graph, key="profile.pick", options=found, first_by_default=True, url="actor"
         )
     return entity_picker(
-        "Armed actor", graph, key="profile.actor", kinds={NodeKind.ARMED_ACTOR.value}
+        "Armed actor", graph, key="profile.actor", kinds={NodeKind.ARMED_ACTOR.value}, url="actor"
     )
 
 
@@ -48,7 +55,12 @@ def render() -> None:
     history = state.graph(None)
     actors = [n for n, d in graph.nodes(data=True) if d.get("kind") == NodeKind.ARMED_ACTOR]
     if not actors:
-        st.info("No armed actors yet: add one on the **Data** page or import a snapshot there.")
+        st.info(
+            partial.none(
+                "No armed actors yet: add one on the **Data** page or import a snapshot there.",
+                "No armed actors you may see.",
+            )
+        )
         return
     chosen = search_box(graph)
     if chosen is None:
@@ -132,7 +144,7 @@ def _com(com: dict[str, Any] | None) -> None:
             else:
                 st.caption("No indicators recorded.")
             if part["evidence"]:
-                st.dataframe(part["evidence"], hide_index=True)
+                tables.show(part["evidence"])
             else:
                 st.caption("No evidence cited.")
 
@@ -155,7 +167,7 @@ def _approach(data: dict[str, Any]) -> None:
     ]
     if rows:
         st.markdown("**Who of us reaches it**")
-        st.dataframe(rows, hide_index=True, key="profile.reach")
+        tables.show(rows, key="profile.reach")
     for note in reach.get("notes", []):
         st.caption(md(note))
 
@@ -186,7 +198,11 @@ def _command_tree(tree: dict[str, Any]) -> None:
 def _allegiances(rows: list[dict[str, Any]]) -> None:
     st.subheader("Allegiances over time")
     if not rows:
-        st.caption("No alliances or oppositions recorded.")
+        st.caption(
+            partial.none(
+                "No alliances or oppositions recorded.", "No alliances or oppositions you may see."
+            )
+        )
         return
     st.caption("Green: allied with; red: opposes. A change of colour on one row is a shift.")
     st.plotly_chart(
@@ -194,7 +210,7 @@ def _allegiances(rows: list[dict[str, Any]]) -> None:
         key="profile.allegiances",
         config={"displaylogo": False},
     )
-    st.dataframe(
+    tables.show(
         [
             {
                 "relationship": r["type"],
@@ -206,7 +222,6 @@ def _allegiances(rows: list[dict[str, Any]]) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
         key="profile.allegiance_table",
     )
 
@@ -227,9 +242,9 @@ def _influence(data: dict[str, Any]) -> None:
             for i in data["influencers"]
         ]
         if rows:
-            st.dataframe(rows, hide_index=True, key="profile.influencers")
+            tables.show(rows, key="profile.influencers")
         else:
-            st.caption("No influencers recorded.")
+            st.caption(partial.none("No influencers recorded.", "No influencers you may see."))
     with right:
         st.markdown("**Our direct access**")
         rows = [
@@ -242,16 +257,21 @@ def _influence(data: dict[str, Any]) -> None:
             for a in data["access"]
         ]
         if rows:
-            st.dataframe(rows, hide_index=True, key="profile.access")
+            tables.show(rows, key="profile.access")
         else:
-            st.caption("None of us has direct access to the group or its people.")
+            st.caption(
+                partial.none(
+                    "None of us has direct access to the group or its people.",
+                    "No direct access you may see.",
+                )
+            )
 
 
 def _incidents(data: dict[str, Any]) -> None:
     st.subheader("Incidents by pattern of harm")
     patterns = data["incidents"]
     if not patterns:
-        st.caption("No incidents attributed.")
+        st.caption(partial.none("No incidents attributed.", "No attributed incidents you may see."))
     else:
         left, right = st.columns([1, 2])
         with left:
@@ -271,10 +291,10 @@ def _incidents(data: dict[str, Any]) -> None:
                 for i in group["incidents"]
             ]
             rows.sort(key=lambda r: str(r["date"]), reverse=True)
-            st.dataframe(rows, hide_index=True, key="profile.incident_table")
+            tables.show(rows, key="profile.incident_table")
     if data["commitments"]:
         st.markdown("**Commitments, and incidents since**")
-        st.dataframe(
+        tables.show(
             [
                 {
                     "commitment": c["name"],
@@ -285,7 +305,6 @@ def _incidents(data: dict[str, Any]) -> None:
                 }
                 for c in data["commitments"]
             ],
-            hide_index=True,
             key="profile.commitments",
         )
 
@@ -293,9 +312,9 @@ def _incidents(data: dict[str, Any]) -> None:
 def _engagements(rows: list[dict[str, Any]]) -> None:
     st.subheader("Engagement log")
     if not rows:
-        st.caption("No engagements recorded.")
+        st.caption(partial.none("No engagements recorded.", "No engagements you may see."))
         return
-    st.dataframe(
+    tables.show(
         [
             {
                 "date": r["date"],
@@ -309,6 +328,5 @@ def _engagements(rows: list[dict[str, Any]]) -> None:
             }
             for r in rows
         ],
-        hide_index=True,
         key="profile.engagements",
     )

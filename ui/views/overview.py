@@ -7,15 +7,19 @@ import streamlit as st
 from graph.schema import NodeKind
 from ui import state
 from ui.components import overview as view
+from ui.components import partial, tables
 
 st.title("Overview")
 
 with state.friendly_errors():
+    partial.note_if_partial()
     graph = state.graph()
     if graph.number_of_nodes() == 0:
         st.info(
-            "The map is empty. Add entities on the **Data** page, import a snapshot there, "
-            "or start the fictional demo with `actorgraph demo`."
+            partial.empty_map(
+                "add entities on the **Data** page, import a snapshot there, "
+                "or start the fictional demo with `actorgraph demo`."
+            )
         )
         st.stop()
 
@@ -35,14 +39,14 @@ with state.friendly_errors():
     left, right = st.columns([1, 2])
     with left:
         st.subheader("Counts by type")
-        st.dataframe(view.count_rows(counts), hide_index=True, key="overview.counts")
+        tables.show(view.count_rows(counts), key="overview.counts")
     with right:
         st.subheader("Recent changes")
         recent = view.recent_changes(graph, limit=15)
         if recent:
-            st.dataframe(recent, hide_index=True, key="overview.recent")
+            tables.show(recent, key="overview.recent")
         else:
-            st.caption("No recorded changes yet.")
+            st.caption(partial.none("No recorded changes yet.", "No changes you may see."))
 
     st.subheader("Gaps")
     view.render_gaps(graph)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.components import paths_view
+from ui.components import partial, paths_view
 
 st.title("Leverage paths")
 
 with state.friendly_errors():
+    partial.note_if_partial()
     paths_view.render()

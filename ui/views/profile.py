@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import state
-from ui.components import profile_view
+from ui.components import partial, profile_view
 
 st.title("Actor profile")
 
 with state.friendly_errors():
+    partial.note_if_partial()
     profile_view.render()

@@ -1,0 +1,48 @@
+"""Tables as a reader expects them: no literal "None", lists as text, wide text given room.
+
+`st.dataframe` shows a missing value as a grey "None" and a list as "[...]";
+in an analyst's table an unknown is an empty cell and a list is comma-separated.
+Columns whose text is long get a wide column so the words show without a
+click; the rest keep Streamlit's fit-to-content width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import streamlit as st
+
+WIDE_TEXT = 40  # characters: longer text in a column gets a large column
+
+
+def cell(value: object) -> object:
+    """One value as a reader reads it (numbers and text as they are)."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple | set | frozenset):
+        return ", ".join(str(cell(v)) for v in value)
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}: {cell(v)}" for k, v in value.items())
+    return value
+
+
+def readable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    return [{column: cell(value) for column, value in row.items()} for row in rows]
+
+
+def show(rows: Sequence[Mapping[str, Any]], *, key: str | None = None) -> None:
+    """Show `rows` (dicts with the same keys) as a readable table."""
+    clean = readable(rows)
+    longest: dict[str, int] = {}
+    for row in clean:
+        for column, value in row.items():
+            longest[column] = max(longest.get(column, 0), len(str(value)))
+    config: dict[str, Any] = {
+        column: st.column_config.Column(width="large")
+        for column, length in longest.items()
+        if length > WIDE_TEXT
+    }
+    st.dataframe(clean, hide_index=True, key=key, column_config=config)
