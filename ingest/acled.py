@@ -269,6 +269,12 @@ def build_events(
         draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)
         return found
 
+    # Which area each area lies in, stored or drafted here: a same-named area in
+    # another country (admin1 "Tarn" in two countries) is a different place.
+    parent_of: dict[str, str] = {}
+    for rel in ctx.rels(RelType.PART_OF):
+        parent_of.setdefault(rel.source_id, rel.target_id)
+
     def area_id(event: Event) -> str | None:
         parent: str | None = None
         chain: list[str] = []
@@ -277,9 +283,14 @@ def build_events(
             current = make_id("are", dataset, *chain)
             ours = current in area_drafts or ctx.existing(current) is not None
             if not ours:
-                # An area already known (say, with its real P-code) under the same name and level.
+                # An area already known (say, with its real P-code) under the same name and
+                # level, unless it is recorded inside another area than this event's.
                 match = area_resolver.resolve(name, [f"Area:{level}"])
-                if match.status == "exact" and match.id:
+                if (
+                    match.status == "exact"
+                    and match.id
+                    and parent_of.get(match.id, parent) == parent
+                ):
                     parent = match.id
                     continue
                 area_resolver.add(current, f"Area:{level}", [name])
@@ -299,6 +310,7 @@ def build_events(
                     columns={"name": column, "pcode": column},
                 )
                 if parent is not None:
+                    parent_of[current] = parent
                     drafts.append(
                         Draft(
                             data={
