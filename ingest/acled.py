@@ -40,7 +40,7 @@ from graph import model as m
 from graph.dates import lower_bound, upper_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
-from graph.timeline import INFERRED_HORIZON
+from graph.timeline import INFERRED_HORIZON, inferred_weight
 from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
@@ -186,7 +186,7 @@ class Event:
 
 
 def _weight(n: int) -> float:
-    return round(n / (n + 1), 3)
+    return inferred_weight(n)
 
 
 def _placeholder_pcode(key: str) -> str:
