@@ -36,8 +36,8 @@ Evidence dated after D does not inform an answer about D (`evidence_on`).
 The pair rule (`ended_by_contrary`): an inferred ``ALLIED_WITH`` between two
 actors is ended early by an ``OPPOSES`` between the same pair (either
 direction), and vice versa, when the contrary record starts after the tie's
-own last evidence and on or before D. When their evidence overlaps, both hold:
-the pair is *contested* on D (`contested_pairs`).
+own last evidence, while the tie still holds, and on or before D. When their
+evidence overlaps, both hold: the pair is *contested* on D (`contested_pairs`).
 
 >>> from datetime import date
 >>> from graph import model as m
@@ -231,11 +231,15 @@ def _ender(
     own = evidence_end(tie)
     if own is None:
         return None
+    # A contrary record that begins after the tie's window has closed (horizon
+    # or valid_to) ended nothing: the tie had already lapsed.
+    lapsed = holds_window(tie)[1]
     found = [
         (start, c.id)
         for c in contrary
         if (start := holds_window(c)[0]) is not None
         and start > own
+        and (lapsed is None or start <= lapsed)
         and (day is None or start <= day)
     ]
     return min(found) if found else None

@@ -195,6 +195,23 @@ def test_later_events_of_the_same_alliance_do_not_change_it_at_an_earlier_date(
     assert bloc_map(_at(store, day)).as_dict() == blocs_before
 
 
+def test_an_alliance_that_lapsed_before_the_opposition_began_was_not_ended_by_it(
+    store: GraphStore,
+) -> None:
+    # Allied 2019-02-10 .. 2019-04-22 (so held to 2020-04-21 by the horizon);
+    # first seen fighting each other on 2021-03-01, ten months after it lapsed.
+    _load(store, "evidence_2019.csv")
+    _load(store, "opposition_after_lapse_2021.csv")
+    mire, copper = _id(store, "Mire Watch"), _id(store, "Copper Vale Rangers")
+    assert _ties(_at(store, date(2020, 12, 1)), mire, copper) == set()
+    day = date(2021, 6, 1)
+    history = build_projection(store, viewer=SYSTEM)
+    rows = profile(_at(store, day), mire, history_graph=history, as_of=day).as_dict()
+    (ally,) = [r for r in rows["allegiances"] if r["with"] == copper and r["type"] == "ALLIED_WITH"]
+    # The profile must not say the alliance held into 2021 and was broken by a fight.
+    assert (ally["current"], ally["holds_to"], ally["ended_by"]) == (False, "2020-04-21", None)
+
+
 def test_a_multi_day_incident_still_counts_after_it_ends(store: GraphStore) -> None:
     _load(store, "multi_day_ucdp.csv")
     raiders = _id(store, "Ember Vale Raiders")
