@@ -43,6 +43,7 @@ import networkx as nx
 
 from graph import model as m
 from graph import timeline
+from graph.dates import lower_bound
 from graph.sensitivity import Viewer
 from graph.store import GraphStore
 
@@ -172,6 +173,14 @@ def _apply_pair_rule(
     seen together. Without a date (the whole history) nothing is ended."""
     if as_of is None:
         return {}
+    # Evidence dated after the view's date does not inform it (graph.timeline).
+    for rel_id, rel in list(ties.items()):
+        if rel.source_id in graph and rel.target_id in graph:
+            known = timeline.evidence_known_on(rel, tie_evidence_days(graph, rel), as_of)
+            if known is not rel:
+                ties[rel_id] = known
+                if rel_id in ends:
+                    graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(known))
     live = [r for r in ties.values() if r.source_id in graph and r.target_id in graph]
     over = timeline.ended_by_contrary(live, as_of)
     ended: dict[str, m.AnyRelationship] = {}
@@ -181,6 +190,33 @@ def _apply_pair_rule(
                 graph.remove_edge(*ends.pop(rel.id), rel.id)
             ended[rel.id] = rel
     return ended
+
+
+def tie_evidence_days(graph: nx.MultiDiGraph[str], rel: m.AnyRelationship) -> list[date]:
+    """Start days of the events in `graph` that support an inferred alliance (both
+    ends on the same side) or opposition (opposite sides): what it rests on."""
+
+    def sides(actor: str) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for _, incident, data in graph.out_edges(actor, data=True):
+            if data.get("type") == "PARTICIPATED_IN":
+                side = timeline.EVENT_SIDES.get(str(data["record"].__dict__.get("role")))
+                if side is not None:
+                    out.setdefault(incident, set()).add(side)
+        return out
+
+    if rel.source_id not in graph or rel.target_id not in graph:
+        return []
+    mine, theirs = sides(rel.source_id), sides(rel.target_id)
+    days = []
+    for incident in mine.keys() & theirs.keys():
+        together = bool(mine[incident] & theirs[incident])
+        apart = any(a != b for a in mine[incident] for b in theirs[incident])
+        record = graph.nodes[incident].get("record")
+        when = getattr(record, "date", None)
+        if when and (together if rel.type == "ALLIED_WITH" else apart):
+            days.append(lower_bound(when))
+    return days
 
 
 def _add_edge(

@@ -36,8 +36,8 @@ Evidence dated after D does not inform an answer about D (`evidence_on`).
 The pair rule (`ended_by_contrary`): an inferred ``ALLIED_WITH`` between two
 actors is ended early by an ``OPPOSES`` between the same pair (either
 direction), and vice versa, when the contrary record starts after the tie's
-own last evidence and on or before D. When their evidence overlaps, both hold:
-the pair is *contested* on D (`contested_pairs`).
+own last evidence, while the tie still holds, and on or before D. When their
+evidence overlaps, both hold: the pair is *contested* on D (`contested_pairs`).
 
 >>> from datetime import date
 >>> from graph import model as m
@@ -231,11 +231,15 @@ def _ender(
     own = evidence_end(tie)
     if own is None:
         return None
+    # A contrary record that begins after the tie's window has closed (horizon
+    # or valid_to) ended nothing: the tie had already lapsed.
+    lapsed = holds_window(tie)[1]
     found = [
         (start, c.id)
         for c in contrary
         if (start := holds_window(c)[0]) is not None
         and start > own
+        and (lapsed is None or start <= lapsed)
         and (day is None or start <= day)
     ]
     return min(found) if found else None
@@ -294,3 +298,54 @@ def contested_pairs(relationships: Iterable[m.AnyRelationship]) -> set[frozenset
         if rel.type in CONTRARY:
             seen[_pair(rel)].add(rel.type)
     return {pair for pair, types in seen.items() if len(types) == 2}
+
+
+EVENT_SIDES = {"actor1": 1, "assoc_actor_1": 1, "actor2": 2, "assoc_actor_2": 2}
+EVENT_SIDES |= {"side_a": 1, "side_b": 2}
+"""Which side of an event each ``PARTICIPATED_IN`` role is on (ACLED columns, UCDP
+sides): two actors on the same side are evidence of an alliance, on opposite
+sides of an opposition."""
+
+
+def inferred_weight(count: int) -> float:
+    """Strength of an inferred tie seen in `count` events: n / (n + 1)."""
+    return round(count / (count + 1), 3)
+
+
+def evidence_known_on(
+    record: m.AnyRelationship, event_days: Iterable[date], day: date
+) -> m.AnyRelationship:
+    """An inferred tie as it was known on `day`: evidence dated after it ignored.
+
+    One inferred record sums every event of its episode, including those after
+    a past question date; `event_days` are the days of the events that support
+    it (both actors on the same side for an alliance, opposite sides for an
+    opposition). Its ``last_cited``, ``evidence_count``, strength and confidence
+    are recounted over those on or before `day`, so an answer about `day` does
+    not move when later events are imported. A record whose evidence all falls
+    on or before `day`, or whose events are not in view, is returned unchanged.
+
+    >>> ally = m.AlliedWith(id="r1", source_id="a", target_id="b", basis="inferred",
+    ...                     first_cited="2019-01-05", last_cited="2020-12-05",
+    ...                     evidence_count=3, strength=0.75, confidence=0.75)
+    >>> then = evidence_known_on(ally, [date(2019, 1, 5), date(2019, 6, 5),
+    ...                                 date(2020, 12, 5)], date(2019, 6, 30))
+    >>> then.last_cited, then.evidence_count, then.strength
+    ('2019-06-05', 2, 0.667)
+    """
+    last = _upper(record.last_cited)
+    first = _lower(record.first_cited)
+    if record.basis != m.Basis.INFERRED or last is None or last <= day:
+        return record
+    known = sorted(d for d in event_days if d <= day and (first is None or d >= first))
+    if not known:
+        return record
+    weight = inferred_weight(len(known))
+    return record.model_copy(
+        update={
+            "last_cited": known[-1].isoformat(),
+            "evidence_count": len(known),
+            "strength": weight,
+            "confidence": min(0.9, weight),
+        }
+    )

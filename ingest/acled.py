@@ -41,7 +41,7 @@ from graph import model as m
 from graph.dates import lower_bound, upper_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
-from graph.timeline import INFERRED_HORIZON
+from graph.timeline import INFERRED_HORIZON, inferred_weight
 from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
@@ -187,7 +187,7 @@ class Event:
 
 
 def _weight(n: int) -> float:
-    return round(n / (n + 1), 3)
+    return inferred_weight(n)
 
 
 def _placeholder_pcode(key: str) -> str:
@@ -261,6 +261,12 @@ def build_events(
         draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)
         return found
 
+    # Which area each area lies in, stored or drafted here: a same-named area in
+    # another country (admin1 "Tarn" in two countries) is a different place.
+    parent_of: dict[str, str] = {}
+    for rel in ctx.rels(RelType.PART_OF):
+        parent_of.setdefault(rel.source_id, rel.target_id)
+
     def area_id(event: Event) -> str | None:
         parent: str | None = None
         chain: list[str] = []
@@ -269,9 +275,10 @@ def build_events(
             current = make_id("are", dataset, *chain)
             ours = current in area_drafts or ctx.existing(current) is not None
             if not ours:
-                # An area already known (say, with its real P-code) under the same name and level.
+                # An area already known (say, with its real P-code) under the same name and
+                # level, unless it is recorded inside another area than this event's.
                 known = area_resolver.exact(name, [f"Area:{level}"])
-                if known is not None:
+                if known is not None and parent_of.get(known, parent) == parent:
                     parent = known
                     continue
                 area_resolver.add(current, f"Area:{level}", [name])
@@ -291,6 +298,7 @@ def build_events(
                     columns={"name": column, "pcode": column},
                 )
                 if parent is not None:
+                    parent_of[current] = parent
                     drafts.append(
                         Draft(
                             data={

@@ -23,7 +23,8 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
-from graph.timeline import contact_on, ended_early, holds_window
+from graph.projection import tie_evidence_days
+from graph.timeline import contact_on, ended_early, evidence_known_on, holds_window
 from queries.command import (
     commanders,
     formation_tree,
@@ -206,6 +207,10 @@ def allegiances(
         start, end = holds_window(record)
         if as_of is not None and start is not None and start > as_of:
             continue
+        if as_of is not None:
+            # As known on the question date: later events do not count yet.
+            record = evidence_known_on(record, tie_evidence_days(source, record), as_of)
+            start, end = holds_window(record)
         if start is not None and end is not None and end < start:
             continue  # closed before it began: superseded, it never held
         # A past inferred tie that contrary evidence ended shows its real end.
@@ -233,8 +238,8 @@ def allegiances(
                 "first_cited": record.first_cited,
                 "last_cited": record.last_cited,
                 "ended_by": ender[1] if ender else None,
-                "strength": data.get("strength"),
-                "confidence": data.get("confidence"),
+                "strength": record.__dict__.get("strength"),
+                "confidence": record.confidence,
                 "current": key in current_ids,
             }
         )

@@ -19,6 +19,7 @@ from tests.ingest.helpers import load
 CASES = Path(__file__).resolve().parent / "identity_cases"
 UCDP_CASE = CASES / "ucdp_same_name_two_countries.csv"
 ACLED_CASE = CASES / "acled_same_name_two_countries.csv"
+AREA_CASE = CASES / "acled_same_area_two_countries.csv"
 
 
 def _actors(store: GraphStore) -> dict[str, list[m.AnyNode]]:
@@ -99,3 +100,34 @@ def test_who_took_part_in_2022_does_not_move_when_a_2023_file_arrives(
     (item,) = report.review
     assert item.value == "People's Army"
     assert {c["id"] for c in item.candidates} == set(armies)
+
+
+def _country_of(store: GraphStore, area_id: str) -> str:
+    """Follow PART_OF up from an area to the top (the country) and return its name."""
+    parent = {
+        r.source_id: r.target_id for r in store.iter_relationships(RelType.PART_OF, viewer=SYSTEM)
+    }
+    while area_id in parent:
+        area_id = parent[area_id]
+    node = store.get(area_id, viewer=SYSTEM)
+    assert node is not None
+    return node.name
+
+
+def test_same_named_province_in_two_countries_is_two_areas(store: GraphStore) -> None:
+    # admin1 "Tarn" in Orrinland and in Vell: each event stays in its own country,
+    # for this import and for a later one.
+    report = load(store, AREA_CASE)
+    assert report.errors == []
+    load(store, AREA_CASE)  # re-import: the areas resolve to themselves
+    tarns = [a for a in store.iter_nodes(NodeKind.AREA, viewer=SYSTEM) if a.name == "Tarn"]
+    assert len(tarns) == 2
+    countries = {
+        store.get(r.source_id, viewer=SYSTEM).name: _country_of(store, r.target_id)  # type: ignore[union-attr]
+        for r in store.iter_relationships(RelType.OCCURRED_IN, viewer=SYSTEM)
+    }
+    assert {d[-11:-1]: c for d, c in countries.items()} == {
+        "2023-04-02": "Orrinland",
+        "2023-04-09": "Vell",
+        "2023-04-15": "Orrinland",
+    }

@@ -24,6 +24,7 @@ from graph.sensitivity import SYSTEM
 from graph.store import GraphStore
 from graph.timeline import INFERRED_HORIZON, contested_pairs
 from ingest.pipeline import ImportOptions, run_import
+from queries.blocs import bloc_map
 from queries.profiles import profile
 
 CASES = Path(__file__).resolve().parent / "time_cases"
@@ -160,6 +161,55 @@ def test_events_recorded_after_the_question_date_do_not_move_its_answers(
     _load(store, "evidence_2019.csv")
     _load(store, "evidence_2024.csv")
     assert store.change_counter() == counter
+
+
+def test_later_events_of_the_same_alliance_do_not_change_it_at_an_earlier_date(
+    store: GraphStore,
+) -> None:
+    # Seen together 2019-02-10 and 2019-04-22; a third sighting on 2019-11-20 is
+    # the same episode (within the horizon), so the store keeps one record whose
+    # evidence now ends in November. As of 2019-06-30 it rested on two events.
+    _load(store, "evidence_2019.csv")
+    mire, copper = _id(store, "Mire Watch"), _id(store, "Copper Vale Rangers")
+    day = date(2019, 6, 30)
+    before = _answers(store, day, mire)
+    blocs_before = bloc_map(_at(store, day)).as_dict()
+
+    _load(store, "evidence_2019_late.csv")
+
+    (ally,) = store.iter_relationships(RelType.ALLIED_WITH, viewer=SYSTEM)
+    assert (ally.last_cited, ally.evidence_count) == ("2019-11-20", 3)
+    after = _answers(store, day, mire)
+    (row,) = [r for r in after["profile"]["allegiances"] if r["with"] == copper]
+    assert (row["last_cited"], row["holds_to"], row["strength"]) == (
+        "2019-04-22",
+        "2020-04-21",
+        0.667,
+    )
+    # Every answer as before; the records' free-text notes (what the importer
+    # wrote, "inferred: 3 ACLED event(s)") are data, not an answer about the day.
+    for answers in (before, after):
+        for record in answers["edges"].values():
+            record.pop("notes")
+    assert after == before
+    assert bloc_map(_at(store, day)).as_dict() == blocs_before
+
+
+def test_an_alliance_that_lapsed_before_the_opposition_began_was_not_ended_by_it(
+    store: GraphStore,
+) -> None:
+    # Allied 2019-02-10 .. 2019-04-22 (so held to 2020-04-21 by the horizon);
+    # first seen fighting each other on 2021-03-01, ten months after it lapsed.
+    _load(store, "evidence_2019.csv")
+    _load(store, "opposition_after_lapse_2021.csv")
+    mire, copper = _id(store, "Mire Watch"), _id(store, "Copper Vale Rangers")
+    assert _ties(_at(store, date(2020, 12, 1)), mire, copper) == set()
+    day = date(2021, 6, 1)
+    history = build_projection(store, viewer=SYSTEM)
+    rows = profile(_at(store, day), mire, history_graph=history, as_of=day).as_dict()
+    (ally,) = [r for r in rows["allegiances"] if r["with"] == copper and r["type"] == "ALLIED_WITH"]
+    # The profile must not say the alliance held into 2021 and was broken by a fight.
+    assert (ally["current"], ally["holds_to"], ally["ended_by"]) == (False, "2020-04-21", None)
 
 
 def test_a_multi_day_incident_still_counts_after_it_ends(store: GraphStore) -> None:
