@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -101,6 +102,23 @@ def store_error(path: Path, error: sqlite3.Error) -> StoreUnavailable:
     return StoreUnavailable(f"store {path}: {error}")
 
 
+def _create_private(path: Path) -> None:
+    """Create a new store file readable and writable by its owner only.
+
+    The file holds who commands whom and who talks to them: on a shared
+    machine another account must not read it. SQLite gives the WAL and
+    shared-memory files the main file's permissions, so they follow. An
+    existing file is left as its owner set it.
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return
+    except OSError as e:
+        raise StoreUnavailable(f"cannot create {path}: {e.strerror}") from e
+    os.close(fd)
+
+
 class EmbeddedStore:
     """A `GraphStore` in a single SQLite file."""
 
@@ -112,6 +130,7 @@ class EmbeddedStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as e:
             raise StoreUnavailable(f"cannot create folder for {self.path}: {e.strerror}") from e
+        _create_private(self.path)
         self.ensure_schema()
 
     def __repr__(self) -> str:
