@@ -45,7 +45,7 @@ def is_pseudonym(source_id: str) -> bool:
     >>> is_pseudonym("src_informant_7")
     False
     """
-    tail = source_id.removeprefix("src~")
+    tail = source_id.removeprefix(MASK_PREFIX)
     return len(tail) == 12 and tail != source_id and all(c in "0123456789abcdef" for c in tail)
 
 
