@@ -13,7 +13,7 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -55,7 +55,7 @@ class SecuredStore:
             )
         return Viewer(name=self.user.name, clearance=viewer.clearance)
 
-    def _audit_views(self, records: Sequence[m.AnyRecord], how: str) -> None:
+    def _audit_views(self, records: Iterable[m.AnyRecord], how: str) -> None:
         secret = sorted({r.id for r in records if r.sensitivity is SC})
         if secret:
             self.inner.append_audit(
@@ -63,6 +63,17 @@ class SecuredStore:
                     actor=self.user.name, action="view", details={"how": how, "records": secret}
                 )
             )
+
+    def audit_shown(self, records: Iterable[m.AnyRecord], how: str) -> None:
+        """Record that an output built from the projection showed `records`.
+
+        Reads through the projection (`iter_nodes`, `get_many`) are not audited
+        one by one: a projection build would log every strictly confidential
+        record whether or not anyone looks at it. So the page, the listing or
+        the download that shows records says so here, once, naming the strictly
+        confidential ones among them (`how` says which output it was).
+        """
+        self._audit_views(records, how)
 
     # ------------------------------------------------------------------ GraphStore
 
@@ -192,3 +203,13 @@ class SecuredStore:
 
     def close(self) -> None:
         self.inner.close()
+
+
+def audit_shown(store: GraphStore, records: Iterable[m.AnyRecord], how: str) -> None:
+    """One `view` audit entry naming the strictly confidential `records` an output shows.
+
+    Only a store acting as a user audits views; a store without accounts (one
+    analyst's own file, "owner mode") has no one to name, as for `show`.
+    """
+    if isinstance(store, SecuredStore):
+        store.audit_shown(records, how)

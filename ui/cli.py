@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from graph import model as m
+from graph.access import audit_shown
 from graph.errors import NotFound, NotPermitted
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
@@ -175,7 +176,9 @@ def list_(
 ) -> None:
     """List entities: id, type, name, sensitivity (and kind, structure for armed actors)."""
     st = state(ctx)
-    rows = [summary(n) for n in st.store().iter_nodes(type_, viewer=st.viewer)]
+    nodes = list(st.store().iter_nodes(type_, viewer=st.viewer))
+    audit_shown(st.store(), nodes, "cli list")
+    rows = [summary(n) for n in nodes]
     if json_out:
         emit_json(rows)
     else:

@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import networkx as nx
 import typer
 
+from graph.access import audit_shown
 from graph.errors import NotFound
 from graph.names import normalise
 from graph.projection import projection
@@ -60,6 +61,13 @@ def _day(text: str | None) -> date:
 
 def _graph(st: CliState, day: date | None) -> nx.MultiDiGraph[str]:
     return projection(st.store(), viewer=st.viewer, as_of=day)
+
+
+def _shown(st: CliState, graph: nx.MultiDiGraph[str], answer: Any, command: str) -> None:
+    """Audit the strictly confidential records the answer names, before it is printed."""
+    from queries.shown import records_named
+
+    audit_shown(st.store(), records_named(graph, answer), f"cli {command}")
 
 
 def resolve(
@@ -149,6 +157,7 @@ def paths(
         allow_through_parties=allow_through_parties,
         exclude=avoid,
     )
+    _shown(st, graph, result.as_dict(), "paths")
     if json_out:
         emit_json(result.as_dict())
         return
@@ -190,6 +199,7 @@ def reach(
         as_of=day,
         allow_through_parties=allow_through_parties,
     )
+    _shown(st, graph, result.as_dict(), "reach")
     if json_out:
         emit_json(result.as_dict())
         return
@@ -275,10 +285,11 @@ def influencers(
         if key
         else None
     )
+    data: dict[str, Any] = report.as_dict()
+    if chosen is not None:
+        data["key_interlocutors"] = chosen.as_dict()
+    _shown(st, graph, data, "influencers")
     if json_out:
-        data: dict[str, Any] = report.as_dict()
-        if chosen is not None:
-            data["key_interlocutors"] = chosen.as_dict()
         emit_json(data)
         return
     typer.echo(f"influencers as of {day} (reach = sum of best path scores, {max_hops} hops max)")
@@ -323,6 +334,7 @@ def gaps(
     day = _day(as_of)
     graph = _graph(st, day)
     report = find_gaps(graph, day, max_hops, stale_days, min_confidence=min_confidence)
+    _shown(st, graph, report.as_dict(), "gaps")
     if json_out:
         emit_json(report.as_dict())
         return
@@ -390,6 +402,7 @@ def blocs(
     graph = _graph(st, day)  # the projection of the question date, never an undated one
     if compare is None:
         found = bloc_map(graph)
+        _shown(st, graph, found.as_dict(), "blocs")
         if json_out:
             emit_json(found.as_dict())
             return
@@ -405,7 +418,10 @@ def blocs(
                 typer.echo(f"  {contest.describe()}")
         return
     before_day = _day(compare)
-    result = compare_blocs(_graph(st, before_day), graph)
+    before = _graph(st, before_day)
+    result = compare_blocs(before, graph)
+    _shown(st, before, result.as_dict(), "blocs --compare")
+    _shown(st, graph, result.as_dict(), "blocs --compare")
     if json_out:
         emit_json({"from": before_day.isoformat(), "to": day.isoformat(), **result.as_dict()})
         return
@@ -452,6 +468,7 @@ def profile(
     node = resolve(st, graph, actor, kinds=[NodeKind.ARMED_ACTOR], what="armed actor")
     history = _graph(st, None)
     data = build_profile(graph, node, history_graph=history, as_of=day).as_dict()
+    _shown(st, history, data, "profile")
     if json_out:
         emit_json(data)
         return
@@ -527,6 +544,7 @@ def contacts(
     day = _day(as_of)
     graph = _graph(st, day)
     data = area_contacts(graph, area, as_of=day)
+    _shown(st, graph, data, "contacts")
     if json_out:
         emit_json(data)
         return
@@ -582,9 +600,11 @@ def measures(
 
     st = state(ctx)
     day = _day(as_of)
-    result = compute(_graph(st, day), kinds=_names(kinds), types=_names(types))
+    graph = _graph(st, day)
+    result = compute(graph, kinds=_names(kinds), types=_names(types))
     data = result.as_dict(top)
     data["as_of"] = day.isoformat()
+    _shown(st, graph, data, "measures")
     if json_out:
         emit_json(data)
         return
