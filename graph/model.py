@@ -334,7 +334,7 @@ ExternalId = Annotated[
 
 
 class Envelope(BaseModel):
-    """Fields every node and relationship carries (DESIGN.md, domain model)."""
+    """Fields every node and relationship carries (CONTRIBUTING.md, "House rules")."""
 
     model_config = _CONFIG
 
@@ -594,7 +594,7 @@ class OperatesIn(RelBase):
 
 
 class OccurredIn(RelBase):
-    """Where an incident or engagement took place (not in DESIGN.md's list; needed for areas)."""
+    """Where an incident or engagement took place (needed for areas)."""
 
     type: Literal["OCCURRED_IN"] = "OCCURRED_IN"
 

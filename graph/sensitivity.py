@@ -1,6 +1,6 @@
 """Sensitivity labels and the viewer that every read must name.
 
-Sensitivity is enforced in the stores (DESIGN.md non-negotiables): a record
+Sensitivity is enforced in the stores (CONTRIBUTING.md): a record
 above the viewer's clearance is never returned, so no caller can forget to
 filter. Labels are ordered; a viewer sees a record when its label's rank is at
 most the viewer's clearance rank.

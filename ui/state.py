@@ -6,7 +6,7 @@ held by `st.cache_resource` keyed by its URL (the stores open a connection per
 call, so one object may serve every session). Anything cached with
 `st.cache_data` is shared across users too, so every such function takes the
 viewer's clearance and the store's change counter as arguments
-(DESIGN.md: caches are shared across users).
+(CONTRIBUTING.md: caches are shared across users).
 
 Accounts: a store without accounts is one analyst's own file ("owner mode")
 and is used as it is. A store with accounts asks each session to sign in, and

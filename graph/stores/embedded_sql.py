@@ -1,4 +1,4 @@
-"""Every SQL statement the embedded store runs, in one place (STYLE.md §1).
+"""Every SQL statement the embedded store runs, in one place (CONTRIBUTING.md, "The layers").
 
 Values are always `?` parameters. One `records` table holds the current version
 of every node and relationship (scalar columns for filtering, the full record

@@ -1,4 +1,4 @@
-"""Every Cypher statement the Neo4j store runs, in one place (STYLE.md §5).
+"""Every Cypher statement the Neo4j store runs, in one place (CONTRIBUTING.md, "The layers").
 
 Values are always parameters. Labels and relationship types are interpolated
 only through `SCHEMA.label` / `SCHEMA.rel_label`, which assert membership of

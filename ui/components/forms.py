@@ -116,7 +116,7 @@ def field_specs(record_kind: str) -> list[FieldSpec]:
 
 
 def new_id(record_kind: str) -> str:
-    """A hand-entered record's id: a uuid4 with the kind's prefix (STYLE.md §2)."""
+    """A hand-entered record's id: a uuid4 with the kind's prefix (CONTRIBUTING.md)."""
     if record_kind in NodeKind.__members__.values():
         prefix = SCHEMA.nodes[NodeKind(record_kind)].id_prefix or "rec"
     else:

@@ -1,10 +1,9 @@
 """The network view: a projection → pyvis → one safe, self-contained HTML page.
 
 pyvis 0.3.2 gives us the vis-network node and edge records and their options,
-but its own template is unsafe and not self-contained (DESIGN.md, "Facts that
-constrain the code"): it inserts the heading as raw HTML, switches every
-tooltip to raw HTML as soon as one contains the text ``href``, and loads
-vis-network and Bootstrap from CDNs even "in line". So we use pyvis only to
+but its own template is unsafe and not self-contained: it inserts the heading
+as raw HTML, switches every tooltip to raw HTML as soon as one contains the
+text ``href``, and loads vis-network and Bootstrap from CDNs even "in line". So we use pyvis only to
 build the data, and render our own template (`ui/assets/network.html.j2`):
 
 - Jinja autoescape is on; node and edge data go through ``tojson``, which
