@@ -13,4 +13,6 @@ fi
 . .venv/bin/activate
 echo "== installing actorgraph ($1)" >&2
 python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-python -m pip install --quiet --disable-pip-version-check -e "$1" >&2
+# requirements.lock pins every version (scripts/lock): CI and a newcomer get what the
+# tests passed with, not whatever was released this morning.
+python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e "$1" >&2
