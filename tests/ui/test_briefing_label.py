@@ -8,6 +8,7 @@ cleared to it gets a briefing that names it, and the label must say so.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -56,6 +57,10 @@ def test_briefing_citing_a_secret_source_is_labelled_by_that_source(
     assert briefing.label_of(result, graph) == label.value
     assert f"**Sensitivity: {label.value.upper()}**" in md
     assert f"Sensitivity: {label.value.upper()}:" in page
+    # Both carry the audit head they were made at, as `audit verify --against` reads it.
+    head = store.audit_head()
+    assert head.seq == 1 and f"Audit head when made: {head.line()}" in md
+    assert html.escape(head.line()) in page
     store.close()
 
 
