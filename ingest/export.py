@@ -9,7 +9,8 @@ first: the record as stored (with `recorded_at` / `recorded_by`) plus a
 `"_revision": {"version": n, "operation": "create|update|close"}` member.
 Importing it replays the versions in order, one write per original write, so
 `import(export(store))` rebuilds the same records with the same history and
-provenance. A snapshot without `_revision` members (hand-written, or from
+authors, dated by the store when restored (no caller dates a write). A
+snapshot without `_revision` members (hand-written, or from
 `ingest.snapshot`) imports as plain current state. Lines starting with `//`
 are comments: a shipped file says at its top that its data is fictional.
 
