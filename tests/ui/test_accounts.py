@@ -73,6 +73,9 @@ def test_an_admin_sees_the_audit_log_and_its_chain_check(accounts: EmbeddedStore
     assert json.loads(at.code[0].value) == accounts.audit_head().as_dict()  # to keep elsewhere
     shown = at.dataframe[0].value
     assert set(shown["action"]) >= {"write", "user"}
+    # A write's before and after, read back from history (the entry holds hashes).
+    detail = at.json[0].value
+    assert "Ilyo Varrant" in detail and '"sha256"' in detail
 
 
 def test_the_audit_page_names_a_record_edited_in_the_file(accounts: EmbeddedStore) -> None:

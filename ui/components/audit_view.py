@@ -12,6 +12,9 @@ import json
 
 import streamlit as st
 
+from graph.audit import AuditEntry
+from graph.audit_trail import with_versions
+from graph.store import GraphStore
 from ui import state
 
 
@@ -52,6 +55,19 @@ def render() -> None:
         if e.action in chosen
     ][:limit]
     st.dataframe(rows, hide_index=True, use_container_width=True)
+    _write_detail(store, [e for e in log.entries if e.action == "write" and not e.withheld])
+
+
+def _write_detail(store: GraphStore, writes: list[AuditEntry]) -> None:
+    """One write's records before and after, read from history at the reader's
+    clearance (the entry itself holds only ids, versions and hashes)."""
+    if not writes:
+        return
+    newest = [e.seq for e in reversed(writes)][:200]
+    seq = st.selectbox("Show a write's before and after", newest, key="audit.write")
+    entry = next(e for e in writes if e.seq == seq)
+    (shown,) = with_versions(store, [entry], viewer=state.viewer())
+    st.json(shown["details"], expanded=False)
 
 
 def _summary(details: str) -> str:
