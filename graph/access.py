@@ -15,11 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent, withhold_above
+from graph.audit import AuditEntry, AuditEvent, Checkpoint, withhold_above
 from graph.errors import NotPermitted
+from graph.integrity import AuditCheck, redact
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.signin import authenticate as authenticate
@@ -85,16 +86,15 @@ class SecuredStore:
         batch: WriteBatch,
         *,
         actor: str = "",
-        at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         """Write as the user: their name, and their clearance as the ceiling (a caller's
         `clearance` may only lower it)."""
         if clearance is not None and clearance.rank < self.user.clearance.rank:
             self.user.require_write()
-            return self.inner.write(batch, actor=self.user.name, at=at, clearance=clearance)
+            return self.inner.write(batch, actor=self.user.name, clearance=clearance)
         self.user.require_write()
-        return self.inner.write(batch, actor=self.user.name, at=at, clearance=self.user.clearance)
+        return self.inner.write(batch, actor=self.user.name, clearance=self.user.clearance)
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -158,14 +158,17 @@ class SecuredStore:
         self._audit_views([r.record for r in revisions], "history")
         return revisions
 
+    def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
+        found = self.inner.versions(keys, viewer=self._cap(viewer))
+        self._audit_views([r.record for r in found], "versions")
+        return found
+
     def change_counter(self) -> int:
         return self.inner.change_counter()
 
     def append_audit(self, event: AuditEvent) -> AuditEntry:
         return self.inner.append_audit(
-            AuditEvent(
-                actor=self.user.name, action=event.action, details=event.details, at=event.at
-            )
+            AuditEvent(actor=self.user.name, action=event.action, details=event.details)
         )
 
     def audit_log(self) -> AuditLog:
@@ -187,6 +190,15 @@ class SecuredStore:
 
     def audit_entries(self, action: str) -> list[AuditEntry]:
         return [e for e in self.audit_log().entries if e.action == action]
+
+    def audit_head(self) -> Checkpoint:
+        return self.inner.audit_head()
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        """Admins only; a problem with a record above their clearance is reported
+        without naming the record."""
+        self.user.require_admin()
+        return redact(self.inner.check_audit(against), self.user.clearance)
 
     def save_user(self, user: User, *, actor: str = "") -> None:
         check_account_change(self.user, user, self.inner.list_users())

@@ -7,6 +7,13 @@ the store keeps the head of the chain (last sequence number and hash) beside
 the log, so cutting entries off the end is caught too. Write entries are
 appended inside the write's own transaction: there is no write without its
 audit entry.
+
+A write's entry commits to content by hash (issue 13): for each record its id,
+version, label and the SHA-256 of the stored JSON of that version, not the
+JSON itself (history holds every version once; before/after are read from
+there when shown). `graph.integrity` checks the records, history and accounts
+against those commitments. Entry times are the store's clock, never the
+caller's, and never go backwards along the chain (`store_time`).
 """
 
 from __future__ import annotations
@@ -15,7 +22,8 @@ import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from graph.sensitivity import Sensitivity
@@ -25,16 +33,46 @@ GENESIS = "0" * 64
 
 @dataclass(frozen=True)
 class AuditEvent:
-    """What happened, before it is placed in the chain."""
+    """What happened, before it is placed in the chain.
+
+    It has no time: the store stamps the entry with its own clock when it
+    appends it (`store_time`), so no caller can date an entry 2001 or 2999."""
 
     actor: str
     action: str  # write, export, view, user, merge …
     details: dict[str, Any] = field(default_factory=dict)
-    at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
     # The details already serialised (a JSON object), used verbatim instead of
-    # `canonical(details)`: a write's entry holds every record before and after,
-    # which the store has as JSON already and should not serialise twice.
+    # `canonical(details)`: a write's entry lists thousands of records, which
+    # the planner writes as JSON in one pass.
     details_json: str | None = None
+
+
+def version_hash(data: str) -> str:
+    """The SHA-256 a write's entry commits to for one stored version (its exact JSON)."""
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def stamp(when: datetime) -> str:
+    """The one text form of a store time: UTC, microseconds always written (so
+    two stamps also compare as text)."""
+    return when.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_time(text: str) -> datetime | None:
+    """A stored time, or None when it is not one (an edited or legacy value)."""
+    try:
+        when = datetime.fromisoformat(text)
+    except (TypeError, ValueError):
+        return None
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def store_time(last_at: str | None) -> datetime:
+    """The time the store gives its next entry: now, but never before the last
+    entry's time (a clock set back must not make the chain go backwards)."""
+    now = datetime.now(UTC)
+    last = parse_time(last_at) if last_at else None
+    return max(now, last) if last is not None else now
 
 
 @dataclass(frozen=True)
@@ -74,12 +112,13 @@ def entry_hash(seq: int, at: str, actor: str, action: str, details: str, prev_ha
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def chain(event: AuditEvent, *, prev_seq: int, prev_hash: str) -> AuditEntry:
-    """Place an event after the entry (prev_seq, prev_hash)."""
+def chain(event: AuditEvent, *, prev_seq: int, prev_hash: str, at: datetime) -> AuditEntry:
+    """Place an event after the entry (prev_seq, prev_hash), at the store's time `at`."""
     details = event.details_json if event.details_json is not None else canonical(event.details)
     seq = prev_seq + 1
-    digest = entry_hash(seq, event.at, event.actor, event.action, details, prev_hash)
-    return AuditEntry(seq, event.at, event.actor, event.action, details, prev_hash, digest)
+    when = stamp(at)
+    digest = entry_hash(seq, when, event.actor, event.action, details, prev_hash)
+    return AuditEntry(seq, when, event.actor, event.action, details, prev_hash, digest)
 
 
 WITHHELD = canonical({"withheld": "about records above your clearance"})
@@ -154,10 +193,21 @@ class ChainProblem:
         return f"entry {self.seq}: {self.message}"
 
 
-def verify(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> list[ChainProblem]:
-    """Every problem in the chain, naming the entry; empty when the log is intact."""
+# How far ahead of this machine's clock an entry may be (another server's clock).
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+def verify(
+    entries: list[AuditEntry], *, head_seq: int, head_hash: str, now: datetime | None = None
+) -> list[ChainProblem]:
+    """Every problem in the chain, naming the entry; empty when the log is intact.
+
+    Besides hashes and links: entry times never go backwards along the chain
+    and none lies in the future (`now`, default this machine's clock)."""
     problems: list[ChainProblem] = []
     prev_hash, expected_seq = GENESIS, 1
+    prev_at: datetime | None = None
+    limit = (now or datetime.now(UTC)) + CLOCK_SKEW
     for entry in sorted(entries, key=lambda e: e.seq):
         if entry.seq != expected_seq:
             problems.append(ChainProblem(expected_seq, f"missing (next entry is {entry.seq})"))
@@ -166,6 +216,17 @@ def verify(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> list[
             problems.append(ChainProblem(entry.seq, "content does not match its hash (altered)"))
         if entry.prev_hash != prev_hash:
             problems.append(ChainProblem(entry.seq, "does not link to the entry before it"))
+        at = parse_time(entry.at)
+        if at is None:
+            problems.append(ChainProblem(entry.seq, f"time {entry.at!r} is not a time"))
+        else:
+            if prev_at is not None and at < prev_at:
+                problems.append(
+                    ChainProblem(entry.seq, f"time {entry.at} is before the entry before it")
+                )
+            if at > limit:
+                problems.append(ChainProblem(entry.seq, f"time {entry.at} is in the future"))
+            prev_at = at
         prev_hash, expected_seq = entry.hash, entry.seq + 1
     last_seq = expected_seq - 1
     if head_seq != last_seq:
@@ -179,3 +240,69 @@ def verify(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> list[
     elif head_seq and head_hash != prev_hash:
         problems.append(ChainProblem(head_seq, "last entry does not match the store's head hash"))
     return problems
+
+
+# --------------------------------------------------------------------------- the witnessed head
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain at one moment, for the user to keep elsewhere.
+
+    Someone holding the file can rewrite the whole chain and recompute every
+    hash; they cannot make an old head they never saw reappear in it. Every
+    export manifest and briefing carries one (`audit_head`)."""
+
+    seq: int
+    hash: str
+    at: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"seq": self.seq, "hash": self.hash, "at": self.at}
+
+    def line(self) -> str:
+        return canonical(self.as_dict())
+
+    @classmethod
+    def parse(cls, text: str) -> Checkpoint:
+        """A checkpoint from its JSON line, from a file holding one, or from an
+        export manifest (its `audit_head`); ValueError says what is wrong."""
+        candidate = text.strip()
+        if not candidate.startswith("{"):
+            path = Path(candidate)
+            if not path.is_file():
+                raise ValueError(f"{candidate!r} is neither a checkpoint nor a file holding one")
+            candidate = path.read_text("utf-8")
+        try:
+            data = json.loads(candidate)
+        except json.JSONDecodeError as e:
+            raise ValueError(f"not a checkpoint (JSON expected): {e}") from e
+        if isinstance(data, dict) and isinstance(data.get("audit_head"), dict):
+            data = data["audit_head"]
+        try:
+            return cls(int(data["seq"]), str(data["hash"]), str(data.get("at", "")))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError("a checkpoint needs seq, hash and at") from e
+
+
+def head_of(entries: list[AuditEntry], *, head_seq: int, head_hash: str) -> Checkpoint:
+    """The chain's head as a checkpoint (seq 0 and the genesis hash for an empty log)."""
+    last = next((e for e in entries if e.seq == head_seq), None)
+    return Checkpoint(head_seq, head_hash, last.at if last else "")
+
+
+def witnessed(entries: list[AuditEntry], checkpoint: Checkpoint) -> list[ChainProblem]:
+    """Whether the chain still holds the head a user kept: the same entry, same hash."""
+    if checkpoint.seq == 0:
+        return []
+    found = next((e for e in entries if e.seq == checkpoint.seq), None)
+    if found is None:
+        return [ChainProblem(checkpoint.seq, "the checkpoint's entry is not in the chain")]
+    if found.hash != checkpoint.hash or (checkpoint.at and found.at != checkpoint.at):
+        return [
+            ChainProblem(
+                checkpoint.seq,
+                "differs from the checkpoint (the chain was rewritten after it was taken)",
+            )
+        ]
+    return []

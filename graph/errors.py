@@ -75,6 +75,14 @@ class StoreUnavailable(ActorGraphError):
     """The store cannot be reached or opened (never includes credentials)."""
 
 
+class StoreTooNew(StoreUnavailable):
+    """The store file was written by a newer actorgraph (a higher schema number).
+
+    Opening it read or write with this release could misread or damage it, so
+    nothing is done to it: upgrade actorgraph (exit code: unavailable).
+    """
+
+
 class StoreBusy(StoreUnavailable):
     """Another process holds the store's write lock longer than we are willing to wait.
 

@@ -21,8 +21,9 @@ from typing import Any, Literal, Protocol
 from pydantic import TypeAdapter
 
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent, canonical
+from graph.audit import AuditEntry, AuditEvent, Checkpoint, canonical, version_hash
 from graph.errors import InvalidRecords, RowError
+from graph.integrity import AuditCheck
 from graph.names import normalise
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import RANK, Sensitivity, Viewer
@@ -149,7 +150,6 @@ class StoredRow:
     recorded_at: str
     recorded_by: str
     operation: str
-    before: str | None = None  # the version this one replaces, for the audit log
     before_rank: int | None = None  # its sensitivity rank, for the change log
 
     def change_entry(self) -> list[Any]:
@@ -181,27 +181,26 @@ class WritePlan:
     report: WriteReport
 
     def audit_event(self, actor: str) -> AuditEvent:
-        """The audit entry for this write: who, when, and every record before and after."""
-        return AuditEvent(
-            actor=actor,
-            action="write",
-            at=self.rows[0].recorded_at if self.rows else datetime.now(UTC).isoformat(),
-            details_json=self._audit_details(),
-        )
+        """The audit entry for this write: who, and for every record its id,
+        version, label and the SHA-256 of the stored JSON (issue 13). The
+        versions themselves are in history; the entry's time is the store's."""
+        return AuditEvent(actor=actor, action="write", details_json=self._audit_details())
 
     def _audit_details(self) -> str:
-        """`{"records": [{"after", "before", "id", "kind", "operation", "version"}…],
-        "report": {…}}`, keys in canonical order, with each record's before and
-        after spliced in as the exact JSON the store holds rather than parsed and
-        serialised again: for a 10,000-record import that second pass was about
-        a fifth of the write."""
+        """`{"records": [{"id", "kind", "operation", "sensitivity", "sha256",
+        "version"}…], "report": {…}}`, keys in canonical order, written in one
+        pass (a 10,000-record import's entry is built here)."""
         parts = [
-            f'{{"after":{r.data},"before":{r.before or "null"},"id":{_js(r.id)},'
-            f'"kind":{_js(r.kind)},"operation":{_js(r.operation)},"version":{r.version:d}}}'
+            f'{{"id":{_js(r.id)},"kind":{_js(r.kind)},"operation":{_js(r.operation)},'
+            f'"sensitivity":"{_LABELS[r.sensitivity_rank]}","sha256":"{version_hash(r.data)}",'
+            f'"version":{r.version:d}}}'
             for r in self.rows
         ]
         report = {k: v for k, v in self.report.as_dict().items() if k != "change_counter"}
         return f'{{"records":[{",".join(parts)}],"report":{canonical(report)}}}'
+
+
+_LABELS = [s.value for s in Sensitivity]
 
 
 def _js(text: str) -> str:
@@ -218,11 +217,13 @@ class AuditLog:
     head_hash: str
 
 
-def user_event(user: User, *, actor: str) -> AuditEvent:
-    """Account changes are audited without the password hash."""
-    return AuditEvent(
-        actor=actor, action="user", details=user.model_dump(mode="json", exclude={"password_hash"})
-    )
+def user_event(user: User, data: str, *, actor: str) -> AuditEvent:
+    """An account change, audited without the password hash but committing, by
+    SHA-256, to the account exactly as stored (`data`), hash included: an
+    account edited in the file no longer matches its last entry."""
+    details = user.model_dump(mode="json", exclude={"password_hash"})
+    details["sha256"] = version_hash(data)
+    return AuditEvent(actor=actor, action="user", details=details)
 
 
 class GraphStore(Protocol):
@@ -235,12 +236,12 @@ class GraphStore(Protocol):
         batch: WriteBatch,
         *,
         actor: str,
-        at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport: ...
 
-    # `at` is only for restoring a snapshot with its original times; `clearance`
-    # is the writer's: records above it are neither overwritten nor linked to.
+    # `clearance` is the writer's: records above it are neither overwritten nor
+    # linked to. There is no `at`: the store stamps every write with its own
+    # clock (issue 16), so no caller can date a version 2001 or 2999.
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -303,6 +304,12 @@ class GraphStore(Protocol):
 
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]: ...
 
+    def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
+        """The stored versions `(record id, version)` within the viewer's clearance
+        (sources masked as `history` masks them): how the audit log shows a
+        write's before and after, which its entry holds only as hashes."""
+        ...
+
     def change_counter(self) -> int: ...
 
     # Audit log and accounts live in the store too, so they travel with the data.
@@ -313,6 +320,17 @@ class GraphStore(Protocol):
     def audit_entries(self, action: str) -> list[AuditEntry]:
         """The entries of one action, in order, without the rest of the log (the
         sign-in throttle reads its own entries on every sign-in)."""
+        ...
+
+    def audit_head(self) -> Checkpoint:
+        """The chain's head (sequence, hash, time): what `audit checkpoint` prints
+        and every export manifest and briefing carries. Any user may read it: it
+        reveals nothing but how long the log is."""
+        ...
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        """`audit verify`: the chain, and every record, history row and account
+        against what the chain committed to (graph.integrity.check)."""
         ...
 
     def save_user(self, user: User, *, actor: str) -> None: ...
@@ -393,7 +411,6 @@ def to_row(
     actor: str,
     at: datetime,
     operation: str,
-    before: str | None = None,
     before_rank: int | None = None,
 ) -> StoredRow:
     # pydantic-core writes the JSON without the stamps, and the stamps close the
@@ -427,7 +444,6 @@ def to_row(
         recorded_at=recorded_at,
         recorded_by=actor,
         operation=operation,
-        before=before,
         before_rank=before_rank,
     )
 
@@ -706,7 +722,6 @@ def plan_write(
                 actor=actor,
                 at=now,
                 operation="close" if closing else "update",
-                before=old.data,
                 before_rank=old.sensitivity_rank,
             )
         )

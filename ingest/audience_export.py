@@ -54,7 +54,10 @@ def export_for_audience(
     body = header + "".join(
         json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n" for row in rows
     )
-    manifest_text = json.dumps(manifest.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    # The audit chain's head when the export was made: a witness kept outside
+    # the store, which `audit verify --against <manifest>` checks the chain against.
+    stamped = {**manifest.as_dict(), "audit_head": store.audit_head().as_dict()}
+    manifest_text = json.dumps(stamped, indent=2, ensure_ascii=False) + "\n"
     data, meta = body.encode("utf-8"), manifest_text.encode("utf-8")
     encrypted = passphrase is not None or bool(recipients)
     if encrypted:

@@ -9,7 +9,8 @@ first: the record as stored (with `recorded_at` / `recorded_by`) plus a
 `"_revision": {"version": n, "operation": "create|update|close"}` member.
 Importing it replays the versions in order, one write per original write, so
 `import(export(store))` rebuilds the same records with the same history and
-provenance. A snapshot without `_revision` members (hand-written, or from
+authors, dated by the store when restored (no caller dates a write). A
+snapshot without `_revision` members (hand-written, or from
 `ingest.snapshot`) imports as plain current state. Lines starting with `//`
 are comments: a shipped file says at its top that its data is fictional.
 
@@ -27,7 +28,6 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -246,8 +246,25 @@ def write_csv(records: list[m.AnyRecord], folder: Path) -> int:
     return len(records)
 
 
+def manifest_path(out: Path) -> Path:
+    """Where an export's manifest goes: beside the file, or inside a csv folder."""
+    if out.is_dir():
+        return out / "manifest.json"
+    return out.with_name(out.name + ".manifest.json")
+
+
 def export_store(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
-    """Write `fmt` to `out` (a folder for csv); never leaves a half-written file."""
+    """Write `fmt` to `out` (a folder for csv) and its manifest; never leaves a
+    half-written file.
+
+    The manifest (`manifest_path`) names the format, the clearance, the count
+    and the audit chain's head when the export was made: a witness kept outside
+    the store (`audit verify --against <manifest>`). A snapshot also carries
+    the head in its header comment.
+    """
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    head = store.audit_head()
     if fmt == "snapshot":
         tmp = out.with_name(out.name + ".partial")
         with tmp.open("w", encoding="utf-8") as fh:
@@ -255,19 +272,30 @@ def export_store(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
                 store,
                 viewer,
                 fh,
-                header=f"actorgraph snapshot with history, clearance {viewer.clearance.value}",
+                header=f"actorgraph snapshot with history, clearance {viewer.clearance.value}\n"
+                f"audit_head {head.line()}",
             )
         tmp.replace(out)
-        return count
-    records = visible_records(store, viewer)
-    if fmt == "graphml":
-        tmp = out.with_name(out.name + ".partial")
-        write_graphml(records, tmp)
-        tmp.replace(out)
-        return len(records)
-    if fmt == "csv":
-        return write_csv(records, out)
-    raise ValueError(f"unknown export format {fmt!r}: use one of {', '.join(EXPORT_FORMATS)}")
+    else:
+        records = visible_records(store, viewer)
+        if fmt == "graphml":
+            tmp = out.with_name(out.name + ".partial")
+            write_graphml(records, tmp)
+            tmp.replace(out)
+            count = len(records)
+        else:
+            count = write_csv(records, out)
+    manifest = {
+        "format": fmt,
+        "records": count,
+        "clearance": viewer.clearance.value,
+        "audit_head": head.as_dict(),
+    }
+    target = manifest_path(out)
+    tmp = target.with_name(target.name + ".partial")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(target)
+    return count
 
 
 # --------------------------------------------------------------------------- reading snapshots
@@ -336,8 +364,11 @@ def build_snapshot(tables: list[Any], ctx: ImportContext, skip: set[tuple[str, s
 # --------------------------------------------------------------------------- restoring history
 
 
-def _write(store: GraphStore, batch: WriteBatch, actor: str, at: datetime | None) -> WriteReport:
-    return store.write(batch, actor=actor, at=at)
+def _write(store: GraphStore, batch: WriteBatch, actor: str) -> WriteReport:
+    """One replayed write. Its time is the store's (issue 16: no caller dates a
+    write), so restored versions keep their order, authors and content, and are
+    dated when they were restored; the snapshot file keeps the original times."""
+    return store.write(batch, actor=actor)
 
 
 def restore_snapshot(
@@ -485,11 +516,10 @@ def restore_snapshot(
         )
     if not options.dry_run:
         total = len(steps)
-        for i, (at, actor, records) in enumerate(steps):
+        for i, (_at, actor, records) in enumerate(steps):
             if progress:
                 progress("writing", i, total)
-            when = datetime.fromisoformat(at) if at else None
-            _write(store, WriteBatch.of(records), actor or options.actor, when)
+            _write(store, WriteBatch.of(records), actor or options.actor)
         if progress:
             progress("writing", total, total)
     report.created, report.updated = totals.created, totals.updated

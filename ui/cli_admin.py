@@ -7,8 +7,9 @@ from typing import Annotated
 
 import typer
 
-from graph.audit import verify
-from graph.errors import NotPermitted
+from graph.audit import Checkpoint
+from graph.audit_trail import with_versions
+from graph.errors import InvalidRecords, NotPermitted, RowError
 from graph.sensitivity import Sensitivity
 from graph.store import GraphStore
 from graph.users import Role, User, hash_password, make_user
@@ -18,7 +19,8 @@ EXIT_TAMPERED = 7
 
 user_app = typer.Typer(help="Manage accounts (admins only).", no_args_is_help=True)
 audit_app = typer.Typer(
-    help="Read and verify the tamper-evident audit log (admins only).", no_args_is_help=True
+    help="Read and verify the tamper-evident audit log (admins only; checkpoint: anyone).",
+    no_args_is_help=True,
 )
 
 
@@ -105,25 +107,53 @@ def user_disable(
 
 @audit_app.command("verify")
 def audit_verify(
-    ctx: typer.Context, json_out: Annotated[bool, typer.Option("--json")] = False
+    ctx: typer.Context,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            help="A checkpoint kept elsewhere (its JSON line, a file holding it, or an "
+            "export manifest): fail unless the chain still holds that head."
+        ),
+    ] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Check the hash chain; name every altered, missing or unlinked entry."""
-    log = state(ctx).store().audit_log()
-    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
+    """Check the chain and everything it committed to; exit 7 naming each problem.
+
+    Checks hashes, links and times of the entries; that every current record,
+    history row and account matches the hash the chain committed to; that every
+    committed version still exists; and, with --against, the witnessed head.
+    """
+    witness = _checkpoint(against) if against is not None else None
+    result = state(ctx).store().check_audit(witness)
     if json_out:
-        emit_json(
-            {
-                "entries": len(log.entries),
-                "ok": not problems,
-                "problems": [{"seq": p.seq, "message": p.message} for p in problems],
-            }
+        emit_json(result.as_dict())
+    elif result.ok:
+        typer.echo(
+            f"audit log intact: {result.entries} entries; {result.records} records, "
+            f"{result.versions} versions and {result.accounts} accounts match it"
+            + (f"; checkpoint {witness.seq} found" if witness else "")
         )
-    elif not problems:
-        typer.echo(f"audit log intact: {len(log.entries)} entries")
-    for problem in problems:
+    for problem in result.problems:
         typer.echo(f"audit log broken: {problem}", err=True)
-    if problems:
+    if not result.ok:
         raise typer.Exit(EXIT_TAMPERED)
+
+
+def _checkpoint(text: str) -> Checkpoint:
+    try:
+        return Checkpoint.parse(text)
+    except ValueError as e:
+        raise InvalidRecords([RowError(field="--against", message=str(e))]) from e
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint(ctx: typer.Context) -> None:
+    """Print the chain's head (sequence, hash, time) as one JSON line to keep elsewhere.
+
+    Later, `audit verify --against LINE` fails if the chain no longer holds it:
+    a chain rewritten by someone who recomputed every hash is caught.
+    """
+    typer.echo(state(ctx).store().audit_head().line())
 
 
 @audit_app.command("log")
@@ -132,10 +162,12 @@ def audit_log(
     limit: Annotated[int, typer.Option(help="Only the newest N entries.")] = 50,
     json_out: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
-    """Show the newest audit entries: who did what, when."""
-    entries = state(ctx).store().audit_log().entries[-limit:]
+    """Show the newest audit entries: who did what, when (--json: with before/after)."""
+    st = state(ctx)
+    store = st.store()
+    entries = store.audit_log().entries[-limit:]
     if json_out:
-        emit_json([e.as_dict() for e in entries])
+        emit_json(with_versions(store, entries, viewer=st.viewer))
         return
     for e in entries:
         typer.echo(f"{e.seq:>6}  {e.at}  {e.actor:<16} {e.action}")

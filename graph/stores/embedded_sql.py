@@ -15,7 +15,12 @@ from graph.audit import GENESIS
 from graph.store import StoredRow
 from graph.timeline import RULE_VERSION
 
-SCHEMA_VERSION = 1
+# The layout's number, kept in `meta.schema_version`. `DDL` builds layout 1
+# (idempotently, as every earlier release did); each later layout is one
+# numbered entry of `MIGRATIONS`, applied in order on open, inside the schema
+# transaction. A file stamped with a higher number than this release knows is
+# refused (`graph.errors.StoreTooNew`): an older actorgraph must not write to it.
+SCHEMA_VERSION = 2
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (
@@ -90,15 +95,44 @@ DDL = [
     )""",
     """INSERT OR IGNORE INTO meta (key, value)
     SELECT 'changes_tracked_since', value FROM meta WHERE key = 'change_counter'""",
-    f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
+    "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', 1)",
 ]
+
+MIGRATIONS: dict[int, list[str]] = {
+    # 2: write entries commit to each version by SHA-256 instead of holding its
+    # JSON (issue 13), and entry times are the store's, never going backwards:
+    # the head keeps the last entry's time, so the next write reads one row.
+    2: [
+        "ALTER TABLE audit_head ADD COLUMN at TEXT NOT NULL DEFAULT ''",
+        """UPDATE audit_head SET at = coalesce(
+            (SELECT at FROM audit WHERE audit.seq = audit_head.seq), '')""",
+    ],
+}
+
+GET_SCHEMA_VERSION = """
+SELECT value FROM meta WHERE key = 'schema_version'
+"""
+HAS_META = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'"
+SET_SCHEMA_VERSION = "UPDATE meta SET value = :version WHERE key = 'schema_version'"
 
 # A stamp of the DDL above, kept in the file header (`PRAGMA user_version`) once
 # the DDL has run: opening a store whose stamp matches needs no write lock, so a
 # read never waits behind an import. Any change to the DDL or to the time rule
 # (graph.timeline.RULE_VERSION: stored windows must be recomputed) changes the
 # stamp, and the next open runs the (idempotent) DDL and the window upgrade again.
-SCHEMA_STAMP = zlib.crc32("\n".join([*DDL, f"time_rule={RULE_VERSION}"]).encode()) & 0x7FFFFFFF
+SCHEMA_STAMP = (
+    zlib.crc32(
+        "\n".join(
+            [
+                *DDL,
+                *(f"{n}:{q}" for n, qs in sorted(MIGRATIONS.items()) for q in qs),
+                f"schema={SCHEMA_VERSION}",
+                f"time_rule={RULE_VERSION}",
+            ]
+        ).encode()
+    )
+    & 0x7FFFFFFF
+)
 GET_STAMP = "PRAGMA user_version"
 SET_STAMP = f"PRAGMA user_version = {SCHEMA_STAMP}"
 
@@ -306,17 +340,34 @@ SELECT EXISTS (
 """
 
 HISTORY = """
-SELECT version, recorded_at, recorded_by, operation, data FROM revisions
+SELECT record_id, version, recorded_at, recorded_by, operation, data FROM revisions
 WHERE record_id = :id AND sensitivity_rank <= :rank
 ORDER BY version
 """
 
-AUDIT_HEAD = "SELECT seq, hash FROM audit_head WHERE id = 1"
+# Given versions ([[id, version], …] as JSON) within a clearance, for the audit log.
+VERSIONS = """
+SELECT v.record_id, v.version, v.recorded_at, v.recorded_by, v.operation, v.data
+FROM json_each(:keys) k
+JOIN revisions v ON v.record_id = json_extract(k.value, '$[0]')
+                AND v.version = json_extract(k.value, '$[1]')
+WHERE v.sensitivity_rank <= :rank
+ORDER BY v.record_id, v.version
+"""
+
+# What `audit verify` reads back (graph.integrity), in one read transaction.
+ALL_CURRENT = "SELECT id, version, data, sensitivity_rank FROM records"
+ALL_REVISIONS = """
+SELECT record_id, version, data, sensitivity_rank, recorded_at, recorded_by FROM revisions
+"""
+ALL_USERS = "SELECT name, data FROM users ORDER BY name"
+
+AUDIT_HEAD = "SELECT seq, hash, at FROM audit_head WHERE id = 1"
 INSERT_AUDIT = """
 INSERT INTO audit (seq, at, actor, action, details, prev_hash, hash)
 VALUES (:seq, :at, :actor, :action, :details, :prev_hash, :hash)
 """
-MOVE_AUDIT_HEAD = "UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1"
+MOVE_AUDIT_HEAD = "UPDATE audit_head SET seq = :seq, hash = :hash, at = :at WHERE id = 1"
 AUDIT_ENTRIES = "SELECT seq, at, actor, action, details, prev_hash, hash FROM audit ORDER BY seq"
 AUDIT_ENTRIES_OF = """
 SELECT seq, at, actor, action, details, prev_hash, hash FROM audit

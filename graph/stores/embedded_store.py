@@ -22,8 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent, chain
-from graph.errors import StoreBusy, StoreUnavailable
+from graph.audit import AuditEntry, AuditEvent, Checkpoint, chain, store_time
+from graph.errors import StoreBusy, StoreTooNew, StoreUnavailable
+from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
@@ -207,24 +208,56 @@ class EmbeddedStore:
     def ensure_schema(self) -> None:
         """Create or upgrade the tables, taking the write lock only when there is work.
 
-        A store already stamped with this DDL and time rule (`sql.SCHEMA_STAMP`)
-        is checked with a plain read, so opening a store for a read never waits
-        behind a writer.
+        A store already stamped with this DDL, migrations and time rule
+        (`sql.SCHEMA_STAMP`) is checked with a plain read, so opening a store
+        for a read never waits behind a writer. Otherwise the layout-1 DDL runs
+        (idempotent), then every numbered migration above the file's
+        `schema_version`, in one transaction; a file from a newer release is
+        refused before anything is written to it.
         """
         with self._connect() as conn:
             if conn.execute(sql.GET_STAMP).fetchone()[0] == sql.SCHEMA_STAMP:
                 return
+            self._refuse_newer(conn)
         with self._connect() as conn:
             conn.execute("PRAGMA journal_mode = WAL")
             self._begin_write(conn)
-            for statement in sql.DDL:
-                conn.execute(statement)
-            conn.execute(
-                sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
-            )
-            self._upgrade_windows(conn)
-            conn.execute(sql.SET_STAMP)
+            try:
+                self._refuse_newer(conn)
+                for statement in sql.DDL:
+                    conn.execute(statement)
+                conn.execute(
+                    sql.INSERT_SECRET, {"key": "pseudonym_key", "value": secrets.token_hex(32)}
+                )
+                self._migrate(conn)
+                self._upgrade_windows(conn)
+                conn.execute(sql.SET_STAMP)
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
             conn.execute("COMMIT")
+
+    def _refuse_newer(self, conn: sqlite3.Connection) -> None:
+        """Raise `StoreTooNew` when the file's layout is newer than this release's."""
+        if conn.execute(sql.HAS_META).fetchone() is None:
+            return  # a new, empty file
+        row = conn.execute(sql.GET_SCHEMA_VERSION).fetchone()
+        if row is not None and int(row[0]) > sql.SCHEMA_VERSION:
+            raise StoreTooNew(
+                f"{self.path} was written by a newer actorgraph (store layout {int(row[0])}; "
+                f"this release reads layouts up to {sql.SCHEMA_VERSION}): upgrade actorgraph "
+                "to open it; the file was not changed"
+            )
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection) -> None:
+        """Apply the numbered migrations the file lacks, in order."""
+        current = int(conn.execute(sql.GET_SCHEMA_VERSION).fetchone()[0])
+        for number in sorted(n for n in sql.MIGRATIONS if n > current):
+            for statement in sql.MIGRATIONS[number]:
+                conn.execute(statement)
+            conn.execute(sql.SET_SCHEMA_VERSION, {"version": number})
 
     @staticmethod
     def _upgrade_windows(conn: sqlite3.Connection) -> None:
@@ -243,10 +276,11 @@ class EmbeddedStore:
         batch: WriteBatch,
         *,
         actor: str,
-        at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         with self._transaction() as conn:
+            head = conn.execute(sql.AUDIT_HEAD).fetchone()
+            now = store_time(head[2])
 
             def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
                 found: dict[str, Existing] = {}
@@ -258,7 +292,7 @@ class EmbeddedStore:
                             found[rid] = Existing(rid, cat, kind, version, data, rank)
                 return found
 
-            plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
+            plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
             if plan.rows:
                 conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
                 named = [r for r in plan.rows if r.category == "node"]
@@ -280,7 +314,7 @@ class EmbeddedStore:
                         "records": json.dumps([r.change_entry() for r in plan.rows]),
                     },
                 )
-                self._append_audit(conn, plan.audit_event(actor))
+                self._append_audit(conn, plan.audit_event(actor), head, now)
             return plan.report
 
     def get(
@@ -402,26 +436,43 @@ class EmbeddedStore:
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
         if self.get(record_id, viewer=viewer) is None:
             return []
+        return self._revisions(sql.HISTORY, {"id": record_id}, viewer)
+
+    def _revisions(self, query: str, params: dict[str, Any], viewer: Viewer) -> list[Revision]:
+        """Revision rows `(id, version, at, by, operation, data)` within the viewer's
+        clearance, sources masked."""
         with self._connect() as conn:
-            rows = conn.execute(
-                sql.HISTORY, {"id": record_id, "rank": viewer_rank(viewer)}
-            ).fetchall()
+            rows = conn.execute(query, {**params, "rank": viewer_rank(viewer)}).fetchall()
             guard = self._guard(conn, viewer)
         return [
-            Revision(record_id, v, at, by, op, guard.apply(decode(d)) if guard else decode(d))
-            for v, at, by, op, d in rows
+            Revision(rid, v, at, by, op, guard.apply(decode(d)) if guard else decode(d))
+            for rid, v, at, by, op, d in rows
         ]
+
+    def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
+        ids = sorted({rid for rid, _ in keys})
+        nodes, rels = self.get_many(ids, ids, viewer=viewer)
+        shown = {r.id for r in [*nodes, *rels]}
+        wanted = json.dumps([[rid, v] for rid, v in keys if rid in shown])
+        return self._revisions(sql.VERSIONS, {"keys": wanted}, viewer)
 
     def change_counter(self) -> int:
         with self._connect() as conn:
             return int(conn.execute(sql.GET_COUNTER).fetchone()[0])
 
     @staticmethod
-    def _append_audit(conn: sqlite3.Connection, event: AuditEvent) -> AuditEntry:
-        seq, head = conn.execute(sql.AUDIT_HEAD).fetchone()
-        entry = chain(event, prev_seq=seq, prev_hash=head)
+    def _append_audit(
+        conn: sqlite3.Connection,
+        event: AuditEvent,
+        head: tuple[int, str, str] | None = None,
+        now: datetime | None = None,
+    ) -> AuditEntry:
+        """Chain `event` after the head (read now unless given), at the store's time."""
+        seq, last_hash, last_at = head or conn.execute(sql.AUDIT_HEAD).fetchone()
+        at = now or store_time(last_at)
+        entry = chain(event, prev_seq=seq, prev_hash=last_hash, at=at)
         conn.execute(sql.INSERT_AUDIT, dataclasses.asdict(entry))
-        conn.execute(sql.MOVE_AUDIT_HEAD, {"seq": entry.seq, "hash": entry.hash})
+        conn.execute(sql.MOVE_AUDIT_HEAD, {"seq": entry.seq, "hash": entry.hash, "at": entry.at})
         return entry
 
     def append_audit(self, event: AuditEvent) -> AuditEntry:
@@ -432,9 +483,28 @@ class EmbeddedStore:
         with self._connect() as conn:
             conn.execute("BEGIN")  # one snapshot for entries and head
             rows = conn.execute(sql.AUDIT_ENTRIES).fetchall()
-            seq, head = conn.execute(sql.AUDIT_HEAD).fetchone()
+            seq, head, _ = conn.execute(sql.AUDIT_HEAD).fetchone()
             conn.execute("COMMIT")
         return AuditLog([AuditEntry(*row) for row in rows], seq, head)
+
+    def audit_head(self) -> Checkpoint:
+        with self._connect() as conn:
+            seq, head, at = conn.execute(sql.AUDIT_HEAD).fetchone()
+        return Checkpoint(int(seq), str(head), str(at))
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        with self._connect() as conn:
+            conn.execute("BEGIN")  # one snapshot of the log and everything it vouches for
+            entries = [AuditEntry(*row) for row in conn.execute(sql.AUDIT_ENTRIES)]
+            seq, head, _ = conn.execute(sql.AUDIT_HEAD).fetchone()
+            current = [
+                StoredVersion(rid, v, data, rank)
+                for rid, v, data, rank in conn.execute(sql.ALL_CURRENT)
+            ]
+            history = [StoredVersion(*row) for row in conn.execute(sql.ALL_REVISIONS)]
+            users = [StoredAccount(*row) for row in conn.execute(sql.ALL_USERS)]
+            conn.execute("COMMIT")
+        return check(Evidence(entries, seq, head, current, history, users), against=against)
 
     def audit_entries(self, action: str) -> list[AuditEntry]:
         with self._connect() as conn:
@@ -442,9 +512,10 @@ class EmbeddedStore:
         return [AuditEntry(*row) for row in rows]
 
     def save_user(self, user: User, *, actor: str) -> None:
+        data = user.model_dump_json()
         with self._transaction() as conn:
-            conn.execute(sql.UPSERT_USER, {"name": user.name, "data": user.model_dump_json()})
-            self._append_audit(conn, user_event(user, actor=actor))
+            conn.execute(sql.UPSERT_USER, {"name": user.name, "data": data})
+            self._append_audit(conn, user_event(user, data, actor=actor))
 
     def get_user(self, name: str) -> User | None:
         with self._connect() as conn:

@@ -58,7 +58,8 @@ MERGE (m:Meta {key: 'store'})
 ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
               m.pseudonym_key = $pseudonym_key
 SET m.locked_by = $tx_marker
-RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS audit_hash
+RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS audit_hash,
+       m.audit_at AS audit_at
 """
 
 ENSURE_META = """
@@ -67,6 +68,11 @@ ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
               m.pseudonym_key = $pseudonym_key
 // The change log starts with the store, or at its counter when it was upgraded.
 SET m.changes_tracked_since = coalesce(m.changes_tracked_since, m.change_counter)
+// The head keeps the last entry's time (entry times never go backwards); a
+// database from before it had one takes it from its last entry, once.
+WITH m
+OPTIONAL MATCH (last:AuditEntry {seq: m.audit_seq})
+SET m.audit_at = coalesce(m.audit_at, last.at, '')
 """
 
 # The change log: one node per write listing what it touched, so a cached
@@ -94,7 +100,7 @@ RETURN m.pseudonym_key AS key, collect(s.id) AS clear
 APPEND_AUDIT = """
 MATCH (m:Meta {key: 'store'})
 CREATE (a:AuditEntry)
-SET a = $entry, m.audit_seq = $entry.seq, m.audit_hash = $entry.hash
+SET a = $entry, m.audit_seq = $entry.seq, m.audit_hash = $entry.hash, m.audit_at = $entry.at
 """
 
 AUDIT_ENTRIES = """
@@ -112,7 +118,37 @@ RETURN a.seq AS seq, a.at AS at, a.actor AS actor, a.action AS action, a.details
 ORDER BY a.seq
 """
 
-AUDIT_HEAD = "MATCH (m:Meta {key: 'store'}) RETURN m.audit_seq AS seq, m.audit_hash AS hash"
+AUDIT_HEAD = """
+MATCH (m:Meta {key: 'store'})
+RETURN m.audit_seq AS seq, m.audit_hash AS hash, m.audit_at AS at
+"""
+
+# What `audit verify` reads back (graph.integrity): every current record, every
+# revision and every account, each as one row of lists.
+ALL_CURRENT = """
+CALL () {
+  MATCH (n:Entity) RETURN [n.id, n.version, n.data, n.sensitivity_rank] AS row
+  UNION ALL
+  MATCH (:Entity)-[r]->(:Entity) RETURN [r.id, r.version, r.data, r.sensitivity_rank] AS row
+}
+RETURN collect(row) AS rows
+"""
+ALL_REVISIONS = """
+MATCH (v:Revision)
+RETURN collect([v.record_id, v.version, v.data, v.sensitivity_rank, v.recorded_at,
+                v.recorded_by]) AS rows
+"""
+ALL_USERS = "MATCH (u:User) RETURN collect([u.name, u.data]) AS rows"
+
+# Given versions ("id@version" keys) within a clearance, for the audit log.
+VERSIONS = """
+UNWIND $keys AS wanted
+MATCH (v:Revision {key: wanted})
+WHERE v.sensitivity_rank <= $rank
+RETURN v.record_id AS record_id, v.version AS version, v.recorded_at AS recorded_at,
+       v.recorded_by AS recorded_by, v.operation AS operation, v.data AS data
+ORDER BY v.record_id, v.version
+"""
 
 UPSERT_USER = "MERGE (u:User {name: $name}) SET u.data = $data"
 GET_USER = "MATCH (u:User {name: $name}) RETURN u.data AS data"

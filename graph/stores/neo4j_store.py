@@ -21,6 +21,7 @@ import secrets
 import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -29,8 +30,9 @@ from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
 from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
 
 from graph import model as m
-from graph.audit import GENESIS, AuditEntry, AuditEvent, chain
+from graph.audit import GENESIS, AuditEntry, AuditEvent, Checkpoint, chain, store_time
 from graph.errors import StoreUnavailable
+from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
@@ -177,15 +179,12 @@ class Neo4jStore:
         batch: WriteBatch,
         *,
         actor: str,
-        at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         marker = uuid.uuid4().hex
         try:
             with self._driver.session(database=self.database) as session:
-                plan: WritePlan = session.execute_write(
-                    _write_tx, batch, actor, marker, at, clearance
-                )
+                plan: WritePlan = session.execute_write(_write_tx, batch, actor, marker, clearance)
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
         except ClientError as e:
@@ -302,6 +301,26 @@ class Neo4jStore:
             for r in rows
         ]
 
+    def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
+        ids = sorted({rid for rid, _ in keys})
+        nodes, rels = self.get_many(ids, ids, viewer=viewer)
+        shown = {r.id for r in [*nodes, *rels]}
+        wanted = [f"{rid}@{v}" for rid, v in keys if rid in shown]
+        rows = self._read(cy.VERSIONS, keys=wanted, rank=viewer_rank(viewer))
+        found = [
+            Revision(
+                r["record_id"],
+                r["version"],
+                r["recorded_at"],
+                r["recorded_by"],
+                r["operation"],
+                decode(r["data"]),
+            )
+            for r in rows
+        ]
+        guard = self._guard(viewer)
+        return [replace(v, record=guard.apply(v.record)) for v in found] if guard else found
+
     def change_counter(self) -> int:
         rows = self._read(cy.GET_COUNTER)
         return int(rows[0]["counter"]) if rows else 0
@@ -318,6 +337,17 @@ class Neo4jStore:
     def audit_entries(self, action: str) -> list[AuditEntry]:
         rows = self._read(cy.AUDIT_ENTRIES_OF, action=action)
         return [AuditEntry(**dict(row)) for row in rows]
+
+    def audit_head(self) -> Checkpoint:
+        rows = self._read(cy.AUDIT_HEAD)
+        if not rows:
+            return Checkpoint(0, GENESIS, "")
+        return Checkpoint(int(rows[0]["seq"]), str(rows[0]["hash"]), str(rows[0]["at"] or ""))
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        with self._driver.session(database=self.database, default_access_mode="READ") as s:
+            evidence = s.execute_read(_read_evidence)
+        return check(evidence, against=against)
 
     def save_user(self, user: User, *, actor: str) -> None:
         with self._driver.session(database=self.database) as session:
@@ -365,16 +395,24 @@ def _upgrade_windows(tx: ManagedTransaction) -> None:
     tx.run(cy.SET_TIME_RULE, rule=RULE_VERSION).consume()
 
 
-def _lock(tx: ManagedTransaction, marker: str) -> tuple[int, str]:
+# The audit chain's head: (sequence, hash, time of the last entry).
+Head = tuple[int, str, str]
+
+
+def _lock(tx: ManagedTransaction, marker: str) -> Head:
     """Take the store's write lock; return the audit chain's head."""
     head = tx.run(
         cy.LOCK_META, tx_marker=marker, genesis=GENESIS, pseudonym_key=secrets.token_hex(32)
     ).single(strict=True)
-    return int(head["audit_seq"]), str(head["audit_hash"])
+    return int(head["audit_seq"]), str(head["audit_hash"]), str(head["audit_at"] or "")
 
 
-def _append(tx: ManagedTransaction, event: AuditEvent, head: tuple[int, str]) -> AuditEntry:
-    entry = chain(event, prev_seq=head[0], prev_hash=head[1])
+def _append(
+    tx: ManagedTransaction, event: AuditEvent, head: Head, now: datetime | None = None
+) -> AuditEntry:
+    """Chain `event` after `head` at the store's time (`now`, or the clock)."""
+    at = now or store_time(head[2])
+    entry = chain(event, prev_seq=head[0], prev_hash=head[1], at=at)
     tx.run(cy.APPEND_AUDIT, entry=dataclasses.asdict(entry)).consume()
     return entry
 
@@ -385,8 +423,18 @@ def _audit_tx(tx: ManagedTransaction, event: AuditEvent, marker: str) -> AuditEn
 
 def _save_user_tx(tx: ManagedTransaction, user: User, actor: str, marker: str) -> None:
     head = _lock(tx, marker)
-    tx.run(cy.UPSERT_USER, name=user.name, data=user.model_dump_json()).consume()
-    _append(tx, user_event(user, actor=actor), head)
+    data = user.model_dump_json()
+    tx.run(cy.UPSERT_USER, name=user.name, data=data).consume()
+    _append(tx, user_event(user, data, actor=actor), head)
+
+
+def _read_evidence(tx: ManagedTransaction) -> Evidence:
+    """The log and everything it vouches for, in one read transaction."""
+    log = _read_audit(tx)
+    current = [StoredVersion(*row) for row in tx.run(cy.ALL_CURRENT).single(strict=True)["rows"]]
+    history = [StoredVersion(*row) for row in tx.run(cy.ALL_REVISIONS).single(strict=True)["rows"]]
+    users = [StoredAccount(*row) for row in tx.run(cy.ALL_USERS).single(strict=True)["rows"]]
+    return Evidence(log.entries, log.head_seq, log.head_hash, current, history, users)
 
 
 def _read_audit(tx: ManagedTransaction) -> AuditLog:
@@ -402,11 +450,11 @@ def _write_tx(
     batch: WriteBatch,
     actor: str,
     marker: str,
-    at: datetime | None,
     clearance: Sensitivity | None,
 ) -> WritePlan:
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
+    now = store_time(head[2])
 
     def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
@@ -424,7 +472,7 @@ def _write_tx(
                 )
         return found
 
-    plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
+    plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
     if not plan.rows:
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
         return plan
@@ -461,5 +509,5 @@ def _write_tx(
     plan.report.change_counter = int(counter)
     records = json.dumps([row.change_entry() for row in plan.rows])
     tx.run(cy.INSERT_CHANGE, counter=counter, records=records).consume()
-    _append(tx, plan.audit_event(actor), head)
+    _append(tx, plan.audit_event(actor), head, now)
     return plan

@@ -10,6 +10,7 @@ import pytest
 from graph import model as m
 from graph.access import SecuredStore, authenticate
 from graph.audit import AuditEvent, verify
+from graph.audit_trail import with_versions
 from graph.errors import InvalidRecords, NotPermitted
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
@@ -44,8 +45,13 @@ def test_every_write_is_audited_with_before_and_after(store: GraphStore) -> None
         (1, "editor-1", "write"),
         (2, "editor-2", "write"),
     ]
-    (change,) = log.entries[1].as_dict()["details"]["records"]
-    assert change["id"] == "per_1" and change["operation"] == "update"
+    # The entry commits to the version by hash; it does not hold the record.
+    (line,) = log.entries[1].as_dict()["details"]["records"]
+    assert (line["id"], line["operation"], line["version"]) == ("per_1", "update", 2)
+    assert "Varrant" not in log.entries[1].details
+    assert len(line["sha256"]) == 64 and line["sensitivity"] == "restricted"
+    # Shown, the line gets its before and after back from history.
+    (change,) = with_versions(store, log.entries[1:], viewer=SYSTEM)[0]["details"]["records"]
     assert change["before"]["name"] == "Commander Ilyo Varrant"
     assert change["after"]["name"] == "Commander I. Varrant"
     assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
@@ -191,28 +197,34 @@ def _audit_setup(store: GraphStore) -> None:
 
 def test_the_audit_log_is_filtered_by_the_admins_clearance(store: GraphStore) -> None:
     _audit_setup(store)
-    low = SecuredStore(store, make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED))
+    rhea = make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED)
+    low = SecuredStore(store, rhea)
     log = low.audit_log()
-    text = json.dumps([e.as_dict() for e in log.entries])
-    assert "Fictional Open Name" in text
-    for secret in ("Fictional Hidden Name", "Fictional informant", "fictional page"):
+    # As shown: entries with their before/after read from history at her clearance.
+    shown = with_versions(low, log.entries, viewer=Viewer("rhea", rhea.clearance))
+    text = json.dumps(shown)
+    assert "Fictional Open Name" in text and "Fictional Cited 9" in text
+    for secret in ("Fictional Hidden Name", "Fictional informant", "fictional page", "src_sc"):
         assert secret not in text
-    shown = [e.as_dict() for e in log.entries]
-    assert [e.get("withheld", False) for e in shown] == [False, True, True, True]
+    # Entries naming records above her clearance are withheld; the last one
+    # names only p9, which she may see (its citation of the source masked).
+    assert [e.get("withheld", False) for e in shown] == [False, True, True, False]
     assert [(e["seq"], e["actor"], e["action"]) for e in shown][1] == (2, "setup", "write")
     # The chain still verifies without the withheld content ...
     assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
     # ... and the fully cleared admin sees all of it.
     high = SecuredStore(store, make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL))
-    assert "fictional page 7" in json.dumps([e.as_dict() for e in high.audit_log().entries])
+    full = with_versions(high, high.audit_log().entries, viewer=SYSTEM)
+    assert "fictional page 7" in json.dumps(full) and "Fictional informant" in json.dumps(full)
 
 
 def test_an_altered_entry_is_still_caught_when_its_content_is_withheld(store: GraphStore) -> None:
     _audit_setup(store)
     tamper(
         store,
-        "UPDATE audit SET details = replace(details, 'Hidden', 'Changed') WHERE seq = 2"
-        "|MATCH (a:AuditEntry {seq: 2}) SET a.details = replace(a.details, 'Hidden', 'Changed')",
+        "UPDATE audit SET details = replace(details, '\"version\":1', '\"version\":9') "
+        "WHERE seq = 2|MATCH (a:AuditEntry {seq: 2}) "
+        "SET a.details = replace(a.details, '\"version\":1', '\"version\":9')",
     )
     low = SecuredStore(store, make_user("rhea", Role.ADMIN, Sensitivity.RESTRICTED))
     log = low.audit_log()

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from graph import model as m
+from graph.audit import Checkpoint
 from graph.sensitivity import SYSTEM, Sensitivity
 from graph.sharing import DEFAULT_AUDIENCES, load_audiences
 from graph.store import GraphStore, WriteBatch
@@ -82,6 +83,10 @@ def test_each_audience_receives_exactly_what_its_protocol_allows(
     assert manifest["fields_removed"]["sources"] >= 1
     text = json.dumps(manifest)
     assert "Checkpoint dialogue" not in text and "eng_1" not in text  # counts, never content
+    # The head the export was made at: a witness `audit verify --against` accepts.
+    head = Checkpoint.parse(str(manifest_path(tmp_path / "un_mission.jsonl")))
+    assert head.seq >= 1 and store.check_audit(head).ok
+    assert [e.hash for e in store.audit_log().entries if e.seq == head.seq] == [head.hash]
 
 
 def test_encrypted_export_opens_only_with_the_passphrase(store: GraphStore, tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -68,8 +70,22 @@ def test_an_admin_sees_the_audit_log_and_its_chain_check(accounts: EmbeddedStore
     no_exceptions(at)
     assert at.title[0].value == "Audit log"
     assert at.success[0].value.startswith("Chain intact")
+    assert json.loads(at.code[0].value) == accounts.audit_head().as_dict()  # to keep elsewhere
     shown = at.dataframe[0].value
     assert set(shown["action"]) >= {"write", "user"}
+    # A write's before and after, read back from history (the entry holds hashes).
+    detail = at.json[0].value
+    assert "Ilyo Varrant" in detail and '"sha256"' in detail
+
+
+def test_the_audit_page_names_a_record_edited_in_the_file(accounts: EmbeddedStore) -> None:
+    with sqlite3.connect(accounts.path) as conn:
+        conn.execute("UPDATE records SET data = replace(data, 'a', 'o') WHERE id = 'per_local'")
+    at = sign_in("amira", PASSWORD)
+    at.switch_page("views/audit.py").run()
+    no_exceptions(at)
+    assert not at.success
+    assert "record 'per_local' version 1: current record does not match" in at.error[0].value
 
 
 def test_a_non_admin_has_no_audit_page(accounts: EmbeddedStore) -> None:

@@ -8,6 +8,7 @@ cleared to it gets a briefing that names it, and the label must say so.
 
 from __future__ import annotations
 
+import html
 from datetime import date
 from pathlib import Path
 
@@ -47,8 +48,8 @@ def test_briefing_citing_a_secret_source_is_labelled_by_that_source(
     result = leverage_paths(graph, "per_local", as_of=MADE)
     assert result.paths and all(p.sensitivity == "public" for p in result.paths)
 
-    md = briefing.markdown(result, graph, made_on=MADE)
-    page = briefing.html_document(result, graph, made_on=MADE)
+    md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
+    page = briefing.html_document(result, graph, made_on=MADE, head=store.audit_head())
     # The briefing does name the source and where in it to look ...
     assert "Field report \\(fictional\\) \\(B2, p\\. 4\\)" in md
     assert "Field report (fictional) (B2, p. 4)" in page
@@ -56,6 +57,10 @@ def test_briefing_citing_a_secret_source_is_labelled_by_that_source(
     assert briefing.label_of(result, graph) == label.value
     assert f"**Sensitivity: {label.value.upper()}**" in md
     assert f"Sensitivity: {label.value.upper()}:" in page
+    # Both carry the audit head they were made at, as `audit verify --against` reads it.
+    head = store.audit_head()
+    assert head.seq == 1 and f"Audit head when made: {head.line()}" in md
+    assert html.escape(head.line()) in page
     store.close()
 
 
@@ -67,7 +72,7 @@ def test_briefing_for_a_reader_who_cannot_see_the_source_keeps_the_path_label(
     reader = Viewer("reader", Sensitivity.RESTRICTED)
     graph = projection(store, viewer=reader, as_of=MADE)
     result = leverage_paths(graph, "per_local", as_of=MADE)
-    md = briefing.markdown(result, graph, made_on=MADE)
+    md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
     assert "Field report" not in md and "p\\. 4" not in md
     assert "Protected source" in md
     assert briefing.label_of(result, graph) == "public"
@@ -86,7 +91,7 @@ def test_briefing_without_a_path_is_labelled_by_its_target(tmp_path: Path) -> No
     graph = projection(store, viewer=admin, as_of=MADE)
     result = leverage_paths(graph, "act_army", as_of=MADE)
     assert not result.paths
-    md = briefing.markdown(result, graph, made_on=MADE)
+    md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
     assert "Kalmoran Armed Forces" in md
     assert "**Sensitivity: CONFIDENTIAL**" in md
     store.close()

@@ -1,7 +1,9 @@
-"""The audit page's content: chain check first, then the newest entries.
+"""The audit page's content: the full check first, then the head, then the newest entries.
 
 The store refuses the log to anyone but an admin (`SecuredStore.audit_log`),
-so this page cannot show it to the wrong person even if it is reached.
+so this page cannot show it to the wrong person even if it is reached. The
+check is `audit verify`'s (graph.integrity): the chain, and every record,
+history row and account against what the chain committed to.
 """
 
 from __future__ import annotations
@@ -10,19 +12,31 @@ import json
 
 import streamlit as st
 
-from graph.audit import verify
+from graph.audit import AuditEntry
+from graph.audit_trail import with_versions
+from graph.store import GraphStore
 from ui import state
 
 
 def render() -> None:
-    log = state.store().audit_log()
-    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
-    if problems:
+    store = state.store()
+    result = store.check_audit()
+    log = store.audit_log()
+    if result.problems:
         st.error(
-            "The audit log has been tampered with:\n\n" + "\n".join(f"- {p}" for p in problems)
+            "The store has been tampered with:\n\n" + "\n".join(f"- {p}" for p in result.problems)
         )
     else:
-        st.success(f"Chain intact: {len(log.entries)} entries, each linked to the one before.")
+        st.success(
+            f"Chain intact: {result.entries} entries, each linked to the one before; "
+            f"{result.records} records, {result.versions} versions and {result.accounts} "
+            "accounts match what it committed to."
+        )
+    st.caption(
+        "Keep this checkpoint elsewhere; `actorgraph audit verify --against` it later "
+        "proves the chain was not rewritten since:"
+    )
+    st.code(store.audit_head().line(), language="json")
     if not log.entries:
         st.info("Nothing has been recorded yet.")
         return
@@ -41,6 +55,19 @@ def render() -> None:
         if e.action in chosen
     ][:limit]
     st.dataframe(rows, hide_index=True, use_container_width=True)
+    _write_detail(store, [e for e in log.entries if e.action == "write" and not e.withheld])
+
+
+def _write_detail(store: GraphStore, writes: list[AuditEntry]) -> None:
+    """One write's records before and after, read from history at the reader's
+    clearance (the entry itself holds only ids, versions and hashes)."""
+    if not writes:
+        return
+    newest = [e.seq for e in reversed(writes)][:200]
+    seq = st.selectbox("Show a write's before and after", newest, key="audit.write")
+    entry = next(e for e in writes if e.seq == seq)
+    (shown,) = with_versions(store, [entry], viewer=state.viewer())
+    st.json(shown["details"], expanded=False)
 
 
 def _summary(details: str) -> str:
