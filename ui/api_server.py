@@ -19,6 +19,7 @@ names the method and the user.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import secrets
 import threading
@@ -101,9 +102,25 @@ def _client(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _json_body(request: Request) -> dict[str, Any]:
+# The most a request body may hold: a sign-in is small, and anyone may send one;
+# a call carries at most one import's batch, from a signed-in user.
+SIGN_IN_LIMIT = 64 * 1024
+CALL_LIMIT = 512 * 1024 * 1024
+
+
+async def _json_body(request: Request, limit: int) -> dict[str, Any]:
+    """The request's JSON object, read no further than `limit` bytes."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise InvalidRecords(
+                [RowError(field="body", message=f"request larger than {limit} bytes")]
+            )
+        chunks.append(chunk)
     try:
-        body = await request.json()
+        body = json.loads(b"".join(chunks))
     except ValueError:
         body = None
     if not isinstance(body, dict):
@@ -164,7 +181,7 @@ def make_app(store: GraphStore, *, idle: timedelta, clock: Clock = utc_now) -> S
         return {"ok": True}
 
     async def sign_in(request: Request) -> Any:
-        body = await _json_body(request)
+        body = await _json_body(request, SIGN_IN_LIMIT)
         name, password = str(body.get("name", "")), str(body.get("password", ""))
         client = _client(request)
         user = await run_in_threadpool(
@@ -183,7 +200,7 @@ def make_app(store: GraphStore, *, idle: timedelta, clock: Clock = utc_now) -> S
 
     async def call(request: Request) -> Any:
         name = sessions.user_of(_bearer(request))
-        body = await _json_body(request)
+        body = await _json_body(request, CALL_LIMIT)
         method = str(body.get("method", ""))
         if method not in api.METHODS:
             raise InvalidRecords(

@@ -8,6 +8,7 @@ is configured, since every sign-in carries a password.
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -32,6 +33,17 @@ def check_listen(host: str, tls_cert: Path | None, tls_key: Path | None) -> None
             f"refusing plain HTTP on {host}: passwords would cross the network in clear. "
             "Give --tls-cert FILE --tls-key FILE, or listen on 127.0.0.1 (behind a TLS proxy)"
         )
+
+
+def _log_sign_ins_and_calls() -> None:
+    """The server's own log on stderr: who signed in from where, and which method
+    they called (never a password, token, hash or record)."""
+    logger = logging.getLogger("actorgraph.api")
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
 
 
 def register(app: typer.Typer) -> None:
@@ -73,6 +85,7 @@ def register(app: typer.Typer) -> None:
                     "this store has no accounts, so it cannot be served: create the first "
                     "admin with `actorgraph init --admin NAME --password-stdin`"
                 )
+            _log_sign_ins_and_calls()
             scheme = "https" if tls_cert else "http"
             info(f"store: {redact_url(st.store_url)}")
             info(f"team server on {scheme}://{host}:{port} (Ctrl+C to stop)")

@@ -109,6 +109,10 @@ READS = [
     ("history", "act_fhu", "--json"),
     ("influencers", "--json"),
     ("paths", "--to", "act_fhu", "--json"),
+    ("reach", "act_fhu", "--json"),
+    ("gaps", "--json"),
+    ("blocs", "--json"),
+    ("profile", "act_fhu", "--json"),
 ]
 
 
@@ -295,6 +299,28 @@ def test_the_server_caps_reads_at_the_users_clearance_whatever_the_client_asks(
         with pytest.raises(urllib.error.HTTPError) as ended:
             _call(server.url, token + "x", "change_counter")
         assert ended.value.code == 403
+
+
+def test_an_oversized_or_malformed_request_is_refused_without_reading_it_all(
+    runner: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    url = team(runner, store_url, None)
+    with serving(url, tmp_path) as server:
+        huge = json.dumps({"name": VIEWER[0], "password": "x" * 200_000}).encode()
+        for body in (huge, b"not json", b"[1, 2]"):
+            req = urllib.request.Request(server.url + "/api/sign-in", data=body)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(req, timeout=60)
+            assert refused.value.code == 422
+            assert json.loads(refused.value.read())["error"] == "InvalidRecords"
+        token = _sign_in(server.url, VIEWER)
+        with pytest.raises(urllib.error.HTTPError) as unknown:
+            _call(server.url, token, "wipe")
+        assert unknown.value.code == 422
+        # The refused sign-ins never reached the password check: nothing was throttled.
+        member = RemoteStore(server.url, user=VIEWER[0], password=VIEWER[1])
+        assert member.change_counter() >= 0
+        member.close()
 
 
 def _sign_in(base: str, who: tuple[str, str]) -> str:
