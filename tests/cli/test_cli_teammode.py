@@ -430,3 +430,7 @@ def test_commands_on_the_database_itself_are_refused_through_a_server(
 ) -> None:
     result = cli(runner, "https://team.example.invalid", "init", "--admin", "x")
     assert result.exit_code == 5 and "team server's machine" in result.stderr
+    app_on_server = cli(runner, "https://team.example.invalid", "ui", who=VIEWER)
+    assert app_on_server.exit_code == 5 and "app runs on the team server's host" in (
+        app_on_server.stderr
+    )
