@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     password: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("ACTORGRAPH_PASSWORD")
     )
+    # The CA certificate (PEM) a team server's certificate is checked against,
+    # for a team that made its own (team mode, `--store https://…`).
+    tls_ca: Path | None = Field(default=None, validation_alias=AliasChoices("ACTORGRAPH_TLS_CA"))
     # An app session signs in again after this long without a rerun (a laptop
     # left open in a shared office).
     session_idle_minutes: int = Field(default=30, gt=0)

@@ -24,7 +24,7 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
 from graph.users import new_password
-from ui import cli_admin, cli_app, cli_ingest, cli_rekey, cli_review
+from ui import cli_admin, cli_app, cli_ingest, cli_rekey, cli_review, cli_serve
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -51,7 +51,8 @@ def _global(
             help="sqlite:///path.db (default: ACTORGRAPH_EMBEDDED_PATH or ./actorgraph.db), "
             "sqlcipher:///path.db (encrypted; key from ACTORGRAPH_STORE_KEY or asked) "
             "or bolt://, neo4j://, neo4j+s:// URI; Neo4j credentials come from "
-            "ACTORGRAPH_NEO4J_USER / ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_USER / NEO4J_PASSWORD).",
+            "ACTORGRAPH_NEO4J_USER / ACTORGRAPH_NEO4J_PASSWORD (or NEO4J_USER / NEO4J_PASSWORD); "
+            "or a team server https://HOST:PORT (team mode: you sign in with your own account).",
         ),
     ] = None,
     clearance: Annotated[
@@ -62,8 +63,18 @@ def _global(
             "account's clearance; a store without accounts reads everything).",
         ),
     ] = None,
+    tls_ca: Annotated[
+        Path | None,
+        typer.Option(
+            "--tls-ca",
+            help="CA certificate (PEM) that signed the team server's certificate "
+            "(default: ACTORGRAPH_TLS_CA, else the system's).",
+        ),
+    ] = None,
 ) -> None:
     settings = Settings()
+    if tls_ca is not None:
+        settings = settings.model_copy(update={"tls_ca": tls_ca})
     from_env = os.environ.get("ACTORGRAPH_CLEARANCE")
     chosen = clearance or Sensitivity(from_env or Sensitivity.STRICTLY_CONFIDENTIAL.value)
     ctx.obj = CliState(
@@ -336,6 +347,7 @@ def _register_extensions() -> None:
     cli_ingest.register(app)
     cli_rekey.register(app)
     cli_review.register(app)
+    cli_serve.register(app)
     try:
         from ui import cli_queries
     except ImportError:  # the analysis commands are optional until queries/ lands

@@ -17,7 +17,8 @@ from typing import Annotated
 import typer
 from pydantic import SecretStr
 
-from graph.stores import SQLCIPHER_SCHEME, redact_url
+from graph.errors import NotPermitted
+from graph.stores import REMOTE_SCHEMES, SQLCIPHER_SCHEME, redact_url
 from ui.cli_support import info, state
 
 APP = Path(__file__).resolve().parent / "app.py"
@@ -100,6 +101,12 @@ def register(app: typer.Typer) -> None:
         accounts in the store, each browser session signs in.
         """
         st = state(ctx)
+        if st.store_url.startswith(REMOTE_SCHEMES):
+            # The app is a database client itself: it runs beside the database.
+            raise NotPermitted(
+                "the app runs on the team server's host, with the database's URL; "
+                "a team server URL is for the CLI"
+            )
         if st.store_url.startswith(SQLCIPHER_SCHEME):
             st.raw_store().close()  # asks for the key if needed; a wrong one stops here
         clearance = st.viewer.clearance.value if st.clearance_asked else None

@@ -33,7 +33,8 @@ from graph.errors import (
 from graph.sensitivity import Viewer
 from graph.settings import Settings
 from graph.store import GraphStore
-from graph.stores import SQLCIPHER_SCHEME, open_store
+from graph.stores import REMOTE_SCHEMES, SQLCIPHER_SCHEME, open_store
+from graph.stores.remote_store import RemoteStore
 from graph.users import User
 
 # Exit codes, documented in the README.
@@ -97,7 +98,9 @@ class ActorGraphGroup(TyperGroup):
 class CliState:
     """What the global options decided, kept on the click context.
 
-    When the store has accounts, the CLI acts as the user named by
+    With a team server (`--store https://…`, team mode) the CLI signs in to the
+    server with the user's credentials and the server enforces the account.
+    Otherwise, when the store has accounts, the CLI acts as the user named by
     ACTORGRAPH_USER / ACTORGRAPH_PASSWORD (or asks on a terminal), through a
     `SecuredStore`; the viewer's clearance is the user's unless `--clearance`
     asks for less. A store without accounts is one analyst's own file
@@ -122,6 +125,11 @@ class CliState:
 
     def raw_store(self) -> GraphStore:
         """The store without an account on it: only for bootstrapping the first admin."""
+        if self.store_url.startswith(REMOTE_SCHEMES):
+            raise NotPermitted(
+                "this command works on the database itself: run it on the team server's "
+                "machine, not through the team server"
+            )
         self.settings = with_store_key(self.settings, self.store_url)
         store = open_store(self.store_url, self.settings, create=self.may_create)
         store.ensure_schema()
@@ -130,6 +138,8 @@ class CliState:
     def store(self) -> GraphStore:
         if self._store is not None:
             return self._store
+        if self.store_url.startswith(REMOTE_SCHEMES):
+            return self._sign_in_to_server()
         raw = self.raw_store()
         if not raw.list_users():
             info(
@@ -140,17 +150,35 @@ class CliState:
             return raw
         try:
             user = authenticate(raw, *self._credentials())
+            self._act_as(user)
         except ActorGraphError:
             raw.close()
             raise
+        self._store = SecuredStore(raw, user)
+        return self._store
+
+    def _sign_in_to_server(self) -> GraphStore:
+        """Team mode: the server checks the password and enforces the account; this
+        process never sees a user record's hash nor the database password."""
+        name, password = self._credentials()
+        settings = self.settings.model_copy(update={"user": name, "password": SecretStr(password)})
+        remote = open_store(self.store_url, settings)
+        assert isinstance(remote, RemoteStore), "an http(s) URL opens a team server"
+        try:
+            self._act_as(remote.user)
+        except ActorGraphError:
+            remote.close()
+            raise
+        self._store = remote
+        return remote
+
+    def _act_as(self, user: User) -> None:
+        """Read as `user`: their clearance, or the lower one `--clearance` asked for."""
         if self.clearance_asked and self.requested.clearance.rank > user.clearance.rank:
-            raw.close()
             raise NotPermitted(f"user {user.name!r} is cleared to {user.clearance.value} only")
         clearance = self.requested.clearance if self.clearance_asked else user.clearance
         self.requested = Viewer(name=user.name, clearance=clearance)
         self.user = user
-        self._store = SecuredStore(raw, user)
-        return self._store
 
     def _credentials(self) -> tuple[str, str]:
         name = self.settings.user

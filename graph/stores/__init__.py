@@ -5,6 +5,9 @@
 from `settings.store_key` (ACTORGRAPH_STORE_KEY, or the CLI's prompt);
 `bolt://`, `bolt+s://`, `neo4j://`, `neo4j+s://` (and `+ssc`) open Neo4j, so a
 team can point actorgraph at a single server, a cluster or Aura.
+`https://host:port` (or `http://127.0.0.1:port`) is a team's actorgraph server
+(team mode, `actorgraph serve-api`): the user signs in with their own
+`settings.user` / `settings.password`, and never holds the database password.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from graph.settings import Settings
 from graph.store import GraphStore
 
 SQLCIPHER_SCHEME = "sqlcipher:///"
+REMOTE_SCHEMES = ("https://", "http://")
 NEO4J_SCHEMES = ("bolt://", "bolt+s://", "bolt+ssc://", "neo4j://", "neo4j+s://", "neo4j+ssc://")
 
 
@@ -38,6 +42,20 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
         from graph.stores.embedded_store import EmbeddedStore
 
         return EmbeddedStore(path, busy_timeout=settings.busy_timeout)
+    if url.startswith(REMOTE_SCHEMES):
+        from graph.stores.remote_store import RemoteStore
+
+        if not settings.user or settings.password is None:
+            raise NotPermitted(
+                "a team server signs you in: set ACTORGRAPH_USER and ACTORGRAPH_PASSWORD "
+                "(or run the command on a terminal)"
+            )
+        return RemoteStore(
+            url,
+            user=settings.user,
+            password=settings.password.get_secret_value(),
+            tls_ca=settings.tls_ca,
+        )
     if url.startswith(NEO4J_SCHEMES):
         from graph.stores.neo4j_store import Neo4jStore
 
@@ -53,7 +71,7 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
         )
     raise StoreUnavailable(
         f"unknown store URL {redact_url(url)!r}: use sqlite:///path.db, "
-        "sqlcipher:///path.db or a bolt:// / neo4j:// URI"
+        "sqlcipher:///path.db, a bolt:// / neo4j:// URI or a team server's https://"
     )
 
 
