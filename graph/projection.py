@@ -90,6 +90,7 @@ class CacheEvent:
 
 
 _cache: OrderedDict[tuple[_View, int], _Entry] = OrderedDict()
+_building: dict[_View, threading.Lock] = {}
 _listeners: list[Callable[[CacheEvent], None]] = []
 
 
@@ -354,12 +355,34 @@ def projection(
     """
     view = _view(store, viewer, as_of)
     counter = store.change_counter()
+    hit = _cached(view, counter)
+    if hit is not None:
+        return hit
+    with _lock:
+        building = _building.setdefault(view, threading.Lock())
+    # One build or update per view at a time: a second session (or the app's
+    # warm-up) asking for the same view waits for it instead of doing it again.
+    with building:
+        counter = store.change_counter()
+        hit = _cached(view, counter)
+        return hit if hit is not None else _refresh(store, viewer, as_of, view, counter)
+
+
+def _cached(view: _View, counter: int) -> nx.MultiDiGraph[str] | None:
+    with _lock:
+        hit = _cache.get((view, counter))
+        if hit is None:
+            return None
+        _cache.move_to_end((view, counter))
+        return hit.graph
+
+
+def _refresh(
+    store: GraphStore, viewer: Viewer, as_of: date | None, view: _View, counter: int
+) -> nx.MultiDiGraph[str]:
+    """Update the newest cached projection of `view` to `counter`, or build it."""
     key = (view, counter)
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit.graph
         # The newest earlier projection of the same view, to update.
         older = [(k[1], e) for k, e in _cache.items() if k[0] == view]
     entry = None

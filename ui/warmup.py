@@ -1,0 +1,73 @@
+"""Compute what the pages' first loads need, in the background, once per store
+and clearance, so that a page opened in a new session finds it cached.
+
+A first load at M used to pay for everything its page shows: the projection
+at today's date and over the whole history (about 2 s each), the collapsed
+influence graph and, on Overview and Coverage, the gaps report (4 s). The
+projection cache and the memo of answers (`queries.memo`) are process-wide,
+so what one session computed serves every later session of the same
+clearance; this module makes sure it is computed before anyone asks, as soon
+as the app first opens the store for a clearance. A page that asks while the
+warm-up is still at it waits for that computation instead of repeating it
+(`graph.projection` and `queries.memo` compute each thing once).
+
+Switched off with ``ACTORGRAPH_WARM_UP=false`` (the UI tests do, to keep their
+runs free of background work; a test of its own checks it).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import date
+
+from graph.errors import ActorGraphError
+from graph.projection import projection
+from graph.sensitivity import Viewer
+from graph.store import GraphStore
+from ui.components import gaps_view
+
+log = logging.getLogger(__name__)
+
+_lock = threading.Lock()
+_started: dict[tuple[int, str, str], threading.Thread] = {}
+
+
+def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threading.Thread | None:
+    """Start warming for this store, clearance and day unless already started
+    (the app calls it on every run); returns the thread it started, if any."""
+    if not enabled:
+        return None
+    key = (id(store), viewer.clearance.value, date.today().isoformat())
+    with _lock:
+        if key in _started:
+            return None
+        thread = threading.Thread(
+            target=_warm_quietly, args=(store, viewer), name="actorgraph-warm-up", daemon=True
+        )
+        _started[key] = thread
+    thread.start()
+    return thread
+
+
+def warm(store: GraphStore, viewer: Viewer) -> None:
+    """What the pages' first loads ask for, with the same arguments (so the
+    same cache entries), the default page's first."""
+    today = projection(store, viewer=viewer, as_of=date.today())
+    gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
+    projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
+
+
+def _warm_quietly(store: GraphStore, viewer: Viewer) -> None:
+    # An optimisation only: a page asking for the same thing meets the same
+    # error and shows it; here it is logged and the warm-up stops.
+    try:
+        warm(store, viewer)
+    except ActorGraphError as e:
+        log.warning("warm-up stopped: %s", e)
+
+
+def forget() -> None:
+    """Let the next `start` warm again (tests; the benchmark's cold starts)."""
+    with _lock:
+        _started.clear()
