@@ -17,6 +17,7 @@ runs free of background work; a test of its own checks it).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import threading
 from datetime import date
@@ -29,6 +30,7 @@ from ui.components import gaps_view
 
 log = logging.getLogger(__name__)
 
+_FIRST_USE_MODULES = ("pandas", "pyarrow", "ui.components.network_view")
 _lock = threading.Lock()
 _started: dict[tuple[int, str, str], threading.Thread] = {}
 
@@ -53,6 +55,11 @@ def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threadi
 def warm(store: GraphStore, viewer: Viewer) -> None:
     """What the pages' first loads ask for, with the same arguments (so the
     same cache entries), the default page's first."""
+    # Modules a page imports on first use, once per process: the table
+    # renderer's (Overview's first table paid 1-2 s for them) and the network
+    # drawing's.
+    for module in _FIRST_USE_MODULES:
+        importlib.import_module(module)
     today = projection(store, viewer=viewer, as_of=date.today())
     gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
     projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
