@@ -567,10 +567,19 @@ def _app_pages(store: GraphStore, graph: nx.MultiDiGraph[str], budget_s: float) 
         )
         log(f"  page {page}: first load {first:.2f} s ({first_cpu:.2f} CPU), rerun {rerun:.2f} s")
     # A small write: the projection is updated, the pages' analyses of the old
-    # one are gone; each page's first load in a new session after it.
+    # one are gone; each page's first load in a new session after it, once
+    # the app has re-warmed.
+    # The write as the Data page makes it: its own rerun (timed first) sees the
+    # new projection, and the app re-warms in the background, timed until done.
     _write_ten(store, graph, prefix="rel_bench_app")
-    for page in APP_PAGES:
+    order = ["data", *[p for p in APP_PAGES if p != "data"]]
+    for page in order:
         first, first_cpu = timed(session(page))
+        if page == "data":
+            t0, c0 = time.perf_counter(), time.process_time()
+            warmup.settle()
+            warm_up["after_write_wall_s"] = round(time.perf_counter() - t0, 3)
+            warm_up["after_write_cpu_s"] = round(time.process_time() - c0, 3)
         pages[page].update(
             first_load_after_write_s=round(first, 3),
             first_load_after_write_cpu_s=round(first_cpu, 3),

@@ -7,7 +7,8 @@ influence graph and, on Overview and Coverage, the gaps report (4 s). The
 projection cache and the memo of answers (`queries.memo`) are process-wide,
 so what one session computed serves every later session of the same
 clearance; this module makes sure it is computed before anyone asks, as soon
-as the app first opens the store for a clearance. A page that asks while the
+as the app first opens the store for a clearance, and again, in the
+background, after each write (the gaps report is per projection). A page that asks while the
 warm-up is still at it waits for that computation instead of repeating it
 (`graph.projection` and `queries.memo` compute each thing once).
 
@@ -23,7 +24,12 @@ import threading
 from datetime import date
 
 from graph.errors import ActorGraphError
-from graph.projection import projection
+from graph.projection import (
+    CacheEvent,
+    add_cache_listener,
+    projection,
+    remove_cache_listener,
+)
 from graph.sensitivity import Viewer
 from graph.store import GraphStore
 from ui.components import gaps_view
@@ -33,6 +39,9 @@ log = logging.getLogger(__name__)
 _FIRST_USE_MODULES = ("pandas", "pyarrow", "ui.components.network_view")
 _lock = threading.Lock()
 _started: dict[tuple[int, str, str], threading.Thread] = {}
+_views: dict[tuple[int, str, str], tuple[GraphStore, Viewer]] = {}  # what was warmed
+_dirty = False  # a write since the worker last went round
+_worker: threading.Thread | None = None
 
 
 def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threading.Thread | None:
@@ -48,8 +57,49 @@ def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threadi
             target=_warm_quietly, args=(store, viewer), name="actorgraph-warm-up", daemon=True
         )
         _started[key] = thread
+        _views[key] = (store, viewer)
+    add_cache_listener(_after_write)
     thread.start()
     return thread
+
+
+def _after_write(event: CacheEvent) -> None:
+    """A projection replaced an older one: a write happened. Warm again, in the
+    background, for every store and clearance warmed so far (cheap where
+    nothing changed: cache hits), so that the projection at today's date is
+    updated and its gaps report computed before a page asks. One worker; a
+    burst of writes makes it go round again, not start twice."""
+    global _dirty, _worker
+    if event.graph is None or not event.dropped:
+        return
+    with _lock:
+        _dirty = True
+        if _worker is None:
+            _worker = threading.Thread(target=_drain, name="actorgraph-rewarm", daemon=True)
+            _worker.start()
+
+
+def _drain() -> None:
+    global _dirty, _worker
+    while True:
+        with _lock:
+            if not _dirty:
+                _worker = None
+                return
+            _dirty = False
+            views = list(_views.values())
+        for store, viewer in views:
+            _warm_quietly(store, viewer)
+
+
+def settle() -> None:
+    """Wait until warming after writes is done (tests, the benchmark)."""
+    while True:
+        with _lock:
+            worker = _worker
+        if worker is None:
+            return
+        worker.join()
 
 
 def warm(store: GraphStore, viewer: Viewer) -> None:
@@ -76,5 +126,8 @@ def _warm_quietly(store: GraphStore, viewer: Viewer) -> None:
 
 def forget() -> None:
     """Let the next `start` warm again (tests; the benchmark's cold starts)."""
+    remove_cache_listener(_after_write)
+    settle()
     with _lock:
         _started.clear()
+        _views.clear()

@@ -7,13 +7,16 @@ import importlib
 import threading
 import time
 from collections.abc import Iterator
+from datetime import date
 
 import networkx as nx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph import model as m
 from graph import projection as proj
 from graph.sensitivity import SYSTEM
+from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from queries.memo import remembered
 from tests.ui.conftest import APP, no_exceptions
@@ -51,6 +54,29 @@ def test_a_new_sessions_first_load_finds_the_warmed_analyses(
         at.run()
         no_exceptions(at)
         assert not at.error, [e.value for e in at.error]
+
+
+def test_after_a_write_todays_projection_and_gaps_are_warmed_in_the_background(
+    world_store: EmbeddedStore, warm_up_on: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    thread = warmup.start(world_store, SYSTEM)
+    assert thread is not None
+    thread.join(timeout=60)
+    person = m.Person(id="per_rewarm", name="Fictional Newcomer")
+    world_store.write(WriteBatch.of([person]), actor="analyst-1")
+
+    proj.projection(world_store, viewer=SYSTEM)  # the Data page's rerun after its write
+    warmup.settle()
+
+    def nothing_more(*args: object, **kwargs: object) -> None:
+        raise AssertionError("today's projection and its gaps were not warmed after the write")
+
+    monkeypatch.setattr(proj, "_update", nothing_more)
+    monkeypatch.setattr(proj, "_build", nothing_more)
+    monkeypatch.setattr(importlib.import_module("queries.gaps"), "_gaps", nothing_more)
+    updated = proj.projection(world_store, viewer=SYSTEM, as_of=date.today())
+    assert "per_rewarm" in updated
+    report(updated)
 
 
 def test_warm_up_starts_once_per_store_and_clearance(
