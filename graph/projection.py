@@ -19,9 +19,14 @@ moves the counter; the next call then *updates* the newest cached projection
 of the same (store, clearance, as-of) instead of rebuilding: it asks the
 store's change log what was written since that projection's counter, reads
 those records and the relationships touching changed nodes (whose visibility
-follows their ends), and applies them to a copy. Large changes, any change to
-a `Source` (whose masking shows in the records that cite it), and a change log
-that does not reach back far enough, rebuild.
+follows their ends), and applies them to a copy that shares everything else
+with the cached graph (`graph.shared_copy`), so an update costs what the write
+touched, not the graph. Large changes, any change to a `Source` (whose
+masking shows in the records that cite it), and a change log that does not
+reach back far enough, rebuild. Concurrent callers asking for the same view
+wait for one build or update. What to do about the memory (the garbage
+collector's policy) is the owning process's choice: it hears of each cached
+projection through `add_cache_listener` (the app: `ui.collector`).
 
 At a date, the projection also applies the pair rule of `graph.timeline`: an
 inferred alliance (or opposition) that later contrary evidence ended by then
