@@ -19,9 +19,14 @@ moves the counter; the next call then *updates* the newest cached projection
 of the same (store, clearance, as-of) instead of rebuilding: it asks the
 store's change log what was written since that projection's counter, reads
 those records and the relationships touching changed nodes (whose visibility
-follows their ends), and applies them to a copy. Large changes, any change to
-a `Source` (whose masking shows in the records that cite it), and a change log
-that does not reach back far enough, rebuild.
+follows their ends), and applies them to a copy that shares everything else
+with the cached graph (`graph.shared_copy`), so an update costs what the write
+touched, not the graph. Large changes, any change to a `Source` (whose
+masking shows in the records that cite it), and a change log that does not
+reach back far enough, rebuild. Concurrent callers asking for the same view
+wait for one build or update. What to do about the memory (the garbage
+collector's policy) is the owning process's choice: it hears of each cached
+projection through `add_cache_listener` (the app: `ui.collector`).
 
 At a date, the projection also applies the pair rule of `graph.timeline`: an
 inferred alliance (or opposition) that later contrary evidence ended by then
@@ -33,7 +38,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
@@ -45,6 +50,7 @@ from graph import model as m
 from graph import timeline
 from graph.dates import lower_bound
 from graph.sensitivity import Viewer
+from graph.shared_copy import SharedCopy
 from graph.store import GraphStore
 
 _CACHE_SIZE = 16
@@ -53,11 +59,6 @@ _CACHE_SIZE = 16
 # memo form a cycle that only a full garbage collection would free: evicting a
 # projection drops its memo, and the graph goes as soon as no caller holds it.
 MEMO_ATTR = "_actorgraph_memo"
-# Nodes + edges from which a cached projection is frozen out of the cyclic
-# garbage collector's rounds (see `_settle_collector`); S size is below it.
-_FREEZE_FROM = 50_000
-_FULL_COLLECTION_EVERY = 32  # writes that supersede a large projection
-_superseded = 0
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
 _UPDATE_LIMIT = 0.05
 _UPDATE_FLOOR = 100
@@ -71,15 +72,50 @@ class _Entry:
     graph: nx.MultiDiGraph[str]
     counter: int  # the store's change counter read before the graph was read
     ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
-    # Every alliance and opposition the store returned for the view, in the graph
-    # or not, so the pair rule is re-run over them alone after an update; and
-    # those it ended at the view's date (graph.timeline.ended_by_contrary), kept
-    # aside, so an update that removes the contrary record can restore them.
+    # Every alliance and opposition the store returned for the view, as stored
+    # (before graph.timeline trims later evidence), in the graph or not: an
+    # update re-runs the pair rule over the pairs it touched, from these.
     ties: dict[str, m.AnyRelationship]
-    ended: dict[str, m.AnyRelationship]
+
+    @property
+    def size(self) -> int:
+        """Nodes + edges (networkx counts edges by walking the graph; `ends` knows)."""
+        return self.graph.number_of_nodes() + len(self.ends)
+
+
+@dataclass(frozen=True)
+class CacheEvent:
+    """What a cache listener hears: a projection cached (`graph`, its `size` in
+    nodes + edges, and how many older ones it pushed out), or, with `graph`
+    None, the whole cache cleared."""
+
+    graph: nx.MultiDiGraph[str] | None
+    size: int = 0
+    dropped: int = 0
 
 
 _cache: OrderedDict[tuple[_View, int], _Entry] = OrderedDict()
+_building: dict[_View, threading.Lock] = {}
+_listeners: list[Callable[[CacheEvent], None]] = []
+
+
+def add_cache_listener(listener: Callable[[CacheEvent], None]) -> None:
+    """Call `listener` after each projection is cached and when the cache is
+    cleared. The process that owns the memory decides what to do about it (the
+    app freezes large projections out of the garbage collector's rounds,
+    `ui.collector`); a library does not set process-wide policy."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def remove_cache_listener(listener: Callable[[CacheEvent], None]) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
+def _tell(event: CacheEvent) -> None:
+    for listener in list(_listeners):
+        listener(event)
 
 
 def node_attributes(node: m.AnyNode) -> dict[str, Any]:
@@ -149,47 +185,45 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
         as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
     )
     ends: dict[str, tuple[str, str]] = {}
+
+    def add(rel: m.AnyRelationship) -> None:
+        if rel.source_id in graph and rel.target_id in graph:
+            graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
+            ends[rel.id] = (rel.source_id, rel.target_id)
+
     with no_cyclic_gc():
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
         ties: dict[str, m.AnyRelationship] = {}
         for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
-            _add_edge(graph, ends, rel)
+            add(rel)
             if rel.type in timeline.CONTRARY:
                 ties[rel.id] = rel
-        ended = _apply_pair_rule(graph, ends, ties, as_of)
-    return _Entry(graph, counter, ends, ties, ended)
+        placed = {r.id: r for r in _ties_as_of(graph, list(ties.values()), as_of)}
+        for rel_id in [r for r in ties if r in ends]:
+            if rel_id not in placed:
+                graph.remove_edge(*ends.pop(rel_id), rel_id)
+            elif placed[rel_id] is not ties[rel_id]:
+                graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
+    return _Entry(graph, counter, ends, ties)
 
 
-def _apply_pair_rule(
-    graph: nx.MultiDiGraph[str],
-    ends: dict[str, tuple[str, str]],
-    ties: dict[str, m.AnyRelationship],
-    as_of: date | None,
-) -> dict[str, m.AnyRelationship]:
-    """Drop the inferred alliances and oppositions among `ties` that contrary
-    evidence ended by `as_of` (graph.timeline's pair rule), and return them.
-    The store filters each record on its own window; only here are two records
-    seen together. Without a date (the whole history) nothing is ended."""
+def _ties_as_of(
+    graph: nx.MultiDiGraph[str], ties: list[m.AnyRelationship], as_of: date | None
+) -> list[m.AnyRelationship]:
+    """The alliances and oppositions among `ties` that the graph shows at
+    `as_of`, by the pair rule of graph.timeline: each as it was known then
+    (evidence dated after the day ignored), less those that contrary evidence
+    ended by then. The store filters each record on its own window; only here
+    are two records seen together, so `ties` must hold every tie of each pair
+    it names. Without a date (the whole history) nothing is trimmed or ended.
+    """
+    live = [r for r in ties if r.source_id in graph and r.target_id in graph]
     if as_of is None:
-        return {}
-    # Evidence dated after the view's date does not inform it (graph.timeline).
-    for rel_id, rel in list(ties.items()):
-        if rel.source_id in graph and rel.target_id in graph:
-            known = timeline.evidence_known_on(rel, tie_evidence_days(graph, rel), as_of)
-            if known is not rel:
-                ties[rel_id] = known
-                if rel_id in ends:
-                    graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(known))
-    live = [r for r in ties.values() if r.source_id in graph and r.target_id in graph]
-    over = timeline.ended_by_contrary(live, as_of)
-    ended: dict[str, m.AnyRelationship] = {}
-    for rel in live:
-        if rel.id in over:
-            if rel.id in ends:
-                graph.remove_edge(*ends.pop(rel.id), rel.id)
-            ended[rel.id] = rel
-    return ended
+        return live
+    known = [timeline.evidence_known_on(r, tie_evidence_days(graph, r), as_of) for r in live]
+    over = timeline.ended_by_contrary(known, as_of)
+    return [r for r in known if r.id not in over]
 
 
 def tie_evidence_days(graph: nx.MultiDiGraph[str], rel: m.AnyRelationship) -> list[date]:
@@ -219,17 +253,6 @@ def tie_evidence_days(graph: nx.MultiDiGraph[str], rel: m.AnyRelationship) -> li
     return days
 
 
-def _add_edge(
-    graph: nx.MultiDiGraph[str], ends: dict[str, tuple[str, str]], rel: m.AnyRelationship
-) -> None:
-    """Add `rel` and note its ends, when both are in the graph. The store already
-    hides relationships whose ends are hidden; the check guards against a store
-    that does not, and an update drops those whose end went out of sight."""
-    if rel.source_id in graph and rel.target_id in graph:
-        graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
-        ends[rel.id] = (rel.source_id, rel.target_id)
-
-
 def _update(
     base: _Entry, store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: int
 ) -> _Entry | None:
@@ -239,13 +262,15 @@ def _update(
     and its two ends (the as-of date and the clearance are the view's). So the
     records written since `base` and the relationships touching changed nodes
     are all that can differ from a rebuild; each is read again and replaces,
-    adds or drops what the graph held.
+    adds or drops what the graph held. Derived from them: the alliances and
+    oppositions of every actor they touch, whose pair rule and evidence (the
+    events both took part in) may have moved. Everything else is shared with
+    `base` (graph.shared_copy), so the work follows the change, not the graph.
     """
     changes = store.changes_since(base.counter, viewer=viewer)
     if changes is None:
         return None
-    size = base.graph.number_of_nodes() + base.graph.number_of_edges()
-    if len(changes) > max(_UPDATE_FLOOR, _UPDATE_LIMIT * size):
+    if len(changes) > max(_UPDATE_FLOOR, _UPDATE_LIMIT * base.size):
         return None
     if any(c.kind == "Source" for c in changes):
         return None
@@ -253,39 +278,51 @@ def _update(
     rel_ids = {c.id for c in changes if c.category == "rel"}
     rel_ids.update(store.relationships_touching(node_ids, viewer=viewer))
     nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
-    ends = dict(base.ends)
-    ended = {k: v for k, v in base.ended.items() if k not in rel_ids}
-    ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
-    ties.update((r.id, r) for r in rels if r.type in timeline.CONTRARY)
     with no_cyclic_gc():
-        graph = base.graph.copy()  # fresh attribute dicts: the base stays untouched
-        seen = {n.id for n in nodes}
+        edit = SharedCopy(base.graph)
+        ends = dict(base.ends)
+        ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
+        # Actors whose ties must be placed again: ends of every changed record,
+        # before and after, and the neighbours of changed nodes (an incident's
+        # participants, whose shared events are their ties' evidence).
+        touched = set(node_ids)
         for node_id in node_ids:
-            if node_id not in seen and node_id in graph:
-                graph.remove_node(node_id)  # out of sight now, with its relationships
+            if node_id in base.graph:
+                touched.update(base.graph.succ[node_id])
+                touched.update(base.graph.pred[node_id])
         for rel_id in rel_ids:
             if rel_id in ends:
                 u, v = ends.pop(rel_id)
-                if graph.has_edge(u, v, rel_id):
-                    graph.remove_edge(u, v, rel_id)
+                touched.update((u, v))
+                edit.remove_edge(u, v, rel_id)
+        seen = {n.id for n in nodes}
+        for node_id in node_ids:
+            if node_id not in seen and node_id in edit:
+                for _, _, rel_id in edit.remove_node(node_id):  # out of sight now
+                    ends.pop(rel_id, None)
         for node in nodes:
-            if node.id in graph:
-                attrs = graph.nodes[node.id]
-                attrs.clear()
-                attrs.update(node_attributes(node))
-            else:
-                graph.add_node(node.id, **node_attributes(node))
+            edit.set_node(node.id, node_attributes(node))
+
+        def add(rel: m.AnyRelationship) -> None:
+            if rel.source_id in edit and rel.target_id in edit:
+                edit.add_edge(rel.source_id, rel.target_id, rel.id, edge_attributes(rel))
+                ends[rel.id] = (rel.source_id, rel.target_id)
+
         for rel in rels:
-            _add_edge(graph, ends, rel)
-        # Relationships of removed nodes went with them.
-        for rel_id in [r for r, (u, v) in ends.items() if u not in graph or v not in graph]:
-            del ends[rel_id]
-        # The pair rule again, over every tie a rebuild would see: a new contrary
-        # record ends a tie, a removed one gives it back.
-        for rel in ended.values():
-            _add_edge(graph, ends, rel)
-        ended = _apply_pair_rule(graph, ends, ties, as_of)
-    return _Entry(graph, counter, ends, ties, ended)
+            touched.update((rel.source_id, rel.target_id))
+            if rel.type in timeline.CONTRARY:
+                ties[rel.id] = rel
+            else:
+                add(rel)
+        # The pair rule again, over every tie of a touched actor (a pair's ties
+        # all share its two actors, so each touched pair is complete).
+        again = [t for t in ties.values() if t.source_id in touched or t.target_id in touched]
+        for tie in again:
+            if tie.id in ends:
+                edit.remove_edge(*ends.pop(tie.id), tie.id)
+        for tie in _ties_as_of(edit.graph, again, as_of):
+            add(tie)
+    return _Entry(edit.graph, counter, ends, ties)
 
 
 def update_projection(
@@ -323,22 +360,39 @@ def projection(
     """
     view = _view(store, viewer, as_of)
     counter = store.change_counter()
+    hit = _cached(view, counter)
+    if hit is not None:
+        return hit
+    with _lock:
+        building = _building.setdefault(view, threading.Lock())
+    # One build or update per view at a time: a second session (or the app's
+    # warm-up) asking for the same view waits for it instead of doing it again.
+    with building:
+        counter = store.change_counter()
+        hit = _cached(view, counter)
+        return hit if hit is not None else _refresh(store, viewer, as_of, view, counter)
+
+
+def _cached(view: _View, counter: int) -> nx.MultiDiGraph[str] | None:
+    with _lock:
+        hit = _cache.get((view, counter))
+        if hit is None:
+            return None
+        _cache.move_to_end((view, counter))
+        return hit.graph
+
+
+def _refresh(
+    store: GraphStore, viewer: Viewer, as_of: date | None, view: _View, counter: int
+) -> nx.MultiDiGraph[str]:
+    """Update the newest cached projection of `view` to `counter`, or build it."""
     key = (view, counter)
     with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit.graph
         # The newest earlier projection of the same view, to update.
         older = [(k[1], e) for k, e in _cache.items() if k[0] == view]
     entry = None
     if older:
         newest = max(older, key=lambda ce: ce[0])[1]
-        if _is_large(newest.graph):
-            # Collect what is garbage now, before it is frozen with the new
-            # projection (see `_settle_collector`); the cached projections are
-            # frozen, so this walks only what was made since.
-            gc.collect()
         entry = _update(newest, store, viewer=viewer, as_of=as_of, counter=counter)
     if entry is None:
         entry = _build(store, viewer=viewer, as_of=as_of, counter=counter)
@@ -352,42 +406,8 @@ def projection(
             dropped.append(_cache.popitem(last=False)[1])
     for old in dropped:
         _forget(old)
-    _settle_collector(entry.graph, dropped=bool(dropped))
+    _tell(CacheEvent(entry.graph, entry.size, len(dropped)))
     return entry.graph
-
-
-def _is_large(graph: nx.MultiDiGraph[str]) -> bool:
-    return graph.number_of_nodes() + graph.number_of_edges() >= _FREEZE_FROM
-
-
-def _settle_collector(graph: nx.MultiDiGraph[str], *, dropped: bool) -> None:
-    """Take the cached projections out of the cyclic garbage collector's rounds.
-
-    A projection at M size is about 600,000 tracked objects that live until a
-    write supersedes it. Left in the collector's generations they are walked by
-    every full collection, which the collector starts by itself some time after
-    a build: one to three seconds at M, landing on whichever page rerun
-    triggered it (benchmark runs caught reruns of 2.7 s and 3.5 s that way).
-    Frozen (`gc.freeze`) they are skipped, and still freed by reference
-    counting when dropped (`_forget` breaks their cycles). Freezing pins what
-    is garbage at that moment, so before updating after a write `projection`
-    collects (cheap: what is frozen is not walked; it frees, for instance, the
-    query views that still hold the superseded collapsed graph). What the
-    first build freezes with it, and what is frozen alive and dies in a cycle
-    later (a closed browser session, say), is collected by a full unfreeze
-    and collection every `_FULL_COLLECTION_EVERY` superseding writes. Small
-    projections (tests, a district's map) are left alone: collecting them is
-    cheap.
-    """
-    global _superseded
-    if not _is_large(graph):
-        return
-    if dropped:
-        _superseded += 1
-        if _superseded % _FULL_COLLECTION_EVERY == 0:
-            gc.unfreeze()
-            gc.collect()
-    gc.freeze()
 
 
 def _forget(entry: _Entry) -> None:
@@ -417,6 +437,4 @@ def clear_cache() -> None:
         _cache.clear()
     for entry in dropped:
         _forget(entry)
-    if gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
+    _tell(CacheEvent(None))

@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     # An app session signs in again after this long without a rerun (a laptop
     # left open in a shared office).
     session_idle_minutes: int = Field(default=30, gt=0)
+    # The app computes what first page loads need (projections, gaps) in the
+    # background as soon as it opens a store for a clearance (ui.warmup).
+    warm_up: bool = True
 
     def store_url(self) -> str:
         if self.url:

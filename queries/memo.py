@@ -30,21 +30,40 @@ T = TypeVar("T")
 
 _LOCK = threading.Lock()
 _MISSING = object()
+# (graph id, key) -> the lock its first caller holds while computing. A page and
+# the app's warm-up (ui.warmup) may ask for the same answer at once; the
+# second waits for the first instead of computing it again.
+_COMPUTING: dict[tuple[int, Hashable], threading.Lock] = {}
 
 
 def remembered(graph: nx.Graph[Any], key: Hashable, compute: Callable[[], T]) -> T:
     """`compute()`, or its earlier answer for `key` on this same frozen graph
     (a projection, or a collapsed influence graph built from one).
 
-    The answer is shared between callers: treat it as read-only.
+    The answer is shared between callers: treat it as read-only. Concurrent
+    callers asking for the same answer compute it once.
     """
     if not nx.is_frozen(graph):
         return compute()
-    with _LOCK:
-        hit = vars(graph).get(MEMO_ATTR, {}).get(key, _MISSING)
-    if hit is not _MISSING:
-        return hit  # type: ignore[no-any-return]
-    value = compute()
-    with _LOCK:
-        vars(graph).setdefault(MEMO_ATTR, {})[key] = value
-    return value
+    slot = (id(graph), key)
+    while True:
+        with _LOCK:
+            hit = vars(graph).get(MEMO_ATTR, {}).get(key, _MISSING)
+            if hit is not _MISSING:
+                return hit  # type: ignore[no-any-return]
+            busy = _COMPUTING.get(slot)
+            if busy is None:
+                mine = _COMPUTING[slot] = threading.Lock()
+                mine.acquire()
+                break
+        with busy:  # another thread is computing it: wait, then look again
+            pass
+    try:
+        value = compute()
+        with _LOCK:
+            vars(graph).setdefault(MEMO_ATTR, {})[key] = value
+        return value
+    finally:
+        with _LOCK:
+            del _COMPUTING[slot]
+        mine.release()

@@ -23,7 +23,7 @@ if _ROOT not in sys.path:
 
 import streamlit as st  # noqa: E402
 
-from ui import state  # noqa: E402
+from ui import collector, state, warmup  # noqa: E402
 from ui.components.entities import md  # noqa: E402
 
 ASSETS = Path(__file__).resolve().parent / "assets"
@@ -35,6 +35,9 @@ def _page(name: str, title: str, icon: str, *, default: bool = False) -> st.Page
 
 
 def run() -> None:
+    # The app owns this process's memory: large projections out of the
+    # garbage collector's rounds (ui.collector; idempotent across reruns).
+    collector.install()
     st.set_page_config(
         page_title="actorgraph",
         # A local file: a Material icon here becomes a favicon fetched from Google.
@@ -73,6 +76,8 @@ def run() -> None:
             st.button("Sign out", key="auth.sign_out", on_click=state.sign_out)
         else:
             st.caption("This store has no accounts: whoever opens it sees everything.")
+    # Every page's first load, in any later session, finds its analyses cached.
+    warmup.start(state.store(), viewer, enabled=state.settings().warm_up)
     navigation.run()
 
 

@@ -245,10 +245,18 @@ class Neo4jStore:
         nodes = [
             decode_node(r["data"]) for r in self._read(cy.NODES_BY_ID, ids=list(node_ids), **vis)
         ]
-        rels = [
-            decode_relationship(r["data"])
-            for r in self._read(cy.RELS_BY_ID, ids=list(relationship_ids), **vis)
-        ]
+        by_type: dict[str, list[str]] = {}
+        if relationship_ids:
+            for row in self._read(cy.REL_TYPES_OF, ids=list(relationship_ids)):
+                by_type.setdefault(row["kind"], []).append(row["id"])
+        rels = sorted(
+            (
+                decode_relationship(r["data"])
+                for rel_type, ids in sorted(by_type.items())
+                for r in self._read(cy.relationships_by_id(rel_type), ids=ids, **vis)
+            ),
+            key=lambda rel: rel.id,
+        )
         return self._guarded(viewer, nodes), self._guarded(viewer, rels)
 
     def neighbours(

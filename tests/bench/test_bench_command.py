@@ -88,8 +88,13 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
     assert set(pages) == {"overview", "profile", "network", "paths", "coverage", "data"}
     for page, part in pages.items():
         assert part["problems"] == [], page
-        assert part["rerun_s"] > 0 and part["baseline"]["first_load_s"] > 0, page
+        assert part["rerun_s"] > 0 and part["first_load_s"] > 0, page
+        assert part["first_load_cpu_s"] > 0 and part["first_load_after_write_s"] > 0, page
+        assert part["baseline"]["cold_first_load_s"] > 0, page
+    app = report["stores"]["embedded"]["app"]
+    assert app["warm_up"]["wall_s"] > 0 and app["slowest_first_load_s"] > 0
     assert report["stores"]["neo4j"]["app"]["skipped"]
+    assert "app warm-up after start" in done.stdout
     # The table goes to stdout, progress to stderr.
     assert "ours/baseline" in done.stdout and "bench:" not in done.stdout
     assert "ACLED file import rows/s" in done.stdout

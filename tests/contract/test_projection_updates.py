@@ -119,53 +119,6 @@ def test_a_superseded_projection_and_its_analyses_are_freed(store: GraphStore) -
     assert "per_9" in second
 
 
-def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage(
-    store: GraphStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Large projections are taken out of the cyclic collector's rounds (so no
-    page rerun pays for walking them), without keeping garbage for the life of
-    the server: garbage made while one is frozen is collected before the next
-    is frozen, and what was frozen with it (garbage then, or alive then and
-    dead later) goes at the periodic full collection."""
-    monkeypatch.setattr(proj, "_FREEZE_FROM", 0)  # as if this were country-sized
-    monkeypatch.setattr(proj, "_FULL_COLLECTION_EVERY", 2)
-    monkeypatch.setattr(proj, "_superseded", 0)
-    store.write(full_batch(), actor="analyst-1")
-
-    class Junk:
-        me: object
-
-    def cycle() -> Junk:
-        junk = Junk()
-        junk.me = junk  # cyclic: only the collector frees it
-        return junk
-
-    gc.disable()
-    try:
-        before_build = weakref.ref(cycle())  # garbage the collector has not reached
-        alive_then_dead = cycle()
-        first = projection(store, viewer=SYSTEM)
-        assert gc.get_freeze_count() >= first.number_of_nodes()
-        first_gone = weakref.ref(first)
-        later = weakref.ref(cycle())  # garbage made while the projection is frozen
-        died_frozen = weakref.ref(alive_then_dead)
-        del first, alive_then_dead
-
-        store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
-        second = projection(store, viewer=SYSTEM)
-
-        assert first_gone() is None, "the superseded projection is freed"
-        assert later() is None, "garbage made while frozen is collected before freezing"
-        assert gc.get_freeze_count() > 0 and "per_9" in second
-
-        store.write(WriteBatch.of(EDITS["influence re-scored"]), actor="analyst-1")
-        projection(store, viewer=SYSTEM)  # the second superseding write: a full collection
-
-        assert died_frozen() is None and before_build() is None
-    finally:
-        gc.enable()
-
-
 def test_a_changed_source_rebuilds_so_its_masking_reaches_every_citation(
     store: GraphStore,
 ) -> None:

@@ -30,6 +30,8 @@ def _streamlit_caches(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name in ("ACTORGRAPH_CLEARANCE", "ACTORGRAPH_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("ACTORGRAPH_USER", "ui-tester")
+    # No background warm-up (ui.warmup) in page tests: tests/ui/test_warmup.py has its own.
+    monkeypatch.setenv("ACTORGRAPH_WARM_UP", "false")
     st.cache_data.clear()
     st.cache_resource.clear()
     yield
