@@ -26,6 +26,15 @@ from queries.influencers import influencers, key_interlocutors
 influencers_module = importlib.import_module("queries.influencers")
 
 
+brokerage_module = importlib.import_module("queries.brokerage")
+
+
+@pytest.fixture(autouse=True)
+def _always_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small graphs are otherwise left to NetworkX until numba is loaded: test the loop."""
+    monkeypatch.setattr(brokerage_module, "SMALL_WORK", 0)
+
+
 def _random_digraph(seed: int, nodes: int, density: float, ties: bool) -> nx.DiGraph[str]:
     rng = random.Random(seed)
     graph: nx.DiGraph[str] = nx.DiGraph()
