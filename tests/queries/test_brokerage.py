@@ -116,3 +116,29 @@ def test_key_interlocutors_from_the_shared_matrix_match_a_fresh_search(
     shared = influencers_module._matrix_for(ig, actors, 3, (), candidates, include_members)
     assert shared == fresh
     assert chosen.picks, "someone covers something in the generated world"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_influence_matrix_confined_to_candidates_equals_the_whole_search(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The matrix searches only toward candidates (and rebuilds only their
+    # paths); searching everywhere, as before, gives the same rows.
+    graph = _tiny_world(seed)
+    ig = influencers_module.influence_graph(graph, as_of=AS_OF)
+    actors = influencers_module._over(graph, None)
+    everyone = influencers_module._candidates(graph, True, ())
+    confined = influencers_module.influence_matrix(
+        ig, actors, max_hops=3, candidates=everyone, include_members=True
+    )
+    whole_search = influencers_module.best_paths
+
+    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:
+        return whole_search(*args, **kw)
+
+    monkeypatch.setattr(influencers_module, "best_paths", everywhere)
+    whole = influencers_module.influence_matrix(
+        ig, actors, max_hops=3, candidates=everyone, include_members=True
+    )
+    assert any(whole.values())
+    assert confined == whole
