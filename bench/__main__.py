@@ -85,6 +85,16 @@ TARGETS: list[tuple[str, str | None, str, tuple[str, ...], str, float]] = [
         0.05,
     ),
     ("L", None, "update after 10 records (s)", ("incremental", "update_s"), "<=", 0.5),
+    # Issue 13: influencers over every armed actor; CLI start-up, whole process CPU.
+    ("M", None, "influencers over every armed actor (s)", ("influencers", "seconds"), "<=", 2.0),
+    (
+        "M",
+        "embedded",
+        "CLI --help/stats/search/show, slowest (CPU s)",
+        ("cli_startup", "slowest_cpu_s"),
+        "<=",
+        0.4,
+    ),
     ("L", None, "leverage paths k=5 p95 (s)", ("leverage", "end_to_end", "p95_s"), "<=", 0.3),
     ("L", None, "peak memory (MiB)", ("memory", "peak_mib"), "<=", 4096),
 ]
@@ -321,6 +331,19 @@ def _store_rows(store: str, r: dict[str, Any]) -> list[tuple[str, ...]]:
                     _fmt(part["ratio"]),
                 )
             )
+    cli = r.get("cli_startup")
+    if cli is not None:
+        base_cpu = cli["baseline"]["cpu_s"]
+        for command, part in cli["commands"].items():
+            rows.append(
+                (
+                    store,
+                    f"actorgraph {command}, CPU s per process (baseline: python -c pass)",
+                    _fmt(part["cpu_s"]),
+                    _fmt(base_cpu),
+                    _fmt(part["ratio"]),
+                )
+            )
     inc = r["incremental"]
     rows.append(
         (
@@ -447,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip",
         default="",
-        help="phases to leave out, comma-separated: reach, influencers, gaps, app, events",
+        help="phases to leave out, comma-separated: reach, influencers, gaps, app, events, cli",
     )
     args = parser.parse_args(argv)
 
@@ -456,8 +479,9 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown store(s): {', '.join(sorted(unknown))}")
     skip = tuple(s.strip() for s in args.skip.split(",") if s.strip())
-    if set(skip) - {"reach", "influencers", "gaps", "app", "events"}:
-        parser.error(f"--skip takes reach, influencers, gaps, app, events, not {args.skip!r}")
+    phases = {"reach", "influencers", "gaps", "app", "events", "cli"}
+    if set(skip) - phases:
+        parser.error(f"--skip takes {', '.join(sorted(phases))}, not {args.skip!r}")
     base = Options(
         store="",
         size=args.size,

@@ -29,7 +29,7 @@ from typing import Any
 
 import networkx as nx
 
-from bench import baselines, event_import
+from bench import baselines, cli_startup, event_import
 from bench.generate import AS_OF, SIZES, Generator, Size, batches
 from graph import model as m
 from graph.projection import build_projection, clear_cache, projection
@@ -65,7 +65,7 @@ class Options:
     reset_neo4j: bool = False
     workdir: str | None = None
     queries: bool = True  # the projection is the same graph on every store
-    skip: tuple[str, ...] = ()  # query phases left out: "reach", "influencers", "gaps"
+    skip: tuple[str, ...] = ()  # phases left out: "reach", "influencers", "gaps", "cli", …
     event_rows: int = 5_000  # rows of the generated ACLED / UCDP file (bench.event_import)
     event_baseline_rows: int = 5_000
 
@@ -296,6 +296,12 @@ def _run(options: Options, workdir: Path) -> dict[str, Any]:
             "edges": graph.number_of_edges(),
         }
         memory["after_projection_mib"] = peak_rss_mib()
+        if options.store == "embedded" and "cli" not in options.skip:
+            log(f"[{options.store}] CLI start-up: --help, stats, search, show (CPU per process)")
+            actor = _actors(graph)[0]
+            out["cli_startup"] = cli_startup.measure(
+                f"sqlite:///{workdir / 'bench.db'}", str(graph.nodes[actor]["name"]), actor
+            )
 
         if options.queries:
             out.update(_queries(options, graph))

@@ -16,6 +16,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import Enum, StrEnum
+from functools import cached_property
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -103,11 +104,18 @@ R = TypeVar("R", bound=BaseModel)
 class Schema:
     nodes: Mapping[NodeKind, NodeSpec]
     relationships: Mapping[RelType, RelSpec]
-    _node_adapter: TypeAdapter[Any] = field(default_factory=lambda: TypeAdapter(m.Node), repr=False)
-    _rel_adapter: TypeAdapter[Any] = field(
-        default_factory=lambda: TypeAdapter(m.Relationship), repr=False
-    )
     _all_fields: dict[type[BaseModel], set[str]] = field(default_factory=dict, repr=False)
+
+    # The union validators are built on first use (see `graph.model._CONFIG`):
+    # building them validates every model, which commands that never parse a
+    # record should not pay for at start-up.
+    @cached_property
+    def _node_adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(m.Node)
+
+    @cached_property
+    def _rel_adapter(self) -> TypeAdapter[Any]:
+        return TypeAdapter(m.Relationship)
 
     # ------------------------------------------------------------------ lookups
 

@@ -303,15 +303,20 @@ class Parties:
 
     graph: nx.MultiDiGraph[str]
     _memo: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _owning: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def of(self, node: str) -> frozenset[str]:
         hit = self._memo.get(node)
         if hit is None:
-            hit = frozenset(
-                a
-                for a in actors_of(self.graph, node)
-                if self.graph.nodes[a].get("party_to_conflict", False)
-            )
+            # `actors_of`, with each formation's climb up its hierarchy done
+            # once: every member, post and commander of a unit shares it.
+            found: set[str] = set()
+            for formation in affiliated_formations(self.graph, node):
+                owners = self._owning.get(formation)
+                if owners is None:
+                    owners = self._owning[formation] = owning_actors(self.graph, formation)
+                found.update(owners)
+            hit = frozenset(a for a in found if self.graph.nodes[a].get("party_to_conflict", False))
             self._memo[node] = hit
         return hit
 

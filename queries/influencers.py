@@ -23,6 +23,7 @@ from typing import Any
 
 import networkx as nx
 
+from queries.brokerage import sampled_betweenness
 from queries.command import actors_of, kind_of, name_of
 from queries.engagers import acting_for, default_engagers
 from queries.errors import InvalidQuery
@@ -138,11 +139,18 @@ def influence_matrix(
     excluded = set(exclude)
     reverse = ig.digraph.reverse(copy=False)
     matrix: dict[str, dict[str, float]] = {c: {} for c in wanted}
+    # Only candidates' answers are read: the searches are confined to what can
+    # reach one of them (the same answers for them, see `best_paths`), and no
+    # other node's path is rebuilt. The confinement is the same for every actor.
+    toward = wanted & ig.digraph.nodes.keys()
+    relevant = within_hops_of(reverse, toward, max_hops)
     for actor in over:
         rule = passable_for(ig, actor, exclude=excluded | engagers)
         points = [p for p in influence_points(ig.graph, actor) if p in ig.digraph]
         own = set(actors_of(ig.graph, actor))
-        found = best_paths(reverse, points, max_hops=max_hops, passable=rule)
+        found = best_paths(
+            reverse, points, max_hops=max_hops, passable=rule, toward=toward, relevant=relevant
+        )
         for node, (weight, _) in found.items():
             if node == actor or node not in wanted:
                 continue
@@ -151,6 +159,54 @@ def influence_matrix(
             if not include_members and own & set(actors_of(ig.graph, node)):
                 continue
             matrix[node][actor] = score_of(weight)
+    return matrix
+
+
+def _full_matrix(
+    ig: InfluenceGraph, actors: list[str], max_hops: int, exclude: Iterable[str]
+) -> dict[str, dict[str, float]]:
+    """`influence_matrix` for every candidate, our own people and members included,
+    remembered per collapsed graph.
+
+    `influencers` and `key_interlocutors` ask for the same searches (the CLI's
+    `influencers --key` asks for both in one call): each takes its rows from
+    this one matrix instead of searching again (`_matrix_for`). Read-only.
+    """
+    excluded = frozenset(exclude)
+
+    def compute() -> dict[str, dict[str, float]]:
+        return influence_matrix(
+            ig,
+            actors,
+            max_hops=max_hops,
+            candidates=_candidates(ig.graph, True, excluded),
+            exclude=excluded,
+            include_members=True,
+        )
+
+    key = ("influence_matrix", tuple(actors), max_hops, excluded)
+    return remembered(ig.digraph, key, compute)
+
+
+def _matrix_for(
+    ig: InfluenceGraph,
+    actors: list[str],
+    max_hops: int,
+    exclude: Iterable[str],
+    candidates: list[str],
+    include_members: bool,
+) -> dict[str, dict[str, float]]:
+    """`influence_matrix` for `candidates`, taken from `_full_matrix`: the same rows,
+    less a member's credit on its own actor unless `include_members`."""
+    full = _full_matrix(ig, actors, max_hops, exclude)
+    own = {a: set(actors_of(ig.graph, a)) for a in actors}
+    matrix: dict[str, dict[str, float]] = {}
+    for c in candidates:
+        row = full.get(c, {})
+        if not include_members and row:
+            mine = set(actors_of(ig.graph, c))
+            row = {a: s for a, s in row.items() if not own[a] & mine}
+        matrix[c] = dict(row)
     return matrix
 
 
@@ -181,10 +237,14 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
     Confining it to that neighbourhood keeps a ranking over one actor (the
     profile page) to its corner of the map instead of a whole-map betweenness
     (about a minute at 20,000 nodes); over every actor the neighbourhood is
-    most of the map. Sampled above `BROKERAGE_SAMPLE` nodes (seeded), and
-    remembered per collapsed graph and neighbourhood.
+    most of the map. Sampled above `BROKERAGE_SAMPLE` nodes (seeded),
+    computed by a compiled transcription of NetworkX's betweenness
+    (`queries.brokerage`), and remembered per collapsed graph and
+    neighbourhood.
     """
-    ours = {n for n in ig.digraph if acting_for(ig.graph, n)}
+    ours = remembered(
+        ig.digraph, "acting_for_us", lambda: {n for n in ig.digraph if acting_for(ig.graph, n)}
+    )
     theirs = nx.subgraph_view(ig.digraph, filter_node=lambda n: n not in ours)
     points = {p for a in over for p in influence_points(ig.graph, a) if p in theirs}
     zone = within_hops_of(theirs, points, max_hops)
@@ -195,10 +255,9 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
             return dict.fromkeys(zone, 0.0)
         sub = ig.digraph.subgraph(zone).copy()
         sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
-        values: dict[str, float] = nx.betweenness_centrality(
-            sub, k=sample, weight="weight", normalized=True, seed=0
-        )
-        return values
+        # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0),
+        # compiled: the same numbers, bit for bit (see queries.brokerage).
+        return sampled_betweenness(sub, sample, weight="weight", seed=0)
 
     return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
 
@@ -269,16 +328,16 @@ def influencers(
     everyone = _candidates(graph, True, exclude)
     candidates = everyone if include_engagers else _candidates(graph, False, exclude)
     # Scored with members and our own people, so an empty list can say who was left out.
-    matrix = influence_matrix(
-        ig, actors, max_hops=max_hops, candidates=everyone, exclude=exclude, include_members=True
-    )
+    matrix = _full_matrix(ig, actors, max_hops, exclude)
     ours = set(everyone) - set(candidates)
     brokerage = _brokerage(ig, actors, max_hops)
+    # Each actor's own groups, once: not again for every candidate that reaches it.
+    groups = {a: set(actors_of(ig.graph, a)) for a in actors}
     ranked: list[Influencer] = []
     members_left_out = 0
     for node in candidates:
         reached = matrix.get(node, {})
-        member_of = _member_of(ig, node, list(reached))
+        member_of = _member_of(ig, node, list(reached), groups) if reached else []
         if not include_members and member_of:
             reached = {a: s for a, s in reached.items() if a not in member_of}
             if not reached:
@@ -316,10 +375,13 @@ def influencers(
     )
 
 
-def _member_of(ig: InfluenceGraph, node: str, actors: list[str]) -> list[str]:
-    """The actors among `actors` that `node` belongs to (commands, sits in, is a member of)."""
+def _member_of(
+    ig: InfluenceGraph, node: str, actors: list[str], groups: Mapping[str, set[str]]
+) -> list[str]:
+    """The actors among `actors` that `node` belongs to (commands, sits in, is a member of);
+    `groups` holds each actor's own `actors_of`."""
     mine = set(actors_of(ig.graph, node))
-    return [a for a in actors if mine & set(actors_of(ig.graph, a))]
+    return [a for a in actors if mine & groups[a]]
 
 
 def _why_empty(actors: list[str], max_hops: int, members: int, ours: int) -> str:
@@ -414,14 +476,7 @@ def key_interlocutors(
     actors = _over(graph, over)
     ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
     candidates = _candidates(graph, include_engagers, exclude)
-    matrix = influence_matrix(
-        ig,
-        actors,
-        max_hops=max_hops,
-        candidates=candidates,
-        exclude=exclude,
-        include_members=include_members,
-    )
+    matrix = _matrix_for(ig, actors, max_hops, exclude, candidates, include_members)
     w = {a: (weights or {}).get(a, 1.0) for a in actors}
     possible = {a: max((row.get(a, 0.0) for row in matrix.values()), default=0.0) for a in actors}
     total = sum(w[a] * possible[a] for a in actors)

@@ -42,7 +42,10 @@ def _always(_: str) -> bool:
 
 
 def path_weight(digraph: nx.DiGraph[str], path: list[str]) -> float:
-    return float(sum(digraph.edges[u, v]["weight"] for u, v in zip(path, path[1:], strict=False)))
+    # `succ[u][v]`, not `edges[u, v]`: the same data dict, without the edge
+    # view's tuple handling (a third of an influence matrix's time at M).
+    succ = digraph.succ
+    return float(sum(succ[u][v]["weight"] for u, v in zip(path, path[1:], strict=False)))
 
 
 def _cut_loops(walk: list[str]) -> list[str]:

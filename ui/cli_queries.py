@@ -10,17 +10,18 @@ the candidates, never a guess. `--json` prints only JSON on stdout.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-import networkx as nx
 import typer
 
 from graph.access import audit_shown
 from graph.errors import NotFound
 from graph.names import normalise
-from graph.projection import projection
 from graph.schema import NodeKind
 from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_as_of, state
+
+if TYPE_CHECKING:  # networkx costs a fifth of a second: only the commands that analyse load it
+    import networkx as nx
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 AsOfOpt = Annotated[
@@ -60,6 +61,10 @@ def _day(text: str | None) -> date:
 
 
 def _graph(st: CliState, day: date | None) -> nx.MultiDiGraph[str]:
+    # Imported here, not at the top: the projection pulls in networkx, which
+    # every other command (and `--help`) would pay for at start-up.
+    from graph.projection import projection
+
     return projection(st.store(), viewer=st.viewer, as_of=day)
 
 

@@ -16,6 +16,7 @@ from ui.cli_support import emit_json, info, state
 review_app = typer.Typer(
     help="List spellings imports matched by similarity; accept or reject each (review items).",
     invoke_without_command=True,
+    rich_markup_mode=None,  # plain help, as the root command (rich costs start-up time)
 )
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]

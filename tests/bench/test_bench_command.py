@@ -95,6 +95,14 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
     assert app["warm_up"]["wall_s"] > 0 and app["slowest_first_load_s"] > 0
     assert report["stores"]["neo4j"]["app"]["skipped"]
     assert "app warm-up after start" in done.stdout
+    # CLI start-up: whole-process CPU per everyday command, against an idle interpreter.
+    startup = report["stores"]["embedded"]["cli_startup"]
+    assert set(startup["commands"]) == {"--help", "stats", "search", "show"}
+    assert startup["baseline"]["cpu_s"] > 0
+    for command, part in startup["commands"].items():
+        assert part["cpu_s"] > startup["baseline"]["cpu_s"], command
+    assert "cli_startup" not in report["stores"]["neo4j"]
+    assert "actorgraph --help, CPU s per process" in done.stdout
     # The table goes to stdout, progress to stderr.
     assert "ours/baseline" in done.stdout and "bench:" not in done.stdout
     assert "ACLED file import rows/s" in done.stdout

@@ -1,0 +1,87 @@
+"""Start-up: the everyday commands do not load what only the analyses and the app need.
+
+`actorgraph --help`, `stats`, `search` and `show` used to import networkx (via
+the analysis commands), rich (typer's help formatting) and build every pydantic
+model before reading a line: about 1.5 s of CPU for a one-line answer. The
+CPU figures are measured by `bench/` (`cli_startup`); this test is the
+behavioural guard: it runs each command in a fresh interpreter, as a user
+does, and lists the heavy modules that ended up loaded. No timing here.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from graph.stores.embedded_store import EmbeddedStore
+from tests.factories import full_batch
+
+ROOT = Path(__file__).resolve().parents[2]
+# Loaded only by the commands that need them: analyses (networkx, numpy, numba),
+# the app and its views (streamlit, plotly, pyvis), spreadsheets (openpyxl),
+# rich help and progress bars (rich).
+HEAVY = ("networkx", "numpy", "numba", "streamlit", "plotly", "pyvis", "openpyxl", "rich")
+
+_PROBE = """
+import json, sys
+heavy = json.loads(sys.argv[2])
+sys.argv = ["actorgraph", *json.loads(sys.argv[1])]
+from ui import cli
+try:
+    cli.main()
+except SystemExit:
+    pass
+from graph import model
+loaded = [name for name in heavy if name in sys.modules]
+unbuilt = [kind for kind in ("Person", "Community", "Engagement")
+           if getattr(model, kind).__pydantic_complete__]
+print("\\nPROBE " + json.dumps({"loaded": loaded, "built": unbuilt}))
+"""
+
+
+def _run(args: list[str]) -> dict[str, list[str]]:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, json.dumps(args), json.dumps(HEAVY)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+    line = [x for x in done.stdout.splitlines() if x.startswith("PROBE ")]
+    assert line, done.stdout + done.stderr
+    result: dict[str, list[str]] = json.loads(line[-1].removeprefix("PROBE "))
+    return result
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("startup") / "cli.db"
+    store = EmbeddedStore(path)
+    store.write(full_batch(), actor="test")
+    store.close()
+    return f"sqlite:///{path}"
+
+
+def test_help_loads_no_heavy_module() -> None:
+    assert _run(["--help"])["loaded"] == []
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["stats"], ["search", "Seven Hills"], ["show", "act_1"], ["show", "act_1", "--json"]],
+)
+def test_everyday_commands_load_no_heavy_module(store_url: str, command: list[str]) -> None:
+    result = _run(["--store", store_url, *command])
+    assert result["loaded"] == []
+    # Reading one armed actor does not build the validators of unrelated kinds.
+    assert result["built"] == []
+
+
+def test_an_analysis_command_still_loads_networkx(store_url: str) -> None:
+    # The guard sees imports at all: the analyses do need networkx.
+    assert "networkx" in _run(["--store", store_url, "influencers", "--json"])["loaded"]

@@ -1,0 +1,144 @@
+"""The compiled brokerage gives NetworkX's betweenness, identical, not merely close.
+
+`queries.brokerage.sampled_betweenness` replaced
+``nx.betweenness_centrality(G, k, weight="weight", normalized=True, seed=0)``
+in `queries.influencers` for speed; NetworkX stays here as the reference.
+Equality is exact (``==`` on every float): ties between equal-length routes,
+zero-weight edges and self-loops are where a reordered sum or a tolerant
+comparison would show.
+"""
+
+from __future__ import annotations
+
+import importlib
+import random
+from typing import Any
+
+import networkx as nx
+import pytest
+
+from bench.generate import AS_OF, Generator, Size
+from queries.brokerage import sampled_betweenness
+from queries.examples import graph_from_records
+from queries.influencers import influencers, key_interlocutors
+
+# The module, not the function `queries` re-exports under the same name.
+influencers_module = importlib.import_module("queries.influencers")
+
+
+brokerage_module = importlib.import_module("queries.brokerage")
+
+
+@pytest.fixture(autouse=True)
+def _always_compiled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Small graphs are otherwise left to NetworkX until numba is loaded: test the loop."""
+    monkeypatch.setattr(brokerage_module, "SMALL_WORK", 0)
+
+
+def _random_digraph(seed: int, nodes: int, density: float, ties: bool) -> nx.DiGraph[str]:
+    rng = random.Random(seed)
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    order = rng.sample(range(nodes), nodes)  # node order is not name order
+    graph.add_nodes_from(f"n{i:03d}" for i in order)
+    for i in range(nodes):
+        for j in range(nodes):
+            if rng.random() < density:
+                # Few distinct weights (and zero) make many equal-length routes,
+                # and 0.1 + 0.2 != 0.3 routes that are equal only to a tolerance.
+                w = rng.choice([0.0, 0.1, 0.2, 0.3, 0.5]) if ties else 1.0 - rng.random()
+                graph.add_edge(f"n{i:03d}", f"n{j:03d}", weight=w)
+    if seed % 5 == 0 and graph.number_of_edges():
+        u, v = next(iter(graph.edges))
+        del graph.edges[u, v]["weight"]  # a missing weight counts 1, as in NetworkX
+    return graph
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_sampled_betweenness_equals_networkx_on_random_graphs(seed: int) -> None:
+    graph = _random_digraph(seed, 4 + seed % 37, 0.05 + (seed % 4) * 0.04, ties=seed % 2 == 0)
+    n = len(graph)
+    k = None if seed % 3 == 0 else max(2, min(n, seed % 11))
+    expected = nx.betweenness_centrality(graph, k=k, weight="weight", normalized=True, seed=0)
+    got = sampled_betweenness(graph, k, weight="weight", seed=0)
+    assert list(got) == list(expected)
+    assert got == expected
+    assert any(v > 0 for v in got.values()) or all(v == 0 for v in expected.values())
+
+
+def test_sampled_betweenness_counts_every_equal_route() -> None:
+    # Two equal routes a->b->d and a->c->d share the traffic a->d between b and c.
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    graph.add_weighted_edges_from([("a", "b", 1.0), ("a", "c", 1.0), ("b", "d", 1.0)])
+    graph.add_weighted_edges_from([("c", "d", 1.0)])
+    got = sampled_betweenness(graph, None)
+    assert got["b"] == got["c"] == pytest.approx(0.5 / 6)
+    assert got["a"] == got["d"] == 0.0
+
+
+def _tiny_world(seed: int) -> nx.MultiDiGraph[str]:
+    return graph_from_records(Generator(Size("tiny", 400, 2_000), seed).records(), as_of=AS_OF)
+
+
+def _nx_brokerage(sub: nx.DiGraph[str], k: int | None, *, weight: str, seed: int) -> Any:
+    return nx.betweenness_centrality(sub, k=k, weight=weight, normalized=True, seed=seed)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_influencers_report_is_unchanged_by_the_compiled_brokerage(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    graph = _tiny_world(seed)
+    ours = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    monkeypatch.setattr(influencers_module, "BROKERAGE_SAMPLE", 40)  # sampled, too
+    sampled = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    monkeypatch.setattr(influencers_module, "sampled_betweenness", _nx_brokerage)
+    reference_sampled = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    monkeypatch.setattr(influencers_module, "BROKERAGE_SAMPLE", 400)
+    reference = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    assert ours["influencers"], "the generated world has influencers to rank"
+    assert any(i["brokerage"] > 0 for i in ours["influencers"])
+    assert ours == reference
+    assert sampled == reference_sampled
+
+
+@pytest.mark.parametrize("include_members", [False, True])
+def test_key_interlocutors_from_the_shared_matrix_match_a_fresh_search(
+    include_members: bool,
+) -> None:
+    graph = _tiny_world(7)
+    chosen = key_interlocutors(graph, 4, as_of=AS_OF, include_members=include_members)
+    ig = influencers_module.influence_graph(graph, as_of=AS_OF)
+    actors = influencers_module._over(graph, None)
+    candidates = influencers_module._candidates(graph, False, ())
+    fresh = influencers_module.influence_matrix(
+        ig, actors, max_hops=3, candidates=candidates, include_members=include_members
+    )
+    shared = influencers_module._matrix_for(ig, actors, 3, (), candidates, include_members)
+    assert shared == fresh
+    assert chosen.picks, "someone covers something in the generated world"
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_influence_matrix_confined_to_candidates_equals_the_whole_search(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The matrix searches only toward candidates (and rebuilds only their
+    # paths); searching everywhere, as before, gives the same rows.
+    graph = _tiny_world(seed)
+    ig = influencers_module.influence_graph(graph, as_of=AS_OF)
+    actors = influencers_module._over(graph, None)
+    everyone = influencers_module._candidates(graph, True, ())
+    confined = influencers_module.influence_matrix(
+        ig, actors, max_hops=3, candidates=everyone, include_members=True
+    )
+    whole_search = influencers_module.best_paths
+
+    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:
+        return whole_search(*args, **kw)
+
+    monkeypatch.setattr(influencers_module, "best_paths", everywhere)
+    whole = influencers_module.influence_matrix(
+        ig, actors, max_hops=3, candidates=everyone, include_members=True
+    )
+    assert any(whole.values())
+    assert confined == whole
