@@ -91,6 +91,12 @@ DDL = [
     """INSERT OR IGNORE INTO meta (key, value)
     SELECT 'changes_tracked_since', value FROM meta WHERE key = 'change_counter'""",
     f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', {SCHEMA_VERSION})",
+    # Place shapes (GeoJSON), beside their records so the projection never reads
+    # them; the record keeps their digest (graph.geometry).
+    """CREATE TABLE IF NOT EXISTS geometries (
+        record_id TEXT PRIMARY KEY,
+        geojson TEXT NOT NULL
+    )""",
 ]
 
 # A stamp of the DDL above, kept in the file header (`PRAGMA user_version`) once
@@ -235,6 +241,19 @@ JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
   AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
 ORDER BY r.id
+"""
+
+UPSERT_GEOMETRY = """
+INSERT INTO geometries (record_id, geojson) VALUES (?, ?)
+ON CONFLICT (record_id) DO UPDATE SET geojson = excluded.geojson
+"""
+
+GEOMETRIES = f"""
+SELECT g.record_id, g.geojson FROM geometries g
+JOIN records n ON n.id = g.record_id
+WHERE n.category = 'node' AND {visible("n")}
+  AND (:all OR g.record_id IN (SELECT value FROM json_each(:ids)))
+ORDER BY g.record_id
 """
 
 INSERT_CHANGE = "INSERT INTO changes (counter, records) VALUES (:counter, :records)"

@@ -41,6 +41,7 @@ from graph.store import (
     decode_node,
     decode_relationship,
     plan_write,
+    planned_shapes,
     rank_search,
     recomputed_windows,
     user_event,
@@ -246,6 +247,7 @@ class EmbeddedStore:
         at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
+        shapes = batch.geometry_rows()
         with self._transaction() as conn:
 
             def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
@@ -270,6 +272,7 @@ class EmbeddedStore:
                     sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names]
                 )
                 conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
+                conn.executemany(sql.UPSERT_GEOMETRY, planned_shapes(plan, shapes))
                 conn.execute(sql.BUMP_COUNTER)
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             if plan.rows:
@@ -393,6 +396,11 @@ class EmbeddedStore:
             rows = conn.execute(sql.COUNT_NODES, params).fetchall()
             rows += conn.execute(sql.COUNT_RELS, params).fetchall()
         return {kind: int(n) for kind, n in rows}
+
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        params = self._params(viewer, None, all=ids is None, ids=json.dumps(list(ids or ())))
+        with self._connect() as conn:
+            return dict(conn.execute(sql.GEOMETRIES, params).fetchall())
 
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         with self._connect() as conn:

@@ -69,6 +69,21 @@ ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
 SET m.changes_tracked_since = coalesce(m.changes_tracked_since, m.change_counter)
 """
 
+# Place shapes live in their own property, outside `data`, so the projection's
+# reads (which return `data`) never carry a boundary.
+SET_GEOMETRIES = """
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.geometry = row.geojson
+"""
+
+GEOMETRIES = """
+MATCH (n:Entity)
+WHERE n.geometry IS NOT NULL AND n.sensitivity_rank <= $rank
+  AND ($ids IS NULL OR n.id IN $ids)
+RETURN n.id AS id, n.geometry AS geojson ORDER BY id
+"""
+
 # The change log: one node per write listing what it touched, so a cached
 # projection can be brought up to date without reading everything again.
 INSERT_CHANGE = "CREATE (:Change {counter: $counter, records: $records})"

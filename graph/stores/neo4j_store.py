@@ -50,6 +50,7 @@ from graph.store import (
     decode_node,
     decode_relationship,
     plan_write,
+    planned_shapes,
     rank_search,
     recomputed_windows,
     user_event,
@@ -281,6 +282,11 @@ class Neo4jStore:
         rows = self._read(cy.COUNT_NODES, **vis) + self._read(cy.COUNT_RELS, **vis)
         return {r["kind"]: int(r["n"]) for r in rows}
 
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        ids_param = None if ids is None else list(ids)
+        rows = self._read(cy.GEOMETRIES, rank=viewer_rank(viewer), ids=ids_param)
+        return {str(r["id"]): str(r["geojson"]) for r in rows}
+
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         rows = self._read(cy.HIDES_RECORDS, rank=viewer_rank(viewer))
         return bool(rows[0]["hidden"])
@@ -406,6 +412,7 @@ def _write_tx(
     clearance: Sensitivity | None,
 ) -> WritePlan:
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
+    shapes = batch.geometry_rows()
     head = _lock(tx, marker)
 
     def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
@@ -454,6 +461,9 @@ def _write_tx(
         query = cy.create_relationships(rel_type) if new else cy.upsert_relationships(rel_type)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
+    shape_rows = [{"id": i, "geojson": g} for i, g in planned_shapes(plan, shapes)]
+    for chunk in _chunks(shape_rows, cy.BATCH_SIZE):
+        tx.run(cy.SET_GEOMETRIES, rows=chunk).consume()
     revisions = [row.revision_row() for row in plan.rows]
     for chunk in _chunks(revisions, cy.BATCH_SIZE):
         tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()
