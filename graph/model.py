@@ -486,6 +486,10 @@ class Incident(NodeBase):
     incident_type: Name | None = None
     fatalities: int | None = Field(default=None, ge=0)
     civilian_targeting: bool = False
+    # Where it happened, as the source gave it (WGS 84): event data places an
+    # incident in the gazetteer's areas by these, and the map draws it here.
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
 
 
 class Engagement(NodeBase):

@@ -86,6 +86,25 @@ def import_shapes(
     )
 
 
+def place_events(ctx: typer.Context, dry_run: DryRunOpt = False, json_out: JsonOpt = False) -> None:
+    """Place incidents imported before the boundaries in the gazetteer's areas (one write)."""
+    from ingest.placement import place_stored_events
+
+    st = state(ctx)
+    report = place_stored_events(
+        st.store(), actor=st.viewer.name, viewer=st.viewer, dry_run=dry_run
+    )
+    if json_out:
+        emit_json({**report.as_dict(), "dry_run": dry_run})
+    info(
+        f"placed {report.placed} incident(s) ({report.by_coordinates} by coordinates, "
+        f"{report.by_names} by admin names); {report.already} already placed; "
+        f"{len(report.unplaced)} not placed"
+    )
+    for line in report.unplaced:
+        info(f"  {line}")
+
+
 DEMO_SHAPES = Path(__file__).resolve().parent.parent / "samples" / "demo" / "shapes.geojson"
 
 
@@ -100,3 +119,4 @@ def load_demo_shapes(st: CliState) -> None:
 def register(app: typer.Typer) -> None:
     app.command("import-boundaries")(import_boundaries)
     app.command("import-shapes")(import_shapes)
+    app.command("place-events")(place_events)
