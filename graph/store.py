@@ -52,7 +52,11 @@ class WriteBatch:
 
     def geometry_rows(self) -> list[tuple[str, str]]:
         """(id, GeoJSON) for the shapes of this batch's nodes; a shape for a record
-        the batch does not write is a programming error, refused before any write."""
+        the batch does not write is a programming error, refused before any write.
+
+        Stores upsert them whether or not the record changed: a record's digest
+        names its shape, so rewriting the same shape is a no-op, and a shape a
+        snapshot's record names but the store lacked is filled in."""
         own = {n.id for n in self.nodes}
         stray = sorted(set(self.geometries) - own)
         if stray:
@@ -535,14 +539,6 @@ def keep_hidden_citations(
         if tuple(profiles) != mine:
             update["profiles"] = tuple(profiles)
     return record.model_copy(update=update) if update else record
-
-
-def planned_shapes(plan: WritePlan, shapes: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """The shapes to store: those of records this write creates or changes. A
-    shape change always changes the record (its digest), so an unchanged record
-    has an unchanged shape, and a record the writer may not touch keeps its own."""
-    written = {row.id for row in plan.rows if row.category == "node"}
-    return [(i, g) for i, g in shapes if i in written]
 
 
 def plan_write(

@@ -41,7 +41,6 @@ from graph.store import (
     decode_node,
     decode_relationship,
     plan_write,
-    planned_shapes,
     rank_search,
     recomputed_windows,
     user_event,
@@ -261,6 +260,7 @@ class EmbeddedStore:
                 return found
 
             plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
+            conn.executemany(sql.UPSERT_GEOMETRY, shapes)
             if plan.rows:
                 conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
                 named = [r for r in plan.rows if r.category == "node"]
@@ -272,7 +272,6 @@ class EmbeddedStore:
                     sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names]
                 )
                 conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
-                conn.executemany(sql.UPSERT_GEOMETRY, planned_shapes(plan, shapes))
                 conn.execute(sql.BUMP_COUNTER)
             plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
             if plan.rows:

@@ -50,7 +50,6 @@ from graph.store import (
     decode_node,
     decode_relationship,
     plan_write,
-    planned_shapes,
     rank_search,
     recomputed_windows,
     user_event,
@@ -403,6 +402,14 @@ def _read_audit(tx: ManagedTransaction) -> AuditLog:
     return AuditLog(entries, int(head["seq"]), str(head["hash"]))
 
 
+def _set_shapes(tx: ManagedTransaction, shapes: list[tuple[str, str]]) -> None:
+    """Shapes beside their records (see `WriteBatch.geometry_rows`): after the
+    nodes exist, before anything can read them."""
+    rows = [{"id": i, "geojson": g} for i, g in shapes]
+    for chunk in _chunks(rows, cy.BATCH_SIZE):
+        tx.run(cy.SET_GEOMETRIES, rows=chunk).consume()
+
+
 def _write_tx(
     tx: ManagedTransaction,
     batch: WriteBatch,
@@ -433,6 +440,7 @@ def _write_tx(
 
     plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
     if not plan.rows:
+        _set_shapes(tx, shapes)
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
         return plan
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
@@ -457,13 +465,11 @@ def _write_tx(
         query = cy.create_nodes(kind) if new else cy.upsert_nodes(kind)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
+    _set_shapes(tx, shapes)
     for (rel_type, new), rows in rels.items():
         query = cy.create_relationships(rel_type) if new else cy.upsert_relationships(rel_type)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
-    shape_rows = [{"id": i, "geojson": g} for i, g in planned_shapes(plan, shapes)]
-    for chunk in _chunks(shape_rows, cy.BATCH_SIZE):
-        tx.run(cy.SET_GEOMETRIES, rows=chunk).consume()
     revisions = [row.revision_row() for row in plan.rows]
     for chunk in _chunks(revisions, cy.BATCH_SIZE):
         tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()

@@ -26,6 +26,14 @@ if str(ROOT) not in sys.path:  # run as a plain script from anywhere
 
 # The imports below need the repo root on sys.path (set just above).
 from graph import model as m  # noqa: E402
+from graph.geometry import (  # noqa: E402
+    AREA_TYPES,
+    LINE_TYPES,
+    POINT_TYPES,
+    digest,
+    parse_geometry,
+    to_geojson,
+)
 from graph.model import (  # noqa: E402
     AccessQuality,
     ActorKind,
@@ -529,6 +537,7 @@ def add_areas(s: Scenario) -> None:
         "KL",
         0,
         description="An imaginary country used for actorgraph's demo.",
+        geometry_digest=area_digest("KL"),
     )
     provinces = {
         "KL01": ("Varnhold", ["Varro", "Millevar", "Kelvossa Ridge"]),
@@ -545,10 +554,18 @@ def add_areas(s: Scenario) -> None:
             pcode,
             1,
             "are_kl",
+            geometry_digest=area_digest(pcode),
         )
         for i, district in enumerate(districts, start=1):
             code = f"{pcode}{i:02d}"
-            s.area(f"are_{code.lower()}", district, code, 2, f"are_{pcode.lower()}")
+            s.area(
+                f"are_{code.lower()}",
+                district,
+                code,
+                2,
+                f"are_{pcode.lower()}",
+                geometry_digest=area_digest(code),
+            )
 
 
 def add_communities(s: Scenario) -> None:
@@ -2202,13 +2219,30 @@ SITES: dict[str, tuple[str, m.SiteKind, str, list[float] | list[list[float]]]] =
 }
 
 
+def _geometry(kind: m.SiteKind, coords: list[float] | list[list[float]]) -> dict[str, Any]:
+    line = kind in (m.SiteKind.EVACUATION_ROUTE, m.SiteKind.SUPPLY_ROUTE)
+    return {"type": "LineString" if line else "Point", "coordinates": coords}
+
+
+def _digest(geometry: dict[str, Any]) -> str:
+    """The digest a record keeps of its shape (graph.geometry), as an import computes it."""
+    return digest(
+        to_geojson(parse_geometry(geometry, allowed=AREA_TYPES | LINE_TYPES | POINT_TYPES))
+    )
+
+
+def area_digest(pcode: str) -> str:
+    return _digest({"type": "Polygon", "coordinates": [area_rings()[pcode]]})
+
+
 def add_sites(s: Scenario) -> None:
-    for sid, (name, kind, area, _) in SITES.items():
+    for sid, (name, kind, area, coords) in SITES.items():
         s.node(
             m.Site(
                 id=sid,
                 name=name,
                 site_kind=kind,
+                geometry_digest=_digest(_geometry(kind, coords)),
                 sensitivity=RESTRICTED,
                 confidence=0.9,
                 description="FICTIONAL site of the demo scenario.",
@@ -2260,12 +2294,11 @@ def shapes() -> dict[str, Any]:
             }
         )
     for sid, (_, kind, _, coords) in SITES.items():
-        line = kind in (m.SiteKind.EVACUATION_ROUTE, m.SiteKind.SUPPLY_ROUTE)
         features.append(
             {
                 "type": "Feature",
                 "properties": {"id": sid, "site_kind": kind.value},
-                "geometry": {"type": "LineString" if line else "Point", "coordinates": coords},
+                "geometry": _geometry(kind, coords),
             }
         )
     return {

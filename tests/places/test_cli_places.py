@@ -79,3 +79,24 @@ def test_import_shapes_checks_kind_of_shape_per_site(tmp_path: Path) -> None:
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout)["updated"] == 2
     assert json.loads(run_cli(db, "import-shapes", str(path), "--json").stdout)["updated"] == 0
+
+
+def test_demo_map_contacts_at_and_timeline_commands(tmp_path: Path) -> None:
+    db = tmp_path / "demo.db"
+    assert run_cli(db, "demo", "--no-ui").exit_code == 0
+    found = json.loads(
+        run_cli(db, "contacts", "--at", "40.3,3.1", "--on", "2026-06-01", "--json").stdout
+    )
+    assert [a["pcode"] for a in found["areas"]] == ["KL0101", "KL01", "KL"]
+    sites = {s["area"]: s for s in found["sites"]}
+    assert {"sit_varro_bridge", "sit_varro_corvane_route"} <= set(sites)
+    assert [e["node"] for e in sites["sit_varro_bridge"]["armed"]] == ["unt_fhu_varro_cp"]
+    bad = run_cli(db, "contacts", "--at", "3.1")
+    assert bad.exit_code == 3 and "LON,LAT" in bad.stderr
+    early = json.loads(run_cli(db, "timeline", "KL0302", "--to", "2024-05", "--json").stdout)
+    later = json.loads(run_cli(db, "timeline", "KL0302", "--json").stdout)
+    holders = [i["source"] for i in later["items"] if i["target"] == "sit_oskeny_screening"]
+    assert "act_srf" in holders and "act_smk" in holders
+    assert "act_srf" not in [i["source"] for i in early["items"]]
+    text = run_cli(db, "timeline", "Oskeny screening site")
+    assert text.exit_code == 0 and "Sunward Renewal Faction controls" in text.stdout
