@@ -51,6 +51,11 @@ class Settings(BaseSettings):
     # An app session signs in again after this long without a rerun (a laptop
     # left open in a shared office).
     session_idle_minutes: int = Field(default=30, gt=0)
+    # The map draws boundaries only, offline. A team that hosts its own raster
+    # tile server may set its URL ({z}/{x}/{y}) to draw a basemap under them.
+    map_tile_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_MAP_TILE_URL")
+    )
 
     def store_url(self) -> str:
         if self.url:

@@ -122,3 +122,115 @@ def contacts_at(
         "areas": areas,
         "sites": sites,
     }
+
+
+# --------------------------------------------------------------------------- map layers
+
+
+def _controllers(graph: nx.MultiDiGraph[str], place: str) -> list[str]:
+    """Armed actors (or units) with a `CONTROLS` edge into `place` in this projection."""
+    return sorted(
+        u
+        for u, _, data in graph.in_edges(place, data=True)
+        if data.get("type") == "CONTROLS" and kind_of(graph, u) in ("ArmedActor", "Unit")
+    )
+
+
+def _control_of(graph: nx.MultiDiGraph[str], area: str) -> tuple[list[str], str | None]:
+    """Who controls an area on the projection's date: its own controllers, else the
+    nearest enclosing area's (a province-wide hold covers its districts), and where
+    that came from (None: its own, or nobody)."""
+    seen = {area}
+    current = area
+    while True:
+        found = _controllers(graph, current)
+        if found:
+            return found, None if current == area else current
+        parents = [p for p in out_by_type(graph, current, "PART_OF") if kind_of(graph, p) == "Area"]
+        if not parents or parents[0] in seen:
+            return [], None
+        current = parents[0]
+        seen.add(current)
+
+
+def map_layers(
+    graph: nx.MultiDiGraph[str], shapes: Mapping[str, str], *, level: int | None = None
+) -> dict[str, Any]:
+    """What the map draws on the projection's date, for one viewer.
+
+    ``areas`` at ``level`` (default: the deepest level with shapes), each with
+    its controllers (own or inherited), whether it is contested (more than one
+    controller on the date), its GeoJSON and a label point; ``sites`` and
+    ``routes`` with who controls or operates them; ``incidents`` with their
+    coordinates and pattern of harm. Only what the viewer may see: `graph`
+    and `shapes` are both read for them.
+    """
+    area_ids = [n for n in shapes if n in graph and kind_of(graph, n) == "Area"]
+    levels = sorted({int(graph.nodes[a]["record"].admin_level) for a in area_ids})
+    chosen = level if level is not None else (levels[-1] if levels else None)
+    areas = []
+    for area in sorted(area_ids):
+        record = graph.nodes[area]["record"]
+        if record.admin_level != chosen:
+            continue
+        geom = from_geojson(shapes[area])
+        held, inherited = _control_of(graph, area)
+        label = geom.representative_point()
+        areas.append(
+            {
+                "id": area,
+                "name": record.name,
+                "pcode": record.pcode,
+                "geojson": shapes[area],
+                "label_at": [label.x, label.y],
+                "controllers": [{"id": c, "name": name_of(graph, c)} for c in held],
+                "inherited_from": name_of(graph, inherited) if inherited else None,
+                "contested": len(held) > 1,
+            }
+        )
+    sites: list[dict[str, Any]] = []
+    routes: list[dict[str, Any]] = []
+    for site in sorted(n for n in shapes if n in graph and kind_of(graph, n) == "Site"):
+        record = graph.nodes[site]["record"]
+        geom = from_geojson(shapes[site])
+        entry = {
+            "id": site,
+            "name": record.name,
+            "site_kind": record.site_kind.value,
+            "geojson": shapes[site],
+            "label_at": [geom.representative_point().x, geom.representative_point().y],
+            "controllers": [
+                {"id": c, "name": name_of(graph, c)} for c in _controllers(graph, site)
+            ],
+            "operators": [
+                {"id": u, "name": name_of(graph, u)}
+                for u, _, d in graph.in_edges(site, data=True)
+                if d.get("type") == "OPERATES_IN"
+            ],
+        }
+        (routes if geom.geom_type in ("LineString", "MultiLineString") else sites).append(entry)
+    incidents: list[dict[str, Any]] = []
+    for node in sorted(graph.nodes):
+        event = graph.nodes[node].get("record")
+        if (
+            isinstance(event, m.Incident)
+            and event.longitude is not None
+            and event.latitude is not None
+        ):
+            incidents.append(
+                {
+                    "id": node,
+                    "name": event.name,
+                    "date": event.date,
+                    "harm_pattern": event.harm_pattern.value,
+                    "at": [event.longitude, event.latitude],
+                }
+            )
+    return {
+        "levels": levels,
+        "level": chosen,
+        "areas": areas,
+        "sites": sites,
+        "routes": routes,
+        "incidents": incidents,
+    }
