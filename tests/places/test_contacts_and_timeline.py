@@ -13,7 +13,7 @@ from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch
 from ingest.boundaries import area_id, import_boundaries
 from ingest.shapes import attach_shapes
-from queries.places import contacts_at
+from queries.places import contacts_at, map_layers
 from queries.timeline_view import timeline
 from tests.places.conftest import ADMIN, PUBLIC
 
@@ -184,3 +184,42 @@ def test_past_answers_do_not_move_when_later_records_arrive(
     )
     assert answers() == before
     assert "rel_ctl_new" in [i["record"] for i in timeline(projection(store, viewer=ADMIN), BRUNE)]
+
+
+def test_map_layers_shade_by_control_on_the_date_and_follow_clearance(
+    store: GraphStore, boundary_files: dict[str, Path], tmp_path: Path
+) -> None:
+    _seed(store, boundary_files, tmp_path)
+
+    def layers(day: date, viewer: Viewer = ADMIN) -> dict[str, object]:
+        graph = projection(store, viewer=viewer, as_of=day)
+        return map_layers(graph, store.geometries(viewer=viewer))
+
+    def held(found: dict[str, object]) -> dict[str, list[str]]:
+        return {a["pcode"]: [c["id"] for c in a["controllers"]] for a in found["areas"]}  # type: ignore[attr-defined]
+
+    early, late = layers(date(2023, 1, 1)), layers(date(2025, 1, 1))
+    assert early["level"] == 2 and held(early)["VD0102"] == ["act_guard"]
+    assert held(late)["VD0102"] == ["act_front"] and held(late)["VD0101"] == []
+    assert [s["id"] for s in late["sites"]] == ["sit_ferry"]  # type: ignore[attr-defined]
+    assert [i["id"] for i in late["incidents"]] == ["inc_1"]  # type: ignore[attr-defined]
+    public = layers(date(2025, 1, 1), PUBLIC)
+    assert public["sites"] == [] and held(public)["VD0102"] == ["act_front"]
+    # A second controller the same day makes the district contested.
+    store.write(
+        WriteBatch.of(
+            [
+                m.Controls(
+                    id="rel_ctl_both",
+                    source_id="act_guard",
+                    target_id=BRUNE,
+                    valid_from="2024-12",
+                    sensitivity="public",
+                )
+            ]
+        ),  # fmt: skip
+        actor="t",
+    )
+    both = {a["pcode"]: a["contested"] for a in layers(date(2025, 1, 1))["areas"]}  # type: ignore[attr-defined]
+    assert both["VD0102"] is True and both["VD0101"] is False
+    assert held(layers(date(2023, 1, 1))) == held(early)  # the past did not move

@@ -108,3 +108,26 @@ def test_without_a_gazetteer_events_keep_placeholder_areas(
 ) -> None:
     load(store, _acled(tmp_path))
     assert _where(store)["VDA1"] and all(p.startswith("ZZ") for p in _where(store)["VDA1"])
+
+
+def test_ucdp_events_are_placed_by_their_coordinates(
+    store: GraphStore, boundary_files: dict[str, Path], tmp_path: Path
+) -> None:
+    import_boundaries(store, boundary_files["geojson"], actor="t", viewer=ADMIN)
+    path = tmp_path / "ged_verdania.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["id", "type_of_violence", "side_a", "side_a_new_id", "side_b",
+                    "side_b_new_id", "date_start", "date_end", "country", "adm_1",
+                    "latitude", "longitude", "best", "source_headline"])  # fmt: skip
+        w.writerow(["71", "1", "Government of Verdania", "801", "Brune Liberation Front",
+                    "802", "2025-02-01", "2025-02-01", "Verdania", "Sudmark",
+                    "2.5", "33.5", "2", FICTION])  # fmt: skip
+    report = load(store, path)
+    assert report.errors == []
+    nodes = {n.id: n for n in store.iter_nodes(viewer=ADMIN)}
+    placed = [
+        nodes[r.target_id] for r in store.iter_relationships(RelType.OCCURRED_IN, viewer=ADMIN)
+    ]
+    assert [a.pcode for a in placed if isinstance(a, m.Area)] == ["VD0202"]
+    assert not any(p.startswith("ZZ") for p in _pcodes(store))
