@@ -497,6 +497,22 @@ class Generator:
                 date=self._day(date(2015, 1, 1)),
                 sensitivity=Sensitivity.PUBLIC,
             )
+        for k, (sid, _, _) in enumerate(self._sites()):
+            yield m.Site(
+                id=sid,
+                name=f"Site {k:06d}",
+                site_kind=m.SiteKind.CHECKPOINT,
+                sensitivity=Sensitivity.RESTRICTED,
+            )
+
+    def _sites(self) -> list[tuple[str, str, str]]:
+        """(site, district, controlling actor): one checkpoint per tenth district,
+        chosen without the random stream, so every other record stays as it was."""
+        picked = self.districts[::10] or self.districts[:1]
+        return [
+            (_ident(NodeKind.SITE, k), district, self.actors[k % len(self.actors)].id)
+            for k, district in enumerate(picked)
+        ]
 
     def _profile(self) -> m.ComProfile:
         def score() -> m.ComScore:
@@ -521,6 +537,11 @@ class Generator:
         yield from self._allegiances()
         yield from self._networks()
         yield from self._ties()
+        # Last, and with fixed fields: the records above keep their ids and values.
+        fixed = {"confidence": 0.8, "sensitivity": Sensitivity.RESTRICTED}
+        for sid, district, actor in self._sites():
+            yield self._rel(m.PartOf, sid, district, **fixed)
+            yield self._rel(m.Controls, actor, sid, **fixed)
 
     def _rel(self, model: type[Any], source: str, target: str, **kw: Any) -> Any:
         kw.setdefault("confidence", self._confidence())

@@ -150,6 +150,9 @@ class SecuredStore:
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
         return self.inner.counts(viewer=self._cap(viewer), as_of=as_of)
 
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        return self.inner.geometries(ids, viewer=self._cap(viewer))
+
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         return self.inner.hides_records_from(viewer=self._cap(viewer))
 

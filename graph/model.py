@@ -245,6 +245,22 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"  # a different entity: the next import keeps it apart
 
 
+class SiteKind(StrEnum):
+    """Places CMCoord officers deconflict and notify about, below the admin areas.
+
+    Points (checkpoints, screening sites, crossing points) and lines (routes):
+    who controls or operates them, as of a date, decides who to call before a
+    convoy crosses.
+    """
+
+    CHECKPOINT = "checkpoint"
+    SCREENING_SITE = "screening_site"
+    CROSSING_POINT = "crossing_point"
+    EVACUATION_ROUTE = "evacuation_route"
+    SUPPLY_ROUTE = "supply_route"
+    OTHER = "other"
+
+
 class Attribution(StrEnum):
     CONFIRMED = "confirmed"
     ALLEGED = "alleged"
@@ -442,10 +458,29 @@ class Community(NodeBase):
     community_kind: CommunityKind = CommunityKind.OTHER
 
 
+GeometryDigest = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+"""SHA-256 of a place's GeoJSON geometry (graph.geometry): the shape itself is
+stored beside the record (`GraphStore.geometries`), never in the projection; the
+digest makes a changed shape a new version of the record, with its history."""
+
+
 class Area(NodeBase):
     kind: Literal["Area"] = "Area"
     pcode: PCode
     admin_level: int = Field(default=1, ge=0, le=5)
+    geometry_digest: GeometryDigest | None = None
+
+
+class Site(NodeBase):
+    """A checkpoint, screening site or crossing point (a point) or a route (a line).
+
+    Who controls or operates it is a `CONTROLS` / `OPERATES_IN` relationship with
+    its validity, like an area's; `PART_OF` places it in an area.
+    """
+
+    kind: Literal["Site"] = "Site"
+    site_kind: SiteKind
+    geometry_digest: GeometryDigest | None = None
 
 
 class Incident(NodeBase):
@@ -455,6 +490,10 @@ class Incident(NodeBase):
     incident_type: Name | None = None
     fatalities: int | None = Field(default=None, ge=0)
     civilian_targeting: bool = False
+    # Where it happened, as the source gave it (WGS 84): event data places an
+    # incident in the gazetteer's areas by these, and the map draws it here.
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
 
 
 class Engagement(NodeBase):
@@ -492,6 +531,7 @@ Node = Annotated[
     | Organisation
     | Community
     | Area
+    | Site
     | Incident
     | Engagement
     | Commitment
@@ -654,6 +694,7 @@ AnyNode = (
     | Organisation
     | Community
     | Area
+    | Site
     | Incident
     | Engagement
     | Commitment

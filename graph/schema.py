@@ -33,6 +33,7 @@ class NodeKind(StrEnum):
     ORGANISATION = "Organisation"
     COMMUNITY = "Community"
     AREA = "Area"
+    SITE = "Site"
     INCIDENT = "Incident"
     ENGAGEMENT = "Engagement"
     COMMITMENT = "Commitment"
@@ -96,6 +97,7 @@ K = NodeKind
 _ARMED = {K.ARMED_ACTOR, K.UNIT}
 _STAKEHOLDERS = {K.PERSON, K.ORGANISATION, K.COMMUNITY, K.ARMED_ACTOR, K.UNIT, K.POST}
 _ALL = set(NodeKind)
+_PLACES = {K.AREA, K.SITE}
 
 R = TypeVar("R", bound=BaseModel)
 
@@ -358,6 +360,12 @@ SCHEMA = Schema(
         K.AREA: NodeSpec(
             K.AREA, m.Area, "An administrative area with its P-code; areas nest.", id_prefix="are"
         ),
+        K.SITE: NodeSpec(
+            K.SITE,
+            m.Site,
+            "A checkpoint, screening site or crossing point (a point) or a route (a line).",
+            id_prefix="sit",
+        ),
         K.INCIDENT: NodeSpec(
             K.INCIDENT, m.Incident, "A harm event or an instance of restraint.", id_prefix="inc"
         ),
@@ -394,6 +402,7 @@ SCHEMA = Schema(
             | _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})
             | _pairs({K.POST}, _ARMED | {K.ORGANISATION})
             | _pairs({K.AREA}, {K.AREA})
+            | _pairs({K.SITE}, {K.AREA})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
         RelType.HOLDS: RelSpec(
@@ -464,19 +473,22 @@ SCHEMA = Schema(
             _pairs({K.PERSON, K.ARMED_ACTOR, K.UNIT}, {K.COMMUNITY}),
         ),
         RelType.CONTROLS: RelSpec(
-            RelType.CONTROLS, m.Controls, "Area of control.", _pairs(_ARMED, {K.AREA})
+            RelType.CONTROLS,
+            m.Controls,
+            "Area of control; control of a site or route.",
+            _pairs(_ARMED, _PLACES),
         ),
         RelType.OPERATES_IN: RelSpec(
             RelType.OPERATES_IN,
             m.OperatesIn,
-            "Area of operation or presence.",
-            _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, {K.AREA}),
+            "Area of operation or presence; who runs a site (a screening site's operator).",
+            _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, _PLACES),
         ),
         RelType.OCCURRED_IN: RelSpec(
             RelType.OCCURRED_IN,
             m.OccurredIn,
             "Where an incident or engagement took place.",
-            _pairs({K.INCIDENT, K.ENGAGEMENT}, {K.AREA}),
+            _pairs({K.INCIDENT, K.ENGAGEMENT}, _PLACES),
         ),
         RelType.PERPETRATED: RelSpec(
             RelType.PERPETRATED,

@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     # The app computes what first page loads need (projections, gaps) in the
     # background as soon as it opens a store for a clearance (ui.warmup).
     warm_up: bool = True
+    # The map draws boundaries only, offline. A team that hosts its own raster
+    # tile server may set its URL ({z}/{x}/{y}) to draw a basemap under them.
+    map_tile_url: str | None = Field(
+        default=None, validation_alias=AliasChoices("ACTORGRAPH_MAP_TILE_URL")
+    )
 
     def store_url(self) -> str:
         if self.url:

@@ -39,10 +39,30 @@ _STAMP_FIELDS = {"recorded_at", "recorded_by"}
 
 @dataclass
 class WriteBatch:
-    """Nodes and relationships to upsert together, all or nothing."""
+    """Nodes and relationships to upsert together, all or nothing.
+
+    `geometries` maps a node of this batch (an Area or Site) to its GeoJSON
+    shape, stored beside the record and written in the same transaction; the
+    record carries the shape's digest (graph.geometry), so the projection
+    never loads a boundary.
+    """
 
     nodes: list[m.AnyNode] = field(default_factory=list)
     relationships: list[m.AnyRelationship] = field(default_factory=list)
+    geometries: dict[str, str] = field(default_factory=dict)
+
+    def geometry_rows(self) -> list[tuple[str, str]]:
+        """(id, GeoJSON) for the shapes of this batch's nodes; a shape for a record
+        the batch does not write is a programming error, refused before any write.
+
+        Stores upsert them whether or not the record changed: a record's digest
+        names its shape, so rewriting the same shape is a no-op, and a shape a
+        snapshot's record names but the store lacked is filled in."""
+        own = {n.id for n in self.nodes}
+        stray = sorted(set(self.geometries) - own)
+        if stray:
+            raise ValueError(f"geometries for records outside the batch: {stray[:5]}")
+        return sorted(self.geometries.items())
 
     @classmethod
     def of(cls, records: Iterable[m.AnyRecord]) -> WriteBatch:
@@ -292,6 +312,12 @@ class GraphStore(Protocol):
     ) -> list[m.AnyNode]: ...
 
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]: ...
+
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        """GeoJSON shapes by record id (all of them when `ids` is None), for the
+        records `viewer` may see: what the map and event placement read, kept
+        out of `iter_nodes` so the projection stays light."""
+        ...
 
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         """Whether the store holds any entity or relationship above `viewer`'s clearance.

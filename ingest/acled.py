@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import lru_cache
 from itertools import combinations
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from graph import model as m
@@ -42,6 +43,7 @@ from graph.dates import lower_bound, upper_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
 from graph.timeline import INFERRED_HORIZON, inferred_weight
+from ingest.placement import Placer, parse_point, unplaced_warning
 from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
@@ -184,6 +186,7 @@ class Event:
     participants: list[Participant]
     areas: list[tuple[str, int, str]]  # (name, admin level, column), country first
     columns: dict[str, str] = field(default_factory=dict)
+    point: tuple[float, float] | None = None  # (longitude, latitude), WGS 84
 
 
 def _weight(n: int) -> float:
@@ -267,7 +270,18 @@ def build_events(
     for rel in ctx.rels(RelType.PART_OF):
         parent_of.setdefault(rel.source_id, rel.target_id)
 
+    # With a gazetteer loaded, events go to its areas (ingest/placement.py), never
+    # to placeholder areas; without one, to areas named as the source names them.
+    placer = Placer.load(ctx.store, ctx.options.viewer)
+
     def area_id(event: Event) -> str | None:
+        if placer is not None:
+            placed = placer.place(event.point, [(n, lvl) for n, lvl, _ in event.areas])
+            if placed.area is None:
+                where = f"{Path(event.row.file).name}, row {event.row.number}"
+                names = [n for n, _, _ in event.areas]
+                built.warnings.append(unplaced_warning(where, event.point, names))
+            return placed.area
         parent: str | None = None
         chain: list[str] = []
         for name, level, column in event.areas:
@@ -348,6 +362,8 @@ def build_events(
             data["fatalities"] = event.fatalities
         if event.description:
             data["description"] = event.description
+        if event.point is not None:
+            data["longitude"], data["latitude"] = event.point
         drafts.append(Draft(data=data, rows=[event.row], policy="replace", columns=event.columns))
         where = area_id(event)
         if where is not None:
@@ -775,6 +791,7 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
         notes=notes,
         participants=participants,
         areas=areas,
+        point=parse_point(v.get("longitude"), v.get("latitude")),
         columns={
             "date": "event_date",
             "fatalities": "fatalities",

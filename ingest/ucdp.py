@@ -35,6 +35,7 @@ from ingest.acled import (
     lower_values,
     no_rows_error,
 )
+from ingest.placement import parse_point
 from ingest.rows import Row, Table, parse_date_cell
 
 if TYPE_CHECKING:
@@ -263,6 +264,7 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
         notes=notes,
         participants=participants,
         areas=areas,
+        point=parse_point(v.get("longitude"), v.get("latitude")),
         columns={
             "date": "date_start",
             "valid_from": "date_start",

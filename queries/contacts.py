@@ -92,7 +92,32 @@ def area_contacts(
     [('unt_cp', 'CONTROLS', ['Commander, Checkpoint Zeta', 'Ilyo Varrant'])]
     """
     area = find_area(graph, pcode)
-    areas = sub_areas(graph, area)
+    found = place_contacts(
+        graph,
+        area,
+        engagers=engagers,
+        as_of=as_of,
+        max_hops=max_hops,
+        min_confidence=min_confidence,
+        params=params,
+    )
+    return {**found, "pcode": pcode.upper()}
+
+
+def place_contacts(
+    graph: nx.MultiDiGraph[str],
+    place: str,
+    *,
+    engagers: Iterable[str] | None = None,
+    as_of: date | None = None,
+    max_hops: int = 5,
+    min_confidence: float = 0.3,
+    params: ScoringParams | None = None,
+) -> dict[str, Any]:
+    """`area_contacts` for a place given by id: an area (with the areas inside
+    it) or a site (a checkpoint, screening site, crossing point or route)."""
+    area = place
+    areas = sub_areas(graph, area) if kind_of(graph, area) == "Area" else [area]
     chosen = resolve_engagers(graph, engagers)
     ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
     armed: dict[str, dict[str, Any]] = {}
@@ -186,7 +211,7 @@ def area_contacts(
     return {
         "area": area,
         "name": name_of(graph, area),
-        "pcode": pcode.upper(),
+        "kind": kind_of(graph, area),
         "as_of": ig.as_of.isoformat(),
         "areas": [{"area": a, "name": name_of(graph, a)} for a in areas],
         "armed": sorted(armed.values(), key=lambda e: (e["relation"] != "CONTROLS", e["name"])),

@@ -66,6 +66,7 @@ def one_of_each_node() -> list[m.AnyNode]:
         m.Community(id="com_1", name="Orrin valley clan", community_kind="clan"),
         m.Area(id="are_1", name="Orrin District", pcode="KL0101", admin_level=2),
         m.Area(id="are_0", name="Orrin Province", pcode="KL01", admin_level=1),
+        m.Site(id="sit_1", name="Orrin bridge checkpoint", site_kind="checkpoint"),
         m.Incident(
             id="inc_1",
             name="Shelling of Orrin market",

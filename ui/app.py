@@ -55,6 +55,8 @@ def run() -> None:
                 _page("network.py", "Network", ":material/hub:"),
                 _page("paths.py", "Leverage paths", ":material/route:"),
                 _page("coverage.py", "Coverage", ":material/grid_on:"),
+                _page("map.py", "Map", ":material/map:"),
+                _page("timeline.py", "Timeline", ":material/timeline:"),
             ],
             "Maintain": [
                 _page("data.py", "Data", ":material/edit_note:"),

@@ -24,7 +24,7 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
 from graph.users import new_password
-from ui import cli_admin, cli_app, cli_ingest, cli_rekey, cli_review, cli_serve
+from ui import cli_admin, cli_app, cli_ingest, cli_places, cli_rekey, cli_review, cli_serve
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
 app = typer.Typer(
@@ -332,6 +332,7 @@ def demo(
     info("loading the fictional demo scenario (every name in it is invented)…")
     report = load_snapshot(st.store(), DEMO_SCENARIO, actor="demo")
     info(f"created {report.created}, updated {report.updated}, unchanged {report.unchanged}")
+    cli_places.load_demo_shapes(st)
     if no_ui:
         ctx.invoke(stats, ctx=ctx, json_out=json_out)
         return
@@ -348,6 +349,7 @@ def _register_extensions() -> None:
     cli_admin.register(app)
     cli_app.register(app)
     cli_ingest.register(app)
+    cli_places.register(app)
     cli_rekey.register(app)
     cli_review.register(app)
     cli_serve.register(app)

@@ -537,17 +537,37 @@ def _print_tree(node: dict[str, Any], depth: int) -> None:
 
 def contacts(
     ctx: typer.Context,
-    area: Annotated[str, typer.Option("--area", help="P-code of the area, e.g. KL0101.")],
-    as_of: AsOfOpt = None,
+    area: Annotated[
+        str | None, typer.Option("--area", help="P-code of the area, e.g. KL0101.")
+    ] = None,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="LON,LAT: the areas covering the point and sites near it."),
+    ] = None,
+    radius_km: Annotated[
+        float, typer.Option("--radius-km", min=0.0, help="With --at: how far to look for sites.")
+    ] = 10.0,
+    as_of: Annotated[
+        str | None,
+        typer.Option("--as-of", "--on", help="Question date (YYYY, YYYY-MM, YYYY-MM-DD)."),
+    ] = None,
     json_out: JsonOpt = False,
 ) -> None:
-    """Who controls or operates in an area (and the areas inside it), their commanders,
-    and who of us has access."""
+    """Who controls or operates in an area (and the areas inside it), or at a point and
+    the sites near it, their commanders, and who of us has access."""
     from queries.contacts import area_contacts
 
     st = state(ctx)
     day = _day(as_of)
     graph = _graph(st, day)
+    if (area is None) == (at is None):
+        fail("give --area PCODE or --at LON,LAT (one of them)", EXIT_INVALID)
+    if at is not None:
+        from ui.cli_places import contacts_at_point
+
+        contacts_at_point(st, graph, at, day, radius_km, json_out)
+        return
+    assert area is not None
     data = area_contacts(graph, area, as_of=day)
     _shown(st, graph, data, "contacts")
     if json_out:
@@ -557,17 +577,22 @@ def contacts(
         f"{data['name']} ({data['pcode']}) and {len(data['areas']) - 1} area(s) inside it, "
         f"as of {data['as_of']}"
     )
+    print_contacts(data)
+
+
+def print_contacts(data: dict[str, Any], indent: str = "  ") -> None:
+    """The armed actors (with commanders and engagers) and others of one place."""
     for entry in data["armed"]:
         places = ", ".join(sorted({a["name"] for a in entry["areas"]}))
-        typer.echo(f"  {entry['relation']:<11} {entry['name']} ({places})")
+        typer.echo(f"{indent}{entry['relation']:<11} {entry['name']} ({places})")
         heads = ", ".join(c["name"] for c in entry["commanders"]) or "commander unknown"
-        typer.echo(f"      commanders: {heads}")
+        typer.echo(f"{indent}    commanders: {heads}")
         for e in entry["engagers"]:
-            typer.echo(f"      {e['score']:.3f}  {e['engager_name']}")
+            typer.echo(f"{indent}    {e['score']:.3f}  {e['engager_name']}")
         if not entry["engagers"]:
-            typer.echo("      no engager reaches them")
+            typer.echo(f"{indent}    no engager reaches them")
     for entry in data["others"]:
-        typer.echo(f"  {entry['relation']:<11} {entry['name']} ({entry['kind']})")
+        typer.echo(f"{indent}{entry['relation']:<11} {entry['name']} ({entry['kind']})")
 
 
 def _names(values: list[str] | None) -> list[str] | None:

@@ -20,7 +20,7 @@ from graph.timeline import RULE_VERSION
 # numbered entry of `MIGRATIONS`, applied in order on open, inside the schema
 # transaction. A file stamped with a higher number than this release knows is
 # refused (`graph.errors.StoreTooNew`): an older actorgraph must not write to it.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (
@@ -106,6 +106,14 @@ MIGRATIONS: dict[int, list[str]] = {
         "ALTER TABLE audit_head ADD COLUMN at TEXT NOT NULL DEFAULT ''",
         """UPDATE audit_head SET at = coalesce(
             (SELECT at FROM audit WHERE audit.seq = audit_head.seq), '')""",
+    ],
+    # 3: place shapes (GeoJSON), beside their records so the projection never
+    # reads them; the record keeps their digest (graph.geometry).
+    3: [
+        """CREATE TABLE IF NOT EXISTS geometries (
+            record_id TEXT PRIMARY KEY,
+            geojson TEXT NOT NULL
+        )""",
     ],
 }
 
@@ -269,6 +277,19 @@ JOIN records b ON b.id = r.target_id
 WHERE r.category = 'rel' AND (:kind IS NULL OR r.kind = :kind)
   AND {visible("r")} AND {visible("a")} AND {visible_or_masked("b")}
 ORDER BY r.id
+"""
+
+UPSERT_GEOMETRY = """
+INSERT INTO geometries (record_id, geojson) VALUES (?, ?)
+ON CONFLICT (record_id) DO UPDATE SET geojson = excluded.geojson
+"""
+
+GEOMETRIES = f"""
+SELECT g.record_id, g.geojson FROM geometries g
+JOIN records n ON n.id = g.record_id
+WHERE n.category = 'node' AND {visible("n")}
+  AND (:all OR g.record_id IN (SELECT value FROM json_each(:ids)))
+ORDER BY g.record_id
 """
 
 INSERT_CHANGE = "INSERT INTO changes (counter, records) VALUES (:counter, :records)"

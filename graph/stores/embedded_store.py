@@ -278,6 +278,7 @@ class EmbeddedStore:
         actor: str,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
+        shapes = batch.geometry_rows()
         with self._transaction() as conn:
             head = conn.execute(sql.AUDIT_HEAD).fetchone()
             now = store_time(head[2])
@@ -293,6 +294,7 @@ class EmbeddedStore:
                 return found
 
             plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
+            conn.executemany(sql.UPSERT_GEOMETRY, shapes)
             if plan.rows:
                 conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
                 named = [r for r in plan.rows if r.category == "node"]
@@ -427,6 +429,11 @@ class EmbeddedStore:
             rows = conn.execute(sql.COUNT_NODES, params).fetchall()
             rows += conn.execute(sql.COUNT_RELS, params).fetchall()
         return {kind: int(n) for kind, n in rows}
+
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        params = self._params(viewer, None, all=ids is None, ids=json.dumps(list(ids or ())))
+        with self._connect() as conn:
+            return dict(conn.execute(sql.GEOMETRIES, params).fetchall())
 
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         with self._connect() as conn:

@@ -75,6 +75,21 @@ OPTIONAL MATCH (last:AuditEntry {seq: m.audit_seq})
 SET m.audit_at = coalesce(m.audit_at, last.at, '')
 """
 
+# Place shapes live in their own property, outside `data`, so the projection's
+# reads (which return `data`) never carry a boundary.
+SET_GEOMETRIES = """
+UNWIND $rows AS row
+MATCH (n:Entity {id: row.id})
+SET n.geometry = row.geojson
+"""
+
+GEOMETRIES = """
+MATCH (n:Entity)
+WHERE n.geometry IS NOT NULL AND n.sensitivity_rank <= $rank
+  AND ($ids IS NULL OR n.id IN $ids)
+RETURN n.id AS id, n.geometry AS geojson ORDER BY id
+"""
+
 # The change log: one node per write listing what it touched, so a cached
 # projection can be brought up to date without reading everything again.
 INSERT_CHANGE = "CREATE (:Change {counter: $counter, records: $records})"

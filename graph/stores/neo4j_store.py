@@ -288,6 +288,11 @@ class Neo4jStore:
         rows = self._read(cy.COUNT_NODES, **vis) + self._read(cy.COUNT_RELS, **vis)
         return {r["kind"]: int(r["n"]) for r in rows}
 
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        ids_param = None if ids is None else list(ids)
+        rows = self._read(cy.GEOMETRIES, rank=viewer_rank(viewer), ids=ids_param)
+        return {str(r["id"]): str(r["geojson"]) for r in rows}
+
     def hides_records_from(self, *, viewer: Viewer) -> bool:
         rows = self._read(cy.HIDES_RECORDS, rank=viewer_rank(viewer))
         return bool(rows[0]["hidden"])
@@ -453,6 +458,14 @@ def _read_audit(tx: ManagedTransaction) -> AuditLog:
     return AuditLog(entries, int(head["seq"]), str(head["hash"]))
 
 
+def _set_shapes(tx: ManagedTransaction, shapes: list[tuple[str, str]]) -> None:
+    """Shapes beside their records (see `WriteBatch.geometry_rows`): after the
+    nodes exist, before anything can read them."""
+    rows = [{"id": i, "geojson": g} for i, g in shapes]
+    for chunk in _chunks(rows, cy.BATCH_SIZE):
+        tx.run(cy.SET_GEOMETRIES, rows=chunk).consume()
+
+
 def _write_tx(
     tx: ManagedTransaction,
     batch: WriteBatch,
@@ -461,6 +474,7 @@ def _write_tx(
     clearance: Sensitivity | None,
 ) -> WritePlan:
     """Plan and apply one batch inside one transaction (may be retried by the driver)."""
+    shapes = batch.geometry_rows()
     head = _lock(tx, marker)
     now = store_time(head[2])
 
@@ -482,6 +496,7 @@ def _write_tx(
 
     plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
     if not plan.rows:
+        _set_shapes(tx, shapes)
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
         return plan
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
@@ -506,6 +521,7 @@ def _write_tx(
         query = cy.create_nodes(kind) if new else cy.upsert_nodes(kind)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
+    _set_shapes(tx, shapes)
     for (rel_type, new), rows in rels.items():
         query = cy.create_relationships(rel_type) if new else cy.upsert_relationships(rel_type)
         for chunk in _chunks(rows, cy.BATCH_SIZE):

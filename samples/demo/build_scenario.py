@@ -15,6 +15,7 @@ answers"); the comments marked PLANTED below build them.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 from typing import Any, TypeVar
@@ -25,6 +26,14 @@ if str(ROOT) not in sys.path:  # run as a plain script from anywhere
 
 # The imports below need the repo root on sys.path (set just above).
 from graph import model as m  # noqa: E402
+from graph.geometry import (  # noqa: E402
+    AREA_TYPES,
+    LINE_TYPES,
+    POINT_TYPES,
+    digest,
+    parse_geometry,
+    to_geojson,
+)
 from graph.model import (  # noqa: E402
     AccessQuality,
     ActorKind,
@@ -53,6 +62,7 @@ from graph.sensitivity import Sensitivity  # noqa: E402
 from ingest.snapshot import write_snapshot  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "scenario.jsonl"
+SHAPES_OUT = Path(__file__).resolve().parent / "shapes.geojson"
 
 HEADER = """\
 FICTIONAL DEMO DATA. Every name, place, armed group, person, organisation staff member
@@ -527,6 +537,7 @@ def add_areas(s: Scenario) -> None:
         "KL",
         0,
         description="An imaginary country used for actorgraph's demo.",
+        geometry_digest=area_digest("KL"),
     )
     provinces = {
         "KL01": ("Varnhold", ["Varro", "Millevar", "Kelvossa Ridge"]),
@@ -543,10 +554,18 @@ def add_areas(s: Scenario) -> None:
             pcode,
             1,
             "are_kl",
+            geometry_digest=area_digest(pcode),
         )
         for i, district in enumerate(districts, start=1):
             code = f"{pcode}{i:02d}"
-            s.area(f"are_{code.lower()}", district, code, 2, f"are_{pcode.lower()}")
+            s.area(
+                f"are_{code.lower()}",
+                district,
+                code,
+                2,
+                f"are_{pcode.lower()}",
+                geometry_digest=area_digest(code),
+            )
 
 
 def add_communities(s: Scenario) -> None:
@@ -2126,6 +2145,169 @@ def add_territory(s: Scenario) -> None:
         s.rel(m.OperatesIn, who, where, confidence=0.8, sensitivity=RESTRICTED)
 
 
+# --------------------------------------------------------------------------- places
+#
+# Kalmora on a map: FICTIONAL shapes on an empty stretch of longitude/latitude
+# (no basemap is drawn, the boundaries are the map). Provinces are 2 x 2 degree
+# blocks, three across and two down; each province's districts are vertical
+# strips of it. Sites are points and routes are lines inside them.
+
+_PROVINCE_ORIGIN = {
+    "KL01": (40.0, 2.0),
+    "KL02": (42.0, 2.0),
+    "KL03": (44.0, 2.0),
+    "KL04": (40.0, 0.0),
+    "KL05": (42.0, 0.0),
+    "KL06": (44.0, 0.0),
+}
+
+
+def _ring(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
+    return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+
+def area_rings() -> dict[str, list[list[float]]]:
+    """P-code -> outer ring of every demo area (country, provinces, districts)."""
+    rings = {"KL": _ring(40.0, 0.0, 46.0, 4.0)}
+    for pcode, (x, y) in _PROVINCE_ORIGIN.items():
+        rings[pcode] = _ring(x, y, x + 2.0, y + 2.0)
+        for i in range(3):
+            left = round(x + i * 2.0 / 3.0, 6)
+            right = round(x + (i + 1) * 2.0 / 3.0, 6)
+            rings[f"{pcode}{i + 1:02d}"] = _ring(left, y, right, y + 2.0)
+    return rings
+
+
+# site id -> (name, kind, area it lies in, point or line coordinates)
+SITES: dict[str, tuple[str, m.SiteKind, str, list[float] | list[list[float]]]] = {
+    "sit_varro_bridge": (
+        "Varro Bridge checkpoint",
+        m.SiteKind.CHECKPOINT,
+        "are_kl0101",
+        [40.30, 3.10],
+    ),
+    "sit_askel_crossing": (
+        "Askel Pass crossing point",
+        m.SiteKind.CROSSING_POINT,
+        "are_kl0202",
+        [43.00, 3.40],
+    ),
+    "sit_lumeth_screening": (
+        "Lumeth Ford screening site",
+        m.SiteKind.SCREENING_SITE,
+        "are_kl0301",
+        [44.30, 2.60],
+    ),
+    "sit_oskeny_screening": (
+        "Oskeny screening site",
+        m.SiteKind.SCREENING_SITE,
+        "are_kl0302",
+        [45.00, 2.50],
+    ),
+    "sit_varro_corvane_route": (
+        "Varro-Corvane evacuation corridor",
+        m.SiteKind.EVACUATION_ROUTE,
+        "are_kl01",
+        [[40.30, 3.10], [41.20, 2.40], [42.30, 1.20], [42.50, 0.80]],
+    ),
+    "sit_saltmarch_supply": (
+        "Saltmarch Port supply road",
+        m.SiteKind.SUPPLY_ROUTE,
+        "are_kl04",
+        [[40.20, 0.40], [41.00, 0.90], [42.30, 0.90]],
+    ),
+}
+
+
+def _geometry(kind: m.SiteKind, coords: list[float] | list[list[float]]) -> dict[str, Any]:
+    line = kind in (m.SiteKind.EVACUATION_ROUTE, m.SiteKind.SUPPLY_ROUTE)
+    return {"type": "LineString" if line else "Point", "coordinates": coords}
+
+
+def _digest(geometry: dict[str, Any]) -> str:
+    """The digest a record keeps of its shape (graph.geometry), as an import computes it."""
+    return digest(
+        to_geojson(parse_geometry(geometry, allowed=AREA_TYPES | LINE_TYPES | POINT_TYPES))
+    )
+
+
+def area_digest(pcode: str) -> str:
+    return _digest({"type": "Polygon", "coordinates": [area_rings()[pcode]]})
+
+
+def add_sites(s: Scenario) -> None:
+    for sid, (name, kind, area, coords) in SITES.items():
+        s.node(
+            m.Site(
+                id=sid,
+                name=name,
+                site_kind=kind,
+                geometry_digest=_digest(_geometry(kind, coords)),
+                sensitivity=RESTRICTED,
+                confidence=0.9,
+                description="FICTIONAL site of the demo scenario.",
+            )
+        )
+        s.rel(m.PartOf, sid, area, sensitivity=RESTRICTED, confidence=1.0)
+    # Who controls each site, as of when: the Oskeny screening site changed hands
+    # with the district (Sunward split, 2024), so the map moves with the date.
+    control = [
+        ("unt_fhu_varro_cp", "sit_varro_bridge", "2019-04", None),
+        ("act_askel", "sit_askel_crossing", "2020", None),
+        ("act_lvg", "sit_lumeth_screening", "2021", None),
+        ("act_smk", "sit_oskeny_screening", "2018", "2024-05"),
+        ("act_srf", "sit_oskeny_screening", "2024-06", None),
+        ("act_kaf", "sit_varro_corvane_route", "2026-05", None),
+        ("act_smw", "sit_saltmarch_supply", "2020", None),
+    ]
+    for who, where, start, end in control:
+        s.rel(
+            m.Controls,
+            who,
+            where,
+            valid_from=start,
+            valid_to=end,
+            confidence=0.8,
+            sources=(ref("src_kcm"),),
+            sensitivity=RESTRICTED,
+        )
+    # Who runs them on our side: the screening sites and the corridor.
+    for who, where in (
+        ("org_unhcr", "sit_lumeth_screening"),
+        ("org_icrc", "sit_oskeny_screening"),
+        ("org_wfp", "sit_saltmarch_supply"),
+        ("org_ocha", "sit_varro_corvane_route"),
+    ):
+        s.rel(m.OperatesIn, who, where, confidence=0.9, sensitivity=RESTRICTED)
+
+
+def shapes() -> dict[str, Any]:
+    """The demo's shapes as a GeoJSON FeatureCollection keyed by record id
+    (`actorgraph import-shapes` reads it; `actorgraph demo` loads it)."""
+    features: list[dict[str, Any]] = []
+    for pcode, ring in area_rings().items():
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"id": f"are_{pcode.lower()}", "pcode": pcode},
+                "geometry": {"type": "Polygon", "coordinates": [ring]},
+            }
+        )
+    for sid, (_, kind, _, coords) in SITES.items():
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"id": sid, "site_kind": kind.value},
+                "geometry": _geometry(kind, coords),
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "name": "FICTIONAL shapes of the actorgraph demo (Kalmora does not exist)",
+        "features": features,
+    }
+
+
 def add_commitments(s: Scenario) -> None:
     s.node(
         m.Commitment(
@@ -2616,6 +2798,7 @@ def build() -> list[m.AnyRecord]:
     add_influence(s)
     add_alliances(s)
     add_territory(s)
+    add_sites(s)
     add_incidents(s)
     add_engagements(s)
     add_citations(s)
@@ -2625,7 +2808,11 @@ def build() -> list[m.AnyRecord]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=OUT, help=f"output file (default {OUT})")
+    parser.add_argument(
+        "--shapes-out", type=Path, default=SHAPES_OUT, help="the shapes GeoJSON (areas, sites)"
+    )
     args = parser.parse_args(argv)
+    args.shapes_out.write_text(json.dumps(shapes(), indent=1) + "\n", encoding="utf-8")
     records = build()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with args.out.open("w", encoding="utf-8", newline="\n") as out:

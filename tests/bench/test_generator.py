@@ -21,7 +21,7 @@ from graph.stores.embedded_store import EmbeddedStore
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_NAME = re.compile(
     r"^(Area|Community|Source|Organisation|Armed Actor|Unit|Post|Person|Incident|Engagement"
-    r"|Commitment) \d{6}$"
+    r"|Commitment|Site) \d{6}$"
 )
 
 

@@ -22,7 +22,7 @@ from tests.ui import world
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
 DEMO = ROOT / "samples" / "demo" / "scenario.jsonl"
-PAGES = ["overview", "profile", "network", "paths", "coverage", "data"]
+PAGES = ["overview", "profile", "network", "paths", "coverage", "data", "map", "timeline"]
 
 
 @pytest.fixture(autouse=True)
