@@ -187,7 +187,8 @@ def export(
         str,
         typer.Option(
             "--format",
-            help="snapshot (JSON Lines with history), graphml (Gephi), csv (nodes+edges).",
+            help="snapshot (JSON Lines with history), graphml (Gephi), csv (nodes+edges), "
+            "template (the import workbook, filled: edit it and import it back).",
         ),
     ] = "snapshot",
     audience: Annotated[
