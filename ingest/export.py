@@ -310,6 +310,42 @@ def _touches_mask(record: m.AnyRecord) -> bool:
     return is_pseudonym(record.id)
 
 
+def audited_export(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
+    """`export_store`, then an `export` entry in the audit log (who, what, at which clearance).
+
+    The CLI and the app's downloads both export through here, so a file that
+    leaves the store is on record however it was made.
+    """
+    count = export_store(store, viewer, fmt, out)
+    append = getattr(store, "append_audit", None)
+    if callable(append):
+        from graph.audit import AuditEvent
+
+        append(
+            AuditEvent(
+                actor=viewer.name,
+                action="export",
+                details={
+                    "format": fmt,
+                    "out": str(out),
+                    "records": count,
+                    "clearance": viewer.clearance.value,
+                },
+            )
+        )
+    return count
+
+
+def template_workbook(store: GraphStore, viewer: Viewer) -> bytes:
+    """The filled template as bytes, for a download button (audited like the CLI's export)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="actorgraph-template-") as folder:
+        out = Path(folder) / "actorgraph-map.xlsx"
+        audited_export(store, viewer, "template", out)
+        return out.read_bytes()
+
+
 # --------------------------------------------------------------------------- reading snapshots
 
 

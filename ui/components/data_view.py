@@ -14,6 +14,7 @@ import dataclasses
 import json
 import tempfile
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -249,7 +250,34 @@ def save(
 # --------------------------------------------------------------------------- import
 
 
+def template_download() -> None:
+    """The map as the filled import workbook: keep it in a spreadsheet, upload it back.
+
+    The workbook is made only when the button is pressed (a deferred download),
+    from the store and viewer of this run: the download request runs outside
+    the script, where session state cannot be read.
+    """
+    from ingest.export import template_workbook
+
+    store, viewer = state.store(), state.viewer()
+    st.download_button(
+        "Download the map as a spreadsheet",
+        lambda: template_workbook(store, viewer),
+        file_name=f"actorgraph-map-{date.today().isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data.export.template",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
+    st.caption(
+        f"Everything you may see (clearance {viewer.clearance.value}), in the import "
+        "template's layout with ids and drop-downs. Edit cells and upload the file here: "
+        "only the rows you changed are written, each with its history."
+    )
+
+
 def import_panel(*, writable: bool) -> None:
+    template_download()
     st.markdown(
         "Upload a **snapshot** (`.jsonl`), a filled-in **template** (`.xlsx`, or one sheet as "
         "`.csv` named after its kind, e.g. `ArmedActor.csv`), or an **ACLED** / **UCDP** "
