@@ -147,6 +147,8 @@ class Filters:
     center: str | None = None
     depth: int = 2
     only: frozenset[str] = frozenset()
+    # Entities whose neighbours are shown in place, whatever the other filters keep.
+    expanded: frozenset[str] = frozenset()
 
 
 def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGraph[str]:
@@ -158,7 +160,9 @@ def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGra
     - structures keep armed actors of those structures (other kinds are kept);
     - an area keeps the area, its sub-areas and everything linked to one of them;
     - a centre keeps its ego network up to `depth` hops, ignoring direction;
-    - `only`, when given, keeps those nodes and no others (a path and its context).
+    - `only`, when given, keeps those nodes and no others (a path and its context);
+    - `expanded` entities bring their neighbours in, with the relationships that
+      pass the relationship filters (the reader asked to see them).
     """
     keep: set[str] = set()
     for node_id, data in graph.nodes(data=True):
@@ -189,7 +193,30 @@ def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGra
     if filters.center and filters.center in out:
         ego = nx.ego_graph(out.to_undirected(as_view=True), filters.center, radius=filters.depth)
         out = out.subgraph(ego.nodes).copy()
+    for node in sorted(filters.expanded):
+        if node in out:
+            _bring_neighbours(graph, out, node, filters)
     return out
+
+
+def _bring_neighbours(
+    graph: nx.MultiDiGraph[str], out: nx.MultiDiGraph[str], node: str, filters: Filters
+) -> None:
+    """Add `node`'s neighbours in `graph` to `out`, over the relationships the filters allow."""
+    edges = [
+        *graph.out_edges(node, keys=True, data=True),
+        *graph.in_edges(node, keys=True, data=True),
+    ]
+    for u, v, key, data in edges:
+        if filters.rel_types and data.get("type") not in filters.rel_types:
+            continue
+        if float(data.get("confidence", 1.0)) < filters.min_confidence:
+            continue
+        for end in (u, v):
+            if end not in out:
+                out.add_node(end, **graph.nodes[end])
+        if not out.has_edge(u, v, key):
+            out.add_edge(u, v, key=key, **data)
 
 
 def _area_scope(graph: nx.MultiDiGraph[str], area_id: str) -> set[str]:
