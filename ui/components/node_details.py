@@ -94,7 +94,7 @@ def render(graph: nx.MultiDiGraph[str], node: str) -> None:
     """The panel for `node` (a node in `graph`, the view's projection)."""
     data = graph.nodes[node]
     record = data.get("record")
-    with st.container(border=True, key="net.details"):
+    with st.container(border=True, key="ag-node-details"):
         head, shut = st.columns([6, 1])
         head.markdown(f"#### {md(label(graph, node))}")
         shut.button("Close", key="net.details.close", on_click=_close, icon=":material/close:")
