@@ -388,27 +388,22 @@ def history_panel(graph: nx.MultiDiGraph[str]) -> None:
 
 def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
     """One row per version, with the fields that changed since the one before."""
+    from graph.revisions import field_changes
+
     rows = []
-    before: dict[str, Any] = {}
-    for revision in revisions:
-        after = revision.record.model_dump(mode="json", exclude={"recorded_at", "recorded_by"})
-        changes = [
-            f"{k}: {_short(before.get(k))} → {_short(v)}"
-            for k, v in after.items()
-            if before.get(k) != v and not (k not in before and v in (None, [], "", False, 0))
-        ]
-        if revision.version == 1:
-            changes = ["created"]
+    for revision, changes in zip(revisions, field_changes(revisions), strict=True):
+        said = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in changes]
         rows.append(
             {
                 "version": revision.version,
                 "when": revision.recorded_at,
                 "by": revision.recorded_by,
                 "operation": revision.operation,
-                "what changed": "; ".join(changes) or "(no field changed)",
+                "what changed": "created"
+                if revision.version == 1
+                else ("; ".join(said) or "(no field changed)"),
             }
         )
-        before = after
     return rows
 
 
