@@ -108,6 +108,10 @@ def test_relationship_form_rejects_a_strength_above_one(world_store: EmbeddedSto
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
     assert world_store.change_counter() == before + 1
+    # The save says what was saved, by name, as a sentence; never next to an error.
+    saved = at.success[0].value
+    assert saved.startswith("Saved: Sheikha Morwen Dask influences ")
+    assert "(created; id" in saved
 
 
 def test_closing_a_relationship_keeps_its_history(world_store: EmbeddedStore) -> None:

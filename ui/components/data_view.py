@@ -68,7 +68,7 @@ def render() -> None:
         st.info("Your account may read but not change data (editor role needed).")
     done = state.last_write()
     if done:
-        st.success(f"Saved {done['kind']} “{done['name']}” ({done['id']}): {done['outcome']}.")
+        st.success(f"Saved: {md(done['name'])} ({done['outcome']}; id `{done['id']}`).")
         revisions = state.store().history(str(done["id"]), viewer=state.viewer())
         if revisions:
             st.dataframe(history_rows(revisions), hide_index=True, key="data.saved.history")
@@ -237,14 +237,33 @@ def save(
         outcome = "updated (a new version)"
     else:
         outcome = "unchanged: the values were the same as stored"
-    name = record.name if isinstance(record, m.NodeBase) else getattr(record, "type", kind)
-    state.set_last_write({"id": record.id, "kind": kind, "name": name, "outcome": outcome})
+    state.set_last_write(
+        {"id": record.id, "kind": kind, "name": saved_as(record), "outcome": outcome}
+    )
     if current is None:
         st.session_state[_GENERATION] = generation() + 1
     st.session_state["data.history.id"] = record.id
     if isinstance(record, m.NodeBase):
         state.select_entity(record.id)
     st.rerun()
+
+
+def saved_as(record: m.AnyRecord) -> str:
+    """What was saved, as the analyst would say it: a name, or the relationship as a sentence
+    ("Fernwell Relief International has regular access to the Elder")."""
+    if isinstance(record, m.NodeBase):
+        return record.name
+    from queries.command import name_of
+    from queries.explain import relationship_sentence
+
+    graph = state.graph(None)
+    quality = getattr(record, "quality", None)
+    return relationship_sentence(
+        name_of(graph, record.source_id),
+        name_of(graph, record.target_id),
+        str(record.type),
+        quality=str(quality.value) if quality is not None else None,
+    )
 
 
 # --------------------------------------------------------------------------- import
