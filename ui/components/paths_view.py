@@ -224,11 +224,12 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
             )
             folded_variants(graph, result.variants_of(i), key=f"paths.variants.{i}")
     made = date.today()
+    who = {"author": state.viewer().name, "store": state.store_label()}
     slug = "".join(c if c.isalnum() else "-" for c in result.target)[:60]
     left, right = st.columns(2)
     left.download_button(
         "Download briefing (Markdown)",
-        briefing.markdown(result, graph, made_on=made),
+        briefing.markdown(result, graph, made_on=made, **who),
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.md",
         mime="text/markdown",
         key="paths.download_md",
@@ -236,7 +237,7 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
     )
     right.download_button(
         "Download briefing (HTML)",
-        briefing.html_document(result, graph, made_on=made),
+        briefing.html_document(result, graph, made_on=made, **who),
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.html",
         mime="text/html",
         key="paths.download_html",
