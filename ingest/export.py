@@ -37,13 +37,14 @@ from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA, RelType
 from graph.sensitivity import Viewer
+from graph.source_protection import is_pseudonym
 from graph.store import Existing, GraphStore, WriteBatch, WriteReport, content_of, plan_write
 
 if TYPE_CHECKING:
     from ingest.pipeline import Built, ImportContext, ImportOptions, ImportReport, Progress
 
 REVISION_KEY = "_revision"
-EXPORT_FORMATS = ("snapshot", "graphml", "csv")
+EXPORT_FORMATS = ("snapshot", "graphml", "csv", "template")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -283,6 +284,8 @@ def export_store(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
             write_graphml(records, tmp)
             tmp.replace(out)
             count = len(records)
+        elif fmt == "template":
+            count = write_filled_template(records, viewer, out)
         else:
             count = write_csv(records, out)
     manifest = {
@@ -296,6 +299,79 @@ def export_store(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(target)
     return count
+
+
+def write_filled_template(records: list[m.AnyRecord], viewer: Viewer, out: Path) -> int:
+    """The map as the import template, filled: edit it in a spreadsheet, import it back.
+
+    Every record keeps its id, so re-importing the workbook finds the same
+    records: an unchanged file writes nothing, an edited cell updates that record
+    only (with history and audit, as any other write). Closed records are kept
+    with their `valid_to`, so an interval stays closed. The cells are text, never
+    formulas (`ingest.templates` writes them as strings).
+
+    A source masked for this reader (graph/source_protection.py) is left out,
+    with the relationships that end at its mask: the reader may not edit it,
+    and importing a mask back would read as a new source or a moved endpoint.
+    Citations of it stay in `sources` as the mask; the store keeps the real
+    citation when the row comes back.
+    """
+    from ingest.templates import write_template_xlsx
+
+    kept = [r for r in records if not _touches_mask(r)]
+    masked = len(records) - len(kept)
+    note = (
+        f"Filled from the store at clearance {viewer.clearance.value}, by {viewer.name}: "
+        f"{len(kept)} records. Edit cells and import this file to update exactly those "
+        "records; rows you leave alone are not written."
+        + (f" {masked} masked source records are not included." if masked else "")
+    )
+    tmp = out.with_name(out.name + ".partial")
+    write_template_xlsx(tmp, kept, note=note)
+    tmp.replace(out)
+    return len(kept)
+
+
+def _touches_mask(record: m.AnyRecord) -> bool:
+    if isinstance(record, m.RelBase):
+        return is_pseudonym(record.source_id) or is_pseudonym(record.target_id)
+    return is_pseudonym(record.id)
+
+
+def audited_export(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> int:
+    """`export_store`, then an `export` entry in the audit log (who, what, at which clearance).
+
+    The CLI and the app's downloads both export through here, so a file that
+    leaves the store is on record however it was made.
+    """
+    count = export_store(store, viewer, fmt, out)
+    append = getattr(store, "append_audit", None)
+    if callable(append):
+        from graph.audit import AuditEvent
+
+        append(
+            AuditEvent(
+                actor=viewer.name,
+                action="export",
+                details={
+                    "format": fmt,
+                    "out": str(out),
+                    "records": count,
+                    "clearance": viewer.clearance.value,
+                },
+            )
+        )
+    return count
+
+
+def template_workbook(store: GraphStore, viewer: Viewer) -> bytes:
+    """The filled template as bytes, for a download button (audited like the CLI's export)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="actorgraph-template-") as folder:
+        out = Path(folder) / "actorgraph-map.xlsx"
+        audited_export(store, viewer, "template", out)
+        return out.read_bytes()
 
 
 # --------------------------------------------------------------------------- reading snapshots

@@ -1076,7 +1076,13 @@ def _run_import(
         if progress:
             progress("writing", 0, len(validated.records))
         try:
-            plan = store.write(WriteBatch.of(validated.records), actor=options.actor)
+            # At the importer's clearance, as the dry-run plan above was made:
+            # their masked citations are kept and nothing above them is touched.
+            plan = store.write(
+                WriteBatch.of(validated.records),
+                actor=options.actor,
+                clearance=Sensitivity(options.viewer.clearance),
+            )
         except InvalidRecords as e:  # the store's planner found what only it can see
             raise ImportRejected(
                 sorted(

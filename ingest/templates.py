@@ -25,6 +25,7 @@ Cells are text. Conventions the help row repeats:
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import types
 import typing
@@ -69,7 +70,8 @@ FIELD_HELP: dict[str, str] = {
     "last_cited": "last time a source mentioned it",
     "basis": "asserted by an analyst, or inferred from event data",
     "evidence_count": "how many events support an inferred record",
-    "sources": "source ids separated by ; each optionally id|locator (page, link, paragraph)",
+    "sources": "where the claim came from: Source ids separated by ; each optionally "
+    "id|locator (page, link, paragraph). Not an end of a relationship (that is source_id)",
     "positions": 'JSON list, e.g. [{"objective": "convoy passage", "stance": "neutral"}]',
     "profiles": "JSON list of dated COM profiles (see docs/ingest.md)",
     "at_risk": "true if proposing this intermediary could endanger them",
@@ -89,6 +91,33 @@ FIELD_HELP: dict[str, str] = {
 }
 
 
+# Which end of each relationship is which, in the words of the field ("from: the
+# person who commands"). The data model's `source_id` / `target_id` are easy to
+# mistake for `sources` (the evidence), so the help row says it plainly.
+END_ROLES: dict[str, tuple[str, str]] = {
+    RelType.COMMANDS: ("the person or post who commands", "the unit or group commanded"),
+    RelType.PART_OF: ("the part (unit, area)", "what it is part of"),
+    RelType.HOLDS: ("the person", "the post they hold"),
+    RelType.ALLIED_WITH: ("one ally (order does not matter)", "the other ally"),
+    RelType.OPPOSES: ("the side that opposes", "the side opposed"),
+    RelType.SPLINTER_OF: ("the splinter group", "the group it split from"),
+    RelType.SUPPORTS: ("the supporter", "who or what is supported"),
+    RelType.INFLUENCES: ("who has the influence", "who is influenced"),
+    RelType.HAS_ACCESS_TO: ("who has the access (one of us)", "who they can reach"),
+    RelType.ASSOCIATED_WITH: ("one party to the tie (order does not matter)", "the other party"),
+    RelType.MEMBER_OF: ("the member", "the group or body they belong to"),
+    RelType.FOCAL_POINT_FOR: ("the focal point (a person)", "the organisation they act for"),
+    RelType.BELONGS_TO: ("the person or group", "the community they belong to"),
+    RelType.CONTROLS: ("the armed actor or unit in control", "the area controlled"),
+    RelType.OPERATES_IN: ("who operates", "the area they operate in"),
+    RelType.OCCURRED_IN: ("the incident or engagement", "the area where it happened"),
+    RelType.PERPETRATED: ("the perpetrator", "the incident"),
+    RelType.PARTICIPATED_IN: ("the participant", "the engagement"),
+    RelType.COMMITTED_TO: ("the armed actor that committed", "the commitment"),
+    RelType.CITES: ("the record citing", "the Source cited"),
+}
+
+
 @dataclass(frozen=True)
 class Column:
     name: str
@@ -96,6 +125,7 @@ class Column:
     required: bool
     choices: tuple[str, ...] = ()
     default: str = ""
+    role: str = ""  # for a relationship's end: which end it is, in words
 
     @property
     def help(self) -> str:
@@ -103,7 +133,11 @@ class Column:
         if self.kind == "id":
             parts = ["unique id; leave blank to generate one"]
         elif self.kind == "ref":
-            parts = ["id or exact name of the node at this end"]
+            end = "from" if self.name == "source_id" else "to"
+            where = "id or exact name of the node at this end"
+            if "Source" not in self.role:
+                where += " (not a Source: cite those in sources)"
+            parts = [f"{end}: {self.role}" if self.role else "", where]
         elif self.kind == "date":
             parts.append(DATE_HINT.replace("use ", ""))
         elif self.kind == "choice":
@@ -205,6 +239,14 @@ def _spec(name: str, model: type[BaseModel], description: str, *, is_node: bool)
     order += [k for k in ("description", "aliases") if k in fields and k not in order]
     order += [k for k in fields if k not in order]
     columns = tuple(_column(k, fields[k], is_node=is_node) for k in order)
+    roles = END_ROLES.get(name)
+    if roles is not None:
+        columns = tuple(
+            dataclasses.replace(c, role=roles[0 if c.name == "source_id" else 1])
+            if c.kind == "ref"
+            else c
+            for c in columns
+        )
     return SheetSpec(name, is_node, description, columns)
 
 

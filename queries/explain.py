@@ -265,6 +265,21 @@ _BACKWARD = {
 _PEOPLE = {"Person", "Post"}
 
 
+def relationship_sentence(
+    source_name: str, target_name: str, rel_type: str, *, quality: str | None = None
+) -> str:
+    """One relationship read aloud, along its recorded direction.
+
+    >>> relationship_sentence("Fernwell Relief", "the Elder", "HAS_ACCESS_TO", quality="regular")
+    'Fernwell Relief has regular access to the Elder'
+    >>> relationship_sentence("The Front", "The Guard", "OPPOSES")
+    'The Front opposes The Guard'
+    """
+    phrase = _FORWARD.get(rel_type, rel_type.lower().replace("_", " "))
+    phrase = phrase.format(quality=f"{quality} " if quality else "")
+    return f"{source_name} {phrase} {target_name}"
+
+
 def _verb(graph: nx.MultiDiGraph[str], hop: Hop) -> str:
     table = _FORWARD if hop.direction == "forward" else _BACKWARD
     phrase = table.get(hop.type, hop.type.lower().replace("_", " "))

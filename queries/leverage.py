@@ -58,10 +58,15 @@ class LeverageResult:
     engagers: list[str]
     constraints: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # Per path (same order): the worse paths that only vary its last hop, folded under it.
+    variants: list[list[LeveragePath]] = field(default_factory=list)
 
     @property
     def best(self) -> LeveragePath | None:
         return self.paths[0] if self.paths else None
+
+    def variants_of(self, index: int) -> list[LeveragePath]:
+        return self.variants[index] if index < len(self.variants) else []
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,8 +77,61 @@ class LeverageResult:
             "engagers": list(self.engagers),
             "constraints": dict(self.constraints),
             "notes": list(self.notes),
-            "paths": [p.as_dict() for p in self.paths],
+            "paths": [
+                {**p.as_dict(), "variants": [v.as_dict() for v in self.variants_of(i)]}
+                for i, p in enumerate(self.paths)
+            ],
         }
+
+
+def fold_last_hop(
+    paths: list[LeveragePath],
+) -> list[tuple[LeveragePath, list[LeveragePath]]]:
+    """Group ranked paths so that a path varying only the last hop of a better one sits under it.
+
+    Two paths from the same engager through the same people, which differ only
+    in how they end, are one approach for the advocacy group: ask the same
+    intermediary to work on the target. A worse path is folded under a better
+    one when it
+
+    - takes the same route to the better path's last intermediary but one
+      (`ocha -> fp -> elder2 -> target` under `ocha -> fp -> elder1 -> target`), or
+    - takes the better path's whole route up to its last intermediary, then a
+      longer way in (`ocha -> fp -> elder1 -> deputy -> target`).
+
+    The shared part must be more than the engager alone: `ocha -> a -> target`
+    and `ocha -> b -> target` are two interlocutors, two approaches, never folded.
+    `paths` must be best first; the result keeps that order.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> from queries.explain import explain_path
+    >>> from queries.traversal import influence_graph
+    >>> ig = influence_graph(tiny_graph())
+    >>> a = explain_path(ig, ["org_ocha", "per_fp", "per_elder", "per_local"], target="per_local")
+    >>> [(lead.nodes, len(more)) for lead, more in fold_last_hop([a])]
+    [(['org_ocha', 'per_fp', 'per_elder', 'per_local'], 0)]
+    """
+    groups: list[tuple[LeveragePath, list[LeveragePath]]] = []
+    for path in paths:
+        lead = next((g for g in groups if _varies_last_hop(path.nodes, g[0].nodes)), None)
+        if lead is None:
+            groups.append((path, []))
+        else:
+            lead[1].append(path)
+    return groups
+
+
+def _varies_last_hop(nodes: list[str], better: list[str]) -> bool:
+    """Whether `nodes` only changes how `better` ends (see `fold_last_hop`)."""
+    if len(nodes) == len(better):
+        shared = better[:-2]
+        return len(shared) >= 2 and nodes[:-2] == shared
+    if len(nodes) > len(better):
+        shared = better[:-1]
+        return len(shared) >= 2 and nodes[: len(shared)] == shared
+    return False
 
 
 def check_target(
@@ -228,7 +286,7 @@ def leverage_paths(
     check_target(graph, target)
     chosen = resolve_engagers(graph, engagers)
     ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
-    paths = paths_on(
+    groups = _diverse_paths(
         ig,
         target,
         engagers=chosen,
@@ -238,6 +296,7 @@ def leverage_paths(
         exclude=exclude,
         max_candidates=max_candidates,
     )
+    paths = [lead for lead, _ in groups]
     notes: list[str] = []
     if not chosen:
         notes.append("no engagers: mark our organisations with engager=true, or name some")
@@ -274,4 +333,25 @@ def leverage_paths(
             "exclude": sorted(set(exclude)),
         },
         notes=notes,
+        variants=[more for _, more in groups],
     )
+
+
+#: When the k best paths fold, this many times k candidates are ranked to refill the list.
+REFILL_FACTOR = 4
+
+
+def _diverse_paths(
+    ig: InfluenceGraph, target: str, *, k: int, **options: Any
+) -> list[tuple[LeveragePath, list[LeveragePath]]]:
+    """The k best *approaches*, each with the paths folded under it (`fold_last_hop`).
+
+    Most answers do not fold, and cost one search for k paths. When some do, the
+    search runs once more for `REFILL_FACTOR * k` paths, so that folding does not
+    leave the user with fewer approaches than asked for where more exist.
+    """
+    found = paths_on(ig, target, k=k, **options)
+    groups = fold_last_hop(found)
+    if len(groups) < len(found):
+        groups = fold_last_hop(paths_on(ig, target, k=REFILL_FACTOR * k, **options))
+    return groups[:k]

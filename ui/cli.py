@@ -279,20 +279,40 @@ def history(
     revisions = st.store().history(record_id, viewer=st.viewer)
     if not revisions:
         raise NotFound(f"no record {record_id!r} (or it is above your clearance)")
+    from graph.revisions import field_changes
+
+    changes = field_changes(revisions)
     rows = [
         {
             "version": r.version,
             "recorded_at": r.recorded_at,
             "recorded_by": r.recorded_by,
             "operation": r.operation,
+            "changes": [c.as_dict() for c in changed],
             "record": r.record.model_dump(mode="json"),
         }
-        for r in revisions
+        for r, changed in zip(revisions, changes, strict=True)
     ]
     if json_out:
         emit_json(rows)
-    else:
-        _print_table(rows, ["version", "recorded_at", "recorded_by", "operation"])
+        return
+    _print_table(rows, ["version", "recorded_at", "recorded_by", "operation"])
+    # Field by field, what each later version changed.
+    for r, changed in zip(revisions, changes, strict=True):
+        if r.version == 1:
+            continue
+        typer.echo(f"version {r.version}:" + ("" if changed else " no field changed"))
+        for c in changed:
+            typer.echo(f"  {c.field}: {_shown(c.before)} -> {_shown(c.after)}")
+
+
+def _shown(value: Any) -> str:
+    """A field's value on one line: JSON for lists and objects, blank as (none)."""
+    import json
+
+    if value is None or value == "" or value == []:
+        return "(none)"
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
 
 
 @app.command()

@@ -187,7 +187,8 @@ def export(
         str,
         typer.Option(
             "--format",
-            help="snapshot (JSON Lines with history), graphml (Gephi), csv (nodes+edges).",
+            help="snapshot (JSON Lines with history), graphml (Gephi), csv (nodes+edges), "
+            "template (the import workbook, filled: edit it and import it back).",
         ),
     ] = "snapshot",
     audience: Annotated[
@@ -222,7 +223,7 @@ def export(
     (JSON Lines) plus `<file>.manifest.json`; --encrypt protects both with a passphrase,
     --encrypt-to with partners' age public keys (they open them with `age -d`).
     """
-    from ingest.export import EXPORT_FORMATS, export_store
+    from ingest.export import EXPORT_FORMATS, audited_export
 
     if audience is not None or encrypt or encrypt_to:
         _export_for_audience(ctx, out, audience, encrypt, encrypt_to or [], json_out)
@@ -239,23 +240,7 @@ def export(
         )
     st = state(ctx)
     store = st.store()
-    count = export_store(store, st.viewer, format_, out)
-    append = getattr(store, "append_audit", None)
-    if callable(append):
-        from graph.audit import AuditEvent
-
-        append(
-            AuditEvent(
-                actor=st.viewer.name,
-                action="export",
-                details={
-                    "format": format_,
-                    "out": str(out),
-                    "records": count,
-                    "clearance": st.viewer.clearance.value,
-                },
-            )
-        )
+    count = audited_export(store, st.viewer, format_, out)
     result = {"format": format_, "out": str(out), "records": count}
     if json_out:
         emit_json(result)

@@ -172,6 +172,10 @@ def paths(
         typer.echo(f"{i}. {lines[0]}")
         for line in lines[1:]:
             typer.echo(f"   {line}")
+        folded = result.variants_of(i - 1)
+        if folded:
+            via = ", ".join(f"via {v.hops[-1].source_name} ({v.score:.3f})" for v in folded)
+            typer.echo(f"   + {len(folded)} similar, varying the last hop: {via}")
     for note in result.notes:
         info(f"note: {note}")
 

@@ -183,10 +183,22 @@ def settle(page: Any) -> None:
     raise AssertionError(f"the app was still running its script after {READY_LIMIT_S:.0f} s")
 
 
+DRAWINGS = "[data-testid='stIFrame'], [data-testid='stCustomComponentV1']"
+
+
 def network_frame(page: Any) -> Any:
-    """The network view's iframe, once vis-network has drawn."""
-    page.get_by_test_id("stIFrame").first.wait_for()
-    frame = page.frame_locator("[data-testid='stIFrame']").first
+    """The network view's iframe, once vis-network has drawn.
+
+    The Network page draws through its two-way component, whose frame holds the
+    drawing in a nested iframe (`#ag-drawing`); other pages use a plain iframe.
+    """
+    drawing = page.locator(DRAWINGS).first
+    drawing.wait_for()
+    if drawing.get_attribute("data-testid") == "stCustomComponentV1":
+        frame = page.frame_locator("[data-testid='stCustomComponentV1']").first
+        frame = frame.frame_locator("#ag-drawing")
+    else:
+        frame = page.frame_locator("[data-testid='stIFrame']").first
     frame.locator("body[data-ready='1']").wait_for(timeout=READY_LIMIT_MS)
     return frame
 

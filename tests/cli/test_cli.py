@@ -171,3 +171,27 @@ def test_demo_no_ui_loads_every_node_kind_and_relationship_type(
     # Loading it again changes nothing.
     again = invoke(runner, store_url, "demo", "--no-ui", "--json")
     assert json.loads(again.stdout)["change_counter"] == stats["change_counter"]
+
+
+def test_history_says_what_changed_field_by_field(
+    runner: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    snapshot = write_fixture(tmp_path / "one-of-each.jsonl")
+    assert invoke(runner, store_url, "import", str(snapshot)).exit_code == 0
+    access = next(r for r in one_of_each_relationship() if r.id == "rel_acc")
+    changed = access.model_copy(update={"strength": 0.4, "notes": "met twice since"})
+    later = tmp_path / "later.jsonl"
+    with later.open("w", encoding="utf-8") as fh:
+        write_snapshot([changed], fh, header="FICTIONAL test data")
+    assert invoke(runner, store_url, "import", str(later)).exit_code == 0
+
+    result = invoke(runner, store_url, "history", "rel_acc", "--json")
+    versions = json.loads(result.stdout)
+    assert [v["changes"] for v in versions][0] == []
+    assert {c["field"]: (c["before"], c["after"]) for c in versions[1]["changes"]} == {
+        "strength": (access.strength, 0.4),
+        "notes": (access.notes, "met twice since"),
+    }
+    text = invoke(runner, store_url, "history", "rel_acc").stdout
+    assert f"  strength: {access.strength} -> 0.4" in text
+    assert "  notes: " in text and "-> met twice since" in text

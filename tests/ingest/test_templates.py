@@ -110,3 +110,25 @@ def test_xlsx_and_csv_fixtures_give_the_same_store(store: GraphStore) -> None:
     report = load(store, TEMPLATE_CSV)
     assert (report.created, report.updated, report.closed) == (0, 0, 0)
     assert contents(store) == before
+
+
+def test_help_rows_say_which_end_is_which_and_tell_source_id_from_sources(
+    tmp_path: Path,
+) -> None:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(write_template_xlsx(tmp_path / "mapping.xlsx"))
+    sheet = wb["COMMANDS"]
+    helper = {str(h.value): str(c.value) for h, c in zip(sheet[1], sheet[2], strict=True)}
+    assert helper["source_id"].startswith("help: from: the person or post who commands;")
+    assert helper["target_id"].startswith("help: to: the unit or group commanded;")
+    assert "not a Source" in helper["source_id"]
+    assert "Not an end of a relationship (that is source_id)" in helper["sources"]
+    # Every relationship type names both of its ends.
+    for spec in SPECS.values():
+        if not spec.is_node:
+            ends = [c.help for c in spec.columns if c.kind == "ref"]
+            assert [h.split(":")[1].strip() for h in ends] == ["from", "to"], spec.name
+    # CITES ends at a Source: no advice against it.
+    cites = [c.help for c in SPECS["CITES"].columns if c.name == "target_id"][0]
+    assert "the Source cited" in cites and "not a Source" not in cites

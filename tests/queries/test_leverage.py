@@ -280,3 +280,56 @@ def test_with_no_engager_able_to_reach_the_notes_say_why(build: Builder) -> None
     assert result.paths == []
     assert any("neutrality" in n for n in result.notes)
     assert result.as_of == ASKED
+
+
+def three_elders(b: Builder) -> Builder:
+    """Our focal point knows three elders who each influence the local commander.
+
+    Through the focal point: 0.9 * 0.9 * 0.9 = 0.729, 0.9 * 0.8 * 0.9 = 0.648,
+    0.9 * 0.7 * 0.9 = 0.567: one approach (ask the focal point), three last hops.
+    Elder 1 also works through his deputy: 0.9 * 0.9 * 0.9 * 0.9 = 0.6561, the same
+    route to elder 1 with a longer way in, so the same approach too.
+    Through the NGO's own contact, the chief: 0.8 * 0.6 = 0.48, a second approach.
+    """
+    b.org("ocha", engager=True).person("fp").focal_point("fp", "ocha")
+    b.org("ngo", engager=True).person("chief").access("ngo", "chief", 0.8)
+    b.person("local").influences("chief", "local", 0.6)
+    for elder, strength in (("elder1", 0.9), ("elder2", 0.8), ("elder3", 0.7)):
+        b.person(elder).access("fp", elder, strength).influences(elder, "local", 0.9)
+    b.person("deputy").influences("elder1", "deputy", 0.9).influences("deputy", "local", 0.9)
+    return b
+
+
+def test_paths_that_only_vary_the_last_hop_fold_under_the_better_one(build: Builder) -> None:
+    graph = three_elders(build).graph()
+    result = leverage_paths(graph, "local", k=2)
+    assert [p.nodes for p in result.paths] == [
+        ["ocha", "fp", "elder1", "local"],
+        ["ngo", "chief", "local"],
+    ]
+    assert [[v.nodes for v in more] for more in result.variants] == [
+        [
+            ["ocha", "fp", "elder1", "deputy", "local"],
+            ["ocha", "fp", "elder2", "local"],
+            ["ocha", "fp", "elder3", "local"],
+        ],
+        [],
+    ]
+    assert result.paths[0].score == pytest.approx(0.729)
+    assert [v.score for v in result.variants[0]] == pytest.approx([0.6561, 0.648, 0.567])
+    shown = result.as_dict()["paths"]
+    assert [len(p["variants"]) for p in shown] == [3, 0]
+
+
+def test_different_approaches_do_not_fold(build: Builder) -> None:
+    # Without a shared intermediary each elder is reached by a different engager,
+    # or by one engager through two interlocutors: each path is its own approach.
+    b = build.org("ocha", engager=True).person("local")
+    for n, strength in ((1, 0.9), (2, 0.8)):
+        b.org(f"org{n}", engager=True).person(f"elder{n}")
+        b.access(f"org{n}", f"elder{n}", strength).influences(f"elder{n}", "local", 0.9)
+    b.person("imam").access("ocha", "imam", 0.5).influences("imam", "local", 0.9)
+    b.person("mayor").access("ocha", "mayor", 0.4).influences("mayor", "local", 0.9)
+    result = leverage_paths(b.graph(), "local", k=5)
+    assert [p.nodes[1] for p in result.paths] == ["elder1", "elder2", "imam", "mayor"]
+    assert result.variants == [[], [], [], []]

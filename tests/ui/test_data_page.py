@@ -108,6 +108,10 @@ def test_relationship_form_rejects_a_strength_above_one(world_store: EmbeddedSto
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
     assert world_store.change_counter() == before + 1
+    # The save says what was saved, by name, as a sentence; never next to an error.
+    saved = at.success[0].value
+    assert saved.startswith("Saved: Sheikha Morwen Dask influences ")
+    assert "(created; id" in saved
 
 
 def test_closing_a_relationship_keeps_its_history(world_store: EmbeddedStore) -> None:
@@ -213,3 +217,30 @@ def test_template_and_event_data_uploads_are_validated_before_writing(
     at.button(key="data.import.write").click().run()
     no_exceptions(at)
     assert empty_store.change_counter() == 1
+
+
+def test_data_page_offers_the_map_as_a_spreadsheet_that_comes_back_unchanged(
+    world_store: EmbeddedStore, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from graph.sensitivity import Sensitivity, Viewer
+    from ingest.export import template_workbook
+    from tests.ingest.helpers import contents, load
+
+    at = app_at("data")
+    no_exceptions(at)
+    [button] = [b for b in at.get("download_button") if b.proto.id.endswith("data.export.template")]
+    assert button.proto.label == "Download the map as a spreadsheet"
+    # What the button's deferred download sends: the filled template, audited as an export.
+    reader = Viewer(name="ui-tester", clearance=Sensitivity.RESTRICTED)
+    audit = len(world_store.audit_entries("export"))
+    path = tmp_path / "map.xlsx"
+    path.write_bytes(template_workbook(world_store, reader))
+    assert len(world_store.audit_entries("export")) == audit + 1
+    actors = load_workbook(path)["ArmedActor"]
+    assert {"act_hills", "act_army"} <= {actors.cell(r, 1).value for r in range(3, 20)}
+    before = contents(world_store)
+    report = load(world_store, path, viewer=reader)
+    assert (report.created, report.updated, report.closed) == (0, 0, 0)
+    assert contents(world_store) == before

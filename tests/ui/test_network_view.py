@@ -9,6 +9,7 @@ import pytest
 
 from graph import model as m
 from graph.projection import edge_attributes, node_attributes
+from graph.sensitivity import Sensitivity
 from tests.ui import world
 from ui.components import network_view as nv
 
@@ -118,3 +119,68 @@ def test_node_and_edge_tooltips_escape_every_piece_of_data() -> None:
     edge = nv.edge_tooltip("rel_x", edge_attributes(rel))
     assert "<a " not in edge and "href" not in edge.lower()
     assert "&lt;a hr&#101;f=&quot;https://x.example&quot;&gt;click&lt;/a&gt;" in edge
+
+
+def _node_options(graph: nx.MultiDiGraph[str]) -> dict[str, dict[str, object]]:
+    return {n["id"]: n for n in nv.build_network(graph).get_network_data()[0]}
+
+
+def test_sensitivity_is_the_node_border_heavier_and_broken_as_the_label_rises() -> None:
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for label in Sensitivity:
+        person = m.Person(id=f"per_{label.value}", name=f"Person {label.value}", sensitivity=label)
+        graph.add_node(person.id, **node_attributes(person))
+    drawn = _node_options(graph)
+    widths = [drawn[f"per_{label.value}"]["borderWidth"] for label in Sensitivity]
+    assert widths == sorted(widths) and len(set(widths)) == 4
+    dashes = {
+        label: drawn[f"per_{label.value}"]["shapeProperties"]["borderDashes"]  # type: ignore[index]
+        for label in Sensitivity
+    }
+    assert dashes[Sensitivity.PUBLIC] is False and dashes[Sensitivity.RESTRICTED] is False
+    assert dashes[Sensitivity.CONFIDENTIAL] != dashes[Sensitivity.STRICTLY_CONFIDENTIAL]
+    assert all(
+        dashes[label] for label in (Sensitivity.CONFIDENTIAL, Sensitivity.STRICTLY_CONFIDENTIAL)
+    )
+    legend = [item.label for item in nv.border_legend(graph)]
+    assert legend[2] == "confidential (dashed border)" and len(legend) == 4
+
+
+def test_an_edge_tooltip_shows_its_note_and_evidence_by_source_name() -> None:
+    rel = m.Influences(
+        id="rel_y",
+        source_id="per_elder",
+        target_id="per_local",
+        channel="religious",
+        notes="Met at the <market> shura, twice",
+        sources=(m.SourceRef(source_id="src_report", locator="p. 4"),),
+    )
+    tip = nv.edge_tooltip("rel_y", edge_attributes(rel), {"src_report": "Field report (fictional)"})
+    assert "<b>note</b> Met at the &lt;market&gt; shura, twice" in tip
+    assert "<b>evidence</b> Field report (fictional), p. 4" in tip
+    bare = nv.edge_tooltip("rel_y", edge_attributes(rel.model_copy(update={"sources": ()})))
+    assert "<b>evidence</b> no source cited" in bare
+
+
+def test_a_large_map_labels_only_its_important_nodes_and_sizes_hubs() -> None:
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    actor = m.ArmedActor(
+        id="act_big", name="Big Front", actor_kind="non_state_armed_group", structure="centralised"
+    )
+    graph.add_node(actor.id, **node_attributes(actor))
+    for i in range(120):
+        person = m.Person(id=f"per_{i:03}", name=f"Member {i}")
+        graph.add_node(person.id, **node_attributes(person))
+    hub = "per_000"
+    for i in range(1, 40):
+        rel = m.Influences(id=f"rel_{i}", source_id=hub, target_id=f"per_{i:03}", channel="tribal")
+        graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
+    drawn = _node_options(graph)
+    assert drawn["act_big"]["label"] == "Big Front"  # an armed actor: always named
+    assert drawn[hub]["label"] == "Member 0"  # the best-connected: named
+    assert drawn["per_119"]["label"].strip() == ""  # type: ignore[union-attr]
+    assert "Member 119" in str(drawn["per_119"]["title"])  # still named on hover
+    assert drawn[hub]["size"] > drawn["per_119"]["size"]  # type: ignore[operator]
+    # A small map names everyone.
+    small = _node_options(small_graph())
+    assert all(str(n["label"]).strip() for n in small.values())

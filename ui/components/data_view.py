@@ -14,6 +14,7 @@ import dataclasses
 import json
 import tempfile
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -67,7 +68,7 @@ def render() -> None:
         st.info("Your account may read but not change data (editor role needed).")
     done = state.last_write()
     if done:
-        st.success(f"Saved {done['kind']} “{done['name']}” ({done['id']}): {done['outcome']}.")
+        st.success(f"Saved: {md(done['name'])} ({done['outcome']}; id `{done['id']}`).")
         revisions = state.store().history(str(done["id"]), viewer=state.viewer())
         if revisions:
             st.dataframe(history_rows(revisions), hide_index=True, key="data.saved.history")
@@ -236,8 +237,9 @@ def save(
         outcome = "updated (a new version)"
     else:
         outcome = "unchanged: the values were the same as stored"
-    name = record.name if isinstance(record, m.NodeBase) else getattr(record, "type", kind)
-    state.set_last_write({"id": record.id, "kind": kind, "name": name, "outcome": outcome})
+    state.set_last_write(
+        {"id": record.id, "kind": kind, "name": saved_as(record), "outcome": outcome}
+    )
     if current is None:
         st.session_state[_GENERATION] = generation() + 1
     st.session_state["data.history.id"] = record.id
@@ -246,10 +248,55 @@ def save(
     st.rerun()
 
 
+def saved_as(record: m.AnyRecord) -> str:
+    """What was saved, as the analyst would say it: a name, or the relationship as a sentence
+    ("Fernwell Relief International has regular access to the Elder")."""
+    if isinstance(record, m.NodeBase):
+        return record.name
+    from queries.command import name_of
+    from queries.explain import relationship_sentence
+
+    graph = state.graph(None)
+    quality = getattr(record, "quality", None)
+    return relationship_sentence(
+        name_of(graph, record.source_id),
+        name_of(graph, record.target_id),
+        str(record.type),
+        quality=str(quality.value) if quality is not None else None,
+    )
+
+
 # --------------------------------------------------------------------------- import
 
 
+def template_download() -> None:
+    """The map as the filled import workbook: keep it in a spreadsheet, upload it back.
+
+    The workbook is made only when the button is pressed (a deferred download),
+    from the store and viewer of this run: the download request runs outside
+    the script, where session state cannot be read.
+    """
+    from ingest.export import template_workbook
+
+    store, viewer = state.store(), state.viewer()
+    st.download_button(
+        "Download the map as a spreadsheet",
+        lambda: template_workbook(store, viewer),
+        file_name=f"actorgraph-map-{date.today().isoformat()}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="data.export.template",
+        icon=":material/table_view:",
+        on_click="ignore",
+    )
+    st.caption(
+        f"Everything you may see (clearance {viewer.clearance.value}), in the import "
+        "template's layout with ids and drop-downs. Edit cells and upload the file here: "
+        "only the rows you changed are written, each with its history."
+    )
+
+
 def import_panel(*, writable: bool) -> None:
+    template_download()
     st.markdown(
         "Upload a **snapshot** (`.jsonl`), a filled-in **template** (`.xlsx`, or one sheet as "
         "`.csv` named after its kind, e.g. `ArmedActor.csv`), or an **ACLED** / **UCDP** "
@@ -360,27 +407,22 @@ def history_panel(graph: nx.MultiDiGraph[str]) -> None:
 
 def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
     """One row per version, with the fields that changed since the one before."""
+    from graph.revisions import field_changes
+
     rows = []
-    before: dict[str, Any] = {}
-    for revision in revisions:
-        after = revision.record.model_dump(mode="json", exclude={"recorded_at", "recorded_by"})
-        changes = [
-            f"{k}: {_short(before.get(k))} → {_short(v)}"
-            for k, v in after.items()
-            if before.get(k) != v and not (k not in before and v in (None, [], "", False, 0))
-        ]
-        if revision.version == 1:
-            changes = ["created"]
+    for revision, changes in zip(revisions, field_changes(revisions), strict=True):
+        said = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in changes]
         rows.append(
             {
                 "version": revision.version,
                 "when": revision.recorded_at,
                 "by": revision.recorded_by,
                 "operation": revision.operation,
-                "what changed": "; ".join(changes) or "(no field changed)",
+                "what changed": "created"
+                if revision.version == 1
+                else ("; ".join(said) or "(no field changed)"),
             }
         )
-        before = after
     return rows
 
 

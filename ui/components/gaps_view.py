@@ -3,7 +3,9 @@ and the engagers × armed actors matrix. The analysis is `queries.gaps.gaps`."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import networkx as nx
 import streamlit as st
@@ -15,6 +17,58 @@ from ui.components import charts, partial, tables
 
 def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 365) -> GapReport:
     return gaps(graph, as_of=date.today(), max_hops=max_hops, stale_after_days=stale_days)
+
+
+def selected_cell(event: Any, ids: Sequence[Sequence[tuple[str, str]]]) -> tuple[str, str] | None:
+    """The (engager, actor) of the heatmap cell the user clicked, or None.
+
+    The cell's custom data names the pair; older front ends send only the
+    point's [row, column] index, which `ids` (rows: actors, columns: engagers)
+    turns into the same pair. Anything else (no click, a box drag) is None.
+    """
+    selection = event.get("selection") if isinstance(event, Mapping) else None
+    points = selection.get("points") if isinstance(selection, Mapping) else None
+    if not points:
+        return None
+    point = points[0]
+    data = point.get("customdata")
+    if isinstance(data, Sequence) and not isinstance(data, str) and len(data) == 2:
+        pair = (str(data[0]), str(data[1]))
+        if any(pair in row for row in ids):
+            return pair
+    index = point.get("point_index")
+    if isinstance(index, Sequence) and len(index) == 2:
+        row, column = int(index[0]), int(index[1])
+        if 0 <= row < len(ids) and 0 <= column < len(ids[row]):
+            return ids[row][column]
+    return None
+
+
+def single_point_rows(found: GapReport) -> list[dict[str, str]]:
+    """The actors whose reach hangs on one intermediary or one engager, and on whom."""
+    return [
+        {
+            "armed actor": s.actor_name,
+            "every path runs through": ", ".join(name for _, name in s.through),
+            "only engager": s.sole_engager[1] if s.sole_engager else "",
+        }
+        for s in found.single_points
+    ]
+
+
+def stale_rows(found: GapReport) -> list[dict[str, Any]]:
+    """Stale access first (oldest contact), then access with no contact date at all."""
+    return [
+        {
+            "from": s.source_name,
+            "to": s.target_name,
+            "quality": s.quality,
+            "last contact": s.last_contact or "never recorded",
+            "days": s.age_days,
+            "for": ", ".join(dict(found.engagers).get(e, e) for e in s.engagers),
+        }
+        for s in [*found.stale_access, *found.undated_access]
+    ]
 
 
 def render_summary(graph: nx.MultiDiGraph[str]) -> None:
@@ -37,8 +91,16 @@ def render_summary(graph: nx.MultiDiGraph[str]) -> None:
         len(found.stale_access),
         help=f"Access last confirmed more than {found.stale_after_days} days ago.",
     )
+    # Every number leads to its list: the names behind it, one click away.
     if found.unreachable_actors:
         st.caption("Not reached: " + ", ".join(u.name for u in found.unreachable_actors))
+    if found.single_points:
+        with st.expander(f"The {len(found.single_points)} single point(s) of failure"):
+            tables.show(single_point_rows(found), key="overview.spof")
+    stale = stale_rows(found)
+    if found.stale_access:
+        with st.expander(f"The {len(found.stale_access)} stale access relationship(s)"):
+            tables.show(stale[: len(found.stale_access)], key="overview.stale")
     if not found.engagers:
         st.info("No engagers: mark our organisations as engagers on the **Data** page.")
 
@@ -77,11 +139,19 @@ def render_coverage() -> None:
         [found.matrix[actor].get(engager) for engager, _ in found.engagers]
         for actor, _ in found.actors
     ]
-    st.plotly_chart(
-        charts.coverage_heatmap(actor_names, engager_names, matrix),
+    ids = [[(engager, actor) for engager, _ in found.engagers] for actor, _ in found.actors]
+    event = st.plotly_chart(
+        charts.coverage_heatmap(actor_names, engager_names, matrix, ids=ids),
         key="coverage.heatmap",
         config={"displaylogo": False},
+        on_select="rerun",
+        selection_mode="points",
     )
+    st.caption("Click a cell to open the leverage paths from that engager to that actor.")
+    cell = selected_cell(event, ids)
+    if cell is not None:
+        engager, actor = cell
+        st.switch_page("views/paths.py", query_params={"target": actor, "engagers": engager})
     tables.show(
         [
             {
@@ -101,17 +171,7 @@ def render_coverage() -> None:
 
     st.subheader("Single points of failure")
     if found.single_points:
-        tables.show(
-            [
-                {
-                    "armed actor": s.actor_name,
-                    "every path runs through": ", ".join(name for _, name in s.through),
-                    "only engager": s.sole_engager[1] if s.sole_engager else "",
-                }
-                for s in found.single_points
-            ],
-            key="coverage.spof",
-        )
+        tables.show(single_point_rows(found), key="coverage.spof")
     else:
         st.caption("None: every reachable actor is reached by several engagers and routes.")
     if found.unreachable_actors or found.unreachable_commanders:
@@ -125,17 +185,7 @@ def render_coverage() -> None:
         )
 
     st.subheader("Stale access")
-    rows = [
-        {
-            "from": s.source_name,
-            "to": s.target_name,
-            "quality": s.quality,
-            "last contact": s.last_contact or "never recorded",
-            "days": s.age_days,
-            "for": ", ".join(dict(found.engagers).get(e, e) for e in s.engagers),
-        }
-        for s in [*found.stale_access, *found.undated_access]
-    ]
+    rows = stale_rows(found)
     if rows:
         tables.show(rows, key="coverage.stale")
     else:

@@ -18,7 +18,15 @@ import streamlit as st
 from graph.model import Structure
 from graph.schema import NodeKind, RelType
 from ui import query_string, state
-from ui.components import entities, measures_view, network_view, partial, tables
+from ui.components import (
+    entities,
+    measures_view,
+    network_click,
+    network_view,
+    node_details,
+    partial,
+    tables,
+)
 from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
 
 HEIGHT = 620
@@ -70,8 +78,13 @@ def show_drawing(
     highlight_nodes: Collection[str] = (),
     highlight_edges: Collection[str] = (),
     height: int = HEIGHT,
-) -> None:
-    """Draw (or explain why not) one filtered view of `graph`."""
+    clickable: bool = False,
+) -> str | None:
+    """Draw (or explain why not) one filtered view of `graph`.
+
+    `clickable` draws through the two-way component (`network_click`) and
+    returns the node the reader just clicked, if any.
+    """
     viewer = state.viewer()
     html, nodes, edges = drawing(
         graph,
@@ -99,7 +112,7 @@ def show_drawing(
             [{"type": k, "entities": n} for k, n in by_kind.most_common()],
             key="net.too_many",
         )
-        return
+        return None
     if nodes == 0:
         st.info(
             partial.none(
@@ -107,13 +120,17 @@ def show_drawing(
             )
             + " Widen them, or pick another date."
         )
-        return
+        return None
     st.caption(
         f"Showing {nodes} entities and {edges} relationships. Hover for details; "
-        "drag to move, scroll to zoom."
+        + ("click an entity for its details and actions; " if clickable else "")
+        + "drag to move, scroll to zoom."
     )
     # The HTML is ours and every piece of data in it is escaped (network_view).
+    if clickable:
+        return network_click.draw(html, height=height + 110)
     st.iframe(html, height=height + 110)
+    return None
 
 
 def render() -> None:
@@ -141,6 +158,7 @@ def render() -> None:
     qs.seed("net.as_of", qs.day("as_of", low, high), min(max(today, low), high))
     qs.seed("net.min_conf", qs.number("min_confidence", 0.0, 1.0), 0.0)
     qs.seed("net.depth", qs.whole("depth", 1, 4), 2)
+    qs.seed(network_click.SELECTED, qs.text("node"), None)
     with st.container(border=True):
         top = st.columns([3, 3, 2])
         with top[0]:
@@ -193,20 +211,18 @@ def render() -> None:
             )
         with bottom[1]:
             depth = st.slider("Depth", 1, 4, key="net.depth", disabled=center is None)
-    qs.publish(
-        {
-            # Defaults are left out, so a shared link stays short.
-            "types": None if kinds == default_kinds else kinds,
-            "rels": None if rels == all_rels else rels,
-            "structure": structures or None,
-            "area": area,
-            "all_dates": every_date or None,
-            "as_of": as_of,
-            "min_confidence": min_conf or None,
-            "centre": center,
-            "depth": depth if center is not None else None,
-        }
-    )
+    view: dict[str, query_string.Value] = {
+        # Defaults are left out, so a shared link stays short.
+        "types": None if kinds == default_kinds else kinds,
+        "rels": None if rels == all_rels else rels,
+        "structure": structures or None,
+        "area": area,
+        "all_dates": every_date or None,
+        "as_of": as_of,
+        "min_confidence": min_conf or None,
+        "centre": center,
+        "depth": depth if center is not None else None,
+    }
 
     graph = state.graph(as_of)
     filters = Filters(
@@ -222,5 +238,14 @@ def render() -> None:
         st.info("The chosen entity is not valid on that date; showing the filtered map instead.")
         filters = dataclasses.replace(filters, center=None)
     heading = f"Ego network of {entities.label(graph, filters.center)}" if filters.center else ""
-    show_drawing(graph, as_of=as_of, filters=filters, heading=heading)
+    filters = dataclasses.replace(filters, expanded=node_details.expanded())
+    clicked = show_drawing(graph, as_of=as_of, filters=filters, heading=heading, clickable=True)
+    if clicked is not None:
+        st.session_state[network_click.SELECTED] = clicked
+    selected = st.session_state.get(network_click.SELECTED)
+    if isinstance(selected, str) and selected in graph:
+        node_details.render(graph, selected)
+    else:
+        selected = None
+    qs.publish({**view, "node": selected})
     measures_view.render(filter_graph(graph, filters), kinds=kinds, types=rels)

@@ -46,6 +46,7 @@ from pyvis.network import Network
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
 from graph.schema import SCHEMA, NodeKind, RelType
+from graph.sensitivity import Sensitivity
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 NODE_LIMIT = 1500
@@ -124,6 +125,24 @@ def _symmetric(rel_type: str) -> bool:
     )
 
 
+# Sensitivity is drawn as the node's border, heavier and more broken as the label
+# rises, so a reader sees at a glance what must not leave the room.
+SENSITIVITY_BORDER: dict[str, tuple[int, list[int] | bool]] = {
+    Sensitivity.PUBLIC: (1, False),
+    Sensitivity.RESTRICTED: (2, False),
+    Sensitivity.CONFIDENTIAL: (3, [7, 4]),
+    Sensitivity.STRICTLY_CONFIDENTIAL: (4, [2, 3]),
+}
+BORDER_NAMES: dict[str, str] = {
+    Sensitivity.PUBLIC: "thin line",
+    Sensitivity.RESTRICTED: "line",
+    Sensitivity.CONFIDENTIAL: "dashed",
+    Sensitivity.STRICTLY_CONFIDENTIAL: "dotted",
+}
+# Above this many nodes, only the important ones carry a label (the rest on hover).
+LABEL_ALL_UP_TO = 60
+LABELLED_KINDS = frozenset({NodeKind.ARMED_ACTOR.value, NodeKind.ORGANISATION.value})
+
 HIGHLIGHT = "#f1c40f"
 EMPHASIS: dict[str, tuple[int, int]] = {  # kind -> (node size, label size)
     NodeKind.ARMED_ACTOR: (20, 22),
@@ -146,6 +165,8 @@ class Filters:
     center: str | None = None
     depth: int = 2
     only: frozenset[str] = frozenset()
+    # Entities whose neighbours are shown in place, whatever the other filters keep.
+    expanded: frozenset[str] = frozenset()
 
 
 def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGraph[str]:
@@ -157,7 +178,9 @@ def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGra
     - structures keep armed actors of those structures (other kinds are kept);
     - an area keeps the area, its sub-areas and everything linked to one of them;
     - a centre keeps its ego network up to `depth` hops, ignoring direction;
-    - `only`, when given, keeps those nodes and no others (a path and its context).
+    - `only`, when given, keeps those nodes and no others (a path and its context);
+    - `expanded` entities bring their neighbours in, with the relationships that
+      pass the relationship filters (the reader asked to see them).
     """
     keep: set[str] = set()
     for node_id, data in graph.nodes(data=True):
@@ -188,7 +211,30 @@ def filter_graph(graph: nx.MultiDiGraph[str], filters: Filters) -> nx.MultiDiGra
     if filters.center and filters.center in out:
         ego = nx.ego_graph(out.to_undirected(as_view=True), filters.center, radius=filters.depth)
         out = out.subgraph(ego.nodes).copy()
+    for node in sorted(filters.expanded):
+        if node in out:
+            _bring_neighbours(graph, out, node, filters)
     return out
+
+
+def _bring_neighbours(
+    graph: nx.MultiDiGraph[str], out: nx.MultiDiGraph[str], node: str, filters: Filters
+) -> None:
+    """Add `node`'s neighbours in `graph` to `out`, over the relationships the filters allow."""
+    edges = [
+        *graph.out_edges(node, keys=True, data=True),
+        *graph.in_edges(node, keys=True, data=True),
+    ]
+    for u, v, key, data in edges:
+        if filters.rel_types and data.get("type") not in filters.rel_types:
+            continue
+        if float(data.get("confidence", 1.0)) < filters.min_confidence:
+            continue
+        for end in (u, v):
+            if end not in out:
+                out.add_node(end, **graph.nodes[end])
+        if not out.has_edge(u, v, key):
+            out.add_edge(u, v, key=key, **data)
 
 
 def _area_scope(graph: nx.MultiDiGraph[str], area_id: str) -> set[str]:
@@ -334,7 +380,9 @@ def node_tooltip(node_id: str, data: Mapping[str, Any]) -> str:
     return _tooltip(lines)
 
 
-def edge_tooltip(key: str, data: Mapping[str, Any]) -> str:
+def edge_tooltip(
+    key: str, data: Mapping[str, Any], source_names: Mapping[str, str] | None = None
+) -> str:
     record = data.get("record")
     lines: list[tuple[str, object]] = [("", data.get("type"))]
     strength = data.get("strength")
@@ -350,8 +398,21 @@ def edge_tooltip(key: str, data: Mapping[str, Any]) -> str:
         lines.append(("valid", _interval(record.valid_from, record.valid_to)))
         lines.append(("confidence", f"{record.confidence:.2f}"))
         lines.append(("sensitivity", record.sensitivity.value))
+        lines.append(("evidence", evidence_text(record, source_names or {})))
+        lines.append(("note", record.notes))
     lines.append(("id", key))
     return _tooltip(lines)
+
+
+def evidence_text(record: m.Envelope, source_names: Mapping[str, str]) -> str:
+    """What a claim rests on: its sources by name (with locator), or its event count."""
+    cited = [
+        source_names.get(ref.source_id, ref.source_id) + (f", {ref.locator}" if ref.locator else "")
+        for ref in record.sources
+    ]
+    if record.basis == m.Basis.INFERRED:
+        cited.append(f"inferred from {record.evidence_count} event(s)")
+    return "; ".join(cited) if cited else "no source cited"
 
 
 def _interval(start: str | None, end: str | None) -> str:
@@ -392,6 +453,25 @@ def legend(graph: nx.MultiDiGraph[str]) -> tuple[list[LegendItem], list[LegendIt
     return node_items, edge_items
 
 
+def border_legend(graph: nx.MultiDiGraph[str]) -> list[LegendItem]:
+    """The sensitivity borders present, lowest label first."""
+    present = {
+        d["record"].sensitivity
+        for _, d in graph.nodes(data=True)
+        if isinstance(d.get("record"), m.Envelope)
+    }
+    return [
+        LegendItem(
+            f"{label.value} ({BORDER_NAMES[label]} border)",
+            "#555555",
+            shape="dotted" if label == Sensitivity.STRICTLY_CONFIDENTIAL else "",
+            dashes=label == Sensitivity.CONFIDENTIAL,
+        )
+        for label in Sensitivity
+        if label in present
+    ]
+
+
 def build_network(
     graph: nx.MultiDiGraph[str],
     *,
@@ -403,6 +483,10 @@ def build_network(
     """The pyvis network for `graph`: colour and shape by kind, tooltips escaped."""
     positions = positions if positions is not None else layout(graph)
     dim = bool(highlight_nodes or highlight_edges)
+    labelled = labelled_nodes(graph, highlight_nodes)
+    source_names = {
+        n: str(d.get("name", n)) for n, d in graph.nodes(data=True) if d.get("kind") == "Source"
+    }
     net = Network(height=f"{height}px", width="100%", directed=True, cdn_resources="in_line")
     for node_id in sorted(graph.nodes):
         data = graph.nodes[node_id]
@@ -415,14 +499,20 @@ def build_network(
         elif dim:
             colour = {"background": _faded(style.colour), "border": _faded(style.colour)}
         size, font = EMPHASIS.get(str(data.get("kind")), (11, 11))
+        # Well-connected entities are drawn larger: the map's hubs stand out at any zoom.
+        size += min(12, int(2 * graph.degree(node_id) ** 0.5))
+        record = data.get("record")
+        label_rank = record.sensitivity if isinstance(record, m.Envelope) else "restricted"
+        border, dashes = SENSITIVITY_BORDER.get(label_rank, (2, False))
         net.add_node(
             node_id,
-            label=short_label(str(data.get("name", node_id))),
+            label=short_label(str(data.get("name", node_id))) if node_id in labelled else " ",
             title=node_tooltip(node_id, data),
             shape=style.shape,
             color=colour,
             size=max(size, 22) if lit else size,
-            borderWidth=5 if lit else 1,
+            borderWidth=5 if lit else border,
+            shapeProperties={"borderDashes": dashes},
             x=x,
             y=y,
             font={
@@ -438,7 +528,7 @@ def build_network(
         pair_count[pair] += 1
         options: dict[str, Any] = {
             "id": str(key),
-            "title": edge_tooltip(str(key), data),
+            "title": edge_tooltip(str(key), data, source_names),
             "color": HIGHLIGHT
             if lit
             else (_faded(edge_style.colour) if dim else edge_style.colour),
@@ -477,6 +567,19 @@ def build_network(
         },
     }
     return net
+
+
+def labelled_nodes(graph: nx.MultiDiGraph[str], highlight: Collection[str] = ()) -> set[str]:
+    """The nodes whose names are drawn: all on a small map; on a large one the armed
+    actors, our organisations, the highlighted and the best-connected tenth (at least 20),
+    so the whole map stays readable. Every node keeps its name in its tooltip."""
+    if graph.number_of_nodes() <= LABEL_ALL_UP_TO:
+        return set(graph.nodes)
+    keep = {n for n, d in graph.nodes(data=True) if d.get("kind") in LABELLED_KINDS}
+    keep.update(n for n in highlight if n in graph)
+    ranked = sorted(graph.nodes, key=lambda n: (-graph.degree(n), n))
+    keep.update(ranked[: max(20, graph.number_of_nodes() // 10)])
+    return keep
 
 
 def _faded(colour: str) -> str:
@@ -532,6 +635,7 @@ def network_html(
         options=json.loads(options),
         legend_nodes=node_items,
         legend_edges=edge_items,
+        legend_borders=border_legend(graph),
         vis_js=_asset("vis-network.min.js", "</script"),
         vis_css=_asset("vis-network.min.css", "</style"),
     )

@@ -12,7 +12,7 @@ import streamlit as st
 from graph import model as m
 from graph.dates import upper_bound
 from graph.schema import NodeKind, RelType
-from ui.components import gaps_view
+from ui.components import gaps_view, tables
 
 KIND_TITLES: dict[str, str] = {
     NodeKind.ARMED_ACTOR: "Armed actors",
@@ -62,19 +62,22 @@ def _records(graph: nx.MultiDiGraph[str]) -> list[m.AnyRecord]:
     return out
 
 
+def describe(graph: nx.MultiDiGraph[str], record: m.AnyRecord) -> tuple[str, str]:
+    """(what it is, by name; its kind or type): a relationship reads "from → to"."""
+    if isinstance(record, m.NodeBase):
+        return record.name, str(record.kind)
+    source = graph.nodes[record.source_id].get("name", record.source_id)
+    target = graph.nodes[record.target_id].get("name", record.target_id)
+    return f"{source} → {target}", str(record.type)
+
+
 def recent_changes(graph: nx.MultiDiGraph[str], *, limit: int = 15) -> list[dict[str, Any]]:
     """The most recently recorded versions, newest first (what changed, when, by whom)."""
     records = [r for r in _records(graph) if r.recorded_at is not None]
     records.sort(key=lambda r: r.recorded_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     rows = []
     for record in records[:limit]:
-        kind: str
-        if isinstance(record, m.NodeBase):
-            what, kind = record.name, record.kind
-        else:
-            source = graph.nodes[record.source_id].get("name", record.source_id)
-            target = graph.nodes[record.target_id].get("name", record.target_id)
-            what, kind = f"{source} → {target}", record.type
+        what, kind = describe(graph, record)
         rows.append(
             {
                 "when": record.recorded_at.strftime("%Y-%m-%d %H:%M") if record.recorded_at else "",
@@ -94,17 +97,11 @@ def freshness(graph: nx.MultiDiGraph[str], *, today: date | None = None) -> dict
     stamps = [r.recorded_at for r in records if r.recorded_at is not None]
     # A record is cited by its `sources`, or (nodes) by a CITES relationship to a Source.
     citing = {u for u, _, d in graph.edges(data=True) if d.get("type") == RelType.CITES}
-    uncited = sum(
-        1
-        for r in records
-        if not r.sources
-        and r.last_cited is None
-        and r.id not in citing
-        and not isinstance(r, m.Cites | m.Source)
-    )
-    stale_cited = sum(
-        1 for r in records if r.last_cited and (today - upper_bound(r.last_cited)).days > STALE_DAYS
-    )
+    claims = [r for r in records if not isinstance(r, m.Cites | m.Source)]
+    uncited = [r for r in claims if not r.sources and r.last_cited is None and r.id not in citing]
+    stale_cited = [
+        r for r in records if r.last_cited and (today - upper_bound(r.last_cited)).days > STALE_DAYS
+    ]
     access = [r for r in records if isinstance(r, m.HasAccessTo) and r.valid_to is None]
     buckets: Counter[str] = Counter()
     for rel in access:
@@ -121,8 +118,12 @@ def freshness(graph: nx.MultiDiGraph[str], *, today: date | None = None) -> dict
     return {
         "records": len(records),
         "last_change": max(stamps) if stamps else None,
-        "uncited": uncited,
-        "stale_cited": stale_cited,
+        # Claims are what may cite a source: every record but sources and CITES edges.
+        "claims": len(claims),
+        "uncited": len(uncited),
+        "uncited_records": uncited,
+        "stale_cited": len(stale_cited),
+        "stale_cited_records": stale_cited,
         "access": buckets,
         "access_total": len(access),
     }
@@ -134,7 +135,10 @@ def render_freshness(graph: nx.MultiDiGraph[str]) -> None:
     last = info["last_change"]
     a.metric("Last change", last.strftime("%Y-%m-%d") if last else "never")
     b.metric(
-        "Records without a source", info["uncited"], help="No source cited and no citation date."
+        "Records without a source",
+        f"{info['uncited']} of {info['claims']}",
+        help="No source cited and no citation date, of every record that could cite one "
+        "(sources and their CITES links aside).",
     )
     c.metric(
         "Last cited over a year ago",
@@ -148,6 +152,31 @@ def render_freshness(graph: nx.MultiDiGraph[str]) -> None:
             "Access last confirmed: "
             + ", ".join(f"{label} {info['access'].get(label, 0)}" for label in order)
         )
+    # Every number leads to its list.
+    for title, records, key in (
+        ("without a source", info["uncited_records"], "overview.uncited"),
+        ("last cited over a year ago", info["stale_cited_records"], "overview.stale_cited"),
+    ):
+        if records:
+            with st.expander(f"The {len(records)} record(s) {title}"):
+                tables.show(record_rows(graph, records), key=key)
+
+
+def record_rows(graph: nx.MultiDiGraph[str], records: list[m.AnyRecord]) -> list[dict[str, Any]]:
+    """One readable row per record: what it is (by name), its type, id and last citation."""
+    rows = []
+    for record in records:
+        what, kind = describe(graph, record)
+        rows.append(
+            {
+                "record": what,
+                "type": kind,
+                "last cited": record.last_cited or "",
+                "recorded by": record.recorded_by or "",
+                "id": record.id,
+            }
+        )
+    return sorted(rows, key=lambda r: (r["type"], r["record"].casefold()))
 
 
 def render_gaps(graph: nx.MultiDiGraph[str]) -> None:

@@ -7,14 +7,43 @@ from datetime import date
 import networkx as nx
 import streamlit as st
 
+from queries.command import name_of
 from queries.engagers import acting_for, default_engagers
-from queries.explain import path_sentence
+from queries.explain import LeveragePath, path_sentence
 from queries.leverage import TARGET_KINDS, LeverageResult, leverage_paths
 from ui import query_string, state
 from ui.components import briefing, network_panel, partial, tables
 from ui.components.briefing import hop_evidence
 from ui.components.entities import entity_picker, ids_of_kinds, md, search_label
 from ui.components.network_view import Filters
+
+
+def _folded_count(count: int) -> str:
+    if not count:
+        return ""
+    return f" (+{count} similar, varying the last hop)"
+
+
+def folded_variants(graph: nx.MultiDiGraph[str], variants: list[LeveragePath], *, key: str) -> None:
+    """The worse paths folded under one path: same approach, another last intermediary."""
+    if not variants:
+        return
+    st.markdown(
+        f"**{len(variants)} similar path(s)** take the same approach and differ only in the "
+        "last hop:"
+    )
+    tables.show(
+        [
+            {
+                "score": round(v.score, 3),
+                "last intermediary": name_of(graph, v.nodes[-2]),
+                "path": path_sentence(graph, v),
+                "sensitivity": v.sensitivity,
+            }
+            for v in variants
+        ],
+        key=key,
+    )
 
 
 def engager_options(graph: nx.MultiDiGraph[str]) -> list[str]:
@@ -139,6 +168,7 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
     titles = [
         f"{i}. {p.engager_name} — score {p.score:.3f}, {len(p)} hop(s)"
         + (" ⚠" if p.warnings else "")
+        + _folded_count(len(result.variants_of(i - 1)))
         for i, p in enumerate(result.paths, start=1)
     ]
     left, right = st.columns([2, 5])
@@ -192,13 +222,15 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
                 ],
                 key=f"paths.hops.{i}",
             )
+            folded_variants(graph, result.variants_of(i), key=f"paths.variants.{i}")
     made = date.today()
     head = state.store().audit_head()
+    who = {"author": state.viewer().name, "store": state.store_label()}
     slug = "".join(c if c.isalnum() else "-" for c in result.target)[:60]
     left, right = st.columns(2)
     left.download_button(
         "Download briefing (Markdown)",
-        briefing.markdown(result, graph, made_on=made, head=head),
+        briefing.markdown(result, graph, made_on=made, head=head, **who),
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.md",
         mime="text/markdown",
         key="paths.download_md",
@@ -206,7 +238,7 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
     )
     right.download_button(
         "Download briefing (HTML)",
-        briefing.html_document(result, graph, made_on=made, head=head),
+        briefing.html_document(result, graph, made_on=made, head=head, **who),
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.html",
         mime="text/html",
         key="paths.download_html",

@@ -1,0 +1,68 @@
+"""Every number on Overview leads to its list; a Coverage heatmap cell opens its paths.
+
+Data is FICTIONAL (tests/ui/world.py and the demo scenario).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from streamlit.testing.v1 import AppTest
+
+from graph.sensitivity import SYSTEM
+from graph.stores.embedded_store import EmbeddedStore
+from tests.ui.conftest import app_at, no_exceptions
+from ui.components.gaps_view import selected_cell
+
+
+def _table_in(at: AppTest, label_start: str) -> Any:
+    expander = next(e for e in at.expander if e.label.startswith(label_start))
+    return expander.dataframe[0].value
+
+
+def test_records_without_a_source_show_a_denominator_and_their_list(
+    world_store: EmbeddedStore,
+) -> None:
+    at = app_at("overview")
+    no_exceptions(at)
+    metrics = {m.label: m.value for m in at.metric}
+    uncited, claims = (int(x) for x in metrics["Records without a source"].split(" of "))
+    assert 0 < uncited < claims
+    listed = _table_in(at, f"The {uncited} record(s) without a source")
+    assert len(listed) == uncited
+    # Every listed record really cites nothing; the cited influence is not listed.
+    for record_id in listed["id"]:
+        record = world_store.get(record_id, viewer=SYSTEM)
+        assert record is not None and not record.sources, record_id
+    assert "rel_inf" not in set(listed["id"]) and "rel_cp_part" in set(listed["id"])
+
+
+def test_single_points_and_stale_access_numbers_open_their_lists(
+    demo_store: EmbeddedStore,
+) -> None:
+    at = app_at("overview")
+    no_exceptions(at)
+    metrics = {m.label: m.value for m in at.metric}
+    spof = _table_in(at, f"The {metrics['Single points of failure']} single point(s)")
+    assert len(spof) == int(metrics["Single points of failure"])
+    assert "Lumeth Valley Guard" in list(spof["armed actor"])
+    stale = _table_in(at, f"The {metrics['Stale access']} stale access")
+    assert len(stale) == int(metrics["Stale access"])
+    assert "never recorded" not in list(stale["last contact"])
+
+
+IDS = [[("org_a", "act_1"), ("org_b", "act_1")], [("org_a", "act_2"), ("org_b", "act_2")]]
+
+
+def test_a_heatmap_click_names_its_engager_and_actor() -> None:
+    by_data = {"selection": {"points": [{"customdata": ["org_b", "act_2"], "x": "B"}]}}
+    assert selected_cell(by_data, IDS) == ("org_b", "act_2")
+    by_index = {"selection": {"points": [{"point_index": [1, 0]}]}}
+    assert selected_cell(by_index, IDS) == ("org_a", "act_2")
+    # No click, a pair that is not in the matrix, an index outside it: nothing opens.
+    assert selected_cell({"selection": {"points": []}}, IDS) is None
+    assert (
+        selected_cell({"selection": {"points": [{"customdata": ["org_x", "act_1"]}]}}, IDS) is None
+    )
+    assert selected_cell({"selection": {"points": [{"point_index": [5, 0]}]}}, IDS) is None
+    assert selected_cell(None, IDS) is None
