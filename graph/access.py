@@ -30,6 +30,7 @@ from graph.store import (
     Revision,
     WriteBatch,
     WriteReport,
+    WriteStep,
 )
 from graph.users import User, check_account_change
 
@@ -84,6 +85,24 @@ class SecuredStore:
             return self.inner.write(batch, actor=self.user.name, at=at, clearance=clearance)
         self.user.require_write()
         return self.inner.write(batch, actor=self.user.name, at=at, clearance=self.user.clearance)
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """`write`'s rules for every step (the user's name, their clearance as the
+        ceiling), all in the inner store's one transaction."""
+        self.user.require_write()
+        ceiling = self.user.clearance
+        return self.inner.write_steps(
+            [
+                replace(
+                    step,
+                    actor=self.user.name,
+                    clearance=step.clearance
+                    if step.clearance is not None and step.clearance.rank < ceiling.rank
+                    else ceiling,
+                )
+                for step in steps
+            ]
+        )
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -57,6 +57,20 @@ class WriteBatch:
         return len(self.nodes) + len(self.relationships)
 
 
+@dataclass(frozen=True)
+class WriteStep:
+    """One write of a sequence that must land together (`GraphStore.write_steps`).
+
+    Restoring a snapshot with history replays many original writes, each with
+    its own author and time; they are one import, so they commit as one.
+    """
+
+    batch: WriteBatch
+    actor: str
+    at: datetime | None = None
+    clearance: Sensitivity | None = None
+
+
 @dataclass
 class WriteReport:
     """What a write did, counted per record."""
@@ -241,6 +255,11 @@ class GraphStore(Protocol):
 
     # `at` is only for restoring a snapshot with its original times; `clearance`
     # is the writer's: records above it are neither overwritten nor linked to.
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """Each step as `write` would do it, in order, all in one transaction:
+        a failing step, or a process killed half-way, leaves none of them written."""
+        ...
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

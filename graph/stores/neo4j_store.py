@@ -44,6 +44,7 @@ from graph.store import (
     WriteBatch,
     WritePlan,
     WriteReport,
+    WriteStep,
     changed_records,
     day_param,
     decode,
@@ -180,12 +181,14 @@ class Neo4jStore:
         at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
+        return self.write_steps([WriteStep(batch, actor, at, clearance)])[0]
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """Every step in one managed transaction (see `_steps_tx`)."""
         marker = uuid.uuid4().hex
         try:
             with self._driver.session(database=self.database) as session:
-                plan: WritePlan = session.execute_write(
-                    _write_tx, batch, actor, marker, at, clearance
-                )
+                plans: list[WritePlan] = session.execute_write(_steps_tx, list(steps), marker)
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
         except ClientError as e:
@@ -193,7 +196,7 @@ class Neo4jStore:
             raise StoreUnavailable(
                 f"Neo4j rejected the write ({e.code}); nothing was written"
             ) from e
-        return plan.report
+        return [plan.report for plan in plans]
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -397,16 +400,20 @@ def _read_audit(tx: ManagedTransaction) -> AuditLog:
     return AuditLog(entries, int(head["seq"]), str(head["hash"]))
 
 
-def _write_tx(
-    tx: ManagedTransaction,
-    batch: WriteBatch,
-    actor: str,
-    marker: str,
-    at: datetime | None,
-    clearance: Sensitivity | None,
-) -> WritePlan:
-    """Plan and apply one batch inside one transaction (may be retried by the driver)."""
+def _steps_tx(tx: ManagedTransaction, steps: list[WriteStep], marker: str) -> list[WritePlan]:
+    """Plan and apply every step inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
+    plans: list[WritePlan] = []
+    for step in steps:
+        plan, head = _write_step(tx, step, head)
+        plans.append(plan)
+    return plans
+
+
+def _write_step(
+    tx: ManagedTransaction, step: WriteStep, head: tuple[int, str]
+) -> tuple[WritePlan, tuple[int, str]]:
+    """Plan and apply one batch; return the plan and the audit chain's new head."""
 
     def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
@@ -424,10 +431,10 @@ def _write_tx(
                 )
         return found
 
-    plan = plan_write(batch, lookup, actor=actor, now=at, clearance=clearance)
+    plan = plan_write(step.batch, lookup, actor=step.actor, now=step.at, clearance=step.clearance)
     if not plan.rows:
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
-        return plan
+        return plan, head
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     rels: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     for row in plan.rows:
@@ -461,5 +468,5 @@ def _write_tx(
     plan.report.change_counter = int(counter)
     records = json.dumps([row.change_entry() for row in plan.rows])
     tx.run(cy.INSERT_CHANGE, counter=counter, records=records).consume()
-    _append(tx, plan.audit_event(actor), head)
-    return plan
+    entry = _append(tx, plan.audit_event(step.actor), head)
+    return plan, (entry.seq, entry.hash)
