@@ -13,7 +13,7 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 
@@ -99,10 +99,24 @@ class SecuredStore:
                     clearance=step.clearance
                     if step.clearance is not None and step.clearance.rank < ceiling.rank
                     else ceiling,
+                    audit=self._as_user(step.audit),
                 )
                 for step in steps
             ]
         )
+
+    def _as_user(
+        self, make: Callable[[WriteReport], AuditEvent | None] | None
+    ) -> Callable[[WriteReport], AuditEvent | None] | None:
+        """A step's own audit entry, under the user's name (as `append_audit` does)."""
+        if make is None:
+            return None
+
+        def event(report: WriteReport) -> AuditEvent | None:
+            made = make(report)
+            return None if made is None else replace(made, actor=self.user.name)
+
+        return event
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -69,6 +69,10 @@ class WriteStep:
     actor: str
     at: datetime | None = None
     clearance: Sensitivity | None = None
+    # An audit entry that belongs to this write (a merge names both ids), made
+    # from the write's report and appended in the same transaction: a process
+    # killed between the two would otherwise leave the write without its entry.
+    audit: Callable[[WriteReport], AuditEvent | None] | None = None
 
 
 @dataclass

@@ -290,6 +290,9 @@ class EmbeddedStore:
                 },
             )
             self._append_audit(conn, plan.audit_event(step.actor))
+        extra = step.audit(plan.report) if step.audit else None
+        if extra is not None:
+            self._append_audit(conn, extra)
         return plan.report
 
     def get(

@@ -432,9 +432,21 @@ def _write_step(
         return found
 
     plan = plan_write(step.batch, lookup, actor=step.actor, now=step.at, clearance=step.clearance)
-    if not plan.rows:
+    if plan.rows:
+        head = _apply(tx, plan, step.actor, head)
+    else:
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
-        return plan, head
+    extra = step.audit(plan.report) if step.audit else None
+    if extra is not None:
+        entry = _append(tx, extra, head)
+        head = (entry.seq, entry.hash)
+    return plan, head
+
+
+def _apply(
+    tx: ManagedTransaction, plan: WritePlan, actor: str, head: tuple[int, str]
+) -> tuple[int, str]:
+    """Write a plan's rows, bump the counter, audit it; return the chain's new head."""
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     rels: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     for row in plan.rows:
@@ -468,5 +480,5 @@ def _write_step(
     plan.report.change_counter = int(counter)
     records = json.dumps([row.change_entry() for row in plan.rows])
     tx.run(cy.INSERT_CHANGE, counter=counter, records=records).consume()
-    entry = _append(tx, plan.audit_event(step.actor), head)
-    return plan, (entry.seq, entry.hash)
+    entry = _append(tx, plan.audit_event(actor), head)
+    return (entry.seq, entry.hash)
