@@ -26,11 +26,20 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DatabaseError,
+    DriverError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph import model as m
 from graph.audit import GENESIS, AuditEntry, AuditEvent, chain
-from graph.errors import StoreUnavailable
+from graph.errors import StoreBusy, StoreUnavailable
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
@@ -62,6 +71,10 @@ from graph.timeline import RULE_VERSION
 from graph.users import User
 
 T = TypeVar("T")
+
+# How long the driver retries a transaction that failed transiently (a lost
+# connection, a deadlock, a leader switch) before we report it.
+MAX_RETRY_SECONDS = 30.0
 
 
 def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
@@ -109,7 +122,7 @@ class Neo4jStore:
                 auth=(user, password),
                 telemetry_disabled=True,
                 connection_timeout=connection_timeout,
-                max_transaction_retry_time=30.0,
+                max_transaction_retry_time=MAX_RETRY_SECONDS,
                 # The server's query notifications ("property key does not exist"
                 # on a fresh database) are for query authors, not for our users'
                 # terminals; they name no data, but they bury the real output.
@@ -189,12 +202,37 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.database) as session:
                 plans: list[WritePlan] = session.execute_write(_steps_tx, list(steps), marker)
-        except ServiceUnavailable as e:
-            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
+        except IncompleteCommit as e:
+            # The connection dropped while the server was committing: it may have.
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} went away while committing: the write may or may not "
+                "have been saved; run the same command again when the server is back "
+                "(an import or merge run twice writes nothing twice)"
+            ) from e
+        except (ServiceUnavailable, SessionExpired) as e:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} is unavailable (retried for "
+                f"{MAX_RETRY_SECONDS:.0f} s); nothing was written: start the server, "
+                "then run the command again"
+            ) from e
         except ClientError as e:
             # A constraint violation here means a concurrent writer or a bug; say so plainly.
             raise StoreUnavailable(
                 f"Neo4j rejected the write ({e.code}); nothing was written"
+            ) from e
+        except TransientError as e:
+            raise StoreBusy(
+                f"Neo4j at {self.url} stayed busy ({e.code}, retried for "
+                f"{MAX_RETRY_SECONDS:.0f} s); nothing was written: try again later"
+            ) from e
+        except (DatabaseError, DriverError) as e:
+            # The server failed the transaction (its disk full, a store file it cannot
+            # write): it rolled it back. The code names the cause; the server's own
+            # message may quote data, so it stays in the server's log.
+            code = getattr(e, "code", None) or type(e).__name__
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} failed the write ({code}); nothing was written. "
+                "Check the server's log and free disk space, then run the command again"
             ) from e
         return [plan.report for plan in plans]
 
