@@ -13,7 +13,7 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -31,6 +31,7 @@ from graph.store import (
     Revision,
     WriteBatch,
     WriteReport,
+    WriteStep,
 )
 from graph.users import User, check_account_change
 
@@ -95,6 +96,38 @@ class SecuredStore:
             return self.inner.write(batch, actor=self.user.name, clearance=clearance)
         self.user.require_write()
         return self.inner.write(batch, actor=self.user.name, clearance=self.user.clearance)
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """`write`'s rules for every step (the user's name, their clearance as the
+        ceiling), all in the inner store's one transaction."""
+        self.user.require_write()
+        ceiling = self.user.clearance
+        return self.inner.write_steps(
+            [
+                replace(
+                    step,
+                    actor=self.user.name,
+                    clearance=step.clearance
+                    if step.clearance is not None and step.clearance.rank < ceiling.rank
+                    else ceiling,
+                    audit=self._as_user(step.audit),
+                )
+                for step in steps
+            ]
+        )
+
+    def _as_user(
+        self, make: Callable[[WriteReport], AuditEvent | None] | None
+    ) -> Callable[[WriteReport], AuditEvent | None] | None:
+        """A step's own audit entry, under the user's name (as `append_audit` does)."""
+        if make is None:
+            return None
+
+        def event(report: WriteReport) -> AuditEvent | None:
+            made = make(report)
+            return None if made is None else replace(made, actor=self.user.name)
+
+        return event
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -78,6 +78,24 @@ class WriteBatch:
         return len(self.nodes) + len(self.relationships)
 
 
+@dataclass(frozen=True)
+class WriteStep:
+    """One write of a sequence that must land together (`GraphStore.write_steps`).
+
+    Restoring a snapshot with history replays many original writes, each with
+    its own author; they are one import, so they commit as one. Their time is
+    the store's, as for every write (docs/audit.md).
+    """
+
+    batch: WriteBatch
+    actor: str
+    clearance: Sensitivity | None = None
+    # An audit entry that belongs to this write (a merge names both ids), made
+    # from the write's report and appended in the same transaction: a process
+    # killed between the two would otherwise leave the write without its entry.
+    audit: Callable[[WriteReport], AuditEvent | None] | None = None
+
+
 @dataclass
 class WriteReport:
     """What a write did, counted per record."""
@@ -262,6 +280,11 @@ class GraphStore(Protocol):
     # `clearance` is the writer's: records above it are neither overwritten nor
     # linked to. There is no `at`: the store stamps every write with its own
     # clock (issue 16), so no caller can date a version 2001 or 2999.
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """Each step as `write` would do it, in order, all in one transaction:
+        a failing step, or a process killed half-way, leaves none of them written."""
+        ...
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

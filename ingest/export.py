@@ -36,9 +36,17 @@ import networkx as nx
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA, RelType
-from graph.sensitivity import Viewer
+from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import is_pseudonym
-from graph.store import Existing, GraphStore, WriteBatch, WriteReport, content_of, plan_write
+from graph.store import (
+    Existing,
+    GraphStore,
+    WriteBatch,
+    WriteReport,
+    WriteStep,
+    content_of,
+    plan_write,
+)
 
 if TYPE_CHECKING:
     from ingest.pipeline import Built, ImportContext, ImportOptions, ImportReport, Progress
@@ -440,11 +448,16 @@ def build_snapshot(tables: list[Any], ctx: ImportContext, skip: set[tuple[str, s
 # --------------------------------------------------------------------------- restoring history
 
 
-def _write(store: GraphStore, batch: WriteBatch, actor: str) -> WriteReport:
-    """One replayed write. Its time is the store's (issue 16: no caller dates a
-    write), so restored versions keep their order, authors and content, and are
-    dated when they were restored; the snapshot file keeps the original times."""
-    return store.write(batch, actor=actor)
+def _on_line(err: RowError, path: Path, line_of: dict[str, int]) -> RowError:
+    """A planner's problem, placed on the snapshot line of the record it names."""
+    return RowError(
+        field=err.field,
+        file=str(path),
+        row=line_of.get(err.record),
+        record=err.record,
+        message=err.message,
+        suggestion=err.suggestion,
+    )
 
 
 def restore_snapshot(
@@ -460,8 +473,10 @@ def restore_snapshot(
     Records already in the store with the same history are skipped (so a
     second import changes nothing); a record whose stored history differs is
     brought to the snapshot's latest content by one ordinary update. The whole
-    replay is simulated against the store's state first: if any step would
-    fail, nothing is written.
+    replay is simulated against the store's state first, so a bad snapshot is
+    reported in full; then every step is written in one transaction
+    (`GraphStore.write_steps`), so a step the store refuses, or a process
+    killed half-way, leaves nothing of the snapshot behind.
     """
     from ingest.pipeline import ImportContext, ImportReport
 
@@ -561,19 +576,7 @@ def restore_snapshot(
         try:
             plan = plan_write(WriteBatch.of(records), lookup, actor=actor or options.actor)
         except InvalidRecords as e:
-            raise ImportRejected(
-                [
-                    RowError(
-                        field=err.field,
-                        file=str(path),
-                        row=line_of.get(err.record),
-                        record=err.record,
-                        message=err.message,
-                        suggestion=err.suggestion,
-                    )
-                    for err in e.errors
-                ]
-            ) from e
+            raise ImportRejected([_on_line(err, path, line_of) for err in e.errors]) from e
         for row in plan.rows:
             state[row.id] = Existing(
                 row.id, row.category, row.kind, row.version, row.data, row.sensitivity_rank
@@ -590,14 +593,28 @@ def restore_snapshot(
             "--source and --sensitivity are not applied to a snapshot with history: "
             "it is restored exactly as exported"
         )
-    if not options.dry_run:
-        total = len(steps)
-        for i, (_at, actor, records) in enumerate(steps):
-            if progress:
-                progress("writing", i, total)
-            _write(store, WriteBatch.of(records), actor or options.actor)
+    if not options.dry_run and steps:
+        # One transaction for the whole replay: the simulation above sees only
+        # what the importer may see, so the store can still refuse a step (an id
+        # taken by a hidden record); then, and if the process dies half-way,
+        # none of the earlier steps stay written.
         if progress:
-            progress("writing", total, total)
+            progress("writing", 0, 1)
+        clearance = Sensitivity(options.viewer.clearance)
+        try:
+            store.write_steps(
+                [
+                    # Each step's time is the store's, never the file's (docs/audit.md):
+                    # restored versions keep their order, authors and content and are
+                    # dated when restored; the snapshot keeps the original times.
+                    WriteStep(WriteBatch.of(records), actor or options.actor, clearance)
+                    for _at, actor, records in steps
+                ]
+            )
+        except InvalidRecords as e:
+            raise ImportRejected([_on_line(err, path, line_of) for err in e.errors]) from e
+        if progress:
+            progress("writing", 1, 1)
     report.created, report.updated = totals.created, totals.updated
     report.closed, report.unchanged = totals.closed, totals.unchanged
     report.change_counter = store.change_counter()

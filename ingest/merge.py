@@ -18,15 +18,16 @@ the merge as its own entry when the store keeps one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from graph import model as m
+from graph.audit import AuditEvent
 from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, NotFound, RowError
 from graph.sensitivity import SYSTEM, Viewer
-from graph.store import GraphStore, WriteBatch, WriteReport, content_of
+from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep, content_of
 from ingest.pipeline import _union_names, make_id
 
 
@@ -171,10 +172,16 @@ def merge_entities(
     changed = [
         r for r in records if r.id not in current or content_of(r) != content_of(current[r.id])
     ]
-    report.write = store.write(WriteBatch.of(changed), actor=actor)
-    append = getattr(store, "append_audit", None)
-    if callable(append) and report.write.changed:
-        from graph.audit import AuditEvent
 
-        append(AuditEvent(actor=actor, action="merge", details=report.as_dict()))
+    def merge_entry(written: WriteReport) -> AuditEvent | None:
+        # Made inside the write's transaction, so the merge and its entry land together.
+        if not written.changed:
+            return None
+        return AuditEvent(
+            actor=actor, action="merge", details=replace(report, write=written).as_dict()
+        )
+
+    (report.write,) = store.write_steps(
+        [WriteStep(WriteBatch.of(changed), actor, audit=merge_entry)]
+    )
     return report

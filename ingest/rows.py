@@ -498,52 +498,70 @@ def _cell_text(value: object) -> str:
 
 
 def read_xlsx(path: Path) -> list[Table]:
-    """Read every visible worksheet; formula cells are flagged, never evaluated."""
+    """Read every visible worksheet; formula cells are flagged, never evaluated.
+
+    The workbook is streamed (openpyxl's read-only mode): rows are parsed from
+    the sheet's XML as they are iterated, without building the full cell model
+    with its styles, which took about 5 GB for a 15 MB workbook (the figures
+    per 100,000 rows are in docs/performance.md).
+    """
     from openpyxl import load_workbook
-    from openpyxl.worksheet.formula import ArrayFormula
 
     file = str(path)
     try:
-        workbook = load_workbook(path, read_only=False, data_only=False)
+        workbook = load_workbook(path, read_only=True, data_only=False)
     except Exception as e:  # openpyxl raises many types for a damaged file
-        raise ImportRejected(
-            [
-                RowError(
-                    field="file",
-                    file=file,
-                    message=f"cannot open as an Excel workbook: {type(e).__name__}",
-                    suggestion="save it again as .xlsx from Excel or LibreOffice",
-                )
-            ]
-        ) from e
+        raise ImportRejected([_unreadable_workbook(file, e)]) from e
     tables: list[Table] = []
     try:
         for ws in workbook.worksheets:
             if ws.sheet_state != "visible":
                 continue
-            records: list[tuple[int, list[object], str, set[int]]] = []
-            for cells in ws.iter_rows():
-                values: list[object] = []
-                formula_cols: set[int] = set()
-                number = 0
-                for i, cell in enumerate(cells):
-                    number = cell.row or number
-                    value = cell.value
-                    if isinstance(value, ArrayFormula):
-                        formula_cols.add(i)
-                        value = value.text
-                    elif cell.data_type == "f":
-                        formula_cols.add(i)
-                    values.append(value)
-                while values and values[-1] in (None, ""):
-                    values.pop()
-                if number:
-                    records.append((number, values, "", formula_cols))
-            table = _xlsx_table(file, ws.title, records)
-            tables.append(table)
+            tables.append(_xlsx_table(file, ws.title, _sheet_records(ws)))
+    except ImportRejected:
+        raise
+    except Exception as e:  # a damaged sheet is only found while streaming it
+        raise ImportRejected([_unreadable_workbook(file, e)]) from e
     finally:
         workbook.close()
     return tables
+
+
+def _unreadable_workbook(file: str, error: Exception) -> RowError:
+    return RowError(
+        field="file",
+        file=file,
+        message=f"cannot open as an Excel workbook: {type(error).__name__}",
+        suggestion="save it again as .xlsx from Excel or LibreOffice",
+    )
+
+
+def _sheet_records(ws: Any) -> list[tuple[int, list[object], str, set[int]]]:
+    """A streamed sheet's rows: (row number, values, raw text, formula columns)."""
+    from openpyxl.worksheet.formula import ArrayFormula
+
+    # The size a sheet declares is only a hint (some writers say A1:A1 for a
+    # full sheet); without this a read-only sheet would stop where it says.
+    ws.reset_dimensions()
+    records: list[tuple[int, list[object], str, set[int]]] = []
+    for cells in ws.iter_rows():
+        values: list[object] = []
+        formula_cols: set[int] = set()
+        number = 0
+        for i, cell in enumerate(cells):
+            number = getattr(cell, "row", None) or number  # padding cells have no row
+            value = cell.value
+            if isinstance(value, ArrayFormula):
+                formula_cols.add(i)
+                value = value.text
+            elif cell.data_type == "f":
+                formula_cols.add(i)
+            values.append(value)
+        while values and values[-1] in (None, ""):
+            values.pop()
+        if number:
+            records.append((number, values, "", formula_cols))
+    return records
 
 
 def _xlsx_table(

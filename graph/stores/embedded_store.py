@@ -36,6 +36,7 @@ from graph.store import (
     Revision,
     WriteBatch,
     WriteReport,
+    WriteStep,
     changed_records,
     day_param,
     decode,
@@ -278,46 +279,56 @@ class EmbeddedStore:
         actor: str,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
-        shapes = batch.geometry_rows()
         with self._transaction() as conn:
-            head = conn.execute(sql.AUDIT_HEAD).fetchone()
-            now = store_time(head[2])
+            return self._write_in(conn, WriteStep(batch, actor, clearance))
 
-            def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
-                found: dict[str, Existing] = {}
-                for part, content in ((own, True), (referenced, False)):
-                    for i in range(0, len(part), sql.LOOKUP_CHUNK):
-                        chunk = part[i : i + sql.LOOKUP_CHUNK]
-                        query = sql.lookup(len(chunk), content=content)
-                        for rid, cat, kind, version, data, rank in conn.execute(query, chunk):
-                            found[rid] = Existing(rid, cat, kind, version, data, rank)
-                return found
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """Every step in one `BEGIN IMMEDIATE … COMMIT`: a step that fails (or a
+        process killed between steps) leaves none of them written."""
+        with self._transaction() as conn:
+            return [self._write_in(conn, step) for step in steps]
 
-            plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
-            conn.executemany(sql.UPSERT_GEOMETRY, shapes)
-            if plan.rows:
-                conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
-                named = [r for r in plan.rows if r.category == "node"]
-                # A new record has no names to replace.
-                conn.executemany(
-                    sql.DELETE_NAMES, [(r.id,) for r in named if r.operation != "create"]
-                )
-                conn.executemany(
-                    sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names]
-                )
-                conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
-                conn.execute(sql.BUMP_COUNTER)
-            plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
-            if plan.rows:
-                conn.execute(
-                    sql.INSERT_CHANGE,
-                    {
-                        "counter": plan.report.change_counter,
-                        "records": json.dumps([r.change_entry() for r in plan.rows]),
-                    },
-                )
-                self._append_audit(conn, plan.audit_event(actor), head, now)
-            return plan.report
+    def _write_in(self, conn: sqlite3.Connection, step: WriteStep) -> WriteReport:
+        """Plan and apply one batch inside the caller's write transaction, at the
+        store's time (never the caller's: `graph.audit.store_time`)."""
+        shapes = step.batch.geometry_rows()
+        head = conn.execute(sql.AUDIT_HEAD).fetchone()
+        now = store_time(head[2])
+
+        def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
+            found: dict[str, Existing] = {}
+            for part, content in ((own, True), (referenced, False)):
+                for i in range(0, len(part), sql.LOOKUP_CHUNK):
+                    chunk = part[i : i + sql.LOOKUP_CHUNK]
+                    query = sql.lookup(len(chunk), content=content)
+                    for rid, cat, kind, version, data, rank in conn.execute(query, chunk):
+                        found[rid] = Existing(rid, cat, kind, version, data, rank)
+            return found
+
+        plan = plan_write(step.batch, lookup, actor=step.actor, now=now, clearance=step.clearance)
+        conn.executemany(sql.UPSERT_GEOMETRY, shapes)
+        if plan.rows:
+            conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
+            named = [r for r in plan.rows if r.category == "node"]
+            # A new record has no names to replace.
+            conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in named if r.operation != "create"])
+            conn.executemany(sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names])
+            conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
+            conn.execute(sql.BUMP_COUNTER)
+        plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
+        if plan.rows:
+            conn.execute(
+                sql.INSERT_CHANGE,
+                {
+                    "counter": plan.report.change_counter,
+                    "records": json.dumps([r.change_entry() for r in plan.rows]),
+                },
+            )
+            self._append_audit(conn, plan.audit_event(step.actor), head, now)
+        extra = step.audit(plan.report) if step.audit else None
+        if extra is not None:
+            self._append_audit(conn, extra)
+        return plan.report
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None

@@ -27,11 +27,20 @@ from typing import Any, TypeVar
 
 import neo4j
 from neo4j import GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, ClientError, ServiceUnavailable
+from neo4j.exceptions import (
+    AuthError,
+    ClientError,
+    DatabaseError,
+    DriverError,
+    IncompleteCommit,
+    ServiceUnavailable,
+    SessionExpired,
+    TransientError,
+)
 
 from graph import model as m
 from graph.audit import GENESIS, AuditEntry, AuditEvent, Checkpoint, chain, store_time
-from graph.errors import StoreUnavailable
+from graph.errors import StoreBusy, StoreUnavailable
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.names import normalise
 from graph.schema import NodeKind, RelType
@@ -46,6 +55,7 @@ from graph.store import (
     WriteBatch,
     WritePlan,
     WriteReport,
+    WriteStep,
     changed_records,
     day_param,
     decode,
@@ -63,6 +73,10 @@ from graph.timeline import RULE_VERSION
 from graph.users import User
 
 T = TypeVar("T")
+
+# How long the driver retries a transaction that failed transiently (a lost
+# connection, a deadlock, a leader switch) before we report it.
+MAX_RETRY_SECONDS = 30.0
 
 
 def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
@@ -110,7 +124,7 @@ class Neo4jStore:
                 auth=(user, password),
                 telemetry_disabled=True,
                 connection_timeout=connection_timeout,
-                max_transaction_retry_time=30.0,
+                max_transaction_retry_time=MAX_RETRY_SECONDS,
                 # The server's query notifications ("property key does not exist"
                 # on a fresh database) are for query authors, not for our users'
                 # terminals; they name no data, but they bury the real output.
@@ -181,18 +195,47 @@ class Neo4jStore:
         actor: str,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
+        return self.write_steps([WriteStep(batch, actor, clearance)])[0]
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """Every step in one managed transaction (see `_steps_tx`)."""
         marker = uuid.uuid4().hex
         try:
             with self._driver.session(database=self.database) as session:
-                plan: WritePlan = session.execute_write(_write_tx, batch, actor, marker, clearance)
-        except ServiceUnavailable as e:
-            raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
+                plans: list[WritePlan] = session.execute_write(_steps_tx, list(steps), marker)
+        except IncompleteCommit as e:
+            # The connection dropped while the server was committing: it may have.
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} went away while committing: the write may or may not "
+                "have been saved; run the same command again when the server is back "
+                "(an import or merge run twice writes nothing twice)"
+            ) from e
+        except (ServiceUnavailable, SessionExpired) as e:
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} is unavailable (retried for "
+                f"{MAX_RETRY_SECONDS:.0f} s); nothing was written: start the server, "
+                "then run the command again"
+            ) from e
         except ClientError as e:
             # A constraint violation here means a concurrent writer or a bug; say so plainly.
             raise StoreUnavailable(
                 f"Neo4j rejected the write ({e.code}); nothing was written"
             ) from e
-        return plan.report
+        except TransientError as e:
+            raise StoreBusy(
+                f"Neo4j at {self.url} stayed busy ({e.code}, retried for "
+                f"{MAX_RETRY_SECONDS:.0f} s); nothing was written: try again later"
+            ) from e
+        except (DatabaseError, DriverError) as e:
+            # The server failed the transaction (its disk full, a store file it cannot
+            # write): it rolled it back. The code names the cause; the server's own
+            # message may quote data, so it stays in the server's log.
+            code = getattr(e, "code", None) or type(e).__name__
+            raise StoreUnavailable(
+                f"Neo4j at {self.url} failed the write ({code}); nothing was written. "
+                "Check the server's log and free disk space, then run the command again"
+            ) from e
+        return [plan.report for plan in plans]
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -466,16 +509,20 @@ def _set_shapes(tx: ManagedTransaction, shapes: list[tuple[str, str]]) -> None:
         tx.run(cy.SET_GEOMETRIES, rows=chunk).consume()
 
 
-def _write_tx(
-    tx: ManagedTransaction,
-    batch: WriteBatch,
-    actor: str,
-    marker: str,
-    clearance: Sensitivity | None,
-) -> WritePlan:
-    """Plan and apply one batch inside one transaction (may be retried by the driver)."""
-    shapes = batch.geometry_rows()
+def _steps_tx(tx: ManagedTransaction, steps: list[WriteStep], marker: str) -> list[WritePlan]:
+    """Plan and apply every step inside one transaction (may be retried by the driver)."""
     head = _lock(tx, marker)
+    plans: list[WritePlan] = []
+    for step in steps:
+        plan, head = _write_step(tx, step, head)
+        plans.append(plan)
+    return plans
+
+
+def _write_step(tx: ManagedTransaction, step: WriteStep, head: Head) -> tuple[WritePlan, Head]:
+    """Plan and apply one batch at the store's time; return the plan and the
+    audit chain's new head."""
+    shapes = step.batch.geometry_rows()
     now = store_time(head[2])
 
     def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
@@ -494,11 +541,28 @@ def _write_tx(
                 )
         return found
 
-    plan = plan_write(batch, lookup, actor=actor, now=now, clearance=clearance)
-    if not plan.rows:
+    plan = plan_write(step.batch, lookup, actor=step.actor, now=now, clearance=step.clearance)
+    if plan.rows:
+        head = _apply(tx, plan, step.actor, head, now, shapes)
+    else:
         _set_shapes(tx, shapes)
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
-        return plan
+    extra = step.audit(plan.report) if step.audit else None
+    if extra is not None:
+        entry = _append(tx, extra, head)
+        head = (entry.seq, entry.hash, entry.at)
+    return plan, head
+
+
+def _apply(
+    tx: ManagedTransaction,
+    plan: WritePlan,
+    actor: str,
+    head: Head,
+    now: datetime,
+    shapes: list[tuple[str, str]],
+) -> Head:
+    """Write a plan's rows, bump the counter, audit it; return the chain's new head."""
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     rels: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     for row in plan.rows:
@@ -533,5 +597,5 @@ def _write_tx(
     plan.report.change_counter = int(counter)
     records = json.dumps([row.change_entry() for row in plan.rows])
     tx.run(cy.INSERT_CHANGE, counter=counter, records=records).consume()
-    _append(tx, plan.audit_event(actor), head, now)
-    return plan
+    entry = _append(tx, plan.audit_event(actor), head, now)
+    return (entry.seq, entry.hash, entry.at)
