@@ -247,6 +247,7 @@ class EmbeddedStore:
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         with self._transaction() as conn:
+            conn.execute(sql.WRITE_CACHE)
 
             def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
                 found: dict[str, Existing] = {}
