@@ -273,6 +273,10 @@ def build_events(
     # With a gazetteer loaded, events go to its areas (ingest/placement.py), never
     # to placeholder areas; without one, to areas named as the source names them.
     placer = Placer.load(ctx.store, ctx.options.viewer)
+    # Places whose every level is one of ours (drafted here or stored under our
+    # id): the same place list always ends in the same area, so it is worked
+    # out once, not on each of the thousands of events there.
+    ours_only: dict[tuple[tuple[str, int], ...], str | None] = {}
 
     def area_id(event: Event) -> str | None:
         if placer is not None:
@@ -282,13 +286,18 @@ def build_events(
                 names = [n for n, _, _ in event.areas]
                 built.warnings.append(unplaced_warning(where, event.point, names))
             return placed.area
+        key = tuple((name, level) for name, level, _ in event.areas)
+        if key in ours_only:
+            return ours_only[key]
         parent: str | None = None
         chain: list[str] = []
+        all_ours = True
         for name, level, column in event.areas:
             chain.append(match_key(name))
             current = make_id("are", dataset, *chain)
             ours = current in area_drafts or ctx.existing(current) is not None
             if not ours:
+                all_ours = False
                 # An area already known (say, with its real P-code) under the same name and
                 # level, unless it is recorded inside another area than this event's.
                 known = area_resolver.exact(name, [f"Area:{level}"])
@@ -327,6 +336,8 @@ def build_events(
                         )
                     )
             parent = current
+        if all_ours:
+            ours_only[key] = parent
         return parent
 
     # One bulk read of what the store holds under the ids this file will write
@@ -464,7 +475,9 @@ def _ids_ahead(events: list[Event], dataset: str) -> list[str]:
     from ingest.pipeline import make_id
 
     ids = {make_id("inc", dataset, e.key) for e in events}
-    ids.update(_new_actor_id(p, dataset) for e in events for p in e.participants)
+    # An actor's id depends on its name and source ids only: once per spelling.
+    spellings = {(p.name, p.external_ids): p for e in events for p in e.participants}
+    ids.update(_new_actor_id(p, dataset) for p in spellings.values())
     for chain in {tuple(match_key(name) for name, _, _ in e.areas) for e in events}:
         ids.update(make_id("are", dataset, *chain[: i + 1]) for i in range(len(chain)))
     return sorted(ids)
@@ -646,7 +659,8 @@ def _column_key(header: str) -> str:
 
 def lower_values(row: Row) -> dict[str, str]:
     """Cells by lower-case column name, stripped (the header is folded once, not per row)."""
-    return {_column_key(k): v.strip() for k, v in row.values.items()}
+    values = row.values
+    return dict(zip(map(_column_key, values), map(str.strip, values.values()), strict=True))
 
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:

@@ -625,13 +625,14 @@ def _kind_of(node_id: str, records: dict[str, m.AnyRecord], ctx: ImportContext) 
     return found.kind if isinstance(found, m.NodeBase) else None
 
 
+_SYMMETRIC = frozenset(t.value for t, spec in SCHEMA.relationships.items() if spec.symmetric)
+
+
 def _as_stored(record: m.AnyRecord, ctx: ImportContext) -> m.AnyRecord:
     """A symmetric relationship (alliance, association) whose stored version names the
     same ends the other way round, turned to the stored order: "B allied with A" is
     the stored "A allied with B", not a relationship whose ends moved."""
-    if not isinstance(record, m.RelBase):
-        return record
-    if not SCHEMA.relationships[RelType(record.type)].symmetric:
+    if not isinstance(record, m.RelBase) or record.type not in _SYMMETRIC:
         return record
     old = ctx.existing(record.id)
     if not isinstance(old, m.RelBase):
@@ -697,8 +698,9 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
     draft_of: dict[str, Draft] = {}
     ctx.preload([d.id for d in drafts])
     for draft in drafts:
-        if draft.id and draft.id in draft_of:
-            first = draft_of[draft.id]
+        draft_id = draft.id
+        if draft_id and draft_id in draft_of:
+            first = draft_of[draft_id]
             where = f"row {first.rows[0].number}" if first.rows else "earlier"
             if first.rows and first.rows[0].sheet:
                 where += f" of sheet {first.rows[0].sheet}"
@@ -706,15 +708,15 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
                 locate(
                     RowError(
                         field="id",
-                        message=f"id {draft.id!r} is used twice in the file (first on {where})",
+                        message=f"id {draft_id!r} is used twice in the file (first on {where})",
                         suggestion="give each row its own id, or merge the two rows",
-                        record=draft.id,
+                        record=draft_id,
                     ),
                     draft,
                 )
             )
             continue
-        draft_of[draft.id] = draft
+        draft_of[draft_id] = draft
     records: dict[str, m.AnyRecord] = {}
     failed: set[str] = set()
     sensitivity_of: dict[str, Sensitivity] = {}

@@ -241,7 +241,25 @@ def control_character_problem(value: str) -> tuple[str, str] | None:
     return None
 
 
+# Either kind of control character: one search over a row's joined cells tells
+# whether any cell needs the per-cell check (joining creates no new character).
+_ANY_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _check_cells(row: Row, errors: list[RowError]) -> None:
+    """Control characters and oversized cells, per cell, in column order.
+
+    A clean row (nearly every row of a large file) is passed with one regex
+    search and one length scan rather than two searches per cell: for a
+    50,000-row event file that was a tenth of the import.
+    """
+    values = row.values.values()
+    if not _ANY_CONTROL.search("".join(values)) and max(map(len, values), default=0) <= HUGE_CELL:
+        return
+    _check_each_cell(row, errors)
+
+
+def _check_each_cell(row: Row, errors: list[RowError]) -> None:
     for column, value in row.values.items():
         problems = [control_character_problem(value)]
         if len(value) > HUGE_CELL:
@@ -277,6 +295,9 @@ def _make_rows(
 ) -> list[Row]:
     rows: list[Row] = []
     width = len(header)
+    # Every column named (the usual case): a full row's values are the header
+    # zipped with its cells, built in C rather than column by column.
+    all_named = all(header)
     for number, raw_cells, raw, formulas in records:
         # CSV cells are text already; only XLSX values need converting.
         cells = [c if type(c) is str else _cell_text(c) for c in raw_cells]
@@ -293,7 +314,10 @@ def _make_rows(
                     suggestion="check for an unquoted delimiter inside a cell",
                 )
             )
-        values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
+        if all_named and len(cells) >= width:
+            values = dict(zip(header, cells, strict=False))  # cells past the header: checked above
+        else:
+            values = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header) if h}
         row = Row(
             file=file,
             sheet=sheet,

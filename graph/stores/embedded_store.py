@@ -291,6 +291,7 @@ class EmbeddedStore:
     def _write_in(self, conn: sqlite3.Connection, step: WriteStep) -> WriteReport:
         """Plan and apply one batch inside the caller's write transaction, at the
         store's time (never the caller's: `graph.audit.store_time`)."""
+        conn.execute(sql.WRITE_CACHE)
         shapes = step.batch.geometry_rows()
         head = conn.execute(sql.AUDIT_HEAD).fetchone()
         now = store_time(head[2])

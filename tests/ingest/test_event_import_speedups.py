@@ -162,3 +162,34 @@ def test_import_leaves_the_garbage_collector_as_it_found_it(
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_row_check_shortcut_reports_exactly_what_the_per_cell_check_reports() -> None:
+    """A clean row skips the per-cell check; any row with a control character
+    (C0, DEL or C1) or an oversized cell gets the same errors, in the same order."""
+    import random
+
+    from ingest.rows import HUGE_CELL, Row, _check_cells, _check_each_cell
+
+    rng = random.Random(11)
+    pieces = ["Front", "Hills", " ", "é", "\t", "\n", "\r", "’", "—", "ا"]
+    bad = ["\x00", "\x07", "\x0b", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f"]
+    flagged = 0
+    for number in range(600):
+        values = {}
+        for column in ("actor1", "notes", "location", "source"):
+            cell = "".join(rng.choice(pieces) for _ in range(rng.randrange(0, 6)))
+            if rng.random() < 0.05:
+                at = rng.randrange(len(cell) + 1)
+                cell = cell[:at] + rng.choice(bad) + cell[at:]
+            if rng.random() < 0.01:
+                cell += "x" * (HUGE_CELL + rng.randrange(-1, 2))
+            values[column] = cell
+        row = Row("f.csv", "", number, values, list(values.values()))
+        fast: list[Any] = []
+        reference: list[Any] = []
+        _check_cells(row, fast)
+        _check_each_cell(row, reference)
+        assert fast == reference, values
+        flagged += bool(reference)
+    assert 50 < flagged < 400  # both kinds of row were exercised
