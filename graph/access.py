@@ -13,7 +13,7 @@ A store with no accounts at all is "owner mode" (one analyst's own file):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -110,24 +110,11 @@ class SecuredStore:
                     clearance=step.clearance
                     if step.clearance is not None and step.clearance.rank < ceiling.rank
                     else ceiling,
-                    audit=self._as_user(step.audit),
+                    audit=None if step.audit is None else replace(step.audit, actor=self.user.name),
                 )
                 for step in steps
             ]
         )
-
-    def _as_user(
-        self, make: Callable[[WriteReport], AuditEvent | None] | None
-    ) -> Callable[[WriteReport], AuditEvent | None] | None:
-        """A step's own audit entry, under the user's name (as `append_audit` does)."""
-        if make is None:
-            return None
-
-        def event(report: WriteReport) -> AuditEvent | None:
-            made = make(report)
-            return None if made is None else replace(made, actor=self.user.name)
-
-        return event
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -256,8 +243,11 @@ class SecuredStore:
 def audit_shown(store: GraphStore, records: Iterable[m.AnyRecord], how: str) -> None:
     """One `view` audit entry naming the strictly confidential `records` an output shows.
 
-    Only a store acting as a user audits views; a store without accounts (one
-    analyst's own file, "owner mode") has no one to name, as for `show`.
+    Only a store acting as a user audits views (`SecuredStore`, or a team
+    server's `RemoteStore`, which has the server do it); a store without
+    accounts (one analyst's own file, "owner mode") has no one to name, as for
+    `show`.
     """
-    if isinstance(store, SecuredStore):
-        store.audit_shown(records, how)
+    shown = getattr(store, "audit_shown", None)
+    if callable(shown):
+        shown(records, how)

@@ -22,15 +22,16 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from graph import errors
 from graph import model as m
-from graph.audit import AuditEntry, AuditEvent
+from graph.audit import AuditEntry, AuditEvent, Checkpoint
+from graph.integrity import AuditCheck, Problem
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
-from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport
+from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport, WriteStep
 from graph.users import User
 
 SIGN_IN_PATH = "/api/sign-in"
@@ -89,7 +90,6 @@ VIEWER = Codec(
     lambda v: v.clearance.value, lambda v: Viewer(name="remote", clearance=Sensitivity(v))
 )
 DAY = _optional(Codec(date.isoformat, date.fromisoformat))
-MOMENT = _optional(Codec(datetime.isoformat, datetime.fromisoformat))
 LABEL = _optional(Codec(lambda v: v.value, Sensitivity))
 KIND = _optional(Codec(lambda v: v.value, NodeKind))
 KINDS = _optional(_listed(KIND))
@@ -128,6 +128,47 @@ USER = Codec(_user_out, lambda d: User(**d))
 # travels), or `HIDDEN_HASH` for "keep the stored one".
 SAVED_USER = Codec(lambda u: u.model_dump(mode="json"), lambda d: User(**d))
 USERS = _listed(USER)
+CHECKPOINT = Codec(Checkpoint.as_dict, lambda d: Checkpoint(**d))
+AUDIT_CHECK = Codec(
+    lambda c: {
+        "problems": [asdict(p) for p in c.problems],
+        "entries": c.entries,
+        "records": c.records,
+        "versions": c.versions,
+        "accounts": c.accounts,
+        "head": c.head.as_dict() if c.head else None,
+    },
+    lambda d: AuditCheck(
+        problems=[Problem(**p) for p in d["problems"]],
+        entries=d["entries"],
+        records=d["records"],
+        versions=d["versions"],
+        accounts=d["accounts"],
+        head=Checkpoint(**d["head"]) if d["head"] else None,
+    ),
+)
+KEYS = Codec(lambda ks: [[i, v] for i, v in ks], lambda ks: [(str(i), int(v)) for i, v in ks])
+
+
+def _step_in(d: dict[str, Any]) -> WriteStep:
+    """A step as the server takes it: no actor (the server's SecuredStore writes
+    under the signed-in user), and only an entry a client may add itself."""
+    audit = _event_in(d["audit"]) if d.get("audit") else None
+    if audit is not None and audit.action not in CLIENT_AUDIT_ACTIONS:
+        raise errors.NotPermitted(f"a client may not add {audit.action!r} audit entries")
+    return WriteStep(BATCH.decode(d["batch"]), "", LABEL.decode(d.get("clearance")), audit)
+
+
+STEPS = _listed(
+    Codec(
+        lambda st: {
+            "batch": BATCH.encode(st.batch),
+            "clearance": LABEL.encode(st.clearance),
+            "audit": _event_out(st.audit) if st.audit else None,
+        },
+        _step_in,
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -143,7 +184,8 @@ _READ = {"viewer": VIEWER, "as_of": DAY}
 
 METHODS: dict[str, Method] = {
     "ensure_schema": Method({}, PLAIN),
-    "write": Method({"batch": BATCH, "at": MOMENT, "clearance": LABEL}, REPORT),
+    "write": Method({"batch": BATCH, "clearance": LABEL}, REPORT),
+    "write_steps": Method({"steps": STEPS}, _listed(REPORT)),
     "get": Method({"record_id": PLAIN, **_READ}, _optional(RECORD)),
     "iter_nodes": Method({"kind": KIND, **_READ}, RECORDS, listed=True),
     "iter_relationships": Method({"rel_type": REL_TYPE, **_READ}, RECORDS, listed=True),
@@ -159,6 +201,11 @@ METHODS: dict[str, Method] = {
     "append_audit": Method({"event": EVENT}, ENTRY),
     "audit_log": Method({}, LOG),
     "audit_entries": Method({"action": PLAIN}, ENTRIES),
+    "audit_head": Method({}, CHECKPOINT),
+    "check_audit": Method({"against": _optional(CHECKPOINT)}, AUDIT_CHECK),
+    "audit_shown": Method({"records": RECORDS, "how": PLAIN}, PLAIN),
+    "versions": Method({"keys": KEYS, "viewer": VIEWER}, REVISIONS),
+    "geometries": Method({"ids": _optional(TEXTS), "viewer": VIEWER}, PLAIN),
     "save_user": Method({"user": SAVED_USER}, PLAIN),
     "get_user": Method({"name": PLAIN}, _optional(USER)),
     "list_users": Method({}, USERS),

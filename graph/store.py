@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from json.encoder import encode_basestring
 from typing import Any, Literal, Protocol
@@ -90,10 +90,12 @@ class WriteStep:
     batch: WriteBatch
     actor: str
     clearance: Sensitivity | None = None
-    # An audit entry that belongs to this write (a merge names both ids), made
-    # from the write's report and appended in the same transaction: a process
-    # killed between the two would otherwise leave the write without its entry.
-    audit: Callable[[WriteReport], AuditEvent | None] | None = None
+    # An audit entry that belongs to this write (a merge names both ids),
+    # appended in the same transaction when the step changed something, with
+    # the step's counts added to its details (`step_audit`): a process killed
+    # between the two would otherwise leave the write without its entry. Data,
+    # not a callback, so a step can travel to a team server.
+    audit: AuditEvent | None = None
 
 
 @dataclass
@@ -118,6 +120,14 @@ class WriteReport:
             "closed": self.closed,
             "change_counter": self.change_counter,
         }
+
+
+def step_audit(step: WriteStep, report: WriteReport) -> AuditEvent | None:
+    """The step's own audit entry, if it has one and the step changed something,
+    with the step's counts (created, updated, …) in its details."""
+    if step.audit is None or not report.changed:
+        return None
+    return replace(step.audit, details={**step.audit.details, **report.as_dict()})
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ the merge as its own entry when the store keeps one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -173,15 +173,8 @@ def merge_entities(
         r for r in records if r.id not in current or content_of(r) != content_of(current[r.id])
     ]
 
-    def merge_entry(written: WriteReport) -> AuditEvent | None:
-        # Made inside the write's transaction, so the merge and its entry land together.
-        if not written.changed:
-            return None
-        return AuditEvent(
-            actor=actor, action="merge", details=replace(report, write=written).as_dict()
-        )
-
-    (report.write,) = store.write_steps(
-        [WriteStep(WriteBatch.of(changed), actor, audit=merge_entry)]
-    )
+    # The entry lands in the write's transaction, with the write's counts, and
+    # only if the merge changed something.
+    entry = AuditEvent(actor=actor, action="merge", details=report.as_dict())
+    (report.write,) = store.write_steps([WriteStep(WriteBatch.of(changed), actor, audit=entry)])
     return report

@@ -45,6 +45,7 @@ from graph.store import (
     plan_write,
     rank_search,
     recomputed_windows,
+    step_audit,
     user_event,
     viewer_rank,
 )
@@ -326,7 +327,7 @@ class EmbeddedStore:
                 },
             )
             self._append_audit(conn, plan.audit_event(step.actor), head, now)
-        extra = step.audit(plan.report) if step.audit else None
+        extra = step_audit(step, plan.report)
         if extra is not None:
             self._append_audit(conn, extra)
         return plan.report

@@ -64,6 +64,7 @@ from graph.store import (
     plan_write,
     rank_search,
     recomputed_windows,
+    step_audit,
     user_event,
     viewer_rank,
 )
@@ -547,7 +548,7 @@ def _write_step(tx: ManagedTransaction, step: WriteStep, head: Head) -> tuple[Wr
     else:
         _set_shapes(tx, shapes)
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
-    extra = step.audit(plan.report) if step.audit else None
+    extra = step_audit(step, plan.report)
     if extra is not None:
         entry = _append(tx, extra, head)
         head = (entry.seq, entry.hash, entry.at)

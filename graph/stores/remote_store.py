@@ -19,19 +19,20 @@ import json
 import ssl
 import urllib.error
 import urllib.request
-from collections.abc import Iterator, Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from graph import model as m
 from graph import remote_api as api
-from graph.audit import AuditEntry, AuditEvent
+from graph.audit import AuditEntry, AuditEvent, Checkpoint
 from graph.errors import ActorGraphError, NotPermitted, StoreUnavailable
+from graph.integrity import AuditCheck
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
-from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport
+from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport, WriteStep
 from graph.users import User
 
 _TIMEOUT = 600.0  # seconds; a large import is one call
@@ -131,12 +132,16 @@ class RemoteStore:
         batch: WriteBatch,
         *,
         actor: str = "",
-        at: datetime | None = None,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         # `actor` is not sent: the server writes under the signed-in user's name.
-        report: WriteReport = self._call("write", batch=batch, at=at, clearance=clearance)
+        report: WriteReport = self._call("write", batch=batch, clearance=clearance)
         return report
+
+    def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
+        """All steps in one call, so in the server store's one transaction."""
+        reports: list[WriteReport] = self._call("write_steps", steps=list(steps))
+        return reports
 
     def get(
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -227,6 +232,30 @@ class RemoteStore:
 
     def audit_entries(self, action: str) -> list[AuditEntry]:
         found: list[AuditEntry] = self._call("audit_entries", action=action)
+        return found
+
+    def audit_head(self) -> Checkpoint:
+        head: Checkpoint = self._call("audit_head")
+        return head
+
+    def check_audit(self, against: Checkpoint | None = None) -> AuditCheck:
+        """Checked on the server, against the store it alone can read."""
+        result: AuditCheck = self._call("check_audit", against=against)
+        return result
+
+    def audit_shown(self, records: Iterable[m.AnyRecord], how: str) -> None:
+        """The server audits what this client showed: only the strictly
+        confidential records need to travel for that."""
+        secret = [r for r in records if r.sensitivity is Sensitivity.STRICTLY_CONFIDENTIAL]
+        if secret:
+            self._call("audit_shown", records=secret, how=how)
+
+    def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:
+        found: dict[str, str] = self._call("geometries", ids=ids, viewer=viewer)
+        return found
+
+    def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
+        found: list[Revision] = self._call("versions", keys=list(keys), viewer=viewer)
         return found
 
     def save_user(self, user: User, *, actor: str = "") -> None:
