@@ -71,8 +71,8 @@ def test_neo4j_disk_full_mid_import_exits_4_and_leaves_the_store_intact(
     real_apply = neo4j_store._apply
     sent: list[int] = []
 
-    def then_disk_full(tx: Any, plan: Any, actor: str, head: tuple[int, str]) -> Any:
-        real_apply(tx, plan, actor, head)  # the records reach the server ...
+    def then_disk_full(tx: Any, plan: Any, *args: Any) -> Any:
+        real_apply(tx, plan, *args)  # the records reach the server ...
         sent.append(len(plan.rows))
         # ... and the server cannot grow its store files.
         raise Neo4jError._hydrate_neo4j(
