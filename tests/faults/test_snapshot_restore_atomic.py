@@ -9,7 +9,6 @@ message "nothing was written" must be true. FICTIONAL data only.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -33,16 +32,16 @@ def _actor(record_id: str, name: str) -> m.ArmedActor:
 
 
 def _history_snapshot(path: Path) -> Path:
-    """A snapshot of three writes at three times (two actors, then a person),
-    exported from a store of its own."""
+    """A snapshot of three writes (two actors, then a person), exported from a
+    store of its own; the store dates each write itself."""
     store = EmbeddedStore(path.with_suffix(".db"))
     writes = [
-        (datetime(2024, 1, 5, tzinfo=UTC), [_actor("act_w1", "Ridge Watch")]),
-        (datetime(2024, 2, 5, tzinfo=UTC), [_actor("act_w2", "Marsh Brigade")]),
-        (datetime(2024, 3, 5, tzinfo=UTC), [m.Person(id="per_w3", name="Captain Odo Fennel")]),
+        [_actor("act_w1", "Ridge Watch")],
+        [_actor("act_w2", "Marsh Brigade")],
+        [m.Person(id="per_w3", name="Captain Odo Fennel")],
     ]
-    for at, records in writes:
-        store.write(WriteBatch.of(records), actor="archivist", at=at)
+    for records in writes:
+        store.write(WriteBatch.of(records), actor="archivist")
     with path.open("w", encoding="utf-8") as out:
         write_history_snapshot(store, SYSTEM, out)
     store.close()
