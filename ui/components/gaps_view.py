@@ -172,7 +172,7 @@ def render_coverage() -> None:
     ]
     ids = [[(engager, actor) for engager, _ in found.engagers] for actor, _ in found.actors]
     st.plotly_chart(
-        charts.coverage_heatmap(actor_names, engager_names, matrix, ids=ids),
+        charts.coverage_heatmap(actor_names, engager_names, matrix),
         key="coverage.heatmap",
         config={"displaylogo": False},
     )
