@@ -111,9 +111,14 @@ def test_leverage_paths_match_brute_force_over_all_simple_paths(seed: int, max_h
         assert len(best.paths) == 1
         assert best.paths[0].score == pytest.approx(reference[0], rel=REL_TOL), target
         five = leverage_paths(graph, target, k=5, max_hops=max_hops, as_of=AS_OF)
-        assert [p.score for p in five.paths] == pytest.approx(reference[:5], rel=REL_TOL), target
-        assert all(len(p) <= max_hops for p in five.paths)
-        assert all(len(set(p.nodes)) == len(p.nodes) for p in five.paths)
+        # The five shown are approaches: paths that only vary the last hop of a better
+        # one are folded under it (queries.leverage.fold_last_hop). Shown and folded
+        # together, the best five are still exactly the reference's best five.
+        every = [p for i, lead in enumerate(five.paths) for p in [lead, *five.variants_of(i)]]
+        scores = sorted((p.score for p in every), reverse=True)
+        assert scores[:5] == pytest.approx(reference[:5], rel=REL_TOL), target
+        assert all(len(p) <= max_hops for p in every)
+        assert all(len(set(p.nodes)) == len(p.nodes) for p in every)
     assert compared > 0, "no target was reachable: the comparison proved nothing"
     if max_hops >= 4:
         assert many > 0, "no target had more than five paths: the k-best list went untested"

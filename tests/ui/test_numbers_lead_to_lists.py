@@ -52,17 +52,31 @@ def test_single_points_and_stale_access_numbers_open_their_lists(
 
 
 IDS = [[("org_a", "act_1"), ("org_b", "act_1")], [("org_a", "act_2"), ("org_b", "act_2")]]
+COLUMNS = ["Agency A", "Agency B"]
 
 
-def test_a_heatmap_click_names_its_engager_and_actor() -> None:
-    by_data = {"selection": {"points": [{"customdata": ["org_b", "act_2"], "x": "B"}]}}
-    assert selected_cell(by_data, IDS) == ("org_b", "act_2")
-    by_index = {"selection": {"points": [{"point_index": [1, 0]}]}}
-    assert selected_cell(by_index, IDS) == ("org_a", "act_2")
-    # No click, a pair that is not in the matrix, an index outside it: nothing opens.
-    assert selected_cell({"selection": {"points": []}}, IDS) is None
-    assert (
-        selected_cell({"selection": {"points": [{"customdata": ["org_x", "act_1"]}]}}, IDS) is None
-    )
-    assert selected_cell({"selection": {"points": [{"point_index": [5, 0]}]}}, IDS) is None
-    assert selected_cell(None, IDS) is None
+def test_a_matrix_click_names_its_engager_and_actor() -> None:
+    def click(row: object, column: str) -> dict[str, object]:
+        return {"selection": {"cells": [(row, column)], "rows": [], "columns": []}}
+
+    assert selected_cell(click(1, "Agency B"), IDS, COLUMNS) == ("org_b", "act_2")
+    assert selected_cell(click(0, "Agency A"), IDS, COLUMNS) == ("org_a", "act_1")
+    # No click, the actor's own column, a row outside the matrix: nothing opens.
+    assert selected_cell({"selection": {"cells": []}}, IDS, COLUMNS) is None
+    assert selected_cell(click(0, "armed actor"), IDS, COLUMNS) is None
+    assert selected_cell(click(5, "Agency A"), IDS, COLUMNS) is None
+    assert selected_cell(None, IDS, COLUMNS) is None
+
+
+def test_the_coverage_matrix_table_has_a_column_per_engager(demo_store: EmbeddedStore) -> None:
+    at = app_at("coverage")
+    no_exceptions(at)
+    table = next(d for d in at.dataframe if d.key == "coverage.table").value
+    assert list(table.columns)[0] == "armed actor"
+    assert list(table.columns)[-2:] == ["engagers reaching", "only reached by"]
+    engagers = list(table.columns)[1:-2]
+    assert engagers, "one column per engager"
+    # Each actor's count of engagers reaching it is the number of filled score cells.
+    for _, row in table.iterrows():
+        filled = sum(1 for c in engagers if row[c] == row[c] and row[c] is not None)
+        assert filled == row["engagers reaching"]

@@ -131,15 +131,8 @@ def coverage_heatmap(
     actors: Sequence[str],
     engagers: Sequence[str],
     scores: Sequence[Sequence[float | None]],
-    *,
-    ids: Sequence[Sequence[tuple[str, str]]] | None = None,
 ) -> go.Figure:
-    """Engagers × armed actors, best leverage score; empty cells are no reach.
-
-    `ids` gives each cell its (engager id, actor id), carried as the cell's
-    custom data so that a click on it names the pair, not two display names
-    (which may repeat, and arrive HTML-escaped).
-    """
+    """Engagers × armed actors, best leverage score; empty cells are no reach."""
     # Path scores are products of hop scores and rarely near 1: scale to the best one.
     best = max((s for row in scores for s in row if s is not None), default=1.0)
     fig = go.Figure(
@@ -151,7 +144,6 @@ def coverage_heatmap(
             zmax=max(best, 0.05),
             colorscale="Greens",
             hoverongaps=False,
-            customdata=[[list(pair) for pair in row] for row in ids] if ids else None,
             hovertemplate="%{x} → %{y}: %{z:.2f}<extra></extra>",
             colorbar={"title": "best path"},
             xgap=2,

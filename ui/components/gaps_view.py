@@ -19,29 +19,60 @@ def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 
     return gaps(graph, as_of=date.today(), max_hops=max_hops, stale_after_days=stale_days)
 
 
-def selected_cell(event: Any, ids: Sequence[Sequence[tuple[str, str]]]) -> tuple[str, str] | None:
-    """The (engager, actor) of the heatmap cell the user clicked, or None.
+def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
+    """The engagers × actors matrix as a coloured table, and its columns' engager ids.
 
-    The cell's custom data names the pair; older front ends send only the
-    point's [row, column] index, which `ids` (rows: actors, columns: engagers)
-    turns into the same pair. Anything else (no click, a box drag) is None.
+    One row per armed actor, one column per engager (labelled by name, made
+    unique), each cell the best path score, shaded like the heatmap; then how
+    many engagers reach the actor and, when only one does, which.
+    """
+    # pandas ships no type stubs here; only its DataFrame.style is used, for the shading.
+    import pandas as pd  # type: ignore[import-untyped]
+
+    labels: list[str] = []
+    for engager, name in found.engagers:
+        labels.append(name if name not in labels else f"{name} ({engager})")
+    rows = []
+    for actor, name in found.actors:
+        scores = found.matrix[actor]
+        row: dict[str, Any] = {"armed actor": name}
+        for (engager, _), column in zip(found.engagers, labels, strict=True):
+            score = scores.get(engager)
+            row[column] = round(score, 3) if score is not None else None
+        reached = [s for s in scores.values() if s is not None]
+        row["engagers reaching"] = len(reached)
+        row["only reached by"] = dict(found.engagers).get(found.only_reached_by.get(actor, ""), "")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    best = max((s for r in found.matrix.values() for s in r.values() if s is not None), default=1)
+
+    def shade(value: Any) -> str:
+        if not isinstance(value, float) or value != value:  # blank or NaN: no reach
+            return ""
+        alpha = 0.15 + 0.7 * min(1.0, value / max(best, 0.05))
+        return f"background-color: rgba(39, 174, 96, {alpha:.2f})"
+
+    styled = frame.style.map(shade, subset=labels).format(precision=3, na_rep="", subset=labels)
+    return styled, labels
+
+
+def selected_cell(
+    event: Any, ids: Sequence[Sequence[tuple[str, str]]], columns: Sequence[str]
+) -> tuple[str, str] | None:
+    """The (engager, actor) of the matrix cell the user clicked, or None.
+
+    `ids` holds each cell's pair (rows: actors, columns: engagers); `columns`
+    the engager columns' labels in the same order. A click on another column
+    (the actor's name, the counts) or outside the matrix opens nothing.
     """
     selection = event.get("selection") if isinstance(event, Mapping) else None
-    points = selection.get("points") if isinstance(selection, Mapping) else None
-    if not points:
+    cells = selection.get("cells") if isinstance(selection, Mapping) else None
+    if not cells:
         return None
-    point = points[0]
-    data = point.get("customdata")
-    if isinstance(data, Sequence) and not isinstance(data, str) and len(data) == 2:
-        pair = (str(data[0]), str(data[1]))
-        if any(pair in row for row in ids):
-            return pair
-    index = point.get("point_index")
-    if isinstance(index, Sequence) and len(index) == 2:
-        row, column = int(index[0]), int(index[1])
-        if 0 <= row < len(ids) and 0 <= column < len(ids[row]):
-            return ids[row][column]
-    return None
+    row, column = cells[0][0], cells[0][1]
+    if column not in columns or not isinstance(row, int) or not 0 <= row < len(ids):
+        return None
+    return ids[row][list(columns).index(column)]
 
 
 def single_point_rows(found: GapReport) -> list[dict[str, str]]:
@@ -140,34 +171,27 @@ def render_coverage() -> None:
         for actor, _ in found.actors
     ]
     ids = [[(engager, actor) for engager, _ in found.engagers] for actor, _ in found.actors]
-    event = st.plotly_chart(
-        charts.coverage_heatmap(actor_names, engager_names, matrix, ids=ids),
+    st.plotly_chart(
+        charts.coverage_heatmap(actor_names, engager_names, matrix),
         key="coverage.heatmap",
         config={"displaylogo": False},
-        on_select="rerun",
-        selection_mode="points",
     )
-    st.caption("Click a cell to open the leverage paths from that engager to that actor.")
-    cell = selected_cell(event, ids)
+    # Plotly heatmaps cannot be selected in Streamlit (a click on a cell sends
+    # nothing back), so the same matrix is also a table whose cells can be
+    # clicked: one opens the paths from that engager to that actor.
+    st.markdown("**Click a score to open the leverage paths from that engager to that actor.**")
+    table, columns = matrix_table(found)
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        key="coverage.table",
+        on_select="rerun",
+        selection_mode="single-cell",
+    )
+    cell = selected_cell(event, ids, columns)
     if cell is not None:
         engager, actor = cell
         st.switch_page("views/paths.py", query_params={"target": actor, "engagers": engager})
-    tables.show(
-        [
-            {
-                "armed actor": name,
-                "engagers reaching": sum(1 for s in found.matrix[actor].values() if s is not None),
-                "best score": max(
-                    (s for s in found.matrix[actor].values() if s is not None), default=None
-                ),
-                "only reached by": dict(found.engagers).get(
-                    found.only_reached_by.get(actor, ""), ""
-                ),
-            }
-            for actor, name in found.actors
-        ],
-        key="coverage.table",
-    )
 
     st.subheader("Single points of failure")
     if found.single_points:
