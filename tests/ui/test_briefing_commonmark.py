@@ -13,6 +13,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from graph.audit import Checkpoint
 from graph.projection import projection
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import WriteBatch
@@ -23,6 +24,9 @@ from ui.components import briefing
 
 MADE = date(2026, 11, 30)
 ADMIN = Viewer("admin", Sensitivity.STRICTLY_CONFIDENTIAL)
+
+
+HEAD = Checkpoint(seq=12, hash="ab" * 32, at="2026-05-04T10:00:00+00:00")
 
 
 def _answer(tmp_path: Path) -> tuple[object, object]:
@@ -39,6 +43,7 @@ def test_markdown_briefing_parses_as_commonmark_with_its_structure(tmp_path: Pat
         result,  # type: ignore[arg-type]
         graph,  # type: ignore[arg-type]
         made_on=MADE,
+        head=HEAD,
         author="ana (fictional)",
         store="sqlite:///briefing.db",
     )
@@ -75,6 +80,7 @@ def test_html_briefing_names_author_store_and_repeats_the_label_when_printed(
         result,  # type: ignore[arg-type]
         graph,  # type: ignore[arg-type]
         made_on=MADE,
+        head=HEAD,
         author="ana (fictional)",
         store="sqlite:///briefing.db",
     )

@@ -270,3 +270,25 @@ def html_document(
 def path_edges(path: LeveragePath) -> list[str]:
     """Relationship ids along a path (for highlighting)."""
     return [hop.relationship for hop in path.hops]
+
+
+def shown_ids(result: LeverageResult, graph: nx.MultiDiGraph[str]) -> list[str]:
+    """Every record the paths (and their briefing) show: the target, each path's
+    nodes and relationships (folded variants too), and each source named as a
+    hop's evidence."""
+    ids = [result.target, *result.engagers]
+    folded = [v for variants in result.variants for v in variants]
+    for path in [*result.paths, *folded]:
+        for hop in path.hops:
+            ids += [hop.source, hop.target, hop.relationship]
+            record = _relationship(graph, hop)
+            if record is not None:
+                ids += [ref.source_id for ref in record.sources]
+    return ids
+
+
+def shown_records(result: LeverageResult, graph: nx.MultiDiGraph[str]) -> list[m.AnyRecord]:
+    """The records behind `shown_ids` (what a briefing download is audited as showing)."""
+    from queries.shown import records_of
+
+    return records_of(graph, shown_ids(result, graph))

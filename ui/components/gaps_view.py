@@ -4,6 +4,7 @@ and the engagers × armed actors matrix. The analysis is `queries.gaps.gaps`."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import asdict
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,7 @@ import streamlit as st
 
 from queries.gaps import GapReport, gaps
 from ui import query_string, state
-from ui.components import charts, partial, tables
+from ui.components import charts, partial, shown, tables
 
 
 def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 365) -> GapReport:
@@ -102,6 +103,17 @@ def stale_rows(found: GapReport) -> list[dict[str, Any]]:
     ]
 
 
+def shown_in(found: GapReport, *, matrix: bool) -> dict[str, Any]:
+    """What a gaps view shows, as data whose ids can be audited (`shown.audit_page`);
+    never `as_dict()`, which would compute the per-engager breakdown."""
+    return {
+        "unreachable": [asdict(u) for u in found.unreachable_actors],
+        "single_points": [asdict(p) for p in found.single_points],
+        "stale": [asdict(a) for a in found.stale_access],
+        "grid": [found.actors, found.engagers] if matrix else [],
+    }
+
+
 def render_summary(graph: nx.MultiDiGraph[str]) -> None:
     """Three numbers and the names behind them (Overview page)."""
     today_graph = state.graph(date.today())
@@ -122,6 +134,7 @@ def render_summary(graph: nx.MultiDiGraph[str]) -> None:
         len(found.stale_access),
         help=f"Access last confirmed more than {found.stale_after_days} days ago.",
     )
+    shown.audit_page(today_graph, shown_in(found, matrix=False), "overview")
     # Every number leads to its list: the names behind it, one click away.
     if found.unreachable_actors:
         st.caption("Not reached: " + ", ".join(u.name for u in found.unreachable_actors))
@@ -158,6 +171,7 @@ def render_coverage() -> None:
     if not found.engagers:
         st.info("No engagers: mark our organisations as engagers on the **Data** page.")
         return
+    shown.audit_page(graph, shown_in(found, matrix=True), "coverage")
     st.subheader("Engagers × armed actors")
     st.caption(
         "Best leverage-path score from each engager to each armed actor (or its structural "

@@ -16,7 +16,7 @@ import streamlit as st
 from queries.contacts import place_contacts
 from queries.places import map_layers
 from ui import state
-from ui.components import map_view, partial
+from ui.components import map_view, partial, shown
 from ui.components.entities import md
 
 
@@ -77,6 +77,7 @@ def render() -> None:
     contested = [a["name"] for a in layers["areas"] if a["contested"]]
     if contested:
         st.warning("Contested on this date: " + ", ".join(md(n) for n in contested))
+    shown.audit_page(graph, layers, "map")
     tile_url = state.settings().map_tile_url
     event = st.plotly_chart(
         map_view.figure(layers, tile_url=tile_url),
@@ -101,4 +102,6 @@ def render() -> None:
         record = graph.nodes[clicked]["record"]
         st.markdown(f"**Incident**: {md(record.name)}, {md(record.date)}")
     if choice:
-        render_contacts(place_contacts(graph, choice, as_of=day))
+        found = place_contacts(graph, choice, as_of=day)
+        shown.audit_page(graph, found, "map contacts")
+        render_contacts(found)

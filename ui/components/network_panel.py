@@ -25,6 +25,7 @@ from ui.components import (
     network_view,
     node_details,
     partial,
+    shown,
     tables,
 )
 from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
@@ -53,12 +54,12 @@ def drawing(
     `_graph` is not hashed: the projection is fully named by the store URL,
     clearance, change counter and date, which are.
     """
-    shown = filter_graph(_graph, filters)
-    nodes, edges = shown.number_of_nodes(), shown.number_of_edges()
+    view = filter_graph(_graph, filters)
+    nodes, edges = view.number_of_nodes(), view.number_of_edges()
     if nodes > limit:
         return None, nodes, edges
     html = network_html(
-        shown,
+        view,
         heading=heading,
         # The centre of an ego network stands out; a path's nodes when one is chosen.
         highlight_nodes=highlight_nodes or ((filters.center,) if filters.center else ()),
@@ -106,8 +107,8 @@ def show_drawing(
             "Narrow the view: choose fewer node types, an area or a higher minimum "
             "confidence, or centre it on one entity with a small depth."
         )
-        shown = filter_graph(graph, filters)
-        by_kind = Counter(str(d.get("kind")) for _, d in shown.nodes(data=True))
+        matched = filter_graph(graph, filters)
+        by_kind = Counter(str(d.get("kind")) for _, d in matched.nodes(data=True))
         tables.show(
             [{"type": k, "entities": n} for k, n in by_kind.most_common()],
             key="net.too_many",
@@ -121,6 +122,10 @@ def show_drawing(
             + " Widen them, or pick another date."
         )
         return None
+    drawn = filter_graph(graph, filters)
+    shown.audit_page(
+        graph, [list(drawn.nodes), [k for _, _, k in drawn.edges(keys=True)]], "network"
+    )
     st.caption(
         f"Showing {nodes} entities and {edges} relationships. Hover for details; "
         + ("click an entity for its details and actions; " if clickable else "")
@@ -245,6 +250,9 @@ def render() -> None:
     selected = st.session_state.get(network_click.SELECTED)
     if isinstance(selected, str) and selected in graph:
         node_details.render(graph, selected)
+        record = graph.nodes[selected]["record"]
+        cited = [ref.source_id for ref in getattr(record, "sources", ())]
+        shown.audit_page(graph, [selected, *cited], "network details")
     else:
         selected = None
     qs.publish({**view, "node": selected})

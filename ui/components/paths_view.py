@@ -12,7 +12,7 @@ from queries.engagers import acting_for, default_engagers
 from queries.explain import LeveragePath, path_sentence
 from queries.leverage import TARGET_KINDS, LeverageResult, leverage_paths
 from ui import query_string, state
-from ui.components import briefing, network_panel, partial, tables
+from ui.components import briefing, network_panel, partial, shown, tables
 from ui.components.briefing import hop_evidence
 from ui.components.entities import entity_picker, ids_of_kinds, md, search_label
 from ui.components.network_view import Filters
@@ -150,6 +150,7 @@ def render() -> None:
 
 
 def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: date) -> None:
+    shown.audit_page(graph, briefing.shown_ids(result, graph), "paths")
     st.subheader(f"Paths to {md(result.target_name)}")
     for note in result.notes:
         st.info(md(note))
@@ -234,6 +235,8 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.md",
         mime="text/markdown",
         key="paths.download_md",
+        on_click=shown.audit_download,
+        args=(briefing.shown_records(result, graph), "briefing download"),
         icon=":material/description:",
     )
     right.download_button(
@@ -242,6 +245,8 @@ def show_result(graph: nx.MultiDiGraph[str], result: LeverageResult, *, as_of: d
         file_name=f"leverage-{slug}-{result.as_of.isoformat()}.html",
         mime="text/html",
         key="paths.download_html",
+        on_click=shown.audit_download,
+        args=(briefing.shown_records(result, graph), "briefing download"),
         icon=":material/download:",
     )
     st.caption(

@@ -13,7 +13,7 @@ from graph.schema import NodeKind
 from queries.command import actors_of
 from queries.profiles import latest_com, profile
 from ui import query_string, state
-from ui.components import charts, partial, tables
+from ui.components import charts, partial, shown, tables
 from ui.components.entities import entity_picker, label, md
 
 SEARCH_KINDS = (NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.POST)
@@ -78,6 +78,7 @@ def render() -> None:
         st.caption(f"{md(label(graph, chosen))} belongs to {md(label(graph, actor))}.")
         _own_com(graph, record)
     data = profile(graph, actor, history_graph=history).as_dict()
+    shown.audit_page(history, data, "profile")
     _header(data)
     left, right = st.columns([1, 1])
     with left:

@@ -16,7 +16,7 @@ import streamlit as st
 
 from queries.timeline_view import LANES, timeline
 from ui import state
-from ui.components import partial
+from ui.components import partial, shown
 from ui.components.charts import plotly_text
 from ui.components.entities import md
 from ui.components.map_panel import picked_id
@@ -109,6 +109,7 @@ def render() -> None:
     if not items:
         st.caption("Nothing dated in this window.")
         return
+    shown.audit_page(graph, items, "timeline")
     event = st.plotly_chart(
         figure(items, until=end),
         key="timeline.figure",
