@@ -10,15 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import networkx as nx
 import typer
 
 from graph.errors import NotFound
 from graph.schema import NodeKind
 from graph.sensitivity import Sensitivity
 from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_as_of, state
+
+if TYPE_CHECKING:  # the analyses load networkx when they run (start-up time)
+    import networkx as nx
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 DryRunOpt = Annotated[

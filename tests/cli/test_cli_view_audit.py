@@ -56,8 +56,10 @@ def secret_store(runner: CliRunner, store_url: str, tmp_path: Path) -> str:
 
 
 def views(runner: CliRunner, url: str) -> list[dict[str, Any]]:
+    """The view entries left by CLI answers (reading the log, which shows the
+    versions a write changed, leaves entries of its own: `how` is `versions`)."""
     log = json.loads(run(runner, url, "audit", "log", "--json", **ADMIN).stdout)
-    return [e for e in log if e["action"] == "view"]
+    return [e for e in log if e["action"] == "view" and e["details"]["how"].startswith("cli ")]
 
 
 @pytest.mark.parametrize(
