@@ -49,6 +49,14 @@ def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threadi
     (the app calls it on every run); returns the thread it started, if any."""
     if not enabled:
         return None
+    # Modules a page imports on first use (the table renderer's: Overview's
+    # first table paid 1-2 s for them; the network drawing's), imported here in
+    # the page's own thread, once per process. Never in the background: plotly
+    # looks pandas up in sys.modules without waiting for its import to finish,
+    # and a page drawing a chart while another thread imported pandas failed
+    # with "partially initialized module 'pandas'".
+    for module in _FIRST_USE_MODULES:
+        importlib.import_module(module)
     key = (id(store), viewer.clearance.value, date.today().isoformat())
     with _lock:
         if key in _started:
@@ -105,11 +113,6 @@ def settle() -> None:
 def warm(store: GraphStore, viewer: Viewer) -> None:
     """What the pages' first loads ask for, with the same arguments (so the
     same cache entries), the default page's first."""
-    # Modules a page imports on first use, once per process: the table
-    # renderer's (Overview's first table paid 1-2 s for them) and the network
-    # drawing's.
-    for module in _FIRST_USE_MODULES:
-        importlib.import_module(module)
     today = projection(store, viewer=viewer, as_of=date.today())
     gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
     projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
