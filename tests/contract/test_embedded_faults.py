@@ -17,7 +17,6 @@ import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -71,17 +70,15 @@ def test_read_while_another_process_writes_answers_at_once(
 ) -> None:
     db = seeded_db(tmp_path)
     expected = EmbeddedStore(db).counts(viewer=SYSTEM)
-    # Were opening to take the write lock, it would now wait 3 s and fail.
+    # The writer holds its lock throughout: were a read to take the write lock,
+    # it would wait out this timeout and fail busy (no wall clock involved).
     monkeypatch.setattr(embedded_store, "BUSY_TIMEOUT_MS", 3_000)
     with write_lock_held(db):
-        started = time.monotonic()
         store = EmbeddedStore(db)
         assert store.counts(viewer=SYSTEM) == expected
         assert list(store.iter_nodes(viewer=SYSTEM))
-        result = _cli(db, "stats", "--json")
-        elapsed = time.monotonic() - started
+        result = _cli(db, "stats", "--json", env={"ACTORGRAPH_BUSY_TIMEOUT": "3"})
     assert result.exit_code == 0, result.output  # type: ignore[attr-defined]
-    assert elapsed < 2.5, f"the read waited {elapsed:.1f} s for the writer"
 
 
 def test_busy_write_says_retrying_then_busy_try_again_and_writes_nothing(tmp_path: Path) -> None:
@@ -120,10 +117,8 @@ def test_busy_store_raises_store_busy_within_its_timeout(tmp_path: Path) -> None
     with write_lock_held(db):
         from graph.audit import AuditEvent
 
-        started = time.monotonic()
         with pytest.raises(StoreBusy, match="busy: try again"):
             store.append_audit(AuditEvent(actor="t", action="x"))
-        assert time.monotonic() - started < 10
     assert contents(store) == before
 
 
