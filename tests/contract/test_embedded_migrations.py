@@ -43,7 +43,8 @@ def test_a_layout_1_file_opens_migrated_and_verifies(tmp_path: Path) -> None:
     path = _old_store(tmp_path)
     assert _layout(path) == 1
     store = EmbeddedStore(path)
-    assert _layout(path) == sql.SCHEMA_VERSION == 2
+    assert _layout(path) == sql.SCHEMA_VERSION == max(sql.MIGRATIONS)  # every layout applied
+    assert store.geometries(viewer=SYSTEM) == {}  # layout 3: the shapes table exists
     assert store.check_audit().problems == []
     assert store.audit_head().seq == 4 and store.audit_head().at  # the head's time, migrated
     history = store.history("per_old", viewer=SYSTEM)
@@ -82,7 +83,9 @@ def test_a_file_from_a_newer_release_is_refused_and_left_unchanged(tmp_path: Pat
         conn.execute("UPDATE meta SET value = 99 WHERE key = 'schema_version'")
         conn.execute("PRAGMA user_version = 4242")  # a newer release's stamp
     before = path.read_bytes()
-    with pytest.raises(StoreTooNew, match="newer actorgraph .*layout 99.*up to 2"):
+    with pytest.raises(
+        StoreTooNew, match=f"newer actorgraph .*layout 99.*up to {sql.SCHEMA_VERSION}"
+    ):
         EmbeddedStore(path)
     result = CliRunner().invoke(cli_app(), ["--store", f"sqlite:///{path}", "stats"])
     assert result.exit_code == 4
