@@ -573,12 +573,27 @@ class Holds(RelBase):
     type: Literal["HOLDS"] = "HOLDS"
 
 
-class AlliedWith(RelBase):
+class Withdrawable(RelBase):
+    """A link drawn from event data, which a later decision may withdraw.
+
+    An import attaches an event to an actor by the spelling in its row, and to
+    an area by the source's place names. When a reviewer rejects that spelling
+    (ingest.review) or a gazetteer re-places the event (ingest.placement), the
+    link was wrong, not ended: an event link holds from the event on and never
+    expires, so a `valid_to` would not remove it. `withdrawn_by` (the review
+    item, or the command) marks a new version that holds on no date and that
+    no analysis counts (`graph.timeline.withdrawn`); history keeps the rest.
+    """
+
+    withdrawn_by: Identifier | None = None
+
+
+class AlliedWith(Withdrawable):
     type: Literal["ALLIED_WITH"] = "ALLIED_WITH"
     strength: Strength = 0.5
 
 
-class Opposes(RelBase):
+class Opposes(Withdrawable):
     type: Literal["OPPOSES"] = "OPPOSES"
     strength: Strength = 0.5
 
@@ -637,18 +652,29 @@ class OperatesIn(RelBase):
     type: Literal["OPERATES_IN"] = "OPERATES_IN"
 
 
-class OccurredIn(RelBase):
+class OccurredIn(Withdrawable):
     """Where an incident or engagement took place (needed for areas)."""
 
     type: Literal["OCCURRED_IN"] = "OCCURRED_IN"
 
 
-class Perpetrated(RelBase):
+class ActorEventLink(Withdrawable):
+    """An actor's link to an event, with the spelling that attached it.
+
+    `spelling` is the actor's name as the source row gave it: the import
+    resolved that spelling to this actor, so rejecting the spelling's match
+    (`actorgraph review reject`) finds exactly the links it made.
+    """
+
+    spelling: Name | None = None
+
+
+class Perpetrated(ActorEventLink):
     type: Literal["PERPETRATED"] = "PERPETRATED"
     attribution: Attribution = Attribution.ALLEGED
 
 
-class ParticipatedIn(RelBase):
+class ParticipatedIn(ActorEventLink):
     type: Literal["PARTICIPATED_IN"] = "PARTICIPATED_IN"
     role: Name | None = None
 

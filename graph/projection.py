@@ -152,6 +152,15 @@ def edge_attributes(rel: m.AnyRelationship) -> dict[str, Any]:
     }
 
 
+def shown(rel: m.AnyRelationship, graph: nx.MultiDiGraph[str] | SharedCopy) -> bool:
+    """Whether the projection shows `rel`: both ends are in view, and no later
+    decision withdrew it (`graph.timeline.withdrawn`: a rejected spelling's
+    event links, a re-placed event's placeholder area). The stores already
+    leave withdrawn links out at any date; this keeps them out of the whole
+    history (no date) as well, so no analysis counts them on any view."""
+    return rel.source_id in graph and rel.target_id in graph and not timeline.withdrawn(rel)
+
+
 @contextmanager
 def no_cyclic_gc() -> Iterator[None]:
     """Pause the cyclic garbage collector while a large graph is built.
@@ -187,7 +196,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
     ends: dict[str, tuple[str, str]] = {}
 
     def add(rel: m.AnyRelationship) -> None:
-        if rel.source_id in graph and rel.target_id in graph:
+        if shown(rel, graph):
             graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
             ends[rel.id] = (rel.source_id, rel.target_id)
 
@@ -197,7 +206,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
         ties: dict[str, m.AnyRelationship] = {}
         for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
             add(rel)
-            if rel.type in timeline.CONTRARY:
+            if rel.type in timeline.CONTRARY and not timeline.withdrawn(rel):
                 ties[rel.id] = rel
         placed = {r.id: r for r in _ties_as_of(graph, list(ties.values()), as_of)}
         for rel_id in [r for r in ties if r in ends]:
@@ -244,11 +253,9 @@ def tie_evidence_days(graph: nx.MultiDiGraph[str], rel: m.AnyRelationship) -> li
     mine, theirs = sides(rel.source_id), sides(rel.target_id)
     days = []
     for incident in mine.keys() & theirs.keys():
-        together = bool(mine[incident] & theirs[incident])
-        apart = any(a != b for a in mine[incident] for b in theirs[incident])
         record = graph.nodes[incident].get("record")
         when = getattr(record, "date", None)
-        if when and (together if rel.type == "ALLIED_WITH" else apart):
+        if when and timeline.sides_support(rel.type, mine[incident], theirs[incident]):
             days.append(lower_bound(when))
     return days
 
@@ -304,15 +311,15 @@ def _update(
             edit.set_node(node.id, node_attributes(node))
 
         def add(rel: m.AnyRelationship) -> None:
-            if rel.source_id in edit and rel.target_id in edit:
+            if shown(rel, edit):
                 edit.add_edge(rel.source_id, rel.target_id, rel.id, edge_attributes(rel))
                 ends[rel.id] = (rel.source_id, rel.target_id)
 
         for rel in rels:
             touched.update((rel.source_id, rel.target_id))
-            if rel.type in timeline.CONTRARY:
+            if rel.type in timeline.CONTRARY and not timeline.withdrawn(rel):
                 ties[rel.id] = rel
-            else:
+            elif rel.type not in timeline.CONTRARY:
                 add(rel)
         # The pair rule again, over every tie of a touched actor (a pair's ties
         # all share its two actors, so each touched pair is complete).

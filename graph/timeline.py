@@ -21,6 +21,10 @@ widest honest bounds, see `graph.dates`):
   `INFERRED_HORIZON`; an explicit ``valid_to`` still caps it.
 - **Inferred nodes** (actors known only from event data: ``basis=inferred``
   and no ``valid_from``): first to last evidence, plus `INFERRED_HORIZON`.
+- **Withdrawn links** (``withdrawn_by`` set: a rejected spelling's event
+  links, a placeholder area an event was re-placed from, an inferred tie left
+  without evidence): on no date at all (`withdrawn`). They were wrong, not
+  ended; the projection leaves them out of the full history too.
 
 The horizon: event data shows an alliance or a group only when they fight.
 `INFERRED_HORIZON` is 365 days because active parties in the conflicts these
@@ -67,13 +71,18 @@ INFERRED_HORIZON = timedelta(days=365)
 
 RULE_VERSION = 2
 """Bumped whenever `holds_window` changes: a store whose stored windows were
-computed under an older rule recomputes them when it is opened."""
+computed under an older rule recomputes them when it is opened. (Withdrawn
+links did not bump it: no record stored before `withdrawn_by` existed has one,
+so every stored window stays what the rule gives.)"""
 
 EVENT_KINDS = frozenset({"Incident", "Engagement"})
 EVENT_LINKS = frozenset({"PERPETRATED", "PARTICIPATED_IN", "OCCURRED_IN"})
 CONTRARY = {"ALLIED_WITH": "OPPOSES", "OPPOSES": "ALLIED_WITH"}
 
 Window = tuple[date | None, date | None]
+
+NEVER: Window = (date.max, date.min)
+"""The window of a record that holds on no date (starts after it ends)."""
 
 
 def _lower(text: str | None) -> date | None:
@@ -101,6 +110,21 @@ def evidence_end(record: m.Envelope) -> date | None:
     return _upper(fields.get("last_cited") or fields.get("first_cited"))
 
 
+def withdrawn(record: m.Envelope) -> bool:
+    """Whether a later decision withdrew `record` (`graph.model.Withdrawable`).
+
+    The one test every reader applies: the stores (through `holds_window`) at
+    any date, the projection for the whole history, the importers when they
+    count stored evidence again.
+
+    >>> from graph import model as m
+    >>> link = m.ParticipatedIn(id="p", source_id="a", target_id="i", first_cited="2021")
+    >>> withdrawn(link), withdrawn(link.model_copy(update={"withdrawn_by": "rev_1"}))
+    (False, True)
+    """
+    return record.__dict__.get("withdrawn_by") is not None
+
+
 def holds_window(record: m.Envelope) -> Window:
     """First and last day `record` holds (None: unbounded), per the module's rules.
 
@@ -118,6 +142,8 @@ def holds_window(record: m.Envelope) -> Window:
     (datetime.date(2020, 1, 5), datetime.date(2021, 2, 9))
     """
     fields = record.__dict__
+    if fields.get("withdrawn_by") is not None:
+        return NEVER
     kind = label(record)
     valid_from, valid_to = fields.get("valid_from"), fields.get("valid_to")
     if kind in EVENT_KINDS:
@@ -305,6 +331,22 @@ EVENT_SIDES |= {"side_a": 1, "side_b": 2}
 """Which side of an event each ``PARTICIPATED_IN`` role is on (ACLED columns, UCDP
 sides): two actors on the same side are evidence of an alliance, on opposite
 sides of an opposition."""
+
+
+def sides_support(rel_type: str, mine: set[int], theirs: set[int]) -> bool:
+    """Whether one event, with two actors on these sides of it (`EVENT_SIDES`), is
+    evidence for an inferred alliance (both on one side) or opposition (on
+    opposite sides). The projection and the review that withdraws a spelling's
+    events count evidence by this one rule.
+
+    >>> sides_support("ALLIED_WITH", {1}, {1}), sides_support("OPPOSES", {1}, {1})
+    (True, False)
+    >>> sides_support("OPPOSES", {1}, {2}), sides_support("ALLIED_WITH", set(), {1})
+    (True, False)
+    """
+    if rel_type == "ALLIED_WITH":
+        return bool(mine & theirs)
+    return any(a != b for a in mine for b in theirs)
 
 
 def inferred_weight(count: int) -> float:

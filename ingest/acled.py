@@ -42,7 +42,7 @@ from graph import model as m
 from graph.dates import lower_bound, upper_bound
 from graph.errors import RowError
 from graph.schema import NodeKind, RelType
-from graph.timeline import INFERRED_HORIZON, inferred_weight
+from graph.timeline import INFERRED_HORIZON, inferred_weight, withdrawn
 from ingest.placement import Placer, parse_point, unplaced_warning
 from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
@@ -409,6 +409,7 @@ def build_events(
                         "source_id": actor,
                         "target_id": incident,
                         "role": p.role,
+                        "spelling": p.name,  # which spelling attached it (ingest.review)
                         "first_cited": event.date,
                         "last_cited": event.date,
                     },
@@ -426,6 +427,7 @@ def build_events(
                             "source_id": actor,
                             "target_id": incident,
                             "attribution": m.Attribution.ALLEGED.value,
+                            "spelling": p.name,
                         },
                         rows=[event.row],
                         policy="replace",
@@ -505,8 +507,8 @@ def _evidence(
     stored: dict[str, dict[str, int]] = defaultdict(dict)
     for rel in ctx.rels(RelType.PARTICIPATED_IN):
         role = getattr(rel, "role", None)
-        if rel.target_id in participation or role not in side_roles:
-            continue
+        if rel.target_id in participation or role not in side_roles or withdrawn(rel):
+            continue  # withdrawn: a rejected spelling's link is no evidence
         stored[rel.target_id][rel.source_id] = side_roles[str(role)]
     if stored:
         for node in ctx.nodes(NodeKind.INCIDENT):

@@ -8,7 +8,13 @@ lists them and decides:
   reported by later imports.
 - reject: a different entity. The spelling leaves the record's aliases and
   the resolver never matches it to this record again, so the next import
-  gives it a record of its own.
+  gives it a record of its own. What the spelling's rows attached to the
+  record is withdrawn in the same write: each event link (`PARTICIPATED_IN`,
+  `PERPETRATED`) whose `spelling` is the rejected one gets a new version
+  marked `withdrawn_by` the review item, and each inferred alliance or
+  opposition of the record loses those events from its evidence (withdrawn
+  too when none is left). No analysis counts a withdrawn link
+  (graph.timeline.withdrawn); its history keeps what it was.
 
 A decision is a new version of the record (who, when), so it has the same
 history and audit trail as any edit, and it is readable only by those who may
@@ -17,14 +23,17 @@ see the record.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from graph import model as m
+from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, NotFound, RowError
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch
+from graph.timeline import CONTRARY, EVENT_SIDES, inferred_weight, sides_support, withdrawn
 from ingest.identity import review_id
 from ingest.resolve import match_key
 
@@ -46,6 +55,10 @@ class Review:
     found_in: str | None
     decided_by: str | None
     decided_on: str | None
+    # Set by a reject: the event links it withdrew, and the inferred ties it
+    # recounted without them (`reweighed`; withdrawn when no evidence was left).
+    withdrawn: tuple[str, ...] = ()
+    reweighed: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +71,8 @@ class Review:
             "found_in": self.found_in,
             "decided_by": self.decided_by,
             "decided_on": self.decided_on,
+            "withdrawn": list(self.withdrawn),
+            "reweighed": list(self.reweighed),
         }
 
 
@@ -101,7 +116,7 @@ def decide(
     for node in store.iter_nodes(viewer=viewer):
         for review in node.identity_reviews:
             if review_id(node.id, review.spelling) == item:
-                return _write(store, node, review, decision, actor, today)
+                return _write(store, node, review, decision, actor, viewer, today)
     raise NotFound(f"no review item {item!r}: list them with `actorgraph review`")
 
 
@@ -111,6 +126,7 @@ def _write(
     review: m.IdentityReview,
     decision: Decision,
     actor: str,
+    viewer: Viewer,
     today: date | None,
 ) -> Review:
     if match_key(review.spelling) == match_key(node.name) and decision == "reject":
@@ -133,5 +149,146 @@ def _write(
         key = match_key(review.spelling)
         update["aliases"] = tuple(a for a in node.aliases if match_key(a) != key)
     updated = node.model_copy(update=update)
-    store.write(WriteBatch.of([updated]), actor=actor)
-    return _review(updated, decided)
+    links: list[m.AnyRelationship] = []
+    ties: list[m.AnyRelationship] = []
+    if status == m.ReviewStatus.REJECTED:
+        item = review_id(node.id, review.spelling)
+        links = _spelling_links(store, node.id, review.spelling, item, viewer)
+        ties = _recounted_ties(store, node.id, links, item, viewer)
+    # One write: the decision, the withdrawn links and the recounted ties
+    # land together or not at all.
+    store.write(WriteBatch.of([updated, *links, *ties]), actor=actor)
+    return replace(
+        _review(updated, decided),
+        withdrawn=tuple(r.id for r in links),
+        reweighed=tuple(r.id for r in ties),
+    )
+
+
+def _spelling_links(
+    store: GraphStore, record_id: str, spelling: str, item: str, viewer: Viewer
+) -> list[m.AnyRelationship]:
+    """New versions, withdrawn by `item`, of the record's event links that rows
+    spelling it `spelling` attached (links stored before the spelling was kept
+    on them carry none and stay)."""
+    key = match_key(spelling)
+    ids = store.relationships_touching([record_id], viewer=viewer)
+    _, rels = store.get_many([], ids, viewer=viewer)
+    return [
+        rel.model_copy(
+            update={
+                "withdrawn_by": item,
+                "notes": f"withdrawn: {spelling!r} was rejected as a spelling of this actor "
+                f"(review {item})",
+            }
+        )
+        for rel in sorted(rels, key=lambda r: r.id)
+        if isinstance(rel, m.ActorEventLink)
+        and rel.source_id == record_id
+        and rel.spelling is not None
+        and match_key(rel.spelling) == key
+        and not withdrawn(rel)
+    ]
+
+
+def _recounted_ties(
+    store: GraphStore,
+    record_id: str,
+    gone: list[m.AnyRelationship],
+    item: str,
+    viewer: Viewer,
+) -> list[m.AnyRelationship]:
+    """The record's inferred alliances and oppositions, less the events of the
+    withdrawn links: each loses exactly the events it counted that the record
+    no longer took part in (graph.timeline.sides_support: both on one side is
+    alliance evidence, opposite sides opposition), within its own episode
+    (`first_cited` .. `last_cited`). One left without evidence is withdrawn
+    too; one that counted none of those events is not rewritten."""
+    if not any(r.type == "PARTICIPATED_IN" for r in gone):
+        return []
+    _, rels = store.get_many(
+        [], store.relationships_touching([record_id], viewer=viewer), viewer=viewer
+    )
+    ties = [r for r in rels if r.type in CONTRARY and r.basis == m.Basis.INFERRED]
+    ties = [r for r in ties if not withdrawn(r)]
+    if not ties:
+        return []
+    others = {r.target_id if r.source_id == record_id else r.source_id for r in ties}
+    _, around = store.get_many(
+        [],
+        store.relationships_touching(sorted(others | {record_id}), viewer=viewer),
+        viewer=viewer,
+    )
+    gone_ids = {r.id for r in gone}
+    before: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    after: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for rel in around:
+        side = EVENT_SIDES.get(str(rel.__dict__.get("role")))
+        if rel.type != "PARTICIPATED_IN" or side is None or withdrawn(rel):
+            continue
+        before[rel.target_id][rel.source_id].add(side)
+        if rel.id not in gone_ids:
+            after[rel.target_id][rel.source_id].add(side)
+    days = {
+        n.id: n.date
+        for n in store.get_many(sorted(before), [], viewer=viewer)[0]
+        if isinstance(n, m.Incident)
+    }
+    out: list[m.AnyRelationship] = []
+    for tie in sorted(ties, key=lambda r: r.id):
+
+        def support(table: dict[str, dict[str, set[int]]], tie: m.AnyRelationship) -> set[str]:
+            return {
+                incident
+                for incident, who in table.items()
+                if incident in days
+                and _in_window(days[incident], tie)
+                and sides_support(tie.type, who[tie.source_id], who[tie.target_id])
+            }
+
+        now = support(after, tie)
+        lost = support(before, tie) - now
+        if lost:
+            out.append(
+                _without(tie, len(lost), sorted((days[i] for i in now), key=lower_bound), item)
+            )
+    return out
+
+
+def _in_window(day: str, tie: m.AnyRelationship) -> bool:
+    """Whether an event on `day` falls in the tie's evidence window (its episode)."""
+    first, last = tie.first_cited, tie.last_cited
+    return not (first and lower_bound(day) < lower_bound(first)) and not (
+        last and lower_bound(day) > upper_bound(last)
+    )
+
+
+def _without(
+    tie: m.AnyRelationship, lost: int, left_days: list[str], item: str
+) -> m.AnyRelationship:
+    """`tie` recounted without `lost` of its events, or withdrawn if none is left.
+
+    The count drops by exactly the events lost (evidence the reviewer may not
+    see still counts); the evidence window shrinks to the events left in view.
+    """
+    left = tie.evidence_count - lost
+    if left <= 0:
+        return tie.model_copy(
+            update={
+                "withdrawn_by": item,
+                "notes": "withdrawn: its only evidence came from a rejected spelling "
+                f"(review {item})",
+            }
+        )
+    weight = inferred_weight(left)
+    what = "on the same side" if tie.type == "ALLIED_WITH" else "on opposite sides"
+    update: dict[str, Any] = {
+        "evidence_count": left,
+        "strength": weight,
+        "confidence": min(0.9, weight),
+        "notes": f"inferred: {left} event(s) with both {what}; {lost} withdrawn "
+        f"with a rejected spelling (review {item})",
+    }
+    if left_days:
+        update.update(first_cited=left_days[0], last_cited=left_days[-1])
+    return tie.model_copy(update=update)

@@ -2,7 +2,8 @@
 
 An import attaches a spelling to a known record by a fuzzy match only with a
 review item; here a reviewer lists them and accepts (same entity) or rejects
-(different entity: the next import gives the spelling its own record).
+(different entity: the event links the spelling's rows attached are withdrawn,
+and the next import gives the spelling its own record).
 """
 
 from __future__ import annotations
@@ -70,6 +71,15 @@ def _decide(ctx: typer.Context, item: str, decision: str, json_out: bool) -> Non
             f"rejected: {done.spelling!r} is not {done.record_name!r} ({done.record_id}); "
             "removed from its aliases; the next import gives it a record of its own"
         )
+        info(
+            f"withdrew {len(done.withdrawn)} event link(s) its rows had attached"
+            + (": " + ", ".join(done.withdrawn) if done.withdrawn else "")
+        )
+        if done.reweighed:
+            info(
+                f"recounted {len(done.reweighed)} inferred tie(s) without those events: "
+                + ", ".join(done.reweighed)
+            )
 
 
 @review_app.command("accept")
@@ -88,7 +98,7 @@ def review_reject(
     item: Annotated[str, typer.Argument(help="The review item's id (rev_…).")],
     json_out: JsonOpt = False,
 ) -> None:
-    """Reject: a different entity; the next import keeps the spelling apart."""
+    """Reject: a different entity; withdraw the event links its rows attached."""
     _decide(ctx, item, "reject", json_out)
 
 
