@@ -88,6 +88,9 @@ FIELD_HELP: dict[str, str] = {
     "Authoritative: the same id is the same record, different ids are never merged",
     "identity_reviews": "JSON list of spellings matched by similarity and the reviewer's "
     "decision (written by import and `actorgraph review`)",
+    "spelling": "the actor's name as the source row spelled it (written by event imports)",
+    "withdrawn_by": "set by `actorgraph review reject` or `place-events` when the link was "
+    "wrong; no analysis counts it. Leave blank",
 }
 
 
