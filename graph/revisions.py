@@ -13,7 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from graph.store import Revision
+from graph import model as m
+from graph.sensitivity import Viewer
+from graph.store import GraphStore, Revision
+from graph.timeline import withdrawn
 
 _STAMPS = frozenset({"recorded_at", "recorded_by"})
 
@@ -50,3 +53,16 @@ def field_changes(revisions: Sequence[Revision]) -> list[list[FieldChange]]:
             )
         before = after
     return out
+
+
+def withdrawn_links(
+    store: GraphStore, record_id: str, *, viewer: Viewer
+) -> list[m.AnyRelationship]:
+    """The record's links that a later decision withdrew (`graph.timeline.withdrawn`),
+    as their newest versions: a record's history should say which events no
+    longer count for it, and why (`withdrawn_by`, the review item or command),
+    although each link's own history holds the versions."""
+    _, rels = store.get_many(
+        [], store.relationships_touching([record_id], viewer=viewer), viewer=viewer
+    )
+    return sorted((r for r in rels if withdrawn(r)), key=lambda r: (r.type, r.id))

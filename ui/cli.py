@@ -279,9 +279,10 @@ def history(
     revisions = st.store().history(record_id, viewer=st.viewer)
     if not revisions:
         raise NotFound(f"no record {record_id!r} (or it is above your clearance)")
-    from graph.revisions import field_changes
+    from graph.revisions import field_changes, withdrawn_links
 
     changes = field_changes(revisions)
+    gone = withdrawn_links(st.store(), record_id, viewer=st.viewer)
     rows = [
         {
             "version": r.version,
@@ -304,6 +305,11 @@ def history(
         typer.echo(f"version {r.version}:" + ("" if changed else " no field changed"))
         for c in changed:
             typer.echo(f"  {c.field}: {_shown(c.before)} -> {_shown(c.after)}")
+    if gone:
+        typer.echo(f"withdrawn links ({len(gone)}), not counted by any analysis:")
+    for rel in gone:
+        other = rel.target_id if rel.source_id == record_id else rel.source_id
+        typer.echo(f"  {rel.id}  {rel.type} {other}  withdrawn by {rel.__dict__['withdrawn_by']}")
 
 
 def _shown(value: Any) -> str:

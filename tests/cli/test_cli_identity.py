@@ -82,3 +82,32 @@ def test_review_lists_pending_items_and_accept_reject_decide_them(
     assert {r["status"] for r in decided} == {"accepted", "rejected"}
     unknown = invoke(runner, store_url, "review", "accept", "rev_nothing")
     assert unknown.exit_code == 6 and "no review item" in unknown.stderr
+
+
+def test_review_reject_reports_the_links_it_withdrew_and_history_lists_them(
+    runner: CliRunner, store_url: str, tmp_path: Path
+) -> None:
+    """FICTIONAL: 'Orin Liberation Front' was matched to 'Orrin Liberation Front'."""
+    from tests.ingest.test_identity import ACLED_COLUMNS, acled_row, write_csv
+
+    first = write_csv(tmp_path / "a.csv", ACLED_COLUMNS, [acled_row(1, "Orrin Liberation Front")])
+    assert invoke(runner, store_url, "import", str(first)).exit_code == 0
+    second = write_csv(
+        tmp_path / "b.csv",
+        ACLED_COLUMNS,
+        [acled_row(2, "Orin Liberation Front"), acled_row(3, "Orin Liberation Front")],
+    )
+    (item,) = json.loads(invoke(runner, store_url, "import", str(second), "--json").stdout)[
+        "review"
+    ]
+    rejected = invoke(runner, store_url, "review", "reject", item["item"])
+    assert rejected.exit_code == 0
+    assert "withdrew 2 event link(s)" in rejected.stderr
+    ids = rejected.stderr.split("had attached: ", 1)[1].split("\n", 1)[0].split(", ")
+    assert len(ids) == 2 and all(i.startswith("rel_") for i in ids)
+    history = invoke(runner, store_url, "history", item["matched"]["id"])
+    assert history.exit_code == 0
+    assert "withdrawn links (2)" in history.stdout
+    for link in ids:
+        assert f"{link}  PARTICIPATED_IN" in history.stdout
+    assert history.stdout.count(f"withdrawn by {item['item']}") == 2
