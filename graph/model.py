@@ -13,6 +13,7 @@ label, and who recorded it when.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal, Self
@@ -481,6 +482,27 @@ class Site(NodeBase):
     kind: Literal["Site"] = "Site"
     site_kind: SiteKind
     geometry_digest: GeometryDigest | None = None
+
+
+DIGEST_FIELD = "geometry_digest"
+
+
+def carry_digest(stored: Mapping[str, object], edited: dict[str, object]) -> None:
+    """Keep the stored shape's digest on an edit of the record that brings no shape.
+
+    The digest names the shape stored beside the record; only a shape import
+    (`import-boundaries`, `import-shapes`), which writes the shape in the same
+    batch, may change it. A template row or a form edits the record's other
+    fields: a blank, missing or stale digest there must not part the record
+    from its shape (the shape would stay stored, the record would lose it).
+
+    >>> edited = {"name": "Brune", "geometry_digest": None}
+    >>> carry_digest({"geometry_digest": "ab" * 32}, edited)
+    >>> edited["geometry_digest"] == "ab" * 32
+    True
+    """
+    if stored.get(DIGEST_FIELD):
+        edited[DIGEST_FIELD] = stored[DIGEST_FIELD]
 
 
 class Incident(NodeBase):

@@ -483,6 +483,7 @@ def finalise(draft: Draft, ctx: ImportContext) -> dict[str, Any]:
                 stored["sensitivity"],
                 data.get("sensitivity") or ctx.options.sensitivity or stored["sensitivity"],
             )
+        m.carry_digest(stored, data)  # a row never replaces a shape
     else:
         if draft.add_aliases and "name" in data:
             data["aliases"] = _union_names(

@@ -31,8 +31,10 @@ from graph.sensitivity import Sensitivity, Viewer
 
 # Set by the store, or constant for the kind; never typed into a form.
 SKIPPED = {"recorded_at", "recorded_by", "kind", "type"}
-# Nested structures edited elsewhere (or by import); kept as they are.
-CARRIED = {"profiles", "positions", "identity_reviews"}
+# Nested structures edited elsewhere (or by import); kept as they are. A place's
+# geometry digest names its stored shape: only a shape import changes it
+# (graph.model.carry_digest), so the form never offers it.
+CARRIED = {"profiles", "positions", "identity_reviews", "geometry_digest"}
 # Shown in the "more" section to keep the form short.
 ADVANCED = {"id", "first_cited", "last_cited", "basis", "evidence_count", "notes"}
 # Relationship endpoints get entity pickers, not text boxes.
