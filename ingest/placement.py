@@ -25,6 +25,7 @@ from graph.geometry import Gazetteer
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch
+from graph.timeline import withdrawn
 from ingest.resolve import match_key
 
 PLACEHOLDER_PREFIX = "ZZ"  # the importers' placeholder P-codes (ingest/acled.py)
@@ -130,6 +131,7 @@ class ReplaceReport:
     by_names: int = 0
     unplaced: list[str] = field(default_factory=list)
     written: dict[str, int] = field(default_factory=dict)
+    withdrawn: list[str] = field(default_factory=list)  # placeholder links withdrawn
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +141,7 @@ class ReplaceReport:
             "by_names": self.by_names,
             "unplaced": self.unplaced,
             "written": self.written,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -160,10 +163,15 @@ def place_stored_events(
     """Link every incident not yet in a gazetteer area to the area it belongs in.
 
     An incident's own coordinates decide first; else the names of the
-    placeholder areas it was filed under. The placeholder link stays (it is
-    what the source said); the new `OCCURRED_IN`, undated like the import's,
-    puts the incident in its real district on every date. One write, all or
-    nothing; a second run finds everything placed and writes nothing.
+    placeholder areas it was filed under. The new `OCCURRED_IN`, undated like
+    the import's, puts the incident in its real district on every date, and
+    the placeholder link is withdrawn (a new version marked `withdrawn_by`
+    "place-events", graph.timeline.withdrawn): the incident is in one area,
+    not counted twice by contacts or timelines by area, and the placeholder's
+    history keeps what the source said. An incident placed by an earlier run
+    that left its placeholder link beside the new one has it withdrawn too.
+    One write, all or nothing; a second run finds everything placed and
+    writes nothing.
     """
     from ingest.pipeline import make_id
 
@@ -173,10 +181,12 @@ def place_stored_events(
         return report
     nodes = {n.id: n for n in store.iter_nodes(viewer=viewer)}
     occurred: dict[str, list[str]] = defaultdict(list)
+    links: dict[str, list[m.AnyRelationship]] = defaultdict(list)
     parent_of: dict[str, str] = {}
     for rel in store.iter_relationships(viewer=viewer):
-        if rel.type == RelType.OCCURRED_IN:
+        if rel.type == RelType.OCCURRED_IN and not withdrawn(rel):
             occurred[rel.source_id].append(rel.target_id)
+            links[rel.source_id].append(rel)
         elif rel.type == RelType.PART_OF:
             parent_of.setdefault(rel.source_id, rel.target_id)
     real = set(placer.gazetteer_ids())
@@ -185,6 +195,7 @@ def place_stored_events(
         places = occurred.get(incident.id, [])
         if any(p in real for p in places):
             report.already += 1
+            batch.relationships.extend(_placeholders_withdrawn(links[incident.id], nodes, None))
             continue
         point = (
             (incident.longitude, incident.latitude)
@@ -218,6 +229,30 @@ def place_stored_events(
                 notes=f"placed by {placed.how} on {date.today().isoformat()}",
             )
         )
+        batch.relationships.extend(
+            _placeholders_withdrawn(links[incident.id], nodes, nodes[placed.area])
+        )
+    report.withdrawn = [r.id for r in batch.relationships if withdrawn(r)]
     if batch.relationships and not dry_run:
         report.written = store.write(batch, actor=actor).as_dict()
     return report
+
+
+def _placeholders_withdrawn(
+    links: list[m.AnyRelationship], nodes: dict[str, m.AnyNode], area: m.AnyNode | None
+) -> list[m.AnyRelationship]:
+    """New versions, withdrawn, of an incident's links to placeholder areas
+    (`ZZ…` P-codes, made by an import without a gazetteer). Links to any other
+    area are an analyst's or a source's statement and stay."""
+    into = f" into {area.name} ({area.id})" if area is not None else ""
+    return [
+        rel.model_copy(
+            update={
+                "withdrawn_by": "place-events",
+                "notes": f"withdrawn: the incident was placed in the gazetteer{into}",
+            }
+        )
+        for rel in links
+        if isinstance(target := nodes.get(rel.target_id), m.Area)
+        and target.pcode.startswith(PLACEHOLDER_PREFIX)
+    ]

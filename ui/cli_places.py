@@ -106,7 +106,8 @@ def place_events(ctx: typer.Context, dry_run: DryRunOpt = False, json_out: JsonO
     info(
         f"placed {report.placed} incident(s) ({report.by_coordinates} by coordinates, "
         f"{report.by_names} by admin names); {report.already} already placed; "
-        f"{len(report.unplaced)} not placed"
+        f"{len(report.unplaced)} not placed; {len(report.withdrawn)} placeholder link(s) "
+        "withdrawn"
     )
     for line in report.unplaced:
         info(f"  {line}")
