@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from graph import model as m
-from graph.projection import build_projection
+from graph.projection import build_projection, projection
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore, WriteBatch, WriteReport
@@ -89,6 +89,8 @@ def test_reject_withdraws_the_spellings_event_links_and_their_alliance_evidence(
     assert _ties(full, front, rangers) == {"ALLIED_WITH": 4}
     assert _ties(full, front, salt) == {"OPPOSES": 1}
     past = _edges(build_projection(store, viewer=SYSTEM, as_of=BEFORE))
+    for day in (None, AFTER):  # cached views, which the reject's write must update
+        assert _ties(projection(store, viewer=SYSTEM, as_of=day), front, rangers)
     rangers_links = sorted(
         (u, v, k) for u, v, k in full.out_edges(rangers, keys=True) if v.startswith("inc")
     )
@@ -105,6 +107,8 @@ def test_reject_withdraws_the_spellings_event_links_and_their_alliance_evidence(
     for view in (
         build_projection(store, viewer=SYSTEM),
         build_projection(store, viewer=SYSTEM, as_of=AFTER),
+        projection(store, viewer=SYSTEM),  # the cached one, updated by the write
+        projection(store, viewer=SYSTEM, as_of=AFTER),
     ):
         # Only the Front's own two events stay; the alliance rests on them alone,
         # and the opposition, seen only in a 'Orin' row, is gone.
