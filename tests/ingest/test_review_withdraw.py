@@ -142,6 +142,10 @@ def test_reject_withdraws_the_spellings_event_links_and_their_alliance_evidence(
     assert _ties(view, frnt, salt) == {"OPPOSES": 1}
     assert _ties(view, front, rangers) == {"ALLIED_WITH": 2}
     assert _ties(view, front, salt) == {}
+    # Re-importing the Front's own file recounts its alliance from stored
+    # events: a withdrawn link is no evidence.
+    load(store, tmp_path / "first.csv")
+    assert _ties(build_projection(store, viewer=SYSTEM), front, rangers) == {"ALLIED_WITH": 2}
 
 
 def test_accepting_a_match_withdraws_nothing(store: GraphStore, tmp_path: Path) -> None:
