@@ -83,7 +83,7 @@ def test_form_with_good_values_writes_and_appears_in_history(world_store: Embedd
     history = table_with(at, "what changed")
     assert list(history["version"]) == [1, 2]
     assert (
-        "name: Hill Guard (fictional) → Hill Guard of Orrin (fictional)"
+        "Name: Hill Guard (fictional) → Hill Guard of Orrin (fictional)"
         in history["what changed"][1]
     )
     revisions = world_store.history(new_id, viewer=SYSTEM)
@@ -244,3 +244,18 @@ def test_data_page_offers_the_map_as_a_spreadsheet_that_comes_back_unchanged(
     report = load(world_store, path, viewer=reader)
     assert (report.created, report.updated, report.closed) == (0, 0, 0)
     assert contents(world_store) == before
+
+
+def test_form_fields_and_history_are_labelled_in_words_not_field_names(
+    world_store: EmbeddedStore,
+) -> None:
+    at = app_at("data")
+    at.selectbox(key="data.rel.type").set_value("HAS_ACCESS_TO").run()
+    access = data_view.form_id("relationship", "HAS_ACCESS_TO", None, gen=0)
+    assert at.selectbox(key=forms.key(access, "source_id")).label == "From *"
+    assert at.selectbox(key=forms.key(access, "target_id")).label == "To *"
+    assert at.text_input(key=forms.key(access, "valid_from")).label == "Valid from"
+    assert at.text_input(key=forms.key(access, "last_contact")).label == "Last contact"
+    assert at.text_input(key=forms.key(NEW_ACTOR, "id")).label == "ID *"
+    labels = [w.label for w in at.text_input] + [w.label for w in at.selectbox]
+    assert not [label for label in labels if "_" in label]

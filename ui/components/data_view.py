@@ -202,7 +202,7 @@ def _record_form(
         if current is not None:
             st.caption(
                 "Saving records a new version; nothing is overwritten. To end a relationship, "
-                "set its valid_to: it is closed, not deleted."
+                "give it a 'Valid to' date: it is closed, not deleted."
             )
         submitted = st.form_submit_button(
             "Save changes" if current is not None else "Add",
@@ -411,7 +411,10 @@ def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
 
     rows = []
     for revision, changes in zip(revisions, field_changes(revisions), strict=True):
-        said = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in changes]
+        said = [
+            f"{SCHEMA.field_title(c.field)}: {_short(c.before)} → {_short(c.after)}"
+            for c in changes
+        ]
         rows.append(
             {
                 "version": revision.version,
