@@ -359,7 +359,7 @@ class Envelope(BaseModel):
 
     model_config = _CONFIG
 
-    id: Identifier
+    id: Identifier = Field(title="ID")
     valid_from: PartialDate | None = None
     valid_to: PartialDate | None = None
     first_cited: PartialDate | None = None
@@ -404,7 +404,7 @@ class NodeBase(Envelope):
     # An intermediary marked at risk is never proposed on a path without a warning.
     at_risk: bool = False
     # Source datasets' own ids ("ucdp-side:123"): authoritative for identity.
-    external_ids: tuple[ExternalId, ...] = ()
+    external_ids: tuple[ExternalId, ...] = Field(default=(), title="External IDs")
     identity_reviews: tuple[IdentityReview, ...] = ()
 
 
@@ -449,7 +449,7 @@ class Post(NodeBase):
 class Organisation(NodeBase):
     kind: Literal["Organisation"] = "Organisation"
     org_kind: OrgKind
-    hct_member: bool = False
+    hct_member: bool = Field(default=False, title="HCT member")
     # One of *our* engagers (HC office, OCHA, an HCT member): where leverage paths start.
     engager: bool = False
 
@@ -467,7 +467,7 @@ digest makes a changed shape a new version of the record, with its history."""
 
 class Area(NodeBase):
     kind: Literal["Area"] = "Area"
-    pcode: PCode
+    pcode: PCode = Field(title="P-code")
     admin_level: int = Field(default=1, ge=0, le=5)
     geometry_digest: GeometryDigest | None = None
 
@@ -567,8 +567,8 @@ Node = Annotated[
 class RelBase(Envelope):
     """A directed relationship; intervals are closed, never deleted."""
 
-    source_id: Identifier
-    target_id: Identifier
+    source_id: Identifier = Field(title="From", description="the record the relationship starts at")
+    target_id: Identifier = Field(title="To", description="the record the relationship points at")
 
 
 class InfluenceLike(RelBase):

@@ -135,6 +135,31 @@ class Schema:
         """The Neo4j relationship type; asserts membership (see `label`)."""
         return RelType(rel_type).value
 
+    # ------------------------------------------------------------------ field titles
+
+    @cached_property
+    def _titles(self) -> dict[str, str]:
+        """Every field's reader-facing name, from the models' `title=` (else its own words)."""
+        titles: dict[str, str] = {}
+        models: list[type[BaseModel]] = [s.model for s in self.nodes.values()]
+        models += [s.model for s in self.relationships.values()]
+        for model in models:
+            for name, info in model.model_fields.items():
+                title = info.title or plain_title(name)
+                if titles.setdefault(name, title) != title:
+                    raise SchemaError(f"field {name!r} has two titles: {titles[name]!r}, {title!r}")
+        return titles
+
+    def field_title(self, name: str) -> str:
+        """The label a reader sees for field `name` (`valid_from` -> "Valid from").
+
+        One rule for every form and table: a model's `Field(title=...)` when the
+        words alone would mislead (`source_id` is the relationship's "From" end,
+        not a Source record), else the name in plain words. A column that is no
+        field (a table's own "what changed") is put in plain words the same way.
+        """
+        return self._titles.get(name) or plain_title(name)
+
     # ------------------------------------------------------------------ validation
 
     def check_self(self) -> None:
@@ -162,6 +187,7 @@ class Schema:
                 raise SchemaError(f"{rel_type}: a symmetric type needs every pattern both ways")
             if rspec.influence and "strength" not in rspec.model.model_fields:
                 raise SchemaError(f"{rel_type}: influence relationships need a strength")
+        self._titles  # noqa: B018 -- builds the titles, raising SchemaError on a conflict
 
     def parse_node(self, data: Mapping[str, Any]) -> m.AnyNode:
         """Validate a dict into a node model, or raise InvalidRecords naming id and fields."""
@@ -251,6 +277,12 @@ class Schema:
                 for t, s in self.relationships.items()
             },
         }
+
+
+def plain_title(name: str) -> str:
+    """A snake_case name in plain words, first letter capital (`valid_from` -> "Valid from")."""
+    words = name.replace("_", " ").strip()
+    return words[:1].upper() + words[1:]
 
 
 def _describe_type(annotation: Any) -> tuple[str, list[str] | None]:

@@ -6,12 +6,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
-from graph.sensitivity import SYSTEM
+from graph.sensitivity import SYSTEM, Sensitivity
 from graph.stores.embedded_store import EmbeddedStore
+from graph.users import Role, User, hash_password
 from tests.ui import world
 from tests.ui.conftest import app_at, no_exceptions
+from tests.ui.test_accounts import PASSWORD, sign_in
 from ui.components import data_view, forms
 
 NEW_ACTOR = data_view.form_id("entity", "ArmedActor", None, gen=0)
@@ -83,7 +86,7 @@ def test_form_with_good_values_writes_and_appears_in_history(world_store: Embedd
     history = table_with(at, "what changed")
     assert list(history["version"]) == [1, 2]
     assert (
-        "name: Hill Guard (fictional) → Hill Guard of Orrin (fictional)"
+        "Name: Hill Guard (fictional) → Hill Guard of Orrin (fictional)"
         in history["what changed"][1]
     )
     revisions = world_store.history(new_id, viewer=SYSTEM)
@@ -244,3 +247,157 @@ def test_data_page_offers_the_map_as_a_spreadsheet_that_comes_back_unchanged(
     report = load(world_store, path, viewer=reader)
     assert (report.created, report.updated, report.closed) == (0, 0, 0)
     assert contents(world_store) == before
+
+
+def test_form_fields_and_history_are_labelled_in_words_not_field_names(
+    world_store: EmbeddedStore,
+) -> None:
+    at = app_at("data")
+    at.selectbox(key="data.rel.type").set_value("HAS_ACCESS_TO").run()
+    access = data_view.form_id("relationship", "HAS_ACCESS_TO", None, gen=0)
+    assert at.selectbox(key=forms.key(access, "source_id")).label == "From *"
+    assert at.selectbox(key=forms.key(access, "target_id")).label == "To *"
+    assert at.text_input(key=forms.key(access, "valid_from")).label == "Valid from"
+    assert at.text_input(key=forms.key(access, "last_contact")).label == "Last contact"
+    assert at.text_input(key=forms.key(NEW_ACTOR, "id")).label == "ID *"
+    labels = [w.label for w in at.text_input] + [w.label for w in at.selectbox]
+    assert not [label for label in labels if "_" in label]
+
+
+def _add_influence(at: AppTest, form: str, *, valid_from: str = "") -> None:
+    at.selectbox(key="data.rel.type").set_value("INFLUENCES").run()
+    at.selectbox(key=forms.key(form, "source_id")).set_value("per_elder")
+    at.selectbox(key=forms.key(form, "target_id")).set_value("per_local")
+    if valid_from:
+        at.text_input(key=forms.key(form, "valid_from")).input(valid_from)
+    at.button(key=f"{form}.submit").click().run()
+    no_exceptions(at)
+
+
+def test_a_duplicate_relationship_is_flagged_before_it_is_written_and_can_be_cancelled(
+    world_store: EmbeddedStore,
+) -> None:
+    before = world_store.change_counter()
+    at = app_at("data")
+    _add_influence(at, NEW_INFLUENCE, valid_from="2024")
+    # Held back: the existing relationship is shown, nothing is written.
+    assert "already recorded" in at.warning[0].value
+    shown = table_with(at, "relationship")
+    assert list(shown["id"]) == ["rel_inf"]
+    assert shown["relationship"][0] == "Sheikha Morwen Dask influences Ilyo Varrant"
+    assert not at.success
+    assert world_store.change_counter() == before
+    at.button(key=f"{NEW_INFLUENCE}.dup.cancel").click().run()
+    no_exceptions(at)
+    assert not at.warning
+    assert world_store.change_counter() == before
+
+
+def test_a_duplicate_relationship_is_written_when_the_user_confirms(
+    world_store: EmbeddedStore,
+) -> None:
+    before = world_store.change_counter()
+    at = app_at("data")
+    _add_influence(at, NEW_INFLUENCE)
+    assert "already recorded" in at.warning[0].value
+    at.button(key=f"{NEW_INFLUENCE}.dup.confirm").click().run()
+    no_exceptions(at)
+    assert not at.warning
+    assert at.success[0].value.startswith("Saved: Sheikha Morwen Dask influences Ilyo Varrant")
+    assert world_store.change_counter() == before + 1
+    influences = [
+        r for r in world_store.iter_relationships(viewer=SYSTEM) if r.type == "INFLUENCES"
+    ]
+    assert len([r for r in influences if r.source_id == "per_elder"]) == 2
+
+
+def test_the_chosen_tab_stays_open_after_a_save(world_store: EmbeddedStore) -> None:
+    at = app_at("data")
+    at.session_state[data_view.TAB_KEY] = "Relationship"
+    at.run()
+    form = data_view.form_id("relationship", "HAS_ACCESS_TO", None, gen=0)
+    at.selectbox(key="data.rel.type").set_value("HAS_ACCESS_TO").run()
+    at.selectbox(key=forms.key(form, "source_id")).set_value("org_ocha")
+    at.selectbox(key=forms.key(form, "target_id")).set_value("per_local")
+    at.button(key=f"{form}.submit").click().run()
+    no_exceptions(at)
+    assert at.success[0].value.startswith("Saved: ")
+    # The save's message appeared above the tabs; the Relationship tab is still the open one:
+    # the tabs are one keyed widget (the browser keeps it open), bound to the URL's `tab=`.
+    assert at.session_state[data_view.TAB_KEY] == "Relationship"
+    container = _tab_container(at)
+    assert container.id and container.query_param_key == data_view.TAB_KEY
+
+
+def _tab_container(at: AppTest) -> Any:
+    """The proto of the page's one set of tabs."""
+    found = []
+
+    def walk(node: Any) -> None:
+        proto = getattr(node, "proto", None)
+        if isinstance(proto, BlockProto) and proto.WhichOneof("type") == "tab_container":
+            found.append(proto.tab_container)
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at.main)
+    assert len(found) == 1
+    return found[0]
+
+
+def _account(store: EmbeddedStore, name: str, role: Role) -> AppTest:
+    store.save_user(
+        User(
+            name=name,
+            role=role,
+            clearance=Sensitivity.RESTRICTED,
+            password_hash=hash_password(PASSWORD),
+        ),
+        actor="fixture",
+    )
+    at = sign_in(name, PASSWORD)
+    at.switch_page("views/data.py").run()
+    no_exceptions(at)
+    return at
+
+
+def test_a_viewer_reads_records_as_details_without_any_form(world_store: EmbeddedStore) -> None:
+    at = _account(world_store, "reader", Role.VIEWER)
+    assert any("may read but not change" in i.value for i in at.info)
+    # No form anywhere, not even a greyed-out one: the only text box looks a record up.
+    assert _form_widgets(at) == []
+    assert [w.key for w in at.text_input] == ["data.history.id"]
+    assert not at.number_input and not at.file_uploader
+    at.selectbox(key="data.view.entity").set_value("per_elder").run()
+    no_exceptions(at)
+    record = " ".join(m.value for m in at.markdown)
+    assert "Sheikha Morwen Dask" in record and "public" in record
+    assert "Evidence count" in list(table_with(at, "field")["field"])
+    assert "No source cited." in [c.value for c in at.caption]
+    at.selectbox(key="data.view.rel_entity").set_value("per_elder").run()
+    no_exceptions(at)
+    rels = table_with(at, "relationship")
+    assert "Sheikha Morwen Dask influences Ilyo Varrant" in list(rels["relationship"])
+    assert set(rels["id"]) == {"rel_inf", "rel_acc"}
+    cited = dict(zip(rels["id"], rels["sources"], strict=True))
+    assert cited["rel_acc"] == "none cited" and cited["rel_inf"] not in ("", "none cited")
+    assert _form_widgets(at) == []
+
+
+def _form_widgets(at: AppTest) -> list[str]:
+    """Keys of the entity and relationship forms' widgets on the page."""
+    widgets = [*at.text_input, *at.number_input, *at.selectbox, *at.multiselect, *at.button]
+    return [
+        str(w.key)
+        for w in widgets
+        if w.key and str(w.key).startswith(("data.entity.", "data.rel."))
+    ]
+
+
+def test_an_editor_gets_the_forms(world_store: EmbeddedStore) -> None:
+    at = _account(world_store, "editor", Role.EDITOR)
+    assert not any("may read but not change" in i.value for i in at.info)
+    assert at.text_input(key=forms.key(NEW_ACTOR, "name")).value == ""
+    assert not at.button(key=f"{NEW_ACTOR}.submit").disabled
+    assert at.file_uploader(key="data.import.file") is not None
+    assert _form_widgets(at)

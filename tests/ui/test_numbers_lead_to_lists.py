@@ -78,5 +78,8 @@ def test_the_coverage_matrix_table_has_a_column_per_engager(demo_store: Embedded
     assert engagers, "one column per engager"
     # Each actor's count of engagers reaching it is the number of filled score cells.
     for _, row in table.iterrows():
-        filled = sum(1 for c in engagers if row[c] == row[c] and row[c] is not None)
+        filled = sum(1 for c in engagers if row[c] != "")
         assert filled == row["engagers reaching"]
+    # No path is a blank cell, never a grey "None" (or NaN) in the grid.
+    assert not table[engagers].isna().any().any()
+    assert all(isinstance(v, str) for c in engagers for v in table[c])

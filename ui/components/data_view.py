@@ -23,10 +23,11 @@ import streamlit as st
 
 from graph import model as m
 from graph.errors import InvalidRecords
+from graph.overlaps import duplicates_in_store
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.store import Revision, WriteBatch
 from ui import state
-from ui.components import forms
+from ui.components import forms, record_view, tables
 from ui.components.entities import entity_picker, ids_of_kinds, label, md
 
 if TYPE_CHECKING:
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 ENTITY, RELATIONSHIP = "entity", "relationship"
 _GENERATION = "data.generation"
 _NEW_IDS = "data.new_ids"
+_PENDING = "data.pending_duplicate"  # a relationship waiting for "Save anyway" or "Cancel"
 
 
 # --------------------------------------------------------------------------- form identity
@@ -62,10 +64,21 @@ def _new_id(form: str, kind: str) -> str:
 # --------------------------------------------------------------------------- page
 
 
+TABS = ("Entity", "Relationship", "Import a file", "History")
+# The chosen tab is a widget with a key, bound to the URL's `tab=`: a save or a
+# selection reruns the page with the same tab open (without a key Streamlit
+# treats tabs whose surroundings changed as new ones and opens the first), and
+# a link can open the History tab directly.
+TAB_KEY = "tab"
+
+
 def render() -> None:
     writable = state.may_write()
     if not writable:
-        st.info("Your account may read but not change data (editor role needed).")
+        st.info(
+            "Your account may read but not change data (editor role needed): "
+            "records are shown as they are stored, without forms."
+        )
     done = state.last_write()
     if done:
         st.success(f"Saved: {md(done['name'])} ({done['outcome']}; id `{done['id']}`).")
@@ -73,15 +86,25 @@ def render() -> None:
         if revisions:
             st.dataframe(history_rows(revisions), hide_index=True, key="data.saved.history")
     entity_tab, rel_tab, import_tab, history_tab = st.tabs(
-        ["Entity", "Relationship", "Import a file", "History"]
+        list(TABS), key=TAB_KEY, on_change="rerun", bind="query-params"
     )
     graph = state.graph(None)
     with entity_tab:
-        entity_form(graph, writable=writable)
+        if writable:
+            entity_form(graph, writable=writable)
+        else:
+            record_view.entity_details(graph)
     with rel_tab:
-        relationship_form(graph, writable=writable)
+        if writable:
+            relationship_form(graph, writable=writable)
+        else:
+            record_view.relationship_details(graph)
     with import_tab:
-        import_panel(writable=writable)
+        if writable:
+            import_panel(writable=writable)
+        else:
+            template_download()
+            st.caption("Importing a file needs the editor role.")
     with history_tab:
         history_panel(graph)
 
@@ -202,7 +225,7 @@ def _record_form(
         if current is not None:
             st.caption(
                 "Saving records a new version; nothing is overwritten. To end a relationship, "
-                "set its valid_to: it is closed, not deleted."
+                "give it a 'Valid to' date: it is closed, not deleted."
             )
         submitted = st.form_submit_button(
             "Save changes" if current is not None else "Add",
@@ -212,15 +235,38 @@ def _record_form(
         )
     if submitted:
         save(kind, values, current=current_values, form=form)
+    confirm_duplicate(graph, form)
 
 
 def save(
-    kind: str, values: Mapping[str, Any], *, current: Mapping[str, Any] | None, form: str
+    kind: str,
+    values: Mapping[str, Any],
+    *,
+    current: Mapping[str, Any] | None,
+    form: str,
+    confirmed: bool = False,
 ) -> None:
-    """Validate with the schema, write all or nothing, then show what happened."""
+    """Validate with the schema, write all or nothing, then show what happened.
+
+    A relationship that repeats one already recorded (`graph.overlaps`) is not
+    written until the user confirms it (`confirm_duplicate`): counted twice,
+    one tie would weigh double in every path and coverage number.
+    """
+    st.session_state.pop(_PENDING, None)
     try:
         record = forms.build_record(kind, values, current=current)
         viewer = state.viewer()
+        if isinstance(record, m.RelBase) and not confirmed:
+            existing = duplicates_in_store(state.store(), record, viewer=viewer)
+            if existing:
+                st.session_state[_PENDING] = {
+                    "form": form,
+                    "kind": kind,
+                    "values": dict(values),
+                    "current": current,
+                    "duplicates": existing,
+                }
+                return
         # At the reader's clearance: the form showed sources above it as masks,
         # and the store keeps the real citations behind them only when it knows.
         report = state.store().write(
@@ -248,22 +294,38 @@ def save(
     st.rerun()
 
 
+def confirm_duplicate(graph: nx.MultiDiGraph[str], form: str) -> None:
+    """The relationship held back by `save`: the existing one(s) it repeats, save or cancel."""
+    pending: dict[str, Any] | None = st.session_state.get(_PENDING)
+    if not pending or pending["form"] != form:
+        return
+    existing: list[m.RelBase] = pending["duplicates"]
+    st.warning(
+        "Not saved yet: this relationship is already recorded for an overlapping period. "
+        "Save it anyway only if it is a different tie (e.g. another channel); otherwise "
+        "edit the existing one."
+    )
+    tables.show([record_view.relationship_row(graph, r) for r in existing], key=f"{form}.dup")
+    save_col, cancel_col = st.columns(2)
+    if save_col.button("Save anyway", key=f"{form}.dup.confirm", type="primary"):
+        save(
+            str(pending["kind"]),
+            pending["values"],
+            current=pending["current"],
+            form=form,
+            confirmed=True,
+        )
+    if cancel_col.button("Cancel", key=f"{form}.dup.cancel"):
+        st.session_state.pop(_PENDING, None)
+        st.rerun()
+
+
 def saved_as(record: m.AnyRecord) -> str:
     """What was saved, as the analyst would say it: a name, or the relationship as a sentence
     ("Fernwell Relief International has regular access to the Elder")."""
     if isinstance(record, m.NodeBase):
         return record.name
-    from queries.command import name_of
-    from queries.explain import relationship_sentence
-
-    graph = state.graph(None)
-    quality = getattr(record, "quality", None)
-    return relationship_sentence(
-        name_of(graph, record.source_id),
-        name_of(graph, record.target_id),
-        str(record.type),
-        quality=str(quality.value) if quality is not None else None,
-    )
+    return record_view.sentence(state.graph(None), record)
 
 
 # --------------------------------------------------------------------------- import
@@ -411,7 +473,10 @@ def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
 
     rows = []
     for revision, changes in zip(revisions, field_changes(revisions), strict=True):
-        said = [f"{c.field}: {_short(c.before)} → {_short(c.after)}" for c in changes]
+        said = [
+            f"{SCHEMA.field_title(c.field)}: {_short(c.before)} → {_short(c.after)}"
+            for c in changes
+        ]
         rows.append(
             {
                 "version": revision.version,

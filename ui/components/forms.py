@@ -61,7 +61,8 @@ class FieldSpec:
 
     @property
     def label(self) -> str:
-        text = self.name.replace("_", " ")
+        """The field's title from the schema (`valid_from` -> "Valid from"), starred if required."""
+        text = SCHEMA.field_title(self.name)
         return f"{text} *" if self.required else text
 
 

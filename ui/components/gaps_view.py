@@ -39,7 +39,9 @@ def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
         row: dict[str, Any] = {"armed actor": name}
         for (engager, _), column in zip(found.engagers, labels, strict=True):
             score = scores.get(engager)
-            row[column] = round(score, 3) if score is not None else None
+            # Text, not a number: a missing score in a number column shows as a grey
+            # "None" in the grid whatever the Styler says; blank means "no path".
+            row[column] = f"{score:.3f}" if score is not None else ""
         reached = [s for s in scores.values() if s is not None]
         row["engagers reaching"] = len(reached)
         row["only reached by"] = dict(found.engagers).get(found.only_reached_by.get(actor, ""), "")
@@ -48,12 +50,12 @@ def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
     best = max((s for r in found.matrix.values() for s in r.values() if s is not None), default=1)
 
     def shade(value: Any) -> str:
-        if not isinstance(value, float) or value != value:  # blank or NaN: no reach
+        if not value:  # blank: no reach
             return ""
-        alpha = 0.15 + 0.7 * min(1.0, value / max(best, 0.05))
+        alpha = 0.15 + 0.7 * min(1.0, float(value) / max(best, 0.05))
         return f"background-color: rgba(39, 174, 96, {alpha:.2f})"
 
-    styled = frame.style.map(shade, subset=labels).format(precision=3, na_rep="", subset=labels)
+    styled = frame.style.map(shade, subset=labels)
     return styled, labels
 
 

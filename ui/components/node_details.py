@@ -14,7 +14,7 @@ import networkx as nx
 import streamlit as st
 
 from graph import model as m
-from graph.schema import NodeKind
+from graph.schema import SCHEMA, NodeKind
 from queries.leverage import TARGET_KINDS
 from ui import state
 from ui.components import tables
@@ -59,7 +59,7 @@ def field_rows(record: m.NodeBase) -> list[dict[str, Any]]:
         elif isinstance(value, bool):
             value = "yes" if value else "no"
         # One column of text: numbers and words side by side must not break the table.
-        rows.append({"field": name.replace("_", " "), "value": str(value)})
+        rows.append({"field": SCHEMA.field_title(name), "value": str(value)})
     return rows
 
 

@@ -13,6 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from graph.schema import SCHEMA
+
 WIDE_TEXT = 40  # characters: longer text in a column gets a large column
 
 
@@ -29,8 +31,16 @@ def cell(value: object) -> object:
     return value
 
 
+def heading(column: str) -> str:
+    """A column named after a record field (`valid_from`) gets the field's title ("Valid from").
+
+    Columns a view already names in words ("what changed") are left as they are.
+    """
+    return SCHEMA.field_title(column) if "_" in column else column
+
+
 def readable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{column: cell(value) for column, value in row.items()} for row in rows]
+    return [{heading(column): cell(value) for column, value in row.items()} for row in rows]
 
 
 def show(rows: Sequence[Mapping[str, Any]], *, key: str | None = None) -> None:
