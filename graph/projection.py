@@ -38,7 +38,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
@@ -59,6 +59,12 @@ _CACHE_SIZE = 16
 # memo form a cycle that only a full garbage collection would free: evicting a
 # projection drops its memo, and the graph goes as soon as no caller holds it.
 MEMO_ATTR = "_actorgraph_memo"
+# The relationship-id index of a cached projection (relationship id -> its two
+# ends), in this attribute of the graph object: the `ends` its build or update
+# kept anyway, so naming a relationship by id is a lookup, not a walk over
+# every edge (queries.shown). Copies (`graph.copy()`, `SharedCopy`) do not
+# inherit it: they start without attributes, so no stale index survives.
+ENDS_ATTR = "_actorgraph_relationship_ends"
 #: Above this share of changed records (and this many) a rebuild is cheaper than an update.
 _UPDATE_LIMIT = 0.05
 _UPDATE_FLOOR = 100
@@ -260,6 +266,29 @@ def tie_evidence_days(graph: nx.MultiDiGraph[str], rel: m.AnyRelationship) -> li
     return days
 
 
+def relationship_ends(graph: nx.MultiDiGraph[str]) -> Mapping[str, tuple[str, str]]:
+    """Relationship id -> (source, target) for every edge of `graph`.
+
+    A cached projection carries the index its build or update kept (updated
+    with the graph, in time proportional to the write); any other frozen graph
+    gets one on first use, remembered; an unfrozen graph (which may still
+    change) gets a fresh one each call. Read-only.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_edge("per_a", "org_b", key="rel_1")
+    'rel_1'
+    >>> relationship_ends(g)["rel_1"]
+    ('per_a', 'org_b')
+    """
+    ends: Mapping[str, tuple[str, str]] | None = vars(graph).get(ENDS_ATTR)
+    if ends is not None:
+        return ends
+    index = {key: (u, v) for u, v, key in graph.edges(keys=True)}
+    if nx.is_frozen(graph):
+        vars(graph)[ENDS_ATTR] = index
+    return index
+
+
 def _update(
     base: _Entry, store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: int
 ) -> _Entry | None:
@@ -403,6 +432,7 @@ def _refresh(
         entry = _update(newest, store, viewer=viewer, as_of=as_of, counter=counter)
     if entry is None:
         entry = _build(store, viewer=viewer, as_of=as_of, counter=counter)
+    vars(entry.graph)[ENDS_ATTR] = entry.ends  # kept by build and update alike
     nx.freeze(entry.graph)
     with _lock:
         # Superseded projections of this view are not asked for again: let them go

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from graph import model as m
+from graph.projection import relationship_ends
 
 
 def _strings(data: Any) -> Iterator[str]:
@@ -33,17 +34,22 @@ def _strings(data: Any) -> Iterator[str]:
 
 
 def records_named(graph: nx.MultiDiGraph[str], data: Any) -> list[m.AnyRecord]:
-    """The records of `graph` whose ids appear anywhere in `data`, each once."""
+    """The records of `graph` whose ids appear anywhere in `data`, each once.
+
+    Relationships are found through the projection's relationship-id index
+    (`graph.projection.relationship_ends`): an answer almost always carries
+    strings that are no node id (names, kinds), and each of them used to cost
+    a walk over every relationship of the graph.
+    """
     wanted = set(_strings(data))
     found: dict[str, m.AnyRecord] = {}
+    ends = relationship_ends(graph)
     for text in wanted:
         if text in graph:
             found[text] = graph.nodes[text]["record"]
-    rest = wanted - found.keys()
-    if rest:
-        for _, _, key, data in graph.edges(keys=True, data=True):
-            if key in rest:
-                found[key] = data["record"]
+        elif text in ends:
+            u, v = ends[text]
+            found[text] = graph.succ[u][v][text]["record"]
     return [found[k] for k in sorted(found)]
 
 

@@ -32,11 +32,11 @@ from graph.projection import (
 )
 from graph.sensitivity import Viewer
 from graph.store import GraphStore
-from ui.components import gaps_view
+from ui.components import entities, gaps_view, network_view
 
 log = logging.getLogger(__name__)
 
-_FIRST_USE_MODULES = ("pandas", "pyarrow", "ui.components.network_view")
+_FIRST_USE_MODULES = ("pandas", "pyarrow")
 _lock = threading.Lock()
 _started: dict[tuple[int, str, str], threading.Thread] = {}
 _views: dict[tuple[int, str, str], tuple[GraphStore, Viewer]] = {}  # what was warmed
@@ -50,11 +50,12 @@ def start(store: GraphStore, viewer: Viewer, *, enabled: bool = True) -> threadi
     if not enabled:
         return None
     # Modules a page imports on first use (the table renderer's: Overview's
-    # first table paid 1-2 s for them; the network drawing's), imported here in
-    # the page's own thread, once per process. Never in the background: plotly
-    # looks pandas up in sys.modules without waiting for its import to finish,
-    # and a page drawing a chart while another thread imported pandas failed
-    # with "partially initialized module 'pandas'".
+    # first table paid 1-2 s for them), imported here in the page's own thread,
+    # once per process; the network drawing's come with this module's own
+    # imports. Never in the background: plotly looks pandas up in sys.modules
+    # without waiting for its import to finish, and a page drawing a chart
+    # while another thread imported pandas failed with "partially initialized
+    # module 'pandas'".
     for module in _FIRST_USE_MODULES:
         importlib.import_module(module)
     key = (id(store), viewer.clearance.value, date.today().isoformat())
@@ -115,7 +116,11 @@ def warm(store: GraphStore, viewer: Viewer) -> None:
     same cache entries), the default page's first."""
     today = projection(store, viewer=viewer, as_of=date.today())
     gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
-    projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
+    every = projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
+    # The Network page's date slider bounds and the pickers' option labels over
+    # the whole map (each a walk over every record: about 2 s of its first load at M).
+    network_view.date_bounds_of(every)
+    entities.warm_labels(every)
 
 
 def _warm_quietly(store: GraphStore, viewer: Viewer) -> None:

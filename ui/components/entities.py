@@ -24,6 +24,7 @@ import streamlit as st
 
 from graph import model as m
 from graph.store import search_names
+from queries.memo import remembered
 from ui import query_string, state
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
@@ -58,9 +59,41 @@ def search_label(graph: nx.MultiDiGraph[str], node_id: str) -> str:
 
 
 def ids_of_kinds(graph: nx.MultiDiGraph[str], kinds: Collection[str] | None) -> list[str]:
-    """Node ids of the given kinds (all kinds when None), sorted by name."""
-    chosen = [n for n, d in graph.nodes(data=True) if kinds is None or d.get("kind") in kinds]
-    return sorted(chosen, key=lambda n: (str(graph.nodes[n].get("name", n)).casefold(), n))
+    """Node ids of the given kinds (all kinds when None), sorted by name.
+
+    Remembered on a frozen projection (a copy is returned): a picker over the
+    whole map sorts 20,000 names at M on every page run otherwise."""
+    wanted = None if kinds is None else frozenset(kinds)
+
+    def compute() -> tuple[str, ...]:
+        chosen = [n for n, d in graph.nodes(data=True) if wanted is None or d.get("kind") in wanted]
+        return tuple(
+            sorted(chosen, key=lambda n: (str(graph.nodes[n].get("name", n)).casefold(), n))
+        )
+
+    return list(remembered(graph, ("entities.ids_of_kinds", wanted), compute))
+
+
+def search_labels(graph: nx.MultiDiGraph[str]) -> dict[str, str]:
+    """`search_label` per node, remembered on a frozen projection and filled as
+    pickers ask: a picker formats each of its options on every run (20,000 at
+    M, most of a Network page's first load after the projection itself). The
+    app's warm-up fills it for the whole map (`warm_labels`)."""
+    return remembered(graph, "entities.search_labels", dict)
+
+
+def _formatted(graph: nx.MultiDiGraph[str], labels: dict[str, str], node_id: str) -> str:
+    text = labels.get(node_id)
+    if text is None:
+        text = labels[node_id] = search_label(graph, node_id)
+    return text
+
+
+def warm_labels(graph: nx.MultiDiGraph[str]) -> None:
+    """Fill `search_labels` for every node of `graph` (the app's warm-up)."""
+    labels = search_labels(graph)
+    for node_id in graph:
+        _formatted(graph, labels, node_id)
 
 
 def entity_picker(
@@ -85,6 +118,7 @@ def entity_picker(
     see it (otherwise nothing, silently: see `ui.query_string`).
     """
     ids = list(options) if options is not None else ids_of_kinds(graph, kinds)
+    labels = search_labels(graph)
     current = state.selected_entity() if follow_selection else None
     held = st.session_state.get(key)
     if held is not None and held not in ids:  # e.g. not valid at the new date
@@ -102,7 +136,7 @@ def entity_picker(
         ids,
         index=None,
         key=key,
-        format_func=lambda n: search_label(graph, n),
+        format_func=lambda n: _formatted(graph, labels, n),
         placeholder=placeholder,
         on_change=_remember if follow_selection else None,
         args=(key,),

@@ -8,7 +8,7 @@ user turns the panel on.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 
 import networkx as nx
 import streamlit as st
@@ -19,8 +19,14 @@ from ui.components.entities import md
 TOP = 15
 
 
-def render(graph: nx.MultiDiGraph[str], *, kinds: Collection[str], types: Collection[str]) -> None:
-    """Measures of `graph` (the filtered view) over the chosen actor kinds and tie types."""
+def render(
+    view: Callable[[], nx.MultiDiGraph[str]], *, kinds: Collection[str], types: Collection[str]
+) -> None:
+    """Measures of the filtered view over the chosen actor kinds and tie types.
+
+    `view` builds the view: only when the panel is on (the page's every run
+    used to filter the whole map for a panel most readers leave off).
+    """
     if not st.toggle(
         "Network measures for this view",
         value=False,
@@ -36,7 +42,7 @@ def render(graph: nx.MultiDiGraph[str], *, kinds: Collection[str], types: Collec
     if not actor_kinds or not tie_types:
         st.info("Measures need at least one kind of actor and one type of tie in the view.")
         return
-    result = measures(graph, kinds=actor_kinds, types=tie_types)
+    result = measures(view(), kinds=actor_kinds, types=tie_types)
     if result.nodes == 0:
         st.info("No actors in this view to measure.")
         return

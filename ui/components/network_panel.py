@@ -28,10 +28,29 @@ from ui.components import (
     shown,
     tables,
 )
-from ui.components.network_view import Filters, date_bounds, filter_graph, network_html
+from ui.components.network_view import (
+    Filters,
+    date_bounds_of,
+    filter_graph,
+    network_html,
+    select,
+)
 
 HEIGHT = 620
 DEFAULT_HIDDEN = {NodeKind.SOURCE.value}
+
+
+@dataclasses.dataclass(frozen=True)
+class Drawing:
+    """One filtered view, drawn: the HTML (None when over the limit), what it
+    shows (node and relationship ids, which the page audits), and, over the
+    limit, how many entities of each kind matched (the page lists them)."""
+
+    html: str | None
+    nodes: tuple[str, ...] = ()
+    edges: tuple[str, ...] = ()
+    matched: int = 0
+    by_kind: tuple[tuple[str, int], ...] = ()
 
 
 @st.cache_data(max_entries=24, show_spinner=False)
@@ -48,16 +67,18 @@ def drawing(
     highlight_edges: tuple[str, ...] = (),
     limit: int,
     height: int = HEIGHT,
-) -> tuple[str | None, int, int]:
-    """(html or None when over the limit, node count, edge count) for one filtered view.
+) -> Drawing:
+    """The drawing of one filtered view, or why not (over the limit).
 
     `_graph` is not hashed: the projection is fully named by the store URL,
-    clearance, change counter and date, which are.
+    clearance, change counter and date, which are. Over the limit the view is
+    counted, not built (`select`): at M the whole map is 20,000 entities.
     """
+    chosen = select(_graph, filters)
+    if len(chosen.nodes) > limit:
+        by_kind = Counter(str(_graph.nodes[n].get("kind")) for n in chosen.nodes)
+        return Drawing(None, matched=len(chosen.nodes), by_kind=tuple(by_kind.most_common()))
     view = filter_graph(_graph, filters)
-    nodes, edges = view.number_of_nodes(), view.number_of_edges()
-    if nodes > limit:
-        return None, nodes, edges
     html = network_html(
         view,
         heading=heading,
@@ -67,7 +88,12 @@ def drawing(
         height=height,
         limit=limit,
     )
-    return html, nodes, edges
+    return Drawing(
+        html,
+        nodes=tuple(sorted(view.nodes)),
+        edges=tuple(sorted(k for _, _, k in view.edges(keys=True))),
+        matched=view.number_of_nodes(),
+    )
 
 
 def show_drawing(
@@ -87,7 +113,7 @@ def show_drawing(
     returns the node the reader just clicked, if any.
     """
     viewer = state.viewer()
-    html, nodes, edges = drawing(
+    drawn = drawing(
         graph,
         store_url=state.store_url(),
         clearance=viewer.clearance.value,
@@ -100,21 +126,19 @@ def show_drawing(
         limit=network_view.NODE_LIMIT,
         height=height,
     )
-    if html is None:
+    if drawn.html is None:
         st.warning(
-            f"{nodes:,} entities match these filters; the network view draws at most "
+            f"{drawn.matched:,} entities match these filters; the network view draws at most "
             f"{network_view.NODE_LIMIT:,} at once so that your browser stays responsive. "
             "Narrow the view: choose fewer node types, an area or a higher minimum "
             "confidence, or centre it on one entity with a small depth."
         )
-        matched = filter_graph(graph, filters)
-        by_kind = Counter(str(d.get("kind")) for _, d in matched.nodes(data=True))
         tables.show(
-            [{"type": k, "entities": n} for k, n in by_kind.most_common()],
+            [{"type": k, "entities": n} for k, n in drawn.by_kind],
             key="net.too_many",
         )
         return None
-    if nodes == 0:
+    if not drawn.nodes:
         st.info(
             partial.none(
                 "Nothing matches these filters.", "Nothing you may see matches these filters."
@@ -122,19 +146,18 @@ def show_drawing(
             + " Widen them, or pick another date."
         )
         return None
-    drawn = filter_graph(graph, filters)
-    shown.audit_page(
-        graph, [list(drawn.nodes), [k for _, _, k in drawn.edges(keys=True)]], "network"
-    )
+    # What was drawn, as the cached drawing recorded it (not the view filtered again).
+    shown.audit_page(graph, [list(drawn.nodes), list(drawn.edges)], "network")
     st.caption(
-        f"Showing {nodes} entities and {edges} relationships. Hover for details; "
+        f"Showing {len(drawn.nodes)} entities and {len(drawn.edges)} relationships. Hover for "
+        "details; "
         + ("click an entity for its details and actions; " if clickable else "")
         + "drag to move, scroll to zoom."
     )
     # The HTML is ours and every piece of data in it is escaped (network_view).
     if clickable:
-        return network_click.draw(html, height=height + 110)
-    st.iframe(html, height=height + 110)
+        return network_click.draw(drawn.html, height=height + 110)
+    st.iframe(drawn.html, height=height + 110)
     return None
 
 
@@ -144,7 +167,7 @@ def render() -> None:
         st.info(partial.empty_map("add entities on the **Data** page or import a snapshot there."))
         return
 
-    bounds = date_bounds(full)
+    bounds = date_bounds_of(full)
     today = date.today()
     low = bounds[0] if bounds else today - timedelta(days=3650)
     high = max(bounds[1], today) if bounds else today
@@ -256,4 +279,4 @@ def render() -> None:
     else:
         selected = None
     qs.publish({**view, "node": selected})
-    measures_view.render(filter_graph(graph, filters), kinds=kinds, types=rels)
+    measures_view.render(lambda: filter_graph(graph, filters), kinds=kinds, types=rels)
