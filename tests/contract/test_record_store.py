@@ -89,6 +89,19 @@ def test_every_problem_in_a_batch_is_reported_at_once(store: GraphStore) -> None
     assert store.counts(viewer=SYSTEM) == {}
 
 
+def test_an_id_twice_in_a_batch_is_one_record_unless_the_two_differ(store: GraphStore) -> None:
+    first = m.Person(id="per_twice", name="Fictional Twice")
+    report = store.write(WriteBatch.of([first, first.model_copy()]), actor="a")
+    assert (report.created, len(store.history("per_twice", viewer=SYSTEM))) == (1, 1)
+    before, counter = snapshot_of(store), store.change_counter()
+    other = first.model_copy(update={"name": "Fictional Other"})
+    with pytest.raises(InvalidRecords) as caught:
+        store.write(WriteBatch.of([m.Person(id="per_new", name="New"), first, other]), actor="a")
+    assert [(e.record, e.field) for e in caught.value.errors] == [("per_twice", "id")]
+    assert "twice in the batch" in caught.value.errors[0].message
+    assert snapshot_of(store) == before and store.change_counter() == counter
+
+
 def test_an_id_cannot_change_kind_and_endpoints_cannot_move(store: GraphStore) -> None:
     store.write(full_batch(), actor="a")
     as_unit = m.Unit(id="per_1", name="Now a unit?")
