@@ -32,8 +32,8 @@ from typing import Any
 import networkx as nx
 
 from graph import model as m
+from graph.row_codec import to_row
 from graph.schema import SCHEMA
-from graph.store import to_row
 from graph.stores import embedded_sql
 from graph.stores.embedded_store import EmbeddedStore
 

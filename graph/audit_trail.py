@@ -14,7 +14,7 @@ from typing import Any
 
 from graph.audit import AuditEntry
 from graph.sensitivity import Viewer
-from graph.store import GraphStore
+from graph.store import ChangeLogStore
 
 
 def _hash_lines(entry: AuditEntry) -> list[dict[str, Any]]:
@@ -26,7 +26,7 @@ def _hash_lines(entry: AuditEntry) -> list[dict[str, Any]]:
 
 
 def with_versions(
-    store: GraphStore, entries: list[AuditEntry], *, viewer: Viewer
+    store: ChangeLogStore, entries: list[AuditEntry], *, viewer: Viewer
 ) -> list[dict[str, Any]]:
     """`entries` as dicts, each write's record lines given `before` and `after`
     (the record as stored, or None when it is not there for this viewer).

@@ -27,16 +27,21 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from graph import users
 from graph.audit import AuditEntry, AuditEvent
 from graph.errors import NotPermitted
-from graph.store import GraphStore
+from graph.store import AccountStore, AuditStore
 from graph.users import DEFAULT_COST, HashCost, User
 
 ACTION = "sign-in"
 VAGUE = "unknown user, wrong password or disabled account"
+
+
+class SignInStore(AccountStore, AuditStore, Protocol):
+    """What signing in touches: the accounts, and the audit log its throttle reads."""
+
 
 Clock = Callable[[], datetime]
 
@@ -122,7 +127,7 @@ def _locked_until(
 
 
 def authenticate(
-    store: GraphStore,
+    store: SignInStore,
     name: str,
     password: str,
     *,
@@ -186,7 +191,7 @@ def _new_lock(
 
 
 def _record(
-    store: GraphStore,
+    store: AuditStore,
     name: str,
     account: str,
     client: str,

@@ -106,7 +106,7 @@ def label(record: m.Envelope) -> str:
 
 def evidence_end(record: m.Envelope) -> date | None:
     """The last day a record's own evidence can mean (``last_cited``, else ``first_cited``)."""
-    fields = record.__dict__  # not getattr: see graph.store._day_bounds
+    fields = record.__dict__  # not getattr: see graph.write_plan.cited_sources
     return _upper(fields.get("last_cited") or fields.get("first_cited"))
 
 

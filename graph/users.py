@@ -29,6 +29,7 @@ from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from graph.audit import AuditEvent, version_hash
 from graph.errors import InvalidRecords, NotPermitted, RowError
 from graph.sensitivity import Sensitivity, Viewer
 
@@ -108,6 +109,15 @@ def make_user(
             for err in e.errors()
         ]
         raise InvalidRecords(problems) from None
+
+
+def user_event(user: User, data: str, *, actor: str) -> AuditEvent:
+    """An account change, audited without the password hash but committing, by
+    SHA-256, to the account exactly as stored (`data`), hash included: an
+    account edited in the file no longer matches its last entry."""
+    details = user.model_dump(mode="json", exclude={"password_hash"})
+    details["sha256"] = version_hash(data)
+    return AuditEvent(actor=actor, action="user", details=details)
 
 
 def check_account_change(actor: User, new: User, existing: list[User]) -> None:

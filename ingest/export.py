@@ -35,18 +35,12 @@ import networkx as nx
 
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.row_codec import content_of
 from graph.schema import SCHEMA, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import is_pseudonym
-from graph.store import (
-    Existing,
-    GraphStore,
-    WriteBatch,
-    WriteReport,
-    WriteStep,
-    content_of,
-    plan_write,
-)
+from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep
+from graph.write_plan import Existing, plan_write
 
 if TYPE_CHECKING:
     from ingest.pipeline import Built, ImportContext, ImportOptions, ImportReport, Progress

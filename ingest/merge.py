@@ -26,8 +26,10 @@ from graph import model as m
 from graph.audit import AuditEvent
 from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, NotFound, RowError
+from graph.row_codec import content_of
 from graph.sensitivity import SYSTEM, Viewer
-from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep, content_of
+from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep
+from graph.write_plan import plan_write
 from ingest.pipeline import _union_names, make_id
 
 
@@ -161,7 +163,6 @@ def merge_entities(
             )
         )
     if dry_run:
-        from graph.store import plan_write
         from ingest.pipeline import ImportContext, ImportOptions, _lookup
 
         ctx = ImportContext(store, ImportOptions())

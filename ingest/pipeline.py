@@ -39,7 +39,8 @@ from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.projection import no_cyclic_gc
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
-from graph.store import Existing, GraphStore, Lookup, WriteBatch, WriteReport, plan_write
+from graph.store import GraphStore, WriteBatch, WriteReport
+from graph.write_plan import Existing, Lookup, plan_write
 from ingest.loops import Link, loops
 from ingest.resolve import Match, Resolver, match_key
 from ingest.rows import Row, Table

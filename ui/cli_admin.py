@@ -11,7 +11,7 @@ from graph.audit import Checkpoint
 from graph.audit_trail import with_versions
 from graph.errors import InvalidRecords, NotPermitted, RowError
 from graph.sensitivity import Sensitivity
-from graph.store import GraphStore
+from graph.store import AccountStore
 from graph.users import Role, User, hash_password, make_user
 from ui.cli_support import emit_json, info, state
 
@@ -32,7 +32,7 @@ def read_password() -> str:
     return password
 
 
-def create_first_admin(store: GraphStore, name: str, password: str) -> User:
+def create_first_admin(store: AccountStore, name: str, password: str) -> User:
     """Bootstrap: only a store with no accounts may get an admin this way."""
     if store.list_users():
         raise NotPermitted(
@@ -43,7 +43,8 @@ def create_first_admin(store: GraphStore, name: str, password: str) -> User:
     return user
 
 
-def _secured(ctx: typer.Context) -> GraphStore:
+def _secured(ctx: typer.Context) -> AccountStore:
+    """The accounts, as the signed-in admin may manage them (`user` commands)."""
     st = state(ctx)
     store = st.store()
     if st.user is None:

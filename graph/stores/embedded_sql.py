@@ -12,7 +12,7 @@ import zlib
 from typing import Any
 
 from graph.audit import GENESIS
-from graph.store import StoredRow
+from graph.row_codec import StoredRow
 from graph.timeline import RULE_VERSION
 
 # The layout's number, kept in `meta.schema_version`. `DDL` builds layout 1

@@ -25,33 +25,25 @@ from graph import model as m
 from graph.audit import AuditEntry, AuditEvent, Checkpoint, chain, store_time
 from graph.errors import StoreBusy, StoreTooNew, StoreUnavailable
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
+from graph.name_search import rank_search
 from graph.names import normalise
-from graph.schema import NodeKind, RelType
-from graph.sensitivity import Sensitivity, Viewer
-from graph.source_protection import SourceGuard
-from graph.store import (
-    AuditLog,
-    ChangedRecord,
-    Existing,
-    Revision,
-    WriteBatch,
-    WriteReport,
-    WriteStep,
+from graph.row_codec import (
     changed_records,
     day_param,
     decode,
     decode_node,
     decode_relationship,
-    plan_write,
-    rank_search,
     recomputed_windows,
-    step_audit,
-    user_event,
     viewer_rank,
 )
+from graph.schema import NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+from graph.source_protection import SourceGuard
+from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport, WriteStep
 from graph.stores import embedded_sql as sql
 from graph.timeline import RULE_VERSION
-from graph.users import User
+from graph.users import User, user_event
+from graph.write_plan import Existing, plan_write, step_audit
 
 BUSY_TIMEOUT_MS = 30_000
 # A writer first waits this long for the lock in silence, then says it is retrying.

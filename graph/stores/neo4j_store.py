@@ -42,36 +42,27 @@ from graph import model as m
 from graph.audit import GENESIS, AuditEntry, AuditEvent, Checkpoint, chain, store_time
 from graph.errors import StoreBusy, StoreUnavailable
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
+from graph.name_search import rank_search
 from graph.names import normalise
-from graph.schema import NodeKind, RelType
-from graph.sensitivity import Sensitivity, Viewer
-from graph.source_protection import R, SourceGuard
-from graph.store import (
-    AuditLog,
-    ChangedRecord,
-    Existing,
-    Revision,
+from graph.row_codec import (
     StoredRow,
-    WriteBatch,
-    WritePlan,
-    WriteReport,
-    WriteStep,
     changed_records,
     day_param,
     decode,
     decode_node,
     decode_relationship,
-    plan_write,
-    rank_search,
     recomputed_windows,
-    step_audit,
-    user_event,
     viewer_rank,
 )
+from graph.schema import NodeKind, RelType
+from graph.sensitivity import Sensitivity, Viewer
+from graph.source_protection import R, SourceGuard
+from graph.store import AuditLog, ChangedRecord, Revision, WriteBatch, WriteReport, WriteStep
 from graph.stores import neo4j_cypher as cy
 from graph.stores import redact_url
 from graph.timeline import RULE_VERSION
-from graph.users import User
+from graph.users import User, user_event
+from graph.write_plan import Existing, WritePlan, plan_write, step_audit
 
 T = TypeVar("T")
 

@@ -1,4 +1,10 @@
-"""Audit log, accounts and role/clearance enforcement on both stores."""
+"""Roles and clearance enforced below the UI, through an account (`SecuredStore`),
+on both stores: who reads the audit log and how much of it, who may change which
+account, what a writer may overwrite or link to.
+
+The store's own audit log and accounts, without an account in between, are
+`test_audit_store.py` and `test_account_store.py`.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +14,15 @@ from typing import Any
 import pytest
 
 from graph import model as m
-from graph.access import SecuredStore, authenticate
-from graph.audit import AuditEvent, verify
+from graph.access import SecuredStore
+from graph.audit import verify
 from graph.audit_trail import with_versions
 from graph.errors import InvalidRecords, NotPermitted
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.users import Role, User, hash_password
 from tests.conftest import connect_file
-from tests.factories import full_batch, one_of_each_node
+from tests.factories import full_batch
 
 PASSWORD = "correct horse battery"
 
@@ -33,75 +39,6 @@ def tamper(store: GraphStore, query: str, **params: Any) -> None:
             conn.execute(query.split("|")[0], params)
     else:
         inner._driver.execute_query(query.split("|")[1], params, database_=inner.database)
-
-
-def test_every_write_is_audited_with_before_and_after(store: GraphStore) -> None:
-    store.write(full_batch(), actor="editor-1")
-    renamed = one_of_each_node()[4].model_copy(update={"name": "Commander I. Varrant"})
-    store.write(WriteBatch.of([renamed]), actor="editor-2")
-    store.write(WriteBatch.of([renamed]), actor="editor-2")  # no change: no entry
-    log = store.audit_log()
-    assert [(e.seq, e.actor, e.action) for e in log.entries] == [
-        (1, "editor-1", "write"),
-        (2, "editor-2", "write"),
-    ]
-    # The entry commits to the version by hash; it does not hold the record.
-    (line,) = log.entries[1].as_dict()["details"]["records"]
-    assert (line["id"], line["operation"], line["version"]) == ("per_1", "update", 2)
-    assert "Varrant" not in log.entries[1].details
-    assert len(line["sha256"]) == 64 and line["sensitivity"] == "restricted"
-    # Shown, the line gets its before and after back from history.
-    (change,) = with_versions(store, log.entries[1:], viewer=SYSTEM)[0]["details"]["records"]
-    assert change["before"]["name"] == "Commander Ilyo Varrant"
-    assert change["after"]["name"] == "Commander I. Varrant"
-    assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
-
-
-def test_altering_an_audit_entry_is_detected_and_named(store: GraphStore) -> None:
-    for i in range(3):
-        store.write(WriteBatch.of([m.Person(id=f"per_{i}", name=f"Fictional {i}")]), actor="e")
-    tamper(
-        store,
-        "UPDATE audit SET actor = 'someone-else' WHERE seq = :seq"
-        "|MATCH (a:AuditEntry {seq: $seq}) SET a.actor = 'someone-else'",
-        seq=2,
-    )
-    log = store.audit_log()
-    problems = verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)
-    assert [str(p) for p in problems] == ["entry 2: content does not match its hash (altered)"]
-
-
-def test_deleting_an_audit_entry_is_detected_and_named(store: GraphStore) -> None:
-    for i in range(4):
-        store.write(WriteBatch.of([m.Person(id=f"per_{i}", name=f"Fictional {i}")]), actor="e")
-    tamper(
-        store, "DELETE FROM audit WHERE seq = :seq|MATCH (a:AuditEntry {seq: $seq}) DELETE a", seq=2
-    )
-    log = store.audit_log()
-    problems = [str(p) for p in verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)]
-    assert "entry 2: missing (next entry is 3)" in problems
-    # Cutting the newest entry off the end is caught by the head the store keeps.
-    tamper(
-        store, "DELETE FROM audit WHERE seq = :seq|MATCH (a:AuditEntry {seq: $seq}) DELETE a", seq=4
-    )
-    log = store.audit_log()
-    problems = [str(p) for p in verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash)]
-    assert any(p.startswith("entry 4:") and "entries removed" in p for p in problems)
-
-
-def test_accounts_round_trip_and_authenticate(store: GraphStore) -> None:
-    admin = make_user("ada", Role.ADMIN, Sensitivity.STRICTLY_CONFIDENTIAL)
-    store.save_user(admin, actor="bootstrap")
-    assert store.get_user("ada") == admin
-    assert authenticate(store, "ada", PASSWORD) == admin
-    with pytest.raises(NotPermitted):
-        authenticate(store, "ada", "wrong password here")
-    store.save_user(admin.model_copy(update={"disabled": True}), actor="bootstrap")
-    with pytest.raises(NotPermitted):
-        authenticate(store, "ada", PASSWORD)
-    *_, account_entry, refused = (e.as_dict() for e in store.audit_log().entries)
-    assert account_entry["action"] == "user" and "password_hash" not in account_entry["details"]
-    assert refused["action"] == "sign-in" and refused["details"]["outcome"] == "failed"
 
 
 def test_roles_and_clearance_are_enforced_below_the_ui(store: GraphStore) -> None:
@@ -136,19 +73,6 @@ def test_views_of_strictly_confidential_records_are_audited(store: GraphStore) -
         "view",
         ["src_1"],
     )
-
-
-def test_custom_audit_events_chain_with_writes(store: GraphStore) -> None:
-    store.write(full_batch(), actor="setup")
-    store.append_audit(
-        AuditEvent(
-            actor="exporter", action="export", details={"audience": "public_advocacy", "records": 3}
-        )
-    )
-    store.write(WriteBatch.of([m.Person(id="per_q", name="Fictional Q")]), actor="setup")
-    log = store.audit_log()
-    assert [e.action for e in log.entries] == ["write", "export", "write"]
-    assert verify(log.entries, head_seq=log.head_seq, head_hash=log.head_hash) == []
 
 
 def test_a_writer_cannot_overwrite_or_link_to_what_is_above_their_clearance(

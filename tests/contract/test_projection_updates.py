@@ -17,7 +17,7 @@ from graph import model as m
 from graph import projection as proj
 from graph.projection import build_projection, projection
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
-from graph.store import ChangedRecord, GraphStore, WriteBatch
+from graph.store import GraphStore, WriteBatch
 from queries.gaps import gaps
 from queries.leverage import influence_graph
 from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
@@ -158,50 +158,6 @@ def test_a_large_write_rebuilds(store: GraphStore) -> None:
 
     assert proj.update_projection(before, store, viewer=SYSTEM) is None
     assert len(projection(store, viewer=SYSTEM)) == len(before) + 150
-
-
-def test_the_change_log_names_what_each_write_touched_to_those_who_could_see_it(
-    store: GraphStore,
-) -> None:
-    store.write(full_batch(), actor="analyst-1")
-    start = store.change_counter()
-    store.write(
-        WriteBatch.of(EDITS["rename a commander"] + EDITS["person raised to confidential"]),
-        actor="analyst-1",
-    )
-    secret = m.Person(
-        id="per_secret", name="Fictional Protected Person", sensitivity=Sensitivity.CONFIDENTIAL
-    )
-    store.write(WriteBatch.of([secret]), actor="analyst-1")
-
-    everything = store.changes_since(start, viewer=SYSTEM)
-    restricted = store.changes_since(start, viewer=RESTRICTED)
-
-    assert everything is not None and restricted is not None
-    assert {c.id for c in everything} == {"per_1", "per_2", "per_secret"}
-    assert {(c.category, c.kind) for c in everything} == {("node", "Person")}
-    # per_2 was visible before it was raised: the restricted viewer must learn
-    # it changed (to drop it); per_secret they never could see, not even its id.
-    assert {c.id for c in restricted} == {"per_1", "per_2"}
-    informant = m.Source(
-        id="src_9", name="Fictional informant 9", sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL
-    )
-    before_source = store.change_counter()
-    store.write(WriteBatch.of([informant]), actor="analyst-1")
-    # A source above clearance is shown masked, so its change is news, its id not.
-    assert store.changes_since(before_source, viewer=RESTRICTED) == [
-        ChangedRecord("", "node", "Source")
-    ]
-    assert store.changes_since(store.change_counter(), viewer=SYSTEM) == []
-    assert store.changes_since(-1, viewer=SYSTEM) is None  # before the log began
-
-
-def test_relationships_touching_nodes_are_listed_within_clearance(store: GraphStore) -> None:
-    store.write(full_batch(), actor="analyst-1")
-    touching = store.relationships_touching(["per_1"], viewer=SYSTEM)
-    assert {"rel_holds", "rel_inf", "rel_mem"} <= set(touching)
-    assert all(t.startswith("rel_") for t in touching)
-    assert store.relationships_touching([], viewer=SYSTEM) == []
 
 
 # The pair rule (graph.timeline): an inferred alliance seen in early 2023 is

@@ -225,22 +225,6 @@ def test_a_successful_sign_in_upgrades_an_old_hash_to_the_configured_argon2id(
     assert store.get_user("ada").password_hash == upgraded  # type: ignore[union-attr]
 
 
-def test_one_actions_entries_are_read_without_the_rest_of_the_log(
-    store: GraphStore, clock: Clock
-) -> None:
-    add(store, "ada")
-    with pytest.raises(NotPermitted):
-        sign_in(store, clock, "ada", "wrong password!")
-    add(store, "bo")
-    with pytest.raises(NotPermitted):
-        sign_in(store, clock, "bo", "wrong password!")
-    log = store.audit_log().entries
-    assert [e.action for e in log] == ["user", "sign-in", "user", "sign-in"]
-    assert store.audit_entries("sign-in") == [log[1], log[3]]
-    assert store.audit_entries("user") == [log[0], log[2]]
-    assert store.audit_entries("nothing") == []
-
-
 def test_a_success_does_not_clear_the_clients_count_of_failures(
     store: GraphStore, clock: Clock
 ) -> None:

@@ -22,8 +22,9 @@ from typing import Any
 import pytest
 
 from bench.events import write_acled
+from graph.row_codec import content_of
 from graph.sensitivity import SYSTEM
-from graph.store import GraphStore, content_of
+from graph.store import GraphStore
 from graph.stores.embedded_store import EmbeddedStore
 from ingest.export import visible_records, write_history_snapshot
 from ingest.pipeline import ImportOptions, run_import

@@ -9,9 +9,10 @@ import pytest
 from openpyxl import load_workbook
 
 from graph import model as m
+from graph.row_codec import content_of
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM
-from graph.store import GraphStore, content_of
+from graph.store import GraphStore
 from ingest.templates import SPECS, write_template_csv, write_template_xlsx
 from tests.factories import one_of_each_node, one_of_each_relationship
 from tests.ingest.helpers import TEMPLATE_CSV, TEMPLATE_XLSX, contents, load

@@ -14,7 +14,7 @@ import streamlit as st
 
 from graph.audit import AuditEntry
 from graph.audit_trail import with_versions
-from graph.store import GraphStore
+from graph.store import ChangeLogStore
 from ui import state
 
 
@@ -58,7 +58,7 @@ def render() -> None:
     _write_detail(store, [e for e in log.entries if e.action == "write" and not e.withheld])
 
 
-def _write_detail(store: GraphStore, writes: list[AuditEntry]) -> None:
+def _write_detail(store: ChangeLogStore, writes: list[AuditEntry]) -> None:
     """One write's records before and after, read from history at the reader's
     clearance (the entry itself holds only ids, versions and hashes)."""
     if not writes:

@@ -23,7 +23,7 @@ import networkx as nx
 import streamlit as st
 
 from graph import model as m
-from graph.store import search_names
+from graph.name_search import search_names
 from queries.memo import remembered
 from ui import query_string, state
 

@@ -4,7 +4,7 @@ A reader cleared below the highest label in the store sees a partial map, and
 every analysis on it is partial: the pages say so ("computed on what you may
 see"), and their empty answers say "none you may see" rather than "none
 recorded", which would be false. The store gives a bare yes/no
-(`GraphStore.hides_records_from`): no count, no kind, no date, so the note
+(`RecordStore.hides_records_from`): no count, no kind, no date, so the note
 tells a reader nothing about what is hidden beyond that something is.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import streamlit as st
 
 from graph.sensitivity import Sensitivity, Viewer
-from graph.store import GraphStore
+from graph.store import RecordStore
 from ui import state
 
 NOTE = (
@@ -23,7 +23,7 @@ NOTE = (
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _hides(_store: GraphStore, *, store_url: str, clearance: str, change_counter: int) -> bool:
+def _hides(_store: RecordStore, *, store_url: str, clearance: str, change_counter: int) -> bool:
     # Shared across users: the answer depends only on the clearance and the data,
     # both in the key (`_store` is not hashed: it is named by the URL).
     return _store.hides_records_from(

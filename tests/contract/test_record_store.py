@@ -1,6 +1,10 @@
-"""The store contract: every behaviour here holds on the embedded AND the Neo4j store.
+"""The record contract (`graph.store.RecordStore`): writes are all or nothing,
+reads keep to the viewer's clearance; every behaviour here holds on the embedded
+(plain and SQLCipher) AND the Neo4j store.
 
-Run only the Neo4j half with `pytest -k neo4j`.
+The other parts of `GraphStore` have their own modules: `test_change_log.py`,
+`test_audit_store.py`, `test_account_store.py`. Run only the Neo4j half with
+`pytest -k neo4j`.
 """
 
 from __future__ import annotations
@@ -14,10 +18,11 @@ from hypothesis import strategies as st
 
 from graph import model as m
 from graph.errors import InvalidRecords
-from graph.projection import build_projection, projection
+from graph.projection import build_projection
+from graph.row_codec import content_of
 from graph.schema import NodeKind
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
-from graph.store import GraphStore, WriteBatch, content_of
+from graph.store import GraphStore, WriteBatch
 from ingest.snapshot import export_records
 from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
 
@@ -84,6 +89,19 @@ def test_every_problem_in_a_batch_is_reported_at_once(store: GraphStore) -> None
     assert store.counts(viewer=SYSTEM) == {}
 
 
+def test_an_id_twice_in_a_batch_is_one_record_unless_the_two_differ(store: GraphStore) -> None:
+    first = m.Person(id="per_twice", name="Fictional Twice")
+    report = store.write(WriteBatch.of([first, first.model_copy()]), actor="a")
+    assert (report.created, len(store.history("per_twice", viewer=SYSTEM))) == (1, 1)
+    before, counter = snapshot_of(store), store.change_counter()
+    other = first.model_copy(update={"name": "Fictional Other"})
+    with pytest.raises(InvalidRecords) as caught:
+        store.write(WriteBatch.of([m.Person(id="per_new", name="New"), first, other]), actor="a")
+    assert [(e.record, e.field) for e in caught.value.errors] == [("per_twice", "id")]
+    assert "twice in the batch" in caught.value.errors[0].message
+    assert snapshot_of(store) == before and store.change_counter() == counter
+
+
 def test_an_id_cannot_change_kind_and_endpoints_cannot_move(store: GraphStore) -> None:
     store.write(full_batch(), actor="a")
     as_unit = m.Unit(id="per_1", name="Now a unit?")
@@ -94,26 +112,6 @@ def test_an_id_cannot_change_kind_and_endpoints_cannot_move(store: GraphStore) -
         ("per_1", "id"),
         ("rel_cmd", "target_id"),
     }
-
-
-def test_update_keeps_history_and_closing_is_a_new_version(store: GraphStore) -> None:
-    store.write(full_batch(), actor="analyst-1")
-    ally = next(r for r in one_of_each_relationship() if r.id == "rel_acc")
-    weaker = ally.model_copy(update={"strength": 0.4})
-    report = store.write(WriteBatch.of([weaker]), actor="analyst-2")
-    assert (report.updated, report.closed) == (1, 0)
-    closed = weaker.model_copy(update={"valid_to": "2026-11"})
-    report = store.write(WriteBatch.of([closed]), actor="analyst-3")
-    assert (report.updated, report.closed) == (0, 1)
-
-    revisions = store.history("rel_acc", viewer=SYSTEM)
-    assert [r.version for r in revisions] == [1, 2, 3]
-    assert [r.operation for r in revisions] == ["create", "update", "close"]
-    assert [r.recorded_by for r in revisions] == ["analyst-1", "analyst-2", "analyst-3"]
-    assert [getattr(r.record, "strength", None) for r in revisions] == [0.8, 0.4, 0.4]
-    assert revisions[-1].record.valid_to == "2026-11"
-    current = store.get("rel_acc", viewer=SYSTEM)
-    assert current is not None and current.valid_to == "2026-11"
 
 
 def test_closing_an_alliance_changes_the_as_of_projection(store: GraphStore) -> None:
@@ -159,28 +157,6 @@ def test_sensitivity_ceiling_removes_nodes_and_their_edges(store: GraphStore) ->
     assert "INFLUENCES" not in counts and "FOCAL_POINT_FOR" not in counts
 
 
-def test_change_counter_moves_on_change_only(store: GraphStore) -> None:
-    start = store.change_counter()
-    report = store.write(full_batch(), actor="a")
-    assert store.change_counter() == start + 1 == report.change_counter
-    store.write(full_batch(), actor="a")
-    assert store.change_counter() == start + 1
-    renamed = one_of_each_node()[3].model_copy(update={"name": "Checkpoint Zeta North"})
-    store.write(WriteBatch.of([renamed]), actor="a")
-    assert store.change_counter() == start + 2
-
-
-def test_projection_cache_is_rebuilt_after_a_write(store: GraphStore) -> None:
-    store.write(full_batch(), actor="a")
-    first = projection(store, viewer=SYSTEM)
-    assert projection(store, viewer=SYSTEM) is first
-    store.write(WriteBatch.of([m.Person(id="per_9", name="Fictional Newcomer")]), actor="a")
-    second = projection(store, viewer=SYSTEM)
-    assert second is not first and "per_9" in second and "per_9" not in first
-    # A lower clearance never receives the cached graph of a higher one.
-    assert projection(store, viewer=RESTRICTED) is not second
-
-
 def test_search_ignores_case_diacritics_punctuation_and_finds_aliases(store: GraphStore) -> None:
     store.write(full_batch(), actor="a")
     assert [n.id for n in store.search("ilyo varrant", viewer=SYSTEM)] == ["per_1"]
@@ -203,6 +179,14 @@ def test_neighbours_in_both_directions(store: GraphStore) -> None:
         ("MEMBER_OF", "act_1"),
     }
     assert store.neighbours("nobody", viewer=SYSTEM) == []
+
+
+def test_relationships_touching_nodes_are_listed_within_clearance(store: GraphStore) -> None:
+    store.write(full_batch(), actor="analyst-1")
+    touching = store.relationships_touching(["per_1"], viewer=SYSTEM)
+    assert {"rel_holds", "rel_inf", "rel_mem"} <= set(touching)
+    assert all(t.startswith("rel_") for t in touching)
+    assert store.relationships_touching([], viewer=SYSTEM) == []
 
 
 def test_two_writers_at_once_lose_no_update(store: GraphStore) -> None:
