@@ -236,23 +236,27 @@ def _recounted_ties(
     }
     out: list[m.AnyRelationship] = []
     for tie in sorted(ties, key=lambda r: r.id):
-
-        def support(table: dict[str, dict[str, set[int]]], tie: m.AnyRelationship) -> set[str]:
-            return {
-                incident
-                for incident, who in table.items()
-                if incident in days
-                and _in_window(days[incident], tie)
-                and sides_support(tie.type, who[tie.source_id], who[tie.target_id])
-            }
-
-        now = support(after, tie)
-        lost = support(before, tie) - now
+        now = _support(after, tie, days)
+        lost = _support(before, tie, days) - now
         if lost:
             out.append(
                 _without(tie, len(lost), sorted((days[i] for i in now), key=lower_bound), item)
             )
     return out
+
+
+def _support(
+    sides: dict[str, dict[str, set[int]]], tie: m.AnyRelationship, days: dict[str, str]
+) -> set[str]:
+    """The events in `tie`'s episode whose sides (incident -> actor -> sides)
+    are evidence for it."""
+    return {
+        incident
+        for incident, who in sides.items()
+        if incident in days
+        and _in_window(days[incident], tie)
+        and sides_support(tie.type, who.get(tie.source_id, set()), who.get(tie.target_id, set()))
+    }
 
 
 def _in_window(day: str, tie: m.AnyRelationship) -> bool:
