@@ -126,3 +126,12 @@ def test_a_path_reads_as_a_sentence_next_to_its_table(world_store: EmbeddedStore
         "Relief Without Walls (fictional) has regular access to Sheikha Morwen Dask, "
         "who influences Ilyo Varrant."
     ) in said
+
+
+def test_a_score_column_with_gaps_is_text_with_blanks_not_a_mixed_column() -> None:
+    from ui.components.tables import readable
+
+    rows = readable([{"engager": "A", "best_score": 0.42}, {"engager": "B", "best_score": None}])
+    assert [r["Best score"] for r in rows] == ["0.42", ""]
+    # A full column of numbers stays numbers (it sorts as numbers in the grid).
+    assert readable([{"n": 1}, {"n": 2}]) == [{"n": 1}, {"n": 2}]

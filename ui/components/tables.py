@@ -40,7 +40,21 @@ def heading(column: str) -> str:
 
 
 def readable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    return [{heading(column): cell(value) for column, value in row.items()} for row in rows]
+    """Every cell as a reader reads it, under its heading.
+
+    A column of numbers with gaps (a score where some engager has no path) is
+    shown as text: blank beside numbers is not a column type the grid knows,
+    so it would guess, log a conversion failure and might draw the gap as None.
+    """
+    clean = [{heading(column): cell(value) for column, value in row.items()} for row in rows]
+    for column in {c for row in clean for c in row}:
+        values = [row[column] for row in clean if column in row]
+        numbers = [v for v in values if isinstance(v, int | float)]
+        if numbers and len(numbers) < len(values) and all(v == "" or v in numbers for v in values):
+            for row in clean:
+                if isinstance(row.get(column), int | float):
+                    row[column] = f"{row[column]:g}"
+    return clean
 
 
 def show(rows: Sequence[Mapping[str, Any]], *, key: str | None = None) -> None:
