@@ -143,15 +143,16 @@ def freshness(graph: nx.MultiDiGraph[str], *, today: date | None = None) -> dict
 
 def freshness_lists(
     graph: nx.MultiDiGraph[str], today: date
-) -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+) -> tuple[dict[str, Any], dict[str, tables.Prepared]]:
     """`freshness` and the rows of its two lists, remembered per projection and
     day: each walks every record (tens of thousands at M), and the page is run
     again on every click; the app's warm-up computes them (`ui.warmup`)."""
 
-    def compute() -> tuple[dict[str, Any], dict[str, list[dict[str, Any]]]]:
+    def compute() -> tuple[dict[str, Any], dict[str, tables.Prepared]]:
         info = freshness(graph, today=today)
         rows = {
-            name: record_rows(graph, info[f"{name}_records"]) for name in ("uncited", "stale_cited")
+            name: tables.prepare(record_rows(graph, info[f"{name}_records"]))
+            for name in ("uncited", "stale_cited")
         }
         return info, rows
 
@@ -186,8 +187,8 @@ def render_freshness(graph: nx.MultiDiGraph[str]) -> None:
         ("without a source", "uncited"),
         ("last cited over a year ago", "stale_cited"),
     ):
-        if rows[name]:
-            with st.expander(f"The {len(rows[name])} record(s) {title}"):
+        if rows[name].rows:
+            with st.expander(f"The {len(rows[name].rows)} record(s) {title}"):
                 tables.show(rows[name], key=f"overview.{name}")
 
 
