@@ -617,5 +617,6 @@ def _app_pages(store: GraphStore, graph: nx.MultiDiGraph[str], budget_s: float) 
         "slowest_first_load_s": slowest("first_load_s"),
         "slowest_first_load_cpu_s": slowest("first_load_cpu_s"),
         "slowest_first_load_after_write_s": slowest("first_load_after_write_s"),
+        "slowest_first_load_after_write_cpu_s": slowest("first_load_after_write_cpu_s"),
         "slowest_rerun_s": slowest("rerun_s"),
     }

@@ -32,7 +32,7 @@ from graph.projection import (
 )
 from graph.sensitivity import Viewer
 from graph.store import GraphStore
-from ui.components import entities, gaps_view, network_view
+from ui.components import entities, gaps_view, network_view, overview
 
 log = logging.getLogger(__name__)
 
@@ -114,9 +114,15 @@ def settle() -> None:
 def warm(store: GraphStore, viewer: Viewer) -> None:
     """What the pages' first loads ask for, with the same arguments (so the
     same cache entries), the default page's first."""
-    today = projection(store, viewer=viewer, as_of=date.today())
+    day = date.today()
+    today = projection(store, viewer=viewer, as_of=day)
     gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
+    gaps_view.summary_shown(today)  # what Overview's gaps summary names (its audit)
     every = projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
+    # Overview's own summaries of the whole map (each a walk over every record).
+    overview.counts_by_type(every)
+    overview.recent_changes(every, limit=15)
+    overview.freshness_lists(every, day)
     # The Network page's date slider bounds and the pickers' option labels over
     # the whole map (each a walk over every record: about 2 s of its first load at M).
     network_view.date_bounds_of(every)

@@ -12,6 +12,8 @@ import networkx as nx
 import streamlit as st
 
 from queries.gaps import GapReport, gaps
+from queries.memo import remembered
+from queries.shown import records_named
 from ui import query_string, state
 from ui.components import charts, partial, shown, tables
 
@@ -116,6 +118,16 @@ def shown_in(found: GapReport, *, matrix: bool) -> dict[str, Any]:
     }
 
 
+def summary_shown(today_graph: nx.MultiDiGraph[str]) -> list[Any]:
+    """The records the Overview summary names, found once per projection (its
+    lists are 14,000 gap rows at M); the app's warm-up computes them."""
+    return remembered(
+        today_graph,
+        "gaps_view.summary_shown",
+        lambda: records_named(today_graph, shown_in(report(today_graph), matrix=False)),
+    )
+
+
 def render_summary(graph: nx.MultiDiGraph[str]) -> None:
     """Three numbers and the names behind them (Overview page)."""
     today_graph = state.graph(date.today())
@@ -136,7 +148,7 @@ def render_summary(graph: nx.MultiDiGraph[str]) -> None:
         len(found.stale_access),
         help=f"Access last confirmed more than {found.stale_after_days} days ago.",
     )
-    shown.audit_page(today_graph, shown_in(found, matrix=False), "overview")
+    shown.audit_records(summary_shown(today_graph), "overview")
     # Every number leads to its list: the names behind it, one click away.
     if found.unreachable_actors:
         st.caption("Not reached: " + ", ".join(u.name for u in found.unreachable_actors))

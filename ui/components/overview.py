@@ -12,6 +12,7 @@ import streamlit as st
 from graph import model as m
 from graph.dates import upper_bound
 from graph.schema import NodeKind, RelType
+from queries.memo import remembered
 from ui.components import gaps_view, tables
 
 KIND_TITLES: dict[str, str] = {
@@ -32,11 +33,16 @@ STALE_DAYS = 365
 
 
 def counts_by_type(graph: nx.MultiDiGraph[str]) -> dict[str, Counter[str]]:
-    """Node kinds and relationship types the viewer can see (every interval)."""
-    return {
-        "nodes": Counter(str(d.get("kind")) for _, d in graph.nodes(data=True)),
-        "relationships": Counter(str(d.get("type")) for _, _, d in graph.edges(data=True)),
-    }
+    """Node kinds and relationship types the viewer can see (every interval);
+    remembered per projection, read-only."""
+    return remembered(
+        graph,
+        "overview.counts",
+        lambda: {
+            "nodes": Counter(str(d.get("kind")) for _, d in graph.nodes(data=True)),
+            "relationships": Counter(str(d.get("type")) for _, _, d in graph.edges(data=True)),
+        },
+    )
 
 
 def count_rows(counts: dict[str, Counter[str]]) -> list[dict[str, Any]]:
@@ -72,7 +78,13 @@ def describe(graph: nx.MultiDiGraph[str], record: m.AnyRecord) -> tuple[str, str
 
 
 def recent_changes(graph: nx.MultiDiGraph[str], *, limit: int = 15) -> list[dict[str, Any]]:
-    """The most recently recorded versions, newest first (what changed, when, by whom)."""
+    """The most recently recorded versions, newest first (what changed, when, by whom).
+
+    Remembered per projection (a sort of every record); read-only."""
+    return remembered(graph, ("overview.recent", limit), lambda: _recent(graph, limit))
+
+
+def _recent(graph: nx.MultiDiGraph[str], limit: int) -> list[dict[str, Any]]:
     records = [r for r in _records(graph) if r.recorded_at is not None]
     records.sort(key=lambda r: r.recorded_at or datetime.min.replace(tzinfo=UTC), reverse=True)
     rows = []
@@ -129,8 +141,26 @@ def freshness(graph: nx.MultiDiGraph[str], *, today: date | None = None) -> dict
     }
 
 
+def freshness_lists(
+    graph: nx.MultiDiGraph[str], today: date
+) -> tuple[dict[str, Any], dict[str, tables.Prepared]]:
+    """`freshness` and the rows of its two lists, remembered per projection and
+    day: each walks every record (tens of thousands at M), and the page is run
+    again on every click; the app's warm-up computes them (`ui.warmup`)."""
+
+    def compute() -> tuple[dict[str, Any], dict[str, tables.Prepared]]:
+        info = freshness(graph, today=today)
+        rows = {
+            name: tables.prepare(record_rows(graph, info[f"{name}_records"]))
+            for name in ("uncited", "stale_cited")
+        }
+        return info, rows
+
+    return remembered(graph, ("overview.freshness", today), compute)
+
+
 def render_freshness(graph: nx.MultiDiGraph[str]) -> None:
-    info = freshness(graph)
+    info, rows = freshness_lists(graph, date.today())
     a, b, c, d = st.columns(4)
     last = info["last_change"]
     a.metric("Last change", last.strftime("%Y-%m-%d") if last else "never")
@@ -153,13 +183,13 @@ def render_freshness(graph: nx.MultiDiGraph[str]) -> None:
             + ", ".join(f"{label} {info['access'].get(label, 0)}" for label in order)
         )
     # Every number leads to its list.
-    for title, records, key in (
-        ("without a source", info["uncited_records"], "overview.uncited"),
-        ("last cited over a year ago", info["stale_cited_records"], "overview.stale_cited"),
+    for title, name in (
+        ("without a source", "uncited"),
+        ("last cited over a year ago", "stale_cited"),
     ):
-        if records:
-            with st.expander(f"The {len(records)} record(s) {title}"):
-                tables.show(record_rows(graph, records), key=key)
+        if rows[name].rows:
+            with st.expander(f"The {len(rows[name].rows)} record(s) {title}"):
+                tables.show(rows[name], key=f"overview.{name}")
 
 
 def record_rows(graph: nx.MultiDiGraph[str], records: list[m.AnyRecord]) -> list[dict[str, Any]]:

@@ -9,6 +9,7 @@ click; the rest keep Streamlit's fit-to-content width.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -57,8 +58,17 @@ def readable(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return clean
 
 
-def show(rows: Sequence[Mapping[str, Any]], *, key: str | None = None) -> None:
-    """Show `rows` (dicts with the same keys) as a readable table."""
+@dataclass(frozen=True)
+class Prepared:
+    """Rows made readable and the column widths they need: what `show` draws.
+    A page can remember one per projection (Overview's lists run to tens of
+    thousands of rows at M) instead of converting every cell on every run."""
+
+    rows: list[dict[str, Any]]
+    config: dict[str, Any]
+
+
+def prepare(rows: Sequence[Mapping[str, Any]]) -> Prepared:
     clean = readable(rows)
     longest: dict[str, int] = {}
     for row in clean:
@@ -69,4 +79,10 @@ def show(rows: Sequence[Mapping[str, Any]], *, key: str | None = None) -> None:
         for column, length in longest.items()
         if length > WIDE_TEXT
     }
-    st.dataframe(clean, hide_index=True, key=key, column_config=config)
+    return Prepared(clean, config)
+
+
+def show(rows: Sequence[Mapping[str, Any]] | Prepared, *, key: str | None = None) -> None:
+    """Show `rows` (dicts with the same keys, or prepared) as a readable table."""
+    table = rows if isinstance(rows, Prepared) else prepare(rows)
+    st.dataframe(table.rows, hide_index=True, key=key, column_config=table.config)
