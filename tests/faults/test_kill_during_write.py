@@ -12,7 +12,6 @@ does. Both stores. FICTIONAL data only (bench/events.py invents every name).
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 from bench.events import write_acled
+from bench.import_memory import write_template
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore, content_of
 from graph.stores.embedded_store import EmbeddedStore
@@ -52,21 +52,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The inputs: an ACLED file, a template folder, and a history snapshot of the ACLED import."""
     root = tmp_path_factory.mktemp("inputs")
     acled = write_acled(root / "acled.csv", EVENT_ROWS, seed=7)
-    template = root / "template"
-    template.mkdir()
-    with (template / "ArmedActor.csv").open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["id", "name", "actor_kind", "structure", "notes"])
-        for i in range(TEMPLATE_ROWS):
-            out.writerow(
-                [
-                    f"act_fault_{i:05d}",
-                    f"Fictional Column {i:05d}",
-                    "non_state_armed_group",
-                    "decentralised",
-                    "FICTIONAL test data",
-                ]
-            )
+    template = write_template(root / "template", TEMPLATE_ROWS)
     origin = EmbeddedStore(root / "origin.db")
     run_import(origin, acled, ImportOptions())
     snapshot = root / "history.jsonl"
