@@ -84,10 +84,10 @@ MAX_RETRY_SECONDS = 30.0
 
 # Transaction memory one import needs on the server, per 10,000 rows of an
 # event file (ACLED: ~4 records per row with their revisions, change log and
-# audit entry), measured with `python -m bench.import_memory` and rounded up
+# audit entry: ~711 MiB seen), measured with `python -m bench.import_memory`, rounded up
 # (docs/performance.md, "Neo4j: one transaction per import"). Quoted in the
 # message when a transaction is refused, so the user can size the server.
-TX_MIB_PER_10K_EVENT_ROWS = 0
+TX_MIB_PER_10K_EVENT_ROWS = 800
 
 # What the server says when a transaction goes over its memory limit: the
 # limit of one transaction (db.memory.transaction.max), of all of them together
@@ -118,12 +118,10 @@ def _too_large(error: Neo4jError, url: str, records: int) -> TransactionTooLarge
     limit = _LIMIT.search(text)
     setting = _SETTING.search(text)
     name = setting.group(1) if setting else "dbms.memory.transaction.total.max"
-    advice = " (and the heap, server.memory.heap.max_size, to match)"
-    if TX_MIB_PER_10K_EVENT_ROWS:
-        advice += (
-            f": an import needs about {TX_MIB_PER_10K_EVENT_ROWS:,} MiB per 10,000 "
-            "event rows (docs/performance.md)"
-        )
+    advice = (
+        " (and the heap, server.memory.heap.max_size, to match): an import needs about "
+        f"{TX_MIB_PER_10K_EVENT_ROWS:,} MiB per 10,000 event rows (docs/performance.md)"
+    )
     return TransactionTooLarge(
         url=url,
         records=records,
