@@ -19,7 +19,7 @@ template as one `ArmedActor.csv` (one record per row).
 
 Without `--store` the import goes to a fresh embedded file. For Neo4j pass a
 `bolt://` URL with `NEO4J_USER` / `NEO4J_PASSWORD` set; the database is wiped
-before the run (pass `--reset-neo4j`, the benchmark's rule for a non-empty one).
+before and after each run (pass `--reset-neo4j` to say that is what you want).
 """
 
 from __future__ import annotations
@@ -132,10 +132,13 @@ def measure(fmt: str, rows: int, store: str | None, workdir: Path) -> dict[str, 
 
         user, password = os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"]
         target = Neo4jStore(store, user=user, password=password)
-        target.wipe()
-        target.close()
-        with TxMemoryWatch(store, user, password) as watch:
-            code, wall, rss_kib, tail = run_import(args, env)
+        try:
+            target.wipe()
+            with TxMemoryWatch(store, user, password) as watch:
+                code, wall, rss_kib, tail = run_import(args, env)
+            target.wipe()  # leave the database as found: empty
+        finally:
+            target.close()
         out["store"] = "neo4j"
         out["tx_peak_mib"] = round(watch.peak / 2**20, 1)
         out["tx_mib_per_10k_rows"] = round(watch.peak / 2**20 * 10_000 / rows, 1)
