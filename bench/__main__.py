@@ -225,8 +225,9 @@ def neo4j_server(reset: bool) -> Iterator[tuple[tuple[str, str, str], bool, dict
         creds = (exports["NEO4J_URI"], exports["NEO4J_USER"], exports["NEO4J_PASSWORD"])
         description = {
             "server": "scripts/neo4j-local (throwaway)",
-            "java_mem": os.environ.get("ACTORGRAPH_NEO4J_JAVA_MEM", "-Xms256m -Xmx1g"),
-            "pagecache_mb": int(os.environ.get("ACTORGRAPH_NEO4J_PAGECACHE_MB", "128")),
+            "java_mem": os.environ.get("ACTORGRAPH_NEO4J_JAVA_MEM", "-Xms256m -Xmx12g"),
+            "pagecache_mb": int(os.environ.get("ACTORGRAPH_NEO4J_PAGECACHE_MB", "512")),
+            "tx_total_max": os.environ.get("ACTORGRAPH_NEO4J_TX_TOTAL_MAX", "10g"),
         }
         yield creds, True, description
     finally:

@@ -90,6 +90,51 @@ class StoreBusy(StoreUnavailable):
     """
 
 
+class TransactionTooLarge(StoreUnavailable):
+    """One write needed more memory than the Neo4j server allows a transaction.
+
+    An import is one transaction (all or nothing), so the server's transaction
+    memory limit bounds how many rows one import may hold. The server rolled it
+    back: nothing was written. The message names the limit the server reported,
+    the setting to raise and the size of the write; `rows` and `source` are
+    filled in by the importer, which knows the file (exit code: unavailable).
+    """
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        records: int,
+        limit: str,
+        setting: str,
+        advice: str,
+        rows: int | None = None,
+        source: str | None = None,
+    ) -> None:
+        self.url, self.records, self.limit, self.setting = url, records, limit, setting
+        self.advice, self.rows, self.source = advice, rows, source
+        what = f"{records:,} records"
+        if rows is not None:
+            what = f"{rows:,} rows ({what})" + (f" of {source}" if source else "")
+        super().__init__(
+            f"Neo4j at {url} refused the write: one transaction of {what} needs more "
+            f"memory than the server allows ({setting} = {limit}); nothing was written. "
+            f"Raise {setting} on the server{advice}, or import the file in parts"
+        )
+
+    def for_file(self, rows: int, source: str) -> TransactionTooLarge:
+        """The same error, naming the import's file and its row count."""
+        return TransactionTooLarge(
+            url=self.url,
+            records=self.records,
+            limit=self.limit,
+            setting=self.setting,
+            advice=self.advice,
+            rows=rows,
+            source=source,
+        )
+
+
 class DuplicateId(ActorGraphError):
     """An id is already used by a record of another kind."""
 

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
-from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.errors import ImportRejected, InvalidRecords, RowError, TransactionTooLarge
 from graph.projection import no_cyclic_gc
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
@@ -1087,6 +1087,8 @@ def _run_import(
                 actor=options.actor,
                 clearance=Sensitivity(options.viewer.clearance),
             )
+        except TransactionTooLarge as e:  # the store knows records; the user knows rows
+            raise e.for_file(built.rows, path.name) from e
         except InvalidRecords as e:  # the store's planner found what only it can see
             raise ImportRejected(
                 sorted(

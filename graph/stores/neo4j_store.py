@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import secrets
 import uuid
 from collections import defaultdict
@@ -33,6 +34,7 @@ from neo4j.exceptions import (
     DatabaseError,
     DriverError,
     IncompleteCommit,
+    Neo4jError,
     ServiceUnavailable,
     SessionExpired,
     TransientError,
@@ -40,7 +42,7 @@ from neo4j.exceptions import (
 
 from graph import model as m
 from graph.audit import GENESIS, AuditEntry, AuditEvent, Checkpoint, chain, store_time
-from graph.errors import StoreBusy, StoreUnavailable
+from graph.errors import StoreBusy, StoreUnavailable, TransactionTooLarge
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.name_search import rank_search
 from graph.names import normalise
@@ -69,6 +71,55 @@ T = TypeVar("T")
 # How long the driver retries a transaction that failed transiently (a lost
 # connection, a deadlock, a leader switch) before we report it.
 MAX_RETRY_SECONDS = 30.0
+
+
+# Transaction memory one import needs on the server, per 10,000 rows of an
+# event file (ACLED: ~4 records per row with their revisions, change log and
+# audit entry: ~711 MiB seen), measured with `python -m bench.import_memory`, rounded up
+# (docs/performance.md, "Neo4j: one transaction per import"). Quoted in the
+# message when a transaction is refused, so the user can size the server.
+TX_MIB_PER_10K_EVENT_ROWS = 800
+
+# What the server says when a transaction goes over its memory limit: the
+# limit of one transaction (db.memory.transaction.max), of all of them together
+# (dbms.memory.transaction.total.max), or the heap itself.
+_MEMORY_CODES = ("MemoryPoolOutOfMemoryError", "TransactionOutOfMemoryError", "OutOfMemoryError")
+_LIMIT = re.compile(r"limit (?:of )?([0-9][0-9.,]*\s*[KMGT]?i?B)", re.IGNORECASE)
+_SETTING = re.compile(r"\b((?:db|dbms|server)\.memory\.[a-z_.]+?)\s+threshold", re.IGNORECASE)
+
+
+class _MemoryLimit(Exception):
+    """A transaction went over the server's memory limit. Not a driver error,
+    so `execute_write` does not retry it: the same transaction would fail the
+    same way, after minutes of work each time."""
+
+    def __init__(self, error: Neo4jError) -> None:
+        super().__init__(error.code)
+        self.error = error
+
+
+def _is_memory_limit(error: Neo4jError) -> bool:
+    return any((error.code or "").endswith(code) for code in _MEMORY_CODES)
+
+
+def _too_large(error: Neo4jError, url: str, records: int) -> TransactionTooLarge:
+    """Our error for the server's: the limit and setting it names (its memory
+    messages quote sizes and setting names, never data)."""
+    text = error.message or ""
+    limit = _LIMIT.search(text)
+    setting = _SETTING.search(text)
+    name = setting.group(1) if setting else "dbms.memory.transaction.total.max"
+    advice = (
+        " (and the heap, server.memory.heap.max_size, to match): an import needs about "
+        f"{TX_MIB_PER_10K_EVENT_ROWS:,} MiB per 10,000 event rows (docs/performance.md)"
+    )
+    return TransactionTooLarge(
+        url=url,
+        records=records,
+        limit=limit.group(1) if limit else f"its limit ({error.code})",
+        setting=name,
+        advice=advice,
+    )
 
 
 def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
@@ -195,6 +246,9 @@ class Neo4jStore:
         try:
             with self._driver.session(database=self.database) as session:
                 plans: list[WritePlan] = session.execute_write(_steps_tx, list(steps), marker)
+        except _MemoryLimit as e:
+            records = sum(len(step.batch) for step in steps)
+            raise _too_large(e.error, self.url, records) from e.error
         except IncompleteCommit as e:
             # The connection dropped while the server was committing: it may have.
             raise StoreUnavailable(
@@ -214,6 +268,8 @@ class Neo4jStore:
                 f"Neo4j rejected the write ({e.code}); nothing was written"
             ) from e
         except TransientError as e:
+            if _is_memory_limit(e):  # at commit, outside the transaction function
+                raise _too_large(e, self.url, sum(len(s.batch) for s in steps)) from e
             raise StoreBusy(
                 f"Neo4j at {self.url} stayed busy ({e.code}, retried for "
                 f"{MAX_RETRY_SECONDS:.0f} s); nothing was written: try again later"
@@ -503,11 +559,16 @@ def _set_shapes(tx: ManagedTransaction, shapes: list[tuple[str, str]]) -> None:
 
 def _steps_tx(tx: ManagedTransaction, steps: list[WriteStep], marker: str) -> list[WritePlan]:
     """Plan and apply every step inside one transaction (may be retried by the driver)."""
-    head = _lock(tx, marker)
-    plans: list[WritePlan] = []
-    for step in steps:
-        plan, head = _write_step(tx, step, head)
-        plans.append(plan)
+    try:
+        head = _lock(tx, marker)
+        plans: list[WritePlan] = []
+        for step in steps:
+            plan, head = _write_step(tx, step, head)
+            plans.append(plan)
+    except Neo4jError as e:
+        if _is_memory_limit(e):
+            raise _MemoryLimit(e) from e
+        raise
     return plans
 
 

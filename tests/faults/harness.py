@@ -125,3 +125,36 @@ def kill_when(
             proc.kill()
             proc.wait()
     return Outcome(False, proc.returncode, proc.stderr.read() if proc.stderr else "")
+
+
+def throwaway_neo4j_home(tmp_path: Path) -> Path:
+    """A private state dir for a throwaway `scripts/neo4j-local` server that
+    reuses the launcher already built for this checkout (`neo4j-local home`):
+    a fresh dir would otherwise run the Maven build again (a minute or more on
+    a busy machine) for jars that are the same. neo4j-local checks the build's
+    stamp, so a stale one is still rebuilt (into this dir, not the shared one)."""
+    home = tmp_path / "neo4j-home"
+    home.mkdir(mode=0o700)
+    shared = subprocess.run(
+        [str(ROOT / "scripts" / "neo4j-local"), "home"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    built = Path(shared) / "build"
+    if (built / ".stamp").is_file():
+        (home / "build").symlink_to(built, target_is_directory=True)
+    return home
+
+
+def neo4j_local(home: Path, command: str, **settings: str) -> dict[str, str]:
+    """Run `scripts/neo4j-local COMMAND` for the server in `home` (with extra
+    ACTORGRAPH_NEO4J_* variables); for `start`, its credentials."""
+    from bench.neo4j_local import NEO4J_LOCAL, parse_exports
+
+    env = {**os.environ, "ACTORGRAPH_NEO4J_HOME": str(home), **settings}
+    done = subprocess.run(
+        [str(NEO4J_LOCAL), command], env=env, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return parse_exports(done.stdout) if command == "start" else {}

@@ -12,7 +12,6 @@ does. Both stores. FICTIONAL data only (bench/events.py invents every name).
 
 from __future__ import annotations
 
-import csv
 import sqlite3
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from typing import Any
 import pytest
 
 from bench.events import write_acled
+from bench.import_memory import write_template
 from graph.row_codec import content_of
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore
@@ -53,21 +53,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """The inputs: an ACLED file, a template folder, and a history snapshot of the ACLED import."""
     root = tmp_path_factory.mktemp("inputs")
     acled = write_acled(root / "acled.csv", EVENT_ROWS, seed=7)
-    template = root / "template"
-    template.mkdir()
-    with (template / "ArmedActor.csv").open("w", newline="", encoding="utf-8") as fh:
-        out = csv.writer(fh)
-        out.writerow(["id", "name", "actor_kind", "structure", "notes"])
-        for i in range(TEMPLATE_ROWS):
-            out.writerow(
-                [
-                    f"act_fault_{i:05d}",
-                    f"Fictional Column {i:05d}",
-                    "non_state_armed_group",
-                    "decentralised",
-                    "FICTIONAL test data",
-                ]
-            )
+    template = write_template(root / "template", TEMPLATE_ROWS)
     origin = EmbeddedStore(root / "origin.db")
     run_import(origin, acled, ImportOptions())
     snapshot = root / "history.jsonl"
@@ -113,7 +99,6 @@ class Target:
     url: str
     store: GraphStore
     trigger: Callable[[int], Callable[[], bool]]  # kill point (bytes or locks) -> trigger
-    reference_db: Path
 
 
 @pytest.fixture(params=["embedded", pytest.param("neo4j", marks=pytest.mark.neo4j)])
@@ -128,9 +113,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
         reader = sqlite3.connect(db)
         reader.execute("SELECT count(*) FROM meta").fetchone()
         try:
-            yield Target(
-                f"sqlite:///{db}", store, lambda n: sqlite_writing(db, n), tmp_path / "ref.db"
-            )
+            yield Target(f"sqlite:///{db}", store, lambda n: sqlite_writing(db, n))
         finally:
             reader.close()
         return
@@ -141,7 +124,7 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
     neo.wipe()
     driver = GraphDatabase.driver(creds["uri"], auth=(creds["user"], creds["password"]))
     try:
-        yield Target(creds["uri"], neo, lambda n: neo4j_writing(driver, n), tmp_path / "ref.db")
+        yield Target(creds["uri"], neo, lambda n: neo4j_writing(driver, n))
     finally:
         driver.close()
 
@@ -149,6 +132,30 @@ def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Target]:
 def _seed(store: GraphStore, case: Case, files: dict[str, Path]) -> None:
     if case.seed_with is not None:
         run_import(store, files[case.seed_with], ImportOptions(format=case.seed_with))
+
+
+Expected = Callable[[Case, list[str]], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def expected_after(files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> Expected:
+    """What an uninterrupted run of a case's command leaves, on an embedded
+    store seeded the same way; run once per command and shared by both stores
+    and both kill points (the outcome depends on neither)."""
+    done: dict[tuple[str, ...], dict[str, Any]] = {}
+
+    def expected(case: Case, args: list[str]) -> dict[str, Any]:
+        key = (case.name, *args)
+        if key not in done:
+            db = tmp_path_factory.mktemp("reference") / "ref.db"
+            reference = EmbeddedStore(db)
+            _seed(reference, case, files)
+            ran = run(cli(f"sqlite:///{db}", *args), child_env())
+            assert ran.returncode == 0, ran.stderr
+            done[key] = state(reference)
+        return done[key]
+
+    return expected
 
 
 # Kill points: early in the write transaction, and deep into it. Embedded: the
@@ -161,17 +168,12 @@ POINTS = {"early": (0, 50), "deep": (1 << 20, 1000)}
 @pytest.mark.parametrize("point", list(POINTS))
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.name)
 def test_kill_9_during_a_write_leaves_nothing_partial_and_a_rerun_completes(
-    target: Target, case: Case, point: str, files: dict[str, Path]
+    target: Target, case: Case, point: str, files: dict[str, Path], expected_after: Expected
 ) -> None:
     env = child_env()
-    # What an uninterrupted run leaves, on an embedded store seeded the same way.
-    reference = EmbeddedStore(target.reference_db)
-    _seed(reference, case, files)
     _seed(target.store, case, files)
     args = case.args(files, target.store)
-    done = run(cli(f"sqlite:///{target.reference_db}", *args), env)
-    assert done.returncode == 0, done.stderr
-    expected = state(reference)
+    expected = expected_after(case, args)
     before = state(target.store)
     assert expected != before, "the command must change the store for this test to mean anything"
 

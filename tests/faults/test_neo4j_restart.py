@@ -13,8 +13,6 @@ FICTIONAL data only.
 
 from __future__ import annotations
 
-import os
-import subprocess
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,29 +20,26 @@ from pathlib import Path
 import pytest
 
 from bench.events import write_acled
-from bench.neo4j_local import NEO4J_LOCAL, parse_exports
-from tests.faults.harness import child_env, cli, kill_when, neo4j_writing, run
+from tests.faults.harness import (
+    child_env,
+    cli,
+    kill_when,
+    neo4j_local,
+    neo4j_writing,
+    run,
+    throwaway_neo4j_home,
+)
 
 pytestmark = [pytest.mark.slow, pytest.mark.neo4j]
 
 
 def _local(home: Path, command: str) -> dict[str, str]:
-    done = subprocess.run(
-        [str(NEO4J_LOCAL), command],
-        env={**os.environ, "ACTORGRAPH_NEO4J_HOME": str(home)},
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return parse_exports(done.stdout) if command == "start" else {}
+    return neo4j_local(home, command)
 
 
 @pytest.fixture
 def server_home(tmp_path: Path) -> Iterator[Path]:
-    home = tmp_path / "neo4j-home"
-    home.mkdir(mode=0o700)
+    home = throwaway_neo4j_home(tmp_path)
     try:
         yield home
     finally:

@@ -27,7 +27,8 @@ import org.neo4j.io.ByteUnit;
  * Runs a throwaway Neo4j Community DBMS (embedded) with Bolt on 127.0.0.1, for
  * tests and CI. Started in the background by scripts/neo4j-local.
  *
- * <p>Usage: {@code LocalNeo4j --home DIR --port PORT --ready-file FILE}, with the
+ * <p>Usage: {@code LocalNeo4j --home DIR --port PORT --ready-file FILE [--pagecache-mb N]
+ * [--config FILE]} (FILE: neo4j.conf-style {@code name=value} lines), with the
  * password for user {@code neo4j} in the environment variable
  * {@code NEO4J_LOCAL_PASSWORD} (kept off the command line so it doesn't show in ps).
  *
@@ -45,6 +46,7 @@ public final class LocalNeo4j {
         Path readyFile = null;
         int port = -1;
         long pageCacheMb = 128;
+        Path config = null;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -52,11 +54,13 @@ public final class LocalNeo4j {
                 case "--port" -> { port = Integer.parseInt(require(args[i], value)); i++; }
                 case "--ready-file" -> { readyFile = Path.of(require(args[i], value)); i++; }
                 case "--pagecache-mb" -> { pageCacheMb = Long.parseLong(require(args[i], value)); i++; }
+                case "--config" -> { config = Path.of(require(args[i], value)); i++; }
                 default -> fail("unknown argument: " + args[i]);
             }
         }
         if (home == null || readyFile == null || port <= 0) {
-            fail("usage: LocalNeo4j --home DIR --port PORT --ready-file FILE [--pagecache-mb N]");
+            fail("usage: LocalNeo4j --home DIR --port PORT --ready-file FILE [--pagecache-mb N]"
+                    + " [--config FILE]");
         }
         String password = System.getenv("NEO4J_LOCAL_PASSWORD");
         if (password == null || password.length() < 8) {
@@ -75,7 +79,13 @@ public final class LocalNeo4j {
         }, "neo4j-local-shutdown"));
 
         SocketAddress bolt = new SocketAddress(HOST, port);
-        DatabaseManagementService service = new DatabaseManagementServiceBuilder(home)
+        DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home);
+        if (config != null) {
+            // neo4j.conf lines (the transaction memory limits, from scripts/neo4j-local);
+            // the settings below are the launcher's own and win over the file.
+            builder.loadPropertiesFromFile(config);
+        }
+        DatabaseManagementService service = builder
                 .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
                 .setConfig(BoltConnector.enabled, true)
