@@ -18,7 +18,7 @@ import networkx as nx
 
 from graph.dates import upper_bound
 from graph.sensitivity import Sensitivity
-from queries.command import kind_of, name_of, out_by_type
+from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for
 from queries.scoring import HopScore, path_score
 from queries.traversal import InfluenceGraph
@@ -262,7 +262,7 @@ _BACKWARD = {
     "BELONGS_TO": "counts among its own",
 }
 # Kinds that read as people in a sentence ("who"); the rest are groups or places ("which").
-_PEOPLE = {"Person", "Post"}
+_PEOPLE = COMMAND_HOLDERS
 
 
 def relationship_sentence(

@@ -11,13 +11,18 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from queries.constraints import PathConstraints
 from queries.gaps import GapReport, gaps
 from ui import query_string, state
 from ui.components import charts, partial, shown, tables
 
 
 def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 365) -> GapReport:
-    return gaps(graph, as_of=date.today(), max_hops=max_hops, stale_after_days=stale_days)
+    return gaps(
+        graph,
+        constraints=PathConstraints(as_of=date.today(), max_hops=max_hops),
+        stale_after_days=stale_days,
+    )
 
 
 def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
