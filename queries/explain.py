@@ -11,6 +11,7 @@ knows with whom it may be shared.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -215,7 +216,7 @@ def path_warnings(
 
 def explain_path(ig: InfluenceGraph, nodes: list[str], *, target: str) -> LeveragePath:
     """Turn a node sequence on the collapsed graph into an explained path."""
-    hops = [explain_hop(ig, u, v) for u, v in zip(nodes, nodes[1:], strict=False)]
+    hops = [explain_hop(ig, u, v) for u, v in itertools.pairwise(nodes)]
     labels = [h.sensitivity for h in hops]
     labels.extend(str(ig.graph.nodes[n].get("sensitivity", "")) for n in nodes)
     engager = nodes[0]

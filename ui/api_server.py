@@ -139,7 +139,7 @@ def _answers(handler: Handler) -> Callable[[Request], Awaitable[JSONResponse]]:
             return JSONResponse(await handler(request))
         except ActorGraphError as e:
             return JSONResponse(api.error_body(e), status_code=api.status_of(e))
-        except Exception as e:  # noqa: BLE001 - never a traceback (or data) to the client
+        except Exception as e:  # any failure: never a traceback (or data) to the client
             log.error("internal error on %s: %s", request.url.path, type(e).__name__)
             body = {"error": "StoreUnavailable", "message": "the team server failed on this call"}
             return JSONResponse(body, status_code=500)

@@ -150,7 +150,7 @@ def test_look_alike_spellings_and_unknown_names_are_throttled_alike(
     store: GraphStore, clock: Clock
 ) -> None:
     add(store, "ada")
-    for name in ("ADA", "Ada", "аda"):  # the last with a Cyrillic а
+    for name in ("ADA", "Ada", "аda"):  # noqa: RUF001, RUF003 # the last: a Cyrillic а
         with pytest.raises(NotPermitted):
             sign_in(store, clock, name, "wrong password!", client=f"from-{name}")
     with pytest.raises(SignInLocked, match="this account"):

@@ -7,6 +7,7 @@ commander), joined by random access, influence and command relationships.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -43,13 +44,13 @@ class Scenario:
 
 @st.composite
 def edges(draw: st.DrawFn, people: list[str]) -> tuple[str, str, str, float, float, int]:
-    doors = people + ["unit", "actor", "rival_cdr"]
+    doors = [*people, "unit", "actor", "rival_cdr"]
     kind = draw(st.sampled_from(["HAS_ACCESS_TO", "INFLUENCES", "INFLUENCES", "COMMANDS"]))
     if kind == "HAS_ACCESS_TO":
         source = draw(st.sampled_from(ENGAGERS + people))
         target = draw(st.sampled_from(doors))
     elif kind == "INFLUENCES":
-        source = draw(st.sampled_from(people + ["rival_cdr"]))
+        source = draw(st.sampled_from([*people, "rival_cdr"]))
         target = draw(st.sampled_from(doors))
     else:
         source = draw(st.sampled_from(people))
@@ -146,7 +147,7 @@ def test_the_ranked_paths_are_the_true_best_within_the_hop_limit(scenario: Scena
             inner = nodes[1:-1]
             if any(n in ENGAGERS or not passable(n) for n in inner):
                 continue
-            hops = zip(nodes, nodes[1:], strict=False)
+            hops = itertools.pairwise(nodes)
             brute.append(math.prod(ig.digraph.edges[u, v]["score"] for u, v in hops))
     brute.sort(reverse=True)
     result = leverage_paths(
@@ -189,7 +190,7 @@ def test_adding_a_relationship_never_lowers_the_best_score(
     # change who belongs to which party, and so which routes are allowed at all.
     kind, i, j, strength, confidence = extra
     sources = (ENGAGERS + scenario.people) if kind == "HAS_ACCESS_TO" else scenario.people
-    targets = scenario.people + ["unit", "actor"]
+    targets = [*scenario.people, "unit", "actor"]
     source, target = sources[i % len(sources)], targets[j % len(targets)]
     if source == target:
         return

@@ -72,7 +72,7 @@ def test_the_coverage_matrix_table_has_a_column_per_engager(demo_store: Embedded
     at = app_at("coverage")
     no_exceptions(at)
     table = next(d for d in at.dataframe if d.key == "coverage.table").value
-    assert list(table.columns)[0] == "armed actor"
+    assert next(iter(table.columns)) == "armed actor"
     assert list(table.columns)[-2:] == ["engagers reaching", "only reached by"]
     engagers = list(table.columns)[1:-2]
     assert engagers, "one column per engager"
