@@ -138,7 +138,7 @@ def test_influence_matrix_confined_to_candidates_equals_the_whole_search(
     )
     whole_search = influencers_module.best_paths
 
-    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:
+    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:  # noqa: ARG001 (swallowed: the whole search takes neither)
         return whole_search(*args, **kw)
 
     monkeypatch.setattr(influencers_module, "best_paths", everywhere)

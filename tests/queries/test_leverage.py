@@ -152,7 +152,8 @@ def test_a_route_through_a_hidden_node_does_not_exist(build: Builder) -> None:
     assert "cousin" not in text and "Confidential" not in text
 
 
-def test_stale_access_lowers_the_score_and_is_flagged(build: Builder) -> None:
+@pytest.mark.usefixtures("build")
+def test_stale_access_lowers_the_score_and_is_flagged() -> None:
     # Same route, access last confirmed on the question date vs four years
     # earlier: two half-lives of two years, so the hop counts a quarter.
     def route(last_contact: str) -> float:

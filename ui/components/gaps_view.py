@@ -119,7 +119,7 @@ def shown_in(found: GapReport, *, matrix: bool) -> dict[str, Any]:
     }
 
 
-def render_summary(graph: nx.MultiDiGraph[str]) -> None:
+def render_summary(graph: nx.MultiDiGraph[str]) -> None:  # noqa: ARG001 (page interface)
     """Three numbers and the names behind them (Overview page)."""
     today_graph = state.graph(date.today())
     found = report(today_graph)
