@@ -25,7 +25,7 @@ import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from itertools import islice
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +133,7 @@ def naive_k_paths(
             nx.shortest_simple_paths(digraph, SUPER_SOURCE, target, weight="weight"), k
         ):
             nodes = path[1:]
-            hops = zip(path, path[1:], strict=False)
+            hops = pairwise(path)
             weight = sum(float(digraph.edges[u, v]["weight"]) for u, v in hops)
             found.append((weight, nodes))
     except nx.NetworkXNoPath:

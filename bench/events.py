@@ -103,7 +103,7 @@ def _variants(rng: random.Random, name: str) -> tuple[str, ...]:
     out = [name, name.upper() if len(name) < 30 else name]
     words = name.split()
     if len(words) > 2:
-        out.append(" ".join(words[:-1] + ["al-" + words[-1]]))
+        out.append(" ".join([*words[:-1], "al-" + words[-1]]))
     accented = name.replace("a", "á", 1).replace("o", "ô", 1)
     out.append(accented)
     if rng.random() < 0.3:

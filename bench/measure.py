@@ -33,8 +33,11 @@ from bench import baselines, cli_startup, event_import
 from bench.generate import AS_OF, SIZES, Generator, Size, batches
 from graph import model as m
 from graph.projection import build_projection, clear_cache, projection
+from graph.schema import NodeKind
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
+from queries.command import ARMED
+from queries.constraints import PathConstraints
 from queries.engagers import default_engagers
 from queries.gaps import formation_commanders, gaps
 from queries.influencers import influencers
@@ -238,7 +241,7 @@ def _targets(graph: nx.MultiDiGraph[str], n: int, seed: int) -> list[str]:
         commands = kind == "Person" and any(
             d.get("type") in ("HOLDS", "COMMANDS") for _, _, d in graph.out_edges(node, data=True)
         )
-        if kind in ("ArmedActor", "Unit", "Post") or commands:
+        if kind in ARMED | {NodeKind.POST.value} or commands:
             candidates.append(node)
     candidates.sort()
     rng = random.Random(seed)
@@ -338,12 +341,16 @@ def _queries(options: Options, graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
 
     log(f"[{name}] influence graph (collapse) and leverage paths k={K} on {len(targets)} targets")
     t0 = time.perf_counter()
-    ig = influence_graph(graph, as_of=AS_OF)
+    ig = influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     collapse = time.perf_counter() - t0
-    leverage_paths(graph, targets[0], k=K, max_hops=MAX_HOPS, as_of=AS_OF)  # warm-up
+    leverage_paths(
+        graph, targets[0], k=K, constraints=PathConstraints(as_of=AS_OF, max_hops=MAX_HOPS)
+    )  # warm-up
     e2e = timed_each(
         targets,
-        lambda t: leverage_paths(graph, t, k=K, max_hops=MAX_HOPS, as_of=AS_OF),
+        lambda t: leverage_paths(
+            graph, t, k=K, constraints=PathConstraints(as_of=AS_OF, max_hops=MAX_HOPS)
+        ),
         options.budget_s,
     )
     search = timed_each(
@@ -394,7 +401,7 @@ def _reach(
     log(f"[{name}] reach for all {len(engagers)} engagers on {len(reach_targets)} targets")
     ours_reach = timed_each(
         reach_targets,
-        lambda t: reach(graph, t, max_hops=MAX_HOPS, as_of=AS_OF),
+        lambda t: reach(graph, t, constraints=PathConstraints(as_of=AS_OF, max_hops=MAX_HOPS)),
         options.budget_s,
     )
     naive_reach = timed_each(
@@ -415,7 +422,7 @@ def _influencers(options: Options, graph: nx.MultiDiGraph[str], ig: Any) -> dict
     actors = _actors(graph)
     log(f"[{name}] influencers over {len(actors)} armed actors")
     t0 = time.perf_counter()
-    influencers(graph, top=10, as_of=AS_OF)
+    influencers(graph, top=10, constraints=PathConstraints(as_of=AS_OF))
     inf_ours = time.perf_counter() - t0
     t0 = time.perf_counter()
     baselines.naive_influencers(ig.digraph, actors, top=10)
@@ -434,7 +441,7 @@ def _gaps(
     actors = _actors(graph)
     log(f"[{options.store}] gaps")
     t0 = time.perf_counter()
-    gaps(graph, as_of=AS_OF)
+    gaps(graph, constraints=PathConstraints(as_of=AS_OF))
     gaps_ours = time.perf_counter() - t0
     gap_targets = actors + [c for c in formation_commanders(graph) if c not in actors]
     t0 = time.perf_counter()

@@ -86,7 +86,7 @@ class SecuredStore:
         self,
         batch: WriteBatch,
         *,
-        actor: str = "",
+        actor: str = "",  # noqa: ARG002 (the store protocol; the signed-in user is the actor)
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         """Write as the user: their name, and their clearance as the ceiling (a caller's
@@ -223,7 +223,7 @@ class SecuredStore:
         self.user.require_admin()
         return redact(self.inner.check_audit(against), self.user.clearance)
 
-    def save_user(self, user: User, *, actor: str = "") -> None:
+    def save_user(self, user: User, *, actor: str = "") -> None:  # noqa: ARG002 (as write)
         check_account_change(self.user, user, self.inner.list_users())
         self.inner.save_user(user, actor=self.user.name)
 

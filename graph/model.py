@@ -545,7 +545,7 @@ class Source(NodeBase):
     sensitivity: Sensitivity = Sensitivity.STRICTLY_CONFIDENTIAL
 
 
-Node = Annotated[
+AnyNode = (
     ArmedActor
     | Unit
     | Person
@@ -557,9 +557,12 @@ Node = Annotated[
     | Incident
     | Engagement
     | Commitment
-    | Source,
-    Field(discriminator="kind"),
-]
+    | Source
+)
+"""Every node model: the one list of node kinds' shapes (`graph.schema` checks it
+against its registry). `Node` is the same union, tagged for validation."""
+
+Node = Annotated[AnyNode, Field(discriminator="kind")]
 
 # --------------------------------------------------------------------------- relationships
 
@@ -710,44 +713,6 @@ class Cites(RelBase):
     locator: Text | None = None
 
 
-Relationship = Annotated[
-    Commands
-    | PartOf
-    | Holds
-    | AlliedWith
-    | Opposes
-    | SplinterOf
-    | Supports
-    | Influences
-    | HasAccessTo
-    | AssociatedWith
-    | MemberOf
-    | FocalPointFor
-    | BelongsTo
-    | Controls
-    | OperatesIn
-    | OccurredIn
-    | Perpetrated
-    | ParticipatedIn
-    | CommittedTo
-    | Cites,
-    Field(discriminator="type"),
-]
-
-AnyNode = (
-    ArmedActor
-    | Unit
-    | Person
-    | Post
-    | Organisation
-    | Community
-    | Area
-    | Site
-    | Incident
-    | Engagement
-    | Commitment
-    | Source
-)
 AnyRelationship = (
     Commands
     | PartOf
@@ -770,6 +735,9 @@ AnyRelationship = (
     | CommittedTo
     | Cites
 )
+"""Every relationship model (see `AnyNode`); `Relationship` is it, tagged."""
+
+Relationship = Annotated[AnyRelationship, Field(discriminator="type")]
 AnyRecord = AnyNode | AnyRelationship
 
 

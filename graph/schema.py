@@ -65,24 +65,43 @@ class RelType(StrEnum):
 
 @dataclass(frozen=True)
 class NodeSpec:
-    kind: NodeKind
+    """What the registry adds to a node model; its kind is the model's own tag."""
+
     model: type[m.NodeBase]
     description: str
     caption: str = "name"
     id_prefix: str = ""
 
+    @property
+    def kind(self) -> NodeKind:
+        # Read from the model's `kind` literal, so the kind is written once per model.
+        return NodeKind(self.model.model_fields["kind"].default)
+
 
 @dataclass(frozen=True)
 class RelSpec:
-    rel_type: RelType
+    """What the registry adds to a relationship model; its type is the model's own tag."""
+
     model: type[m.RelBase]
     description: str
     patterns: frozenset[tuple[NodeKind, NodeKind]]
     influence: bool = False
     symmetric: bool = False
 
+    @property
+    def rel_type(self) -> RelType:
+        return RelType(self.model.model_fields["type"].default)
+
     def allows(self, source: NodeKind, target: NodeKind) -> bool:
         return (source, target) in self.patterns
+
+
+def _nodes(*specs: NodeSpec) -> dict[NodeKind, NodeSpec]:
+    return {spec.kind: spec for spec in specs}
+
+
+def _relationships(*specs: RelSpec) -> dict[RelType, RelSpec]:
+    return {spec.rel_type: spec for spec in specs}
 
 
 def _pairs(sources: set[NodeKind], targets: set[NodeKind]) -> frozenset[tuple[NodeKind, NodeKind]]:
@@ -166,7 +185,7 @@ class Schema:
         """Raise SchemaError if the registry contradicts the models."""
         for kind, spec in self.nodes.items():
             fields = spec.model.model_fields
-            if fields["kind"].default != kind.value:
+            if spec.kind is not kind:
                 raise SchemaError(f"{kind}: model {spec.model.__name__} has another kind")
             if spec.caption not in fields:
                 raise SchemaError(f"{kind}: caption field {spec.caption!r} does not exist")
@@ -175,8 +194,18 @@ class Schema:
         if set(self.relationships) != set(RelType):
             missing = set(RelType) - set(self.relationships)
             raise SchemaError(f"relationship types without a spec: {missing}")
+        # The model unions and the registry name the same models: a kind added to
+        # one and not the other would validate records nothing else can store.
+        for union, specs in (
+            (m.AnyNode, self.nodes.values()),
+            (m.AnyRelationship, self.relationships.values()),
+        ):
+            differ = set(get_args(union)) ^ {spec.model for spec in specs}
+            if differ:
+                names = sorted(model.__name__ for model in differ)
+                raise SchemaError(f"models in the union or the registry, not both: {names}")
         for rel_type, rspec in self.relationships.items():
-            if rspec.model.model_fields["type"].default != rel_type.value:
+            if rspec.rel_type is not rel_type:
                 raise SchemaError(f"{rel_type}: model {rspec.model.__name__} has another type")
             if not rspec.patterns:
                 raise SchemaError(f"{rel_type}: no (source, target) patterns")
@@ -363,71 +392,53 @@ def errors_from_validation(error: ValidationError, *, record: str = "") -> list[
 
 
 SCHEMA = Schema(
-    nodes={
-        K.ARMED_ACTOR: NodeSpec(
-            K.ARMED_ACTOR,
+    nodes=_nodes(
+        NodeSpec(
             m.ArmedActor,
             "A state force, non-state armed group, militia, peace operation, foreign force or PMC.",
             id_prefix="act",
         ),
-        K.UNIT: NodeSpec(
-            K.UNIT, m.Unit, "A formation inside an armed actor; units nest.", id_prefix="unt"
-        ),
-        K.PERSON: NodeSpec(
-            K.PERSON, m.Person, "A commander, leader, influencer or focal point.", id_prefix="per"
-        ),
-        K.POST: NodeSpec(K.POST, m.Post, "A position that outlives its holder.", id_prefix="pst"),
-        K.ORGANISATION: NodeSpec(
-            K.ORGANISATION,
+        NodeSpec(m.Unit, "A formation inside an armed actor; units nest.", id_prefix="unt"),
+        NodeSpec(m.Person, "A commander, leader, influencer or focal point.", id_prefix="per"),
+        NodeSpec(m.Post, "A position that outlives its holder.", id_prefix="pst"),
+        NodeSpec(
             m.Organisation,
             "An HCT member, OCHA, embassy, ministry, religious institution, business or media.",
             id_prefix="org",
         ),
-        K.COMMUNITY: NodeSpec(
-            K.COMMUNITY,
+        NodeSpec(
             m.Community,
             "A tribe, clan, village or displaced community.",
             id_prefix="com",
         ),
-        K.AREA: NodeSpec(
-            K.AREA, m.Area, "An administrative area with its P-code; areas nest.", id_prefix="are"
-        ),
-        K.SITE: NodeSpec(
-            K.SITE,
+        NodeSpec(m.Area, "An administrative area with its P-code; areas nest.", id_prefix="are"),
+        NodeSpec(
             m.Site,
             "A checkpoint, screening site or crossing point (a point) or a route (a line).",
             id_prefix="sit",
         ),
-        K.INCIDENT: NodeSpec(
-            K.INCIDENT, m.Incident, "A harm event or an instance of restraint.", id_prefix="inc"
-        ),
-        K.ENGAGEMENT: NodeSpec(
-            K.ENGAGEMENT, m.Engagement, "A dialogue, meeting or call.", id_prefix="eng"
-        ),
-        K.COMMITMENT: NodeSpec(
-            K.COMMITMENT,
+        NodeSpec(m.Incident, "A harm event or an instance of restraint.", id_prefix="inc"),
+        NodeSpec(m.Engagement, "A dialogue, meeting or call.", id_prefix="eng"),
+        NodeSpec(
             m.Commitment,
             "A deed of commitment, declaration, code of conduct or action plan.",
             id_prefix="cmt",
         ),
-        K.SOURCE: NodeSpec(
-            K.SOURCE,
+        NodeSpec(
             m.Source,
             "Where a claim came from, graded for reliability and credibility.",
             id_prefix="src",
         ),
-    },
-    relationships={
-        RelType.COMMANDS: RelSpec(
-            RelType.COMMANDS,
+    ),
+    relationships=_relationships(
+        RelSpec(
             m.Commands,
             "A person or post commands a unit or actor; a formation may command a unit "
             "(a brigade and the battalion attached to it).",
             _pairs({K.PERSON, K.POST}, _ARMED) | _pairs(_ARMED, {K.UNIT}),
             influence=True,
         ),
-        RelType.PART_OF: RelSpec(
-            RelType.PART_OF,
+        RelSpec(
             m.PartOf,
             "Nesting: units in actors, posts in units, areas in areas.",
             _pairs({K.UNIT}, _ARMED)
@@ -437,115 +448,95 @@ SCHEMA = Schema(
             | _pairs({K.SITE}, {K.AREA})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
-        RelType.HOLDS: RelSpec(
-            RelType.HOLDS, m.Holds, "A person holds a post over time.", _pairs({K.PERSON}, {K.POST})
-        ),
-        RelType.ALLIED_WITH: RelSpec(
-            RelType.ALLIED_WITH,
+        RelSpec(m.Holds, "A person holds a post over time.", _pairs({K.PERSON}, {K.POST})),
+        RelSpec(
             m.AlliedWith,
             "An alliance.",
             _pairs(_ARMED, _ARMED),
             symmetric=True,
         ),
-        RelType.OPPOSES: RelSpec(
-            RelType.OPPOSES, m.Opposes, "Opposing sides.", _pairs(_ARMED, _ARMED), symmetric=True
-        ),
-        RelType.SPLINTER_OF: RelSpec(
-            RelType.SPLINTER_OF,
+        RelSpec(m.Opposes, "Opposing sides.", _pairs(_ARMED, _ARMED), symmetric=True),
+        RelSpec(
             m.SplinterOf,
             "A group split from another.",
             _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR}),
         ),
-        RelType.SUPPORTS: RelSpec(
-            RelType.SUPPORTS,
+        RelSpec(
             m.Supports,
             "Material, financial or political support.",
             _pairs(_STAKEHOLDERS, _ARMED),
             influence=True,
         ),
-        RelType.INFLUENCES: RelSpec(
-            RelType.INFLUENCES,
+        RelSpec(
             m.Influences,
             "Influence over a person, post, group or community.",
             _pairs(_STAKEHOLDERS, _STAKEHOLDERS),
             influence=True,
         ),
-        RelType.HAS_ACCESS_TO: RelSpec(
-            RelType.HAS_ACCESS_TO,
+        RelSpec(
             m.HasAccessTo,
             "Who can reach whom, how well, when last.",
             _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS),
             influence=True,
         ),
-        RelType.ASSOCIATED_WITH: RelSpec(
-            RelType.ASSOCIATED_WITH,
+        RelSpec(
             m.AssociatedWith,
             "A symmetric tie (association, co-participation, kinship, marriage ...) between "
             "two people, two communities or two organisations.",
             _same_kind({K.PERSON, K.COMMUNITY, K.ORGANISATION}),
             symmetric=True,
         ),
-        RelType.MEMBER_OF: RelSpec(
-            RelType.MEMBER_OF,
+        RelSpec(
             m.MemberOf,
             "Membership of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
-        RelType.FOCAL_POINT_FOR: RelSpec(
-            RelType.FOCAL_POINT_FOR,
+        RelSpec(
             m.FocalPointFor,
             "A person is the focal point of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY}),
         ),
-        RelType.BELONGS_TO: RelSpec(
-            RelType.BELONGS_TO,
+        RelSpec(
             m.BelongsTo,
             "Community ties of a person or armed group.",
             _pairs({K.PERSON, K.ARMED_ACTOR, K.UNIT}, {K.COMMUNITY}),
         ),
-        RelType.CONTROLS: RelSpec(
-            RelType.CONTROLS,
+        RelSpec(
             m.Controls,
             "Area of control; control of a site or route.",
             _pairs(_ARMED, _PLACES),
         ),
-        RelType.OPERATES_IN: RelSpec(
-            RelType.OPERATES_IN,
+        RelSpec(
             m.OperatesIn,
             "Area of operation or presence; who runs a site (a screening site's operator).",
             _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, _PLACES),
         ),
-        RelType.OCCURRED_IN: RelSpec(
-            RelType.OCCURRED_IN,
+        RelSpec(
             m.OccurredIn,
             "Where an incident or engagement took place.",
             _pairs({K.INCIDENT, K.ENGAGEMENT}, _PLACES),
         ),
-        RelType.PERPETRATED: RelSpec(
-            RelType.PERPETRATED,
+        RelSpec(
             m.Perpetrated,
             "Perpetrator attribution of an incident.",
             _pairs(_ARMED | {K.PERSON}, {K.INCIDENT}),
         ),
-        RelType.PARTICIPATED_IN: RelSpec(
-            RelType.PARTICIPATED_IN,
+        RelSpec(
             m.ParticipatedIn,
             "Took part in an engagement or an incident.",
             _pairs({K.PERSON, K.POST, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
         ),
-        RelType.COMMITTED_TO: RelSpec(
-            RelType.COMMITTED_TO,
+        RelSpec(
             m.CommittedTo,
             "An armed actor made a commitment.",
             _pairs(_ARMED, {K.COMMITMENT}),
         ),
-        RelType.CITES: RelSpec(
-            RelType.CITES,
+        RelSpec(
             m.Cites,
             "A record cites a source.",
             _pairs(_ALL - {K.SOURCE}, {K.SOURCE}),
         ),
-    },
+    ),
 )
 SCHEMA.check_self()

@@ -12,7 +12,7 @@ that look like one on a screen.
 
 There are no default accounts: the first admin is created by
 `actorgraph init --admin NAME --password-stdin`.
-"""
+"""  # noqa: RUF002 (a Cyrillic look-alike, on purpose)
 
 from __future__ import annotations
 
@@ -131,7 +131,7 @@ def check_account_change(actor: User, new: User, existing: list[User]) -> None:
     - no name that folds to an existing other account's ("Admin", "аdmin");
     - the last enabled admin cannot be disabled or demoted (nobody could manage
       accounts afterwards).
-    """
+    """  # noqa: RUF002 (a Cyrillic look-alike, on purpose)
     actor.require_admin()
     if new.clearance.rank > actor.clearance.rank:
         raise NotPermitted(

@@ -15,16 +15,19 @@ Every function here only reads the graph.
 
 from __future__ import annotations
 
-from collections import deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import networkx as nx
 
+from graph.schema import NodeKind
 from queries.memo import remembered
 
-ARMED = frozenset({"ArmedActor", "Unit"})
-COMMAND_HOLDERS = frozenset({"Person", "Post"})
+# Groups of node kinds the analyses share, named from the registry's kinds so a
+# misspelt kind fails at import instead of matching nothing.
+ARMED = frozenset({NodeKind.ARMED_ACTOR.value, NodeKind.UNIT.value})
+COMMAND_HOLDERS = frozenset({NodeKind.PERSON.value, NodeKind.POST.value})
+PLACES = frozenset({NodeKind.AREA.value, NodeKind.SITE.value})
 
 
 def kind_of(graph: nx.MultiDiGraph[str], node: str) -> str:
@@ -61,6 +64,18 @@ def parents_of(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
     ]
 
 
+def breadth_first(
+    graph: nx.MultiDiGraph[str], start: str, neighbours: Callable[[str], Iterable[str]]
+) -> list[str]:
+    """`start`, then every node `neighbours` leads to, breadth first, each once.
+
+    NetworkX's generic search with our own notion of neighbour (a hierarchy
+    walked through chosen relationship types), so it is cycle-safe and visits
+    each level in the order `neighbours` gives.
+    """
+    return [start, *(child for _, child in nx.generic_bfs_edges(graph, start, neighbours))]
+
+
 def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """Armed actors `node` (a unit or an actor) sits in, nearest first, itself included.
 
@@ -75,18 +90,11 @@ def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """
     if node not in graph or kind_of(graph, node) not in ARMED:
         return []
-    seen = {node}
-    queue = deque([node])
-    found: list[str] = []
-    while queue:
-        current = queue.popleft()
-        if kind_of(graph, current) == "ArmedActor":
-            found.append(current)
-        for parent in parents_of(graph, current):
-            if parent not in seen:
-                seen.add(parent)
-                queue.append(parent)
-    return found
+    return [
+        n
+        for n in breadth_first(graph, node, lambda n: parents_of(graph, n))
+        if kind_of(graph, n) == "ArmedActor"
+    ]
 
 
 def structure_of(graph: nx.MultiDiGraph[str], node: str) -> str | None:
@@ -108,16 +116,7 @@ def subunits(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
 
 def formation_tree(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """`node` and every formation nested below it, breadth first (cycle-safe)."""
-    seen = {node}
-    order = [node]
-    queue = deque([node])
-    while queue:
-        for child in subunits(graph, queue.popleft()):
-            if child not in seen:
-                seen.add(child)
-                order.append(child)
-                queue.append(child)
-    return order
+    return breadth_first(graph, node, lambda n: subunits(graph, n))
 
 
 def group_members(graph: nx.MultiDiGraph[str], actor: str) -> frozenset[str]:
@@ -173,14 +172,7 @@ def sits_in(graph: nx.MultiDiGraph[str], commander: str, unit: str) -> bool:
 
 def formations_above(graph: nx.MultiDiGraph[str], formation: str) -> set[str]:
     """Every unit and actor above `formation` (`parents_of`, repeatedly; itself excluded)."""
-    above: set[str] = set()
-    queue = deque([formation])
-    while queue:
-        for parent in parents_of(graph, queue.popleft()):
-            if parent not in above and parent != formation:
-                above.add(parent)
-                queue.append(parent)
-    return above
+    return set(breadth_first(graph, formation, lambda n: parents_of(graph, n))[1:])
 
 
 def commands_from_above(graph: nx.MultiDiGraph[str], commander: str, formation: str) -> bool:

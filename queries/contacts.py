@@ -7,9 +7,7 @@ Orrin district, who commands them there, and who of us can call them?"
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 import networkx as nx
@@ -20,6 +18,7 @@ from graph.names import normalise
 from graph.timeline import contact_on
 from queries.command import (
     ARMED,
+    breadth_first,
     commanders,
     in_by_type,
     kind_of,
@@ -27,12 +26,13 @@ from queries.command import (
     owning_actors,
     sits_in,
 )
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, resolve_engagers
 from queries.explain import explain_path
 from queries.leverage import passable_for
 from queries.paths import best_paths
 from queries.reach import influence_points
-from queries.scoring import ScoringParams, score_of
+from queries.scoring import score_of
 from queries.traversal import influence_graph
 
 
@@ -48,16 +48,11 @@ def find_area(graph: nx.MultiDiGraph[str], pcode: str) -> str:
 
 def sub_areas(graph: nx.MultiDiGraph[str], area: str) -> list[str]:
     """The area and every area nested inside it (`PART_OF`), breadth first."""
-    order = [area]
-    seen = {area}
-    queue = deque([area])
-    while queue:
-        for child in in_by_type(graph, queue.popleft(), "PART_OF"):
-            if child not in seen and kind_of(graph, child) == "Area":
-                seen.add(child)
-                order.append(child)
-                queue.append(child)
-    return order
+
+    def inside(node: str) -> list[str]:
+        return [c for c in in_by_type(graph, node, "PART_OF") if kind_of(graph, c) == "Area"]
+
+    return breadth_first(graph, area, inside)
 
 
 def area_contacts(
@@ -65,10 +60,7 @@ def area_contacts(
     pcode: str,
     *,
     engagers: Iterable[str] | None = None,
-    as_of: date | None = None,
-    max_hops: int = 5,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
+    constraints: PathConstraints = ANY_PATH,
 ) -> dict[str, Any]:
     """Armed actors and others present in an area, their commanders, our access.
 
@@ -87,7 +79,7 @@ def area_contacts(
     >>> g = graph_from_records([*tiny_records(),
     ...     m.Area(id="are_orrin", name="Orrin District", pcode="KL0101"),
     ...     m.Controls(id="r_ctl", source_id="unt_cp", target_id="are_orrin")])
-    >>> found = area_contacts(g, "kl0101", as_of=None)
+    >>> found = area_contacts(g, "kl0101")
     >>> [(a["node"], a["relation"], [c["name"] for c in a["commanders"]]) for a in found["armed"]]
     [('unt_cp', 'CONTROLS', ['Commander, Checkpoint Zeta', 'Ilyo Varrant'])]
     """
@@ -96,10 +88,7 @@ def area_contacts(
         graph,
         area,
         engagers=engagers,
-        as_of=as_of,
-        max_hops=max_hops,
-        min_confidence=min_confidence,
-        params=params,
+        constraints=constraints,
     )
     return {**found, "pcode": pcode.upper()}
 
@@ -109,17 +98,15 @@ def place_contacts(
     place: str,
     *,
     engagers: Iterable[str] | None = None,
-    as_of: date | None = None,
-    max_hops: int = 5,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
+    constraints: PathConstraints = ANY_PATH,
 ) -> dict[str, Any]:
     """`area_contacts` for a place given by id: an area (with the areas inside
     it) or a site (a checkpoint, screening site, crossing point or route)."""
+    max_hops = constraints.hops(5)
     area = place
     areas = sub_areas(graph, area) if kind_of(graph, area) == "Area" else [area]
     chosen = resolve_engagers(graph, engagers)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     armed: dict[str, dict[str, Any]] = {}
     others: dict[str, dict[str, Any]] = {}
     for place in areas:

@@ -11,6 +11,7 @@ knows with whom it may be shared.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,7 +19,7 @@ import networkx as nx
 
 from graph.dates import upper_bound
 from graph.sensitivity import Sensitivity
-from queries.command import kind_of, name_of, out_by_type
+from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
 from queries.engagers import acting_for
 from queries.scoring import HopScore, path_score
 from queries.traversal import InfluenceGraph
@@ -215,7 +216,7 @@ def path_warnings(
 
 def explain_path(ig: InfluenceGraph, nodes: list[str], *, target: str) -> LeveragePath:
     """Turn a node sequence on the collapsed graph into an explained path."""
-    hops = [explain_hop(ig, u, v) for u, v in zip(nodes, nodes[1:], strict=False)]
+    hops = [explain_hop(ig, u, v) for u, v in itertools.pairwise(nodes)]
     labels = [h.sensitivity for h in hops]
     labels.extend(str(ig.graph.nodes[n].get("sensitivity", "")) for n in nodes)
     engager = nodes[0]
@@ -262,7 +263,7 @@ _BACKWARD = {
     "BELONGS_TO": "counts among its own",
 }
 # Kinds that read as people in a sentence ("who"); the rest are groups or places ("which").
-_PEOPLE = {"Person", "Post"}
+_PEOPLE = COMMAND_HOLDERS
 
 
 def relationship_sentence(

@@ -21,6 +21,7 @@ from graph import model as m
 from graph.dates import upper_bound
 from graph.timeline import evidence_on, holds_on
 from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import passable_for
@@ -188,9 +189,7 @@ def formation_commanders(graph: nx.MultiDiGraph[str]) -> list[str]:
         n
         for n in graph.nodes
         if kind_of(graph, n) in COMMAND_HOLDERS
-        and any(
-            kind_of(graph, t) in ("ArmedActor", "Unit") for t in out_by_type(graph, n, "COMMANDS")
-        )
+        and any(kind_of(graph, t) in ARMED for t in out_by_type(graph, n, "COMMANDS"))
     )
 
 
@@ -283,15 +282,13 @@ def single_points(
 def hops_to(digraph: nx.DiGraph[str], targets: set[str], hops: int) -> dict[str, int]:
     """Fewest hops from each node to the nearest of `targets`, up to `hops` (a
     level-by-level search backward, as `queries.paths.within_hops_of`)."""
-    found = {t: 0 for t in targets if t in digraph}
-    frontier = list(found)
-    for level in range(1, hops + 1):
-        nxt = [p for v in frontier for p in digraph.pred[v] if p not in found]
-        for p in nxt:
-            found.setdefault(p, level)
-        frontier = [p for p in dict.fromkeys(nxt) if found[p] == level]
-        if not frontier:
-            break
+    sources = [t for t in targets if t in digraph]
+    found: dict[str, int] = {}
+    if not sources:
+        return found
+    layers = nx.bfs_layers(digraph.reverse(copy=False), sources)
+    for level, layer in zip(range(hops + 1), layers, strict=False):
+        found.update(dict.fromkeys(layer, level))
     return found
 
 
@@ -454,13 +451,10 @@ def access_ages(
 
 def gaps(
     graph: nx.MultiDiGraph[str],
-    as_of: date | None = None,
-    max_hops: int = 5,
+    constraints: PathConstraints = ANY_PATH,
     stale_after_days: int = 365,
     *,
     engagers: Iterable[str] | None = None,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
 ) -> GapReport:
     """Where our reach fails or is fragile.
 
@@ -483,12 +477,14 @@ def gaps(
     >>> round(report.matrix["act_front"]["org_ocha"], 3), report.matrix["act_front"]["org_ngo"]
     (0.281, None)
     """
+    max_hops = constraints.hops(5)
     if max_hops < 1:
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
     if stale_after_days < 0:
         raise InvalidQuery(f"stale_after_days must not be negative, not {stale_after_days}")
-    day = question_date(graph, as_of)
+    day = question_date(graph, constraints.as_of)
     chosen = resolve_engagers(graph, engagers)
+    min_confidence, params = constraints.min_confidence, constraints.params
     # A page that reruns asks again: remembered per frozen projection (read-only).
     key = ("gaps", day, max_hops, stale_after_days, tuple(chosen), min_confidence, repr(params))
     return remembered(
@@ -507,7 +503,7 @@ def _gaps(
     min_confidence: float,
     params: ScoringParams | None,
 ) -> GapReport:
-    ig = influence_graph(graph, as_of=day, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, PathConstraints(day, min_confidence, params=params))
     actors = sorted(n for n in graph.nodes if kind_of(graph, n) == "ArmedActor")
     commanders = formation_commanders(graph)
     scores = _actor_scores(ig, actors, chosen, max_hops)

@@ -25,13 +25,14 @@ import networkx as nx
 
 from queries.brokerage import sampled_betweenness
 from queries.command import actors_of, kind_of, name_of
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, default_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import TARGET_KINDS, check_target, passable_for
 from queries.memo import remembered
 from queries.paths import best_paths, within_hops_of
 from queries.reach import influence_points
-from queries.scoring import ScoringParams, score_of
+from queries.scoring import score_of
 from queries.traversal import InfluenceGraph, influence_graph
 
 CANDIDATE_KINDS = frozenset({"Person", "Organisation"})
@@ -279,14 +280,11 @@ def influencers(
     over: Iterable[str] | None = None,
     top: int = 10,
     *,
-    max_hops: int = 3,
-    min_confidence: float = 0.3,
-    as_of: date | None = None,
+    constraints: PathConstraints = ANY_PATH,
     weights: Mapping[str, float] | None = None,
     include_engagers: bool = False,
     include_members: bool = False,
     exclude: Iterable[str] = (),
-    params: ScoringParams | None = None,
 ) -> InfluencerReport:
     """Rank people and organisations by weighted reach over armed actors.
 
@@ -319,12 +317,13 @@ def influencers(
     General Sask is on the other side, and the Front's own commanders are
     not "influencers" of it unless `include_members` is set.
     """
+    max_hops = constraints.hops(3)
     if top < 1:
         raise InvalidQuery(f"top must be at least 1, not {top}")
     if max_hops < 1:
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
     actors = _over(graph, over)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     everyone = _candidates(graph, True, exclude)
     candidates = everyone if include_engagers else _candidates(graph, False, exclude)
     # Scored with members and our own people, so an empty list can say who was left out.
@@ -445,14 +444,11 @@ def key_interlocutors(
     n: int,
     over: Iterable[str] | None = None,
     *,
-    max_hops: int = 3,
-    min_confidence: float = 0.3,
-    as_of: date | None = None,
+    constraints: PathConstraints = ANY_PATH,
     weights: Mapping[str, float] | None = None,
     include_engagers: bool = False,
     include_members: bool = False,
     exclude: Iterable[str] = (),
-    params: ScoringParams | None = None,
 ) -> InterlocutorSet:
     """The `n` interlocutors who together cover most influence over `over`.
 
@@ -471,10 +467,11 @@ def key_interlocutors(
     >>> chosen.uncovered  # only the army's own general has a say over it here
     ['act_army']
     """
+    max_hops = constraints.hops(3)
     if n < 1:
         raise InvalidQuery(f"n must be at least 1, not {n}")
     actors = _over(graph, over)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     candidates = _candidates(graph, include_engagers, exclude)
     matrix = _matrix_for(ig, actors, max_hops, exclude, candidates, include_members)
     w = {a: (weights or {}).get(a, 1.0) for a in actors}

@@ -35,15 +35,15 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFound
-from queries.command import kind_of, name_of
+from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.paths import k_best_paths, reachable
-from queries.scoring import ScoringParams
 from queries.traversal import InfluenceGraph, influence_graph
 
-TARGET_KINDS = frozenset({"ArmedActor", "Unit", "Person", "Post"})
+TARGET_KINDS = ARMED | COMMAND_HOLDERS
 
 
 @dataclass
@@ -216,12 +216,9 @@ def leverage_paths(
     *,
     engagers: Iterable[str] | None = None,
     k: int = 5,
-    max_hops: int = 5,
-    min_confidence: float = 0.3,
-    as_of: date | None = None,
+    constraints: PathConstraints = ANY_PATH,
     allow_through_parties: bool = False,
     exclude: Iterable[str] = (),
-    params: ScoringParams | None = None,
     max_candidates: int | None = None,
 ) -> LeverageResult:
     """The `k` best leverage paths from our engagers to `target`, best first.
@@ -282,10 +279,12 @@ def leverage_paths(
     >>> "another party" in allowed.paths[0].warnings[0]
     True
     """
+    max_hops = constraints.hops(5)
+    min_confidence = constraints.min_confidence
     _check_limits(k, max_hops)
     check_target(graph, target)
     chosen = resolve_engagers(graph, engagers)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     groups = _diverse_paths(
         ig,
         target,

@@ -24,7 +24,8 @@ from shapely.ops import nearest_points
 
 from graph import model as m
 from graph.geometry import Gazetteer, from_geojson
-from queries.command import kind_of, name_of, out_by_type
+from queries.command import ARMED, kind_of, name_of, out_by_type
+from queries.constraints import PathConstraints
 from queries.contacts import place_contacts
 
 KM_PER_DEGREE = 111.32  # along a meridian; longitude degrees shrink with cos(latitude)
@@ -98,7 +99,9 @@ def contacts_at(
     chain = areas_at(graph, shapes, lon, lat)
     areas = []
     for i, area in enumerate(chain):
-        found = place_contacts(graph, area, engagers=engagers, as_of=as_of)
+        found = place_contacts(
+            graph, area, engagers=engagers, constraints=PathConstraints(as_of=as_of)
+        )
         record = graph.nodes[area]["record"]
         found["pcode"] = record.pcode if isinstance(record, m.Area) else None
         if i > 0:  # the enclosing areas: only what is held at their own level
@@ -109,7 +112,9 @@ def contacts_at(
         areas.append(found)
     sites = []
     for site, km in sites_near(graph, shapes, lon, lat, radius_km):
-        found = place_contacts(graph, site, engagers=engagers, as_of=as_of)
+        found = place_contacts(
+            graph, site, engagers=engagers, constraints=PathConstraints(as_of=as_of)
+        )
         record = graph.nodes[site]["record"]
         found["site_kind"] = record.site_kind.value if isinstance(record, m.Site) else None
         found["distance_km"] = km
@@ -132,7 +137,7 @@ def _controllers(graph: nx.MultiDiGraph[str], place: str) -> list[str]:
     return sorted(
         u
         for u, _, data in graph.in_edges(place, data=True)
-        if data.get("type") == "CONTROLS" and kind_of(graph, u) in ("ArmedActor", "Unit")
+        if data.get("type") == "CONTROLS" and kind_of(graph, u) in ARMED
     )
 
 

@@ -15,7 +15,7 @@ unfiltered projection (``as_of=None``): pass it as `history_graph`.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -37,11 +37,11 @@ from queries.command import (
     posts_in,
     subunits,
 )
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, resolve_engagers
 from queries.influencers import influencers
 from queries.leverage import check_target
 from queries.reach import reach_on
-from queries.scoring import ScoringParams
 from queries.traversal import influence_graph
 
 COM_DIMENSIONS = ("capability", "opportunity", "motivation")
@@ -410,11 +410,8 @@ def profile(
     actor_id: str,
     *,
     history_graph: nx.MultiDiGraph[str] | None = None,
-    as_of: date | None = None,
+    constraints: PathConstraints = ANY_PATH,
     engagers: Iterable[str] | None = None,
-    max_hops: int = 5,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
 ) -> Profile:
     """Everything about one armed actor, as a JSON-able dict (see module docstring).
 
@@ -427,15 +424,20 @@ def profile(
     >>> print(p["recommended_approach"][0])  # doctest: +ELLIPSIS
     engage through the local commanders, where decisions are taken (land on ...)
     """
+    max_hops = constraints.hops(5)
     check_target(graph, actor_id, {"ArmedActor"})
     record = _record(graph, actor_id)
     assert isinstance(record, m.ArmedActor)
     chosen = resolve_engagers(graph, engagers)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     group = _group_nodes(graph, actor_id)
     reached = reach_on(ig, actor_id, engagers=chosen, max_hops=max_hops)
+    # The ranking keeps its own (shorter) hop limit, asked on the same day.
     ranked = influencers(
-        graph, over=[actor_id], top=5, as_of=ig.as_of, min_confidence=min_confidence, params=params
+        graph,
+        over=[actor_id],
+        top=5,
+        constraints=replace(constraints, as_of=ig.as_of, max_hops=None),
     )
     com = latest_com(graph, record)
     incidents = _incidents(graph, group)

@@ -21,6 +21,8 @@ import networkx as nx
 
 from graph import model as m
 from queries.command import (
+    ARMED,
+    COMMAND_HOLDERS,
     actors_of,
     affiliated_formations,
     commanders,
@@ -33,12 +35,13 @@ from queries.command import (
     out_by_type,
     subunits,
 )
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.leverage import check_target, passable_for
 from queries.paths import best_paths
-from queries.scoring import ScoringParams, score_of
+from queries.scoring import score_of
 from queries.traversal import InfluenceGraph, influence_graph
 
 
@@ -242,14 +245,14 @@ def landing_points(
     """  # noqa: E501
     found: list[tuple[str, str]] = []
     kind = kind_of(graph, target)
-    if kind in ("Person", "Post"):
+    if kind in COMMAND_HOLDERS:
         _add(found, target, "the target")
         if kind == "Post":
             for holder in in_by_type(graph, target, "HOLDS"):
                 _add(found, holder, "holder of the post")
     if actor is None or structure in (None, m.Structure.UNKNOWN.value):
         # No structure to follow: the target and whoever commands it, nothing more.
-        if kind in ("ArmedActor", "Unit"):
+        if kind in ARMED:
             for c in commanders(graph, target):
                 _add(found, c, f"commander of {name_of(graph, target)}")
         return found or [(target, "the target")]
@@ -403,12 +406,9 @@ def reach(
     target: str,
     *,
     engagers: Iterable[str] | None = None,
-    max_hops: int = 5,
-    min_confidence: float = 0.3,
-    as_of: date | None = None,
+    constraints: PathConstraints = ANY_PATH,
     allow_through_parties: bool = False,
     exclude: Iterable[str] = (),
-    params: ScoringParams | None = None,
 ) -> ReachResult:
     """Each engager's best path to `target`, and the structure-aware entry point.
 
@@ -428,11 +428,12 @@ def reach(
     >>> [(landing.node, landing.engager) for landing in result.landings]
     [('pst_cp', 'org_ocha'), ('per_local', 'org_ocha')]
     """  # noqa: E501
+    max_hops = constraints.hops(5)
     if max_hops < 1:
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
     check_target(graph, target)
     chosen = resolve_engagers(graph, engagers)
-    ig = influence_graph(graph, as_of=as_of, min_confidence=min_confidence, params=params)
+    ig = influence_graph(graph, constraints)
     return reach_on(
         ig,
         target,

@@ -33,7 +33,7 @@ import networkx as nx
 from graph import model as m
 from graph.dates import lower_bound
 from graph.timeline import holds_window
-from queries.command import ARMED, formation_tree, in_by_type, kind_of, name_of
+from queries.command import ARMED, PLACES, formation_tree, in_by_type, kind_of, name_of
 from queries.contacts import sub_areas
 
 ALLEGIANCE = {"ALLIED_WITH", "OPPOSES", "SPLINTER_OF", "SUPPORTS"}
@@ -142,7 +142,7 @@ def subject_nodes(graph: nx.MultiDiGraph[str], subject: str | None) -> tuple[set
     """
     if subject is None:
         return set(graph.nodes), set(graph.nodes)
-    if kind_of(graph, subject) in ("Area", "Site"):
+    if kind_of(graph, subject) in PLACES:
         places = set(sub_areas(graph, subject)) if kind_of(graph, subject) == "Area" else {subject}
         for place in list(places):
             places.update(
@@ -180,7 +180,7 @@ def timeline(
     wanted = set(lanes)
     nodes, event_nodes = subject_nodes(graph, subject)
     edges = _edges_touching(graph, nodes)
-    if subject is not None and kind_of(graph, subject) in ("Area", "Site"):
+    if subject is not None and kind_of(graph, subject) in PLACES:
         # A place's own record: who holds it and what happened there, not its nesting.
         edges = [e for e in edges if m.label_of(e[2]) in CONTROL | {"OCCURRED_IN"}]
     items: list[dict[str, Any]] = []

@@ -57,7 +57,7 @@ from queries.command import (
     sits_in,
     structure_of,
 )
-from queries.errors import InvalidQuery
+from queries.constraints import ANY_PATH, PathConstraints
 from queries.memo import remembered
 from queries.scoring import DEFAULT_PARAMS, HopScore, ScoringParams, hop_score, question_date
 from queries.scoring import weight_of as _weight_of
@@ -180,11 +180,7 @@ class InfluenceGraph:
 
 
 def influence_graph(
-    graph: nx.MultiDiGraph[str],
-    *,
-    as_of: date | None = None,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
+    graph: nx.MultiDiGraph[str], constraints: PathConstraints = ANY_PATH
 ) -> InfluenceGraph:
     """Collapse the projection to the best hop per directed pair (cached when frozen).
 
@@ -197,25 +193,25 @@ def influence_graph(
     >>> import networkx as nx
     >>> from queries.examples import tiny_graph
     >>> projection = nx.freeze(tiny_graph())
-    >>> first = influence_graph(projection, as_of=date(2024, 6, 1))
-    >>> influence_graph(projection, as_of=date(2024, 6, 1)) is first
+    >>> june = PathConstraints(as_of=date(2024, 6, 1))
+    >>> first = influence_graph(projection, june)
+    >>> influence_graph(projection, june) is first
     True
     >>> nx.is_frozen(first.digraph)
     True
     """
-    if not 0.0 <= min_confidence <= 1.0:
-        raise InvalidQuery(f"min_confidence must lie in [0, 1], not {min_confidence}")
-    params = params or DEFAULT_PARAMS
-    day = question_date(graph, as_of)
+    min_confidence = constraints.min_confidence
+    params = constraints.params or DEFAULT_PARAMS
+    day = question_date(graph, constraints.as_of)
     # ScoringParams holds dicts, so it is keyed by its (deterministic) repr.
     key = (day, float(min_confidence), repr(params))
     if not nx.is_frozen(graph):
-        return collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
+        return collapse(graph, PathConstraints(day, min_confidence, params=params))
 
     def shared() -> InfluenceGraph:
         # A frozen projection never changes (a write makes the store build a new
         # one): its collapse for one question is computed once, and frozen too.
-        built = collapse(graph, as_of=day, min_confidence=min_confidence, params=params)
+        built = collapse(graph, PathConstraints(day, min_confidence, params=params))
         nx.freeze(built.digraph)
         return built
 
@@ -223,11 +219,7 @@ def influence_graph(
 
 
 def collapse(
-    graph: nx.MultiDiGraph[str],
-    *,
-    as_of: date | None = None,
-    min_confidence: float = 0.3,
-    params: ScoringParams | None = None,
+    graph: nx.MultiDiGraph[str], constraints: PathConstraints = ANY_PATH
 ) -> InfluenceGraph:
     """Collapse the projection to the best hop per directed pair.
 
@@ -239,7 +231,7 @@ def collapse(
     --------
     >>> from datetime import date
     >>> from queries.examples import tiny_graph
-    >>> ig = influence_graph(tiny_graph(), as_of=date(2024, 6, 1))
+    >>> ig = influence_graph(tiny_graph(), PathConstraints(as_of=date(2024, 6, 1)))
     >>> ig.digraph.edges["org_ocha", "per_fp"]["type"]  # OCHA acts through its focal point
     'FOCAL_POINT_FOR'
     >>> ig.digraph.edges["org_ocha", "per_fp"]["direction"]
@@ -247,10 +239,9 @@ def collapse(
     >>> ("per_local", "per_elder") in ig.digraph.edges  # influence runs one way
     False
     """
-    if not 0.0 <= min_confidence <= 1.0:
-        raise InvalidQuery(f"min_confidence must lie in [0, 1], not {min_confidence}")
-    params = params or DEFAULT_PARAMS
-    day = question_date(graph, as_of)
+    min_confidence = constraints.min_confidence
+    params = constraints.params or DEFAULT_PARAMS
+    day = question_date(graph, constraints.as_of)
     digraph: nx.DiGraph[str] = nx.DiGraph()
     live: set[str] = set()
     for node, data in graph.nodes(data=True):

@@ -9,6 +9,7 @@ the candidates, never a guess. `--json` prints only JSON on stdout.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,6 +24,8 @@ from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_
 if TYPE_CHECKING:  # networkx costs a fifth of a second: only the commands that analyse load it
     import networkx as nx
 
+    from queries.constraints import PathConstraints
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 AsOfOpt = Annotated[
     str | None,
@@ -34,8 +37,14 @@ AsOfOpt = Annotated[
 ]
 MaxHopsOpt = Annotated[int, typer.Option("--max-hops", min=1, help="Longest path, in hops.")]
 MinConfOpt = Annotated[
-    float,
-    typer.Option("--min-confidence", min=0.0, max=1.0, help="Ignore less certain relationships."),
+    float | None,
+    typer.Option(
+        "--min-confidence",
+        min=0.0,
+        max=1.0,
+        help="Ignore less certain relationships (default: the analyses' floor, "
+        "queries.constraints.MIN_CONFIDENCE).",
+    ),
 ]
 FromOpt = Annotated[
     list[str] | None,
@@ -54,6 +63,19 @@ ENGAGER_KINDS = [NodeKind.ORGANISATION, NodeKind.PERSON]
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+def _constraints(
+    day: date, max_hops: int | None = None, min_confidence: float | None = None
+) -> PathConstraints:
+    """The one `PathConstraints` a command asks its question with, from its options.
+
+    An option left out keeps the analyses' own default (`queries.constraints`).
+    """
+    from queries.constraints import PathConstraints  # not at module level: start-up time
+
+    chosen = PathConstraints(as_of=day, max_hops=max_hops)
+    return chosen if min_confidence is None else replace(chosen, min_confidence=min_confidence)
 
 
 def _day(text: str | None) -> date:
@@ -133,7 +155,7 @@ def paths(
     from_: FromOpt = None,
     k: Annotated[int, typer.Option("-k", min=1, help="How many paths.")] = 5,
     max_hops: MaxHopsOpt = 5,
-    min_confidence: MinConfOpt = 0.3,
+    min_confidence: MinConfOpt = None,
     as_of: AsOfOpt = None,
     allow_through_parties: ThroughPartiesOpt = False,
     exclude: Annotated[
@@ -148,6 +170,7 @@ def paths(
     st = state(ctx)
     day = _day(as_of)
     graph = _graph(st, day)
+    asked = _constraints(day, max_hops, min_confidence)
     target = resolve(st, graph, to, kinds=TARGET_KINDS)
     engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
     avoid = _resolve_many(st, graph, exclude, kinds=list(NodeKind), what="intermediary") or []
@@ -156,9 +179,7 @@ def paths(
         target,
         engagers=engagers,
         k=k,
-        max_hops=max_hops,
-        min_confidence=min_confidence,
-        as_of=day,
+        constraints=asked,
         allow_through_parties=allow_through_parties,
         exclude=avoid,
     )
@@ -185,7 +206,7 @@ def reach(
     target: Annotated[str, typer.Argument(help="Armed actor, unit, person or post (id or name).")],
     from_: FromOpt = None,
     max_hops: MaxHopsOpt = 5,
-    min_confidence: MinConfOpt = 0.3,
+    min_confidence: MinConfOpt = None,
     as_of: AsOfOpt = None,
     allow_through_parties: ThroughPartiesOpt = False,
     json_out: JsonOpt = False,
@@ -197,15 +218,14 @@ def reach(
     st = state(ctx)
     day = _day(as_of)
     graph = _graph(st, day)
+    asked = _constraints(day, max_hops, min_confidence)
     node = resolve(st, graph, target, kinds=TARGET_KINDS)
     engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
     result = run_reach(
         graph,
         node,
         engagers=engagers,
-        max_hops=max_hops,
-        min_confidence=min_confidence,
-        as_of=day,
+        constraints=asked,
         allow_through_parties=allow_through_parties,
     )
     _shown(st, graph, result.as_dict(), "reach")
@@ -244,7 +264,7 @@ def influencers(
     max_hops: Annotated[
         int, typer.Option("--max-hops", min=1, help="How far influence may travel.")
     ] = 3,
-    min_confidence: MinConfOpt = 0.3,
+    min_confidence: MinConfOpt = None,
     as_of: AsOfOpt = None,
     include_members: Annotated[
         bool,
@@ -269,14 +289,13 @@ def influencers(
     st = state(ctx)
     day = _day(as_of)
     graph = _graph(st, day)
+    asked = _constraints(day, max_hops, min_confidence)
     actors = _resolve_many(st, graph, over, kinds=TARGET_KINDS, what="armed actor")
     report = rank(
         graph,
         over=actors,
         top=top,
-        max_hops=max_hops,
-        min_confidence=min_confidence,
-        as_of=day,
+        constraints=asked,
         include_members=include_members,
         include_engagers=include_engagers,
     )
@@ -285,9 +304,7 @@ def influencers(
             graph,
             key,
             over=actors,
-            max_hops=max_hops,
-            min_confidence=min_confidence,
-            as_of=day,
+            constraints=asked,
             include_members=include_members,
             include_engagers=include_engagers,
         )
@@ -332,7 +349,7 @@ def gaps(
         int, typer.Option("--stale-days", min=0, help="Access older than this is stale.")
     ] = 365,
     max_hops: MaxHopsOpt = 5,
-    min_confidence: MinConfOpt = 0.3,
+    min_confidence: MinConfOpt = None,
     as_of: AsOfOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -342,7 +359,7 @@ def gaps(
     st = state(ctx)
     day = _day(as_of)
     graph = _graph(st, day)
-    report = find_gaps(graph, day, max_hops, stale_days, min_confidence=min_confidence)
+    report = find_gaps(graph, _constraints(day, max_hops, min_confidence), stale_days)
     _shown(st, graph, report.as_dict(), "gaps")
     if json_out:
         emit_json(report.as_dict())
@@ -476,7 +493,9 @@ def profile(
     graph = _graph(st, day)
     node = resolve(st, graph, actor, kinds=[NodeKind.ARMED_ACTOR], what="armed actor")
     history = _graph(st, None)
-    data = build_profile(graph, node, history_graph=history, as_of=day).as_dict()
+    data = build_profile(
+        graph, node, history_graph=history, constraints=_constraints(day)
+    ).as_dict()
     _shown(st, history, data, "profile")
     if json_out:
         emit_json(data)
@@ -572,7 +591,7 @@ def contacts(
         contacts_at_point(st, graph, at, day, radius_km, json_out)
         return
     assert area is not None
-    data = area_contacts(graph, area, as_of=day)
+    data = area_contacts(graph, area, constraints=_constraints(day))
     _shown(st, graph, data, "contacts")
     if json_out:
         emit_json(data)

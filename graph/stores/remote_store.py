@@ -131,7 +131,7 @@ class RemoteStore:
         self,
         batch: WriteBatch,
         *,
-        actor: str = "",
+        actor: str = "",  # noqa: ARG002 (the store protocol; the server names the actor)
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
         # `actor` is not sent: the server writes under the signed-in user's name.
@@ -258,7 +258,7 @@ class RemoteStore:
         found: list[Revision] = self._call("versions", keys=list(keys), viewer=viewer)
         return found
 
-    def save_user(self, user: User, *, actor: str = "") -> None:
+    def save_user(self, user: User, *, actor: str = "") -> None:  # noqa: ARG002 (as write)
         self._call("save_user", user=user)
 
     def get_user(self, name: str) -> User | None:

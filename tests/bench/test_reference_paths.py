@@ -23,6 +23,7 @@ import networkx as nx
 import pytest
 
 from bench.generate import AS_OF, Generator, Size
+from queries.constraints import PathConstraints
 from queries.engagers import default_engagers
 from queries.examples import graph_from_records
 from queries.gaps import gaps
@@ -96,21 +97,25 @@ CASES = [(seed, hops) for seed in SEEDS for hops in (3, 4)]
 @pytest.mark.parametrize(("seed", "max_hops"), CASES)
 def test_leverage_paths_match_brute_force_over_all_simple_paths(seed: int, max_hops: int) -> None:
     graph = _graph(seed)
-    ig = influence_graph(graph, as_of=AS_OF)
+    ig = influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     engagers = default_engagers(graph)
     compared = many = 0
     for target in _targets(graph, seed):
         starts = [e for e in engagers if e != target]
         reference = _reference_scores(ig, starts, target, max_hops)
         many += len(reference) > 5
-        best = leverage_paths(graph, target, k=1, max_hops=max_hops, as_of=AS_OF)
+        best = leverage_paths(
+            graph, target, k=1, constraints=PathConstraints(as_of=AS_OF, max_hops=max_hops)
+        )
         if not reference:
             assert best.paths == [], target
             continue
         compared += 1
         assert len(best.paths) == 1
         assert best.paths[0].score == pytest.approx(reference[0], rel=REL_TOL), target
-        five = leverage_paths(graph, target, k=5, max_hops=max_hops, as_of=AS_OF)
+        five = leverage_paths(
+            graph, target, k=5, constraints=PathConstraints(as_of=AS_OF, max_hops=max_hops)
+        )
         # The five shown are approaches: paths that only vary the last hop of a better
         # one are folded under it (queries.leverage.fold_last_hop). Shown and folded
         # together, the best five are still exactly the reference's best five.
@@ -127,12 +132,12 @@ def test_leverage_paths_match_brute_force_over_all_simple_paths(seed: int, max_h
 @pytest.mark.parametrize("seed", SEEDS)
 def test_reach_gives_each_engager_its_brute_force_best(seed: int) -> None:
     graph = _graph(seed)
-    ig = influence_graph(graph, as_of=AS_OF)
+    ig = influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     engagers = default_engagers(graph)
     max_hops = 4
     compared = 0
     for target in _targets(graph, seed):
-        result = reach(graph, target, max_hops=max_hops, as_of=AS_OF)
+        result = reach(graph, target, constraints=PathConstraints(as_of=AS_OF, max_hops=max_hops))
         got = {r.engager: r.score for r in result.engagers}
         passable = passable_for(ig, target)
         for engager in engagers:
@@ -199,9 +204,9 @@ def _compare_gaps(seed: int, max_hops: int) -> int:
     limits make the tiny graphs sparse enough to have gaps and single points.
     Returns how many unreachable commanders and single points it compared."""
     graph = _graph(seed)
-    ig = influence_graph(graph, as_of=AS_OF)
+    ig = influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     engagers = default_engagers(graph)
-    report = gaps(graph, as_of=AS_OF, max_hops=max_hops)
+    report = gaps(graph, constraints=PathConstraints(as_of=AS_OF, max_hops=max_hops))
 
     def paths_to(target: str, starts: list[str]) -> list[tuple[float, list[str]]]:
         goals = set(influence_points(graph, target))

@@ -2,14 +2,16 @@
 
 The server runs as its own process on 127.0.0.1 and a free port, with the
 backing store's credentials in *its* environment only; the tests then talk to
-it the way a team member's CLI does. TLS material is made here with
-`cryptography`: a throwaway CA and a server certificate for 127.0.0.1.
+it the way a team member's CLI does (`cli`, `team`, `sign_in`, `call`). TLS
+material is made here with `cryptography`: a throwaway CA and a server
+certificate for 127.0.0.1.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import ipaddress
+import json
 import os
 import socket
 import ssl
@@ -21,11 +23,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
+from typer.testing import CliRunner, Result
+
+from ui.cli import app
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -160,3 +166,95 @@ def make_tls(folder: Path) -> tuple[Path, Path, Path]:
         )
     )
     return ca_file, cert_file, key_file
+
+
+# --------------------------------------------------------------------------- team members
+
+ADMIN = ("ada", "admin passphrase 1")
+VIEWER = ("field-1", "field passphrase 22")  # cleared to restricted
+EDITOR = ("ed-1", "editor passphrase 333")  # cleared to confidential
+# What a team member's CLI must not hold: the database's credentials.
+NO_DB_SECRETS: dict[str, str | None] = {
+    "ACTORGRAPH_NEO4J_PASSWORD": None,
+    "NEO4J_PASSWORD": None,
+    "ACTORGRAPH_NEO4J_USER": None,
+    "NEO4J_USER": None,
+}
+
+
+def cli(
+    runner: CliRunner,
+    url: str,
+    *args: str,
+    who: tuple[str, str] | None = None,
+    stdin: str | None = None,
+) -> Result:
+    """The CLI as `who`; against a team server, without the database's credentials."""
+    env: dict[str, str | None] = {"ACTORGRAPH_USER": None, "ACTORGRAPH_PASSWORD": None}
+    if who is not None:
+        env = {"ACTORGRAPH_USER": who[0], "ACTORGRAPH_PASSWORD": who[1]}
+    if url.startswith("http"):
+        env |= NO_DB_SECRETS
+    return runner.invoke(app, ["--store", url, *args], input=stdin, env=env)
+
+
+def ok(result: Result) -> Result:
+    assert result.exit_code == 0, result.stderr
+    return result
+
+
+def add_user(runner: CliRunner, url: str, who: tuple[str, str], role: str, clearance: str) -> None:
+    ok(
+        cli(
+            runner,
+            url,
+            "user",
+            "add",
+            who[0],
+            "--role",
+            role,
+            "--clearance",
+            clearance,
+            "--password-stdin",
+            who=ADMIN,
+            stdin=who[1] + "\n",
+        )
+    )
+
+
+def team(runner: CliRunner, url: str, data: Path | None) -> str:
+    """The backing store with an admin, a restricted viewer, an editor and `data`."""
+    ok(cli(runner, url, "init", "--admin", ADMIN[0], "--password-stdin", stdin=ADMIN[1] + "\n"))
+    if data is not None:
+        ok(cli(runner, url, "import", str(data), who=ADMIN))
+    add_user(runner, url, VIEWER, "viewer", "restricted")
+    add_user(runner, url, EDITOR, "editor", "confidential")
+    return url
+
+
+def as_json(result: Result) -> Any:
+    return json.loads(ok(result).stdout)
+
+
+def sign_in(base: str, who: tuple[str, str]) -> str:
+    """A session token for `who`, straight from the API (no CLI in between)."""
+    req = urllib.request.Request(
+        base + "/api/sign-in",
+        data=json.dumps({"name": who[0], "password": who[1]}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        token: str = json.loads(r.read())["token"]
+        return token
+
+
+def call(base: str, token: str, method: str, **args: Any) -> str:
+    """One raw API call with a session token; the response body as text."""
+    req = urllib.request.Request(
+        base + "/api/call",
+        data=json.dumps({"method": method, "args": args}).encode(),
+        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+    )
+    with urllib.request.urlopen(req, timeout=60) as r:
+        text: str = r.read().decode()
+        return text

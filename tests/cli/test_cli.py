@@ -187,7 +187,7 @@ def test_history_says_what_changed_field_by_field(
 
     result = invoke(runner, store_url, "history", "rel_acc", "--json")
     versions = json.loads(result.stdout)
-    assert [v["changes"] for v in versions][0] == []
+    assert next(v["changes"] for v in versions) == []
     assert {c["field"]: (c["before"], c["after"]) for c in versions[1]["changes"]} == {
         "strength": (access.strength, 0.4),
         "notes": (access.notes, "met twice since"),

@@ -176,7 +176,7 @@ def test_bad_names_look_alikes_and_blank_passwords_are_refused_clearly(
     result = add_user(runner, team_store, "two words", "viewer", "public", FIELD_PW)
     assert result.exit_code == 3 and "field 'name'" in result.stderr
     assert "Traceback" not in result.output
-    for twin in ("ADA", "Field-1", "аda"):  # the last with a Cyrillic а
+    for twin in ("ADA", "Field-1", "аda"):  # noqa: RUF001, RUF003 # the last: a Cyrillic а
         result = add_user(runner, team_store, twin, "viewer", "public", FIELD_PW)
         assert result.exit_code == 5 and "looks like the existing account" in result.stderr
     result = add_user(runner, team_store, "blank", "viewer", "public", " " * 14)

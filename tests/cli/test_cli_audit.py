@@ -84,7 +84,7 @@ def test_a_record_edited_in_the_store_fails_verify_naming_it(
 
 
 def test_a_checkpoint_that_is_not_one_is_a_clear_usage_error(
-    runner: CliRunner, team_store: str, tmp_path: Path
+    runner: CliRunner, team_store: str
 ) -> None:
     result = run(runner, team_store, "audit", "verify", "--against", "nonsense", **ADMIN)
     assert result.exit_code == 3

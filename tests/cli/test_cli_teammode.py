@@ -15,10 +15,9 @@ import sys
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from graph.audit import AuditEvent
 from graph.errors import NotPermitted
@@ -26,76 +25,23 @@ from graph.remote_api import HIDDEN_HASH
 from graph.sensitivity import Sensitivity
 from graph.store import WriteBatch
 from graph.stores.remote_store import RemoteStore
-from tests.cli.teamserver import ROOT, make_tls, serving
+from tests.cli.teamserver import (
+    ADMIN,
+    EDITOR,
+    ROOT,
+    VIEWER,
+    as_json,
+    call,
+    cli,
+    make_tls,
+    ok,
+    serving,
+    sign_in,
+    team,
+)
 from tests.cli.test_cli import write_fixture
 from tests.factories import one_of_each_node
 from ui.cli import DEMO_SCENARIO, app
-
-ADMIN = ("ada", "admin passphrase 1")
-VIEWER = ("field-1", "field passphrase 22")  # cleared to restricted
-EDITOR = ("ed-1", "editor passphrase 333")  # cleared to confidential
-# What a team member's CLI must not hold: the database's credentials.
-NO_DB_SECRETS: dict[str, str | None] = {
-    "ACTORGRAPH_NEO4J_PASSWORD": None,
-    "NEO4J_PASSWORD": None,
-    "ACTORGRAPH_NEO4J_USER": None,
-    "NEO4J_USER": None,
-}
-
-
-def cli(
-    runner: CliRunner,
-    url: str,
-    *args: str,
-    who: tuple[str, str] | None = None,
-    stdin: str | None = None,
-) -> Result:
-    """The CLI as `who`; against a team server, without the database's credentials."""
-    env: dict[str, str | None] = {"ACTORGRAPH_USER": None, "ACTORGRAPH_PASSWORD": None}
-    if who is not None:
-        env = {"ACTORGRAPH_USER": who[0], "ACTORGRAPH_PASSWORD": who[1]}
-    if url.startswith("http"):
-        env |= NO_DB_SECRETS
-    return runner.invoke(app, ["--store", url, *args], input=stdin, env=env)
-
-
-def ok(result: Result) -> Result:
-    assert result.exit_code == 0, result.stderr
-    return result
-
-
-def add_user(runner: CliRunner, url: str, who: tuple[str, str], role: str, clearance: str) -> None:
-    ok(
-        cli(
-            runner,
-            url,
-            "user",
-            "add",
-            who[0],
-            "--role",
-            role,
-            "--clearance",
-            clearance,
-            "--password-stdin",
-            who=ADMIN,
-            stdin=who[1] + "\n",
-        )
-    )
-
-
-def team(runner: CliRunner, url: str, data: Path | None) -> str:
-    """The backing store with an admin, a restricted viewer, an editor and `data`."""
-    ok(cli(runner, url, "init", "--admin", ADMIN[0], "--password-stdin", stdin=ADMIN[1] + "\n"))
-    if data is not None:
-        ok(cli(runner, url, "import", str(data), who=ADMIN))
-    add_user(runner, url, VIEWER, "viewer", "restricted")
-    add_user(runner, url, EDITOR, "editor", "confidential")
-    return url
-
-
-def as_json(result: Result) -> Any:
-    return json.loads(ok(result).stdout)
-
 
 # --------------------------------------------------------------------------- reads
 
@@ -280,8 +226,8 @@ def test_password_hashes_never_leave_the_server(
         assert again.user.clearance is Sensitivity.PUBLIC
         again.close()
         # At the HTTP level too: no argon2 hash in any answer about accounts.
-        token = _sign_in(server.url, ADMIN)
-        body = _call(server.url, token, "list_users")
+        token = sign_in(server.url, ADMIN)
+        body = call(server.url, token, "list_users")
         assert "argon2" not in body and "$" not in body
 
 
@@ -292,18 +238,18 @@ def test_the_server_caps_reads_at_the_users_clearance_whatever_the_client_asks(
     more is refused by the server, not answered."""
     url = team(runner, store_url, DEMO_SCENARIO)
     with serving(url, tmp_path) as server:
-        token = _sign_in(server.url, VIEWER)
+        token = sign_in(server.url, VIEWER)
         for clearance in ("confidential", "strictly_confidential"):
             with pytest.raises(urllib.error.HTTPError) as refused:
-                _call(server.url, token, "get", record_id="per_sarnethe", viewer=clearance)
+                call(server.url, token, "get", record_id="per_sarnethe", viewer=clearance)
             assert refused.value.code == 403
             assert json.loads(refused.value.read())["error"] == "NotPermitted"
         within = json.loads(
-            _call(server.url, token, "get", record_id="act_fhu", viewer="restricted")
+            call(server.url, token, "get", record_id="act_fhu", viewer="restricted")
         )
         assert within["id"] == "act_fhu"
         with pytest.raises(urllib.error.HTTPError) as ended:
-            _call(server.url, token + "x", "change_counter")
+            call(server.url, token + "x", "change_counter")
         assert ended.value.code == 403
 
 
@@ -319,36 +265,14 @@ def test_an_oversized_or_malformed_request_is_refused_without_reading_it_all(
                 urllib.request.urlopen(req, timeout=60)
             assert refused.value.code == 422
             assert json.loads(refused.value.read())["error"] == "InvalidRecords"
-        token = _sign_in(server.url, VIEWER)
+        token = sign_in(server.url, VIEWER)
         with pytest.raises(urllib.error.HTTPError) as unknown:
-            _call(server.url, token, "wipe")
+            call(server.url, token, "wipe")
         assert unknown.value.code == 422
         # The refused sign-ins never reached the password check: nothing was throttled.
         member = RemoteStore(server.url, user=VIEWER[0], password=VIEWER[1])
         assert member.change_counter() >= 0
         member.close()
-
-
-def _sign_in(base: str, who: tuple[str, str]) -> str:
-    req = urllib.request.Request(
-        base + "/api/sign-in",
-        data=json.dumps({"name": who[0], "password": who[1]}).encode(),
-        headers={"Content-Type": "application/json"},
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        token: str = json.loads(r.read())["token"]
-        return token
-
-
-def _call(base: str, token: str, method: str, **args: Any) -> str:
-    req = urllib.request.Request(
-        base + "/api/call",
-        data=json.dumps({"method": method, "args": args}).encode(),
-        headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
-    )
-    with urllib.request.urlopen(req, timeout=60) as r:
-        text: str = r.read().decode()
-        return text
 
 
 def test_a_client_cannot_forge_sign_in_entries_nor_date_writes(
@@ -372,14 +296,14 @@ def test_a_client_cannot_forge_sign_in_entries_nor_date_writes(
             editor.close()
         # No one dates a write: the store sets every time (docs/audit.md), so a
         # call naming one is refused, whoever asks.
-        token = _sign_in(server.url, ADMIN)
+        token = sign_in(server.url, ADMIN)
         record = one_of_each_node()[1].model_dump(mode="json")
         with pytest.raises(urllib.error.HTTPError) as refused:
-            _call(server.url, token, "write", batch=[record], at="2001-01-01T00:00:00+00:00")
+            call(server.url, token, "write", batch=[record], at="2001-01-01T00:00:00+00:00")
         assert refused.value.code == 422 and "no argument 'at'" in refused.value.read().decode()
 
 
-def test_a_disabled_account_loses_its_session_at_the_next_call(
+def test_a_disabled_account_loses_its_session_at_the_nextcall(
     runner: CliRunner, store_url: str, tmp_path: Path
 ) -> None:
     url = team(runner, store_url, None)

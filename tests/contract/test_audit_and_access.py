@@ -190,7 +190,7 @@ def test_no_one_changes_their_own_role_or_clearance(store: GraphStore) -> None:
     assert store.get_user("rhea").clearance is Sensitivity.CONFIDENTIAL  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize("twin", ["Rhea", "RHEA", "rhéa", "rhеa"])  # the last: Cyrillic е
+@pytest.mark.parametrize("twin", ["Rhea", "RHEA", "rhéa", "rhеa"])  # noqa: RUF001, RUF003 # the last: Cyrillic е
 def test_a_name_that_looks_like_an_existing_account_is_refused(
     store: GraphStore, twin: str
 ) -> None:

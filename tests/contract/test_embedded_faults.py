@@ -174,7 +174,7 @@ def test_disk_full_during_an_import_exits_4_and_leaves_the_store_intact(tmp_path
         text=True,
         env=env,
         cwd=tmp_path,
-        preexec_fn=lambda: _limit_file_size(max(sizes) + 4096),  # noqa: PLW1509 (no threads here)
+        preexec_fn=lambda: _limit_file_size(max(sizes) + 4096),  # no threads here: safe
         timeout=300,
         check=False,
     )

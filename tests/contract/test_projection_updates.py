@@ -84,7 +84,7 @@ def test_projection_after_a_write_uses_the_update(
     first = projection(store, viewer=SYSTEM)
     frozen_before = as_comparable(first)
 
-    def no_rebuild(*args: object, **kwargs: object) -> None:
+    def no_rebuild(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("rebuilt the whole projection after a one-record write")
 
     monkeypatch.setattr(proj, "_build", no_rebuild)

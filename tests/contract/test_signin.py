@@ -150,7 +150,7 @@ def test_look_alike_spellings_and_unknown_names_are_throttled_alike(
     store: GraphStore, clock: Clock
 ) -> None:
     add(store, "ada")
-    for name in ("ADA", "Ada", "аda"):  # the last with a Cyrillic а
+    for name in ("ADA", "Ada", "аda"):  # noqa: RUF001, RUF003 # the last: a Cyrillic а
         with pytest.raises(NotPermitted):
             sign_in(store, clock, name, "wrong password!", client=f"from-{name}")
     with pytest.raises(SignInLocked, match="this account"):
@@ -182,9 +182,7 @@ def test_one_client_failing_across_many_names_is_locked_but_others_are_not(
     assert sign_in(store, clock, "ada", PASSWORD, client="10.0.0.7").name == "ada"
 
 
-def test_the_lock_lives_in_the_store_not_in_the_process(
-    store: GraphStore, clock: Clock, tmp_path: object
-) -> None:
+def test_the_lock_lives_in_the_store_not_in_the_process(store: GraphStore, clock: Clock) -> None:
     add(store, "ada")
     for _ in range(POLICY.account_limit):
         with pytest.raises(NotPermitted):

@@ -5,7 +5,7 @@ up to date when it is opened (FICTIONAL records)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -13,14 +13,19 @@ from graph import model as m
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore, WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
-from graph.timeline import holds_on
+from graph.timeline import holds_on, holds_window
+from queries.constraints import PathConstraints
 from queries.examples import graph_from_records
 from tests.conftest import connect_file, reopen
 
 
-def _actor(node_id: str, name: str) -> m.ArmedActor:
+def _actor(node_id: str, name: str, **window: str) -> m.ArmedActor:
     return m.ArmedActor(
-        id=node_id, name=name, actor_kind="non_state_armed_group", structure="centralised"
+        id=node_id,
+        name=name,
+        actor_kind="non_state_armed_group",
+        structure="centralised",
+        **window,  # type: ignore[arg-type]
     )
 
 
@@ -154,9 +159,13 @@ def _answers_on(store: GraphStore, day: date) -> dict[str, object]:
     history = build_projection(store, viewer=SYSTEM)
     return {
         "edges": sorted(k for _, _, k in graph.edges(keys=True)),
-        "paths": leverage_paths(graph, "per_local", as_of=day).as_dict(),
-        "gaps": gaps(graph, as_of=day).as_dict(),
-        "profile": profile(graph, "act_front", history_graph=history, as_of=day).as_dict(),
+        "paths": leverage_paths(
+            graph, "per_local", constraints=PathConstraints(as_of=day)
+        ).as_dict(),
+        "gaps": gaps(graph, constraints=PathConstraints(as_of=day)).as_dict(),
+        "profile": profile(
+            graph, "act_front", history_graph=history, constraints=PathConstraints(as_of=day)
+        ).as_dict(),
     }
 
 
@@ -206,3 +215,49 @@ def test_records_dated_after_the_question_date_do_not_move_its_answers(store: Gr
 
     assert _answers_on(store, QUESTION_DATE) == before
     assert _answers_on(store, date(2025, 4, 1)) != before  # the records do count later
+
+
+WINDOWS: list[m.AnyRecord] = [
+    _actor("act_b1", "Sable Fen Rangers"),
+    _actor("act_b2", "Copper Weir Militia"),
+    _actor("act_month", "Grey Mere Company", valid_from="2024-03", valid_to="2024-09-15"),
+    _actor("act_open_start", "Old Kiln Watch", valid_to="2023"),
+    _actor("act_open_end", "New Kiln Watch", valid_from="2024-07-01"),
+    m.AlliedWith(
+        id="r_inferred",
+        source_id="act_b1",
+        target_id="act_b2",
+        basis="inferred",
+        first_cited="2022-01-10",
+        last_cited="2022-06",
+    ),
+    m.Supports(
+        id="r_one_day",
+        source_id="act_b1",
+        target_id="act_b2",
+        valid_from="2021-05-05",
+        valid_to="2021-05-05",
+    ),
+]
+
+
+def test_the_stores_translation_of_the_rule_agrees_with_python_at_every_window_edge(
+    store: GraphStore,
+) -> None:
+    """The stores' SQL and Cypher copies of "holds on D" against `holds_on`, on the day
+    before, the first day, the last day and the day after every record's window:
+    partial dates, open ends, one-day windows and the inferred-evidence horizon."""
+    store.write(WriteBatch.of(WINDOWS), actor="analyst-1")
+    days = set()
+    for record in WINDOWS:
+        start, end = holds_window(record)
+        for edge in (start, end):
+            if edge is not None:
+                days.update({edge - timedelta(days=1), edge, edge + timedelta(days=1)})
+    assert len(days) >= 12  # every window has a dated edge: the test is not vacuous
+    for day in sorted(days):
+        in_store = {n.id for n in store.iter_nodes(viewer=SYSTEM, as_of=day)} | {
+            r.id for r in store.iter_relationships(viewer=SYSTEM, as_of=day)
+        }
+        by_rule = {r.id for r in WINDOWS if holds_on(r, day)}
+        assert in_store == by_rule, day

@@ -85,10 +85,10 @@ class Case:
 
 
 CASES = [
-    Case("template import", None, lambda f, s: ["import", str(f["template"])]),
-    Case("event import", None, lambda f, s: ["import", str(f["acled"]), "--format", "acled"]),
-    Case("snapshot restore", None, lambda f, s: ["import", str(f["snapshot"])]),
-    Case("merge", "acled", lambda f, s: ["merge", *_busiest_pair(s)]),
+    Case("template import", None, lambda f, _s: ["import", str(f["template"])]),
+    Case("event import", None, lambda f, _s: ["import", str(f["acled"]), "--format", "acled"]),
+    Case("snapshot restore", None, lambda f, _s: ["import", str(f["snapshot"])]),
+    Case("merge", "acled", lambda _f, s: ["merge", *_busiest_pair(s)]),
 ]
 
 

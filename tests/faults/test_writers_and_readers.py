@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from pathlib import Path
 
 from graph import model as m
 from graph.sensitivity import SYSTEM
@@ -49,7 +48,7 @@ def _actor(record_id: str, name: str, notes: str = "") -> m.ArmedActor:
 
 
 def test_two_writers_and_ten_readers_lose_nothing_and_see_no_error(
-    store: GraphStore, request: object, tmp_path: Path
+    store: GraphStore, request: object
 ) -> None:
     open_own = _opener(store, lambda: request.getfixturevalue("neo4j_credentials"))  # type: ignore[attr-defined]
     errors: list[BaseException] = []

@@ -179,7 +179,7 @@ def test_past_answers_do_not_move_when_later_records_arrive(
                     id="rel_perp2", source_id="act_front", target_id="inc_2", sensitivity="public"
                 ),
             ]
-        ),  # fmt: skip
+        ),
         actor="t",
     )
     assert answers() == before
@@ -217,7 +217,7 @@ def test_map_layers_shade_by_control_on_the_date_and_follow_clearance(
                     sensitivity="public",
                 )
             ]
-        ),  # fmt: skip
+        ),
         actor="t",
     )
     both = {a["pcode"]: a["contested"] for a in layers(date(2025, 1, 1))["areas"]}  # type: ignore[attr-defined]

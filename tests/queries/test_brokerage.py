@@ -19,6 +19,7 @@ import pytest
 
 from bench.generate import AS_OF, Generator, Size
 from queries.brokerage import sampled_betweenness
+from queries.constraints import PathConstraints
 from queries.examples import graph_from_records
 from queries.influencers import influencers, key_interlocutors
 
@@ -88,13 +89,15 @@ def test_influencers_report_is_unchanged_by_the_compiled_brokerage(
     seed: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     graph = _tiny_world(seed)
-    ours = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    ours = influencers(graph, top=25, constraints=PathConstraints(as_of=AS_OF)).as_dict()
     monkeypatch.setattr(influencers_module, "BROKERAGE_SAMPLE", 40)  # sampled, too
-    sampled = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    sampled = influencers(graph, top=25, constraints=PathConstraints(as_of=AS_OF)).as_dict()
     monkeypatch.setattr(influencers_module, "sampled_betweenness", _nx_brokerage)
-    reference_sampled = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    reference_sampled = influencers(
+        graph, top=25, constraints=PathConstraints(as_of=AS_OF)
+    ).as_dict()
     monkeypatch.setattr(influencers_module, "BROKERAGE_SAMPLE", 400)
-    reference = influencers(graph, top=25, as_of=AS_OF).as_dict()
+    reference = influencers(graph, top=25, constraints=PathConstraints(as_of=AS_OF)).as_dict()
     assert ours["influencers"], "the generated world has influencers to rank"
     assert any(i["brokerage"] > 0 for i in ours["influencers"])
     assert ours == reference
@@ -106,8 +109,10 @@ def test_key_interlocutors_from_the_shared_matrix_match_a_fresh_search(
     include_members: bool,
 ) -> None:
     graph = _tiny_world(7)
-    chosen = key_interlocutors(graph, 4, as_of=AS_OF, include_members=include_members)
-    ig = influencers_module.influence_graph(graph, as_of=AS_OF)
+    chosen = key_interlocutors(
+        graph, 4, constraints=PathConstraints(as_of=AS_OF), include_members=include_members
+    )
+    ig = influencers_module.influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     actors = influencers_module._over(graph, None)
     candidates = influencers_module._candidates(graph, False, ())
     fresh = influencers_module.influence_matrix(
@@ -125,7 +130,7 @@ def test_influence_matrix_confined_to_candidates_equals_the_whole_search(
     # The matrix searches only toward candidates (and rebuilds only their
     # paths); searching everywhere, as before, gives the same rows.
     graph = _tiny_world(seed)
-    ig = influencers_module.influence_graph(graph, as_of=AS_OF)
+    ig = influencers_module.influence_graph(graph, constraints=PathConstraints(as_of=AS_OF))
     actors = influencers_module._over(graph, None)
     everyone = influencers_module._candidates(graph, True, ())
     confined = influencers_module.influence_matrix(
@@ -133,7 +138,7 @@ def test_influence_matrix_confined_to_candidates_equals_the_whole_search(
     )
     whole_search = influencers_module.best_paths
 
-    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:
+    def everywhere(*args: Any, toward: Any = None, relevant: Any = None, **kw: Any) -> Any:  # noqa: ARG001 (swallowed: the whole search takes neither)
         return whole_search(*args, **kw)
 
     monkeypatch.setattr(influencers_module, "best_paths", everywhere)

@@ -17,6 +17,7 @@ from graph.stores.embedded_store import EmbeddedStore
 from ingest.snapshot import load_snapshot
 from queries import blocs, compare_blocs, gaps, leverage_paths, profile, reach
 from queries.blocs import blocs as find_blocs
+from queries.constraints import PathConstraints
 
 SCENARIO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
 TODAY = date(2026, 11, 1)  # the scenario's present
@@ -82,13 +83,13 @@ def test_the_herders_switch_sides_in_july_2023(store: EmbeddedStore) -> None:
 
 
 def test_the_valley_guard_hangs_on_one_field_coordinator(now: nx.MultiDiGraph[str]) -> None:
-    report = gaps(now, TODAY)
+    report = gaps(now, PathConstraints(as_of=TODAY))
     spof = {s.actor: s for s in report.single_points}["act_lvg"]
     assert "per_ellisar" in [n for n, _ in spof.through]
 
 
 def test_stale_access_is_flagged_and_fresh_access_is_not(now: nx.MultiDiGraph[str]) -> None:
-    report = gaps(now, TODAY)
+    report = gaps(now, PathConstraints(as_of=TODAY))
     stale = {s.relationship for s in report.stale_access}
     assert "rel_acc_per_sundavik_per_brunveld" in stale
     assert "rel_acc_org_icrc_pst_kaf_3b_cdr" not in stale

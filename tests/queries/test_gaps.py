@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from queries.constraints import PathConstraints
 from queries.gaps import gaps
 from tests.queries.conftest import Builder
 
@@ -43,7 +44,7 @@ def test_actors_and_commanders_no_one_reaches_are_listed(build: Builder) -> None
 
 def test_the_hop_limit_decides_what_counts_as_reachable(build: Builder) -> None:
     # lvda -> ellisar -> elder -> guard is three hops: out of reach at two.
-    report = gaps(fragile(build).graph(), max_hops=2)
+    report = gaps(fragile(build).graph(), constraints=PathConstraints(max_hops=2))
     assert "guard" in [u.node for u in report.unreachable_actors]
 
 

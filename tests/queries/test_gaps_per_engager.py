@@ -7,8 +7,6 @@ elsewhere does not make our one thread any less fragile.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from graph.projection import projection
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore, WriteBatch
@@ -98,9 +96,7 @@ def test_no_route_through_another_party_counts(build: Builder) -> None:
     assert rows[("ocha", "local")] == ["fp", "elder"]
 
 
-def test_per_engager_points_on_both_stores_and_stable_in_time(
-    store: GraphStore, tmp_path: Path
-) -> None:
+def test_per_engager_points_on_both_stores_and_stable_in_time(store: GraphStore) -> None:
     store.write(WriteBatch.of(decentralised(Builder()).records), actor="test")
     before = gaps(projection(store, viewer=SYSTEM, as_of=ASKED)).as_dict()
     assert {

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from queries.constraints import PathConstraints
 from queries.influencers import influencers, key_interlocutors
 from tests.queries.conftest import Builder
 from tests.queries.test_properties import FAST, Scenario, scenarios
@@ -141,13 +142,15 @@ def test_adding_an_engager_changes_no_ones_brokerage_or_reach(
 ) -> None:
     """Brokerage is measured in their networks, not ours: a new engager (with its
     own focal point and access to anyone) moves no one's brokerage or reach."""
-    before = influencers(scenario.graph(), top=100, max_hops=scenario.max_hops)
+    before = influencers(
+        scenario.graph(), top=100, constraints=PathConstraints(max_hops=scenario.max_hops)
+    )
     b = Builder(list(scenario.records)).org("e_new", engager=True)
     b.person("fp_new").focal_point("fp_new", "e_new")
     doors = data.draw(st.lists(st.sampled_from(scenario.people), min_size=1, unique=True))
     for door in doors:
         b.access(data.draw(st.sampled_from(["e_new", "fp_new"])), door, 0.9)
-    after = influencers(b.graph(), top=100, max_hops=scenario.max_hops)
+    after = influencers(b.graph(), top=100, constraints=PathConstraints(max_hops=scenario.max_hops))
     assert {i.node: i.brokerage for i in after.ranked} == {
         i.node: i.brokerage for i in before.ranked
     }

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from graph.errors import NotFound
+from queries.constraints import PathConstraints
 from queries.errors import InvalidQuery
 from queries.leverage import leverage_paths
 from queries.scoring import COMMAND_DOWN, ScoringParams
@@ -51,7 +52,7 @@ def test_without_the_structure_rule_the_top_down_route_would_win(build: Builder)
     # the short top-down route (0.64 > 0.52), so the rule is what decides.
     graph = decentralised_front(build).graph()
     flat = ScoringParams(command_down=dict.fromkeys(COMMAND_DOWN, 1.0))
-    result = leverage_paths(graph, "cp", params=flat)
+    result = leverage_paths(graph, "cp", constraints=PathConstraints(params=flat))
     assert result.paths[0].nodes == ["ocha", "chair", "cp"]
 
 
@@ -151,7 +152,8 @@ def test_a_route_through_a_hidden_node_does_not_exist(build: Builder) -> None:
     assert "cousin" not in text and "Confidential" not in text
 
 
-def test_stale_access_lowers_the_score_and_is_flagged(build: Builder) -> None:
+@pytest.mark.usefixtures("build")
+def test_stale_access_lowers_the_score_and_is_flagged() -> None:
     # Same route, access last confirmed on the question date vs four years
     # earlier: two half-lives of two years, so the hop counts a quarter.
     def route(last_contact: str) -> float:
@@ -192,15 +194,18 @@ def test_hop_limit_confidence_floor_and_exclusions_are_respected(build: Builder)
     build.access("o", "a").influences("a", "b").influences("b", "c").influences("c", "t")
     build.person("shaky").access("o", "shaky").influences("shaky", "t", confidence=0.2)
     graph = build.graph()
-    assert leverage_paths(graph, "t", max_hops=3).paths == []
+    assert leverage_paths(graph, "t", constraints=PathConstraints(max_hops=3)).paths == []
     # The shaky influence (confidence 0.2) is below the default floor of 0.3.
-    assert [p.nodes for p in leverage_paths(graph, "t", max_hops=4).paths] == [
-        ["o", "a", "b", "c", "t"]
-    ]
+    assert [
+        p.nodes for p in leverage_paths(graph, "t", constraints=PathConstraints(max_hops=4)).paths
+    ] == [["o", "a", "b", "c", "t"]]
     assert ["o", "shaky", "t"] in [
-        p.nodes for p in leverage_paths(graph, "t", min_confidence=0.1).paths
+        p.nodes
+        for p in leverage_paths(graph, "t", constraints=PathConstraints(min_confidence=0.1)).paths
     ]
-    assert leverage_paths(graph, "t", exclude=["b"], min_confidence=0.1).paths[0].nodes == [
+    assert leverage_paths(
+        graph, "t", exclude=["b"], constraints=PathConstraints(min_confidence=0.1)
+    ).paths[0].nodes == [
         "o",
         "shaky",
         "t",

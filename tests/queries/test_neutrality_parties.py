@@ -16,6 +16,7 @@ import pytest
 
 from graph import model as m
 from queries.command import Parties
+from queries.constraints import PathConstraints
 from queries.examples import QUESTION_DATE, graph_from_records, tiny_records
 from queries.leverage import leverage_paths
 
@@ -40,7 +41,7 @@ def test_the_flag_decides_who_is_a_party_for_every_actor_kind(
     assert parties.of("per_gen") == ({"act_army"} if party else set())
     assert parties.is_other_party("per_gen", relative_to="per_local") is party
 
-    result = leverage_paths(graph, "per_local", as_of=QUESTION_DATE)
+    result = leverage_paths(graph, "per_local", constraints=PathConstraints(as_of=QUESTION_DATE))
     through_general = [p for p in result.paths if "per_gen" in p.nodes[1:-1]]
     if party:
         assert through_general == []
@@ -51,7 +52,12 @@ def test_the_flag_decides_who_is_a_party_for_every_actor_kind(
 
 def test_a_peace_operation_that_is_a_party_warns_when_allowed_through() -> None:
     graph = _graph_with_army_as(m.ActorKind.PEACE_OPERATION, party=True)
-    result = leverage_paths(graph, "per_local", as_of=QUESTION_DATE, allow_through_parties=True)
+    result = leverage_paths(
+        graph,
+        "per_local",
+        constraints=PathConstraints(as_of=QUESTION_DATE),
+        allow_through_parties=True,
+    )
     through = [p for p in result.paths if "per_gen" in p.nodes[1:-1]]
     assert through
     assert all(any("another party" in w for w in p.warnings) for p in through)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from queries.constraints import PathConstraints
 from queries.explain import path_sentence
 from queries.leverage import leverage_paths
 from tests.queries.conftest import ASKED, Builder
@@ -18,7 +19,9 @@ def fernwell(b: Builder) -> Builder:
 
 def test_a_focal_points_path_reads_as_one_sentence(build: Builder) -> None:
     graph = fernwell(build).graph()
-    result = leverage_paths(graph, "cdr", engagers=["hanne"], k=1, as_of=ASKED)
+    result = leverage_paths(
+        graph, "cdr", engagers=["hanne"], k=1, constraints=PathConstraints(as_of=ASKED)
+    )
     (path,) = result.paths
     assert path_sentence(graph, path) == (
         "Fernwell Relief International's focal point Hanne has regular access to the Elder, "
@@ -35,7 +38,9 @@ def test_the_access_quality_is_read_from_the_record_and_groups_take_which(
     build.person("cdr", name="the commander").influences("council", "cdr", 0.9)
     build.access("hanne", "council", 0.9, quality="occasional")
     graph = build.graph()
-    result = leverage_paths(graph, "cdr", engagers=["hanne"], k=1, as_of=ASKED)
+    result = leverage_paths(
+        graph, "cdr", engagers=["hanne"], k=1, constraints=PathConstraints(as_of=ASKED)
+    )
     (path,) = result.paths
     assert path_sentence(graph, path) == (
         "Fernwell Relief International's colleague Hanne has occasional access to "

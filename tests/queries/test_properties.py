@@ -7,6 +7,7 @@ commander), joined by random access, influence and command relationships.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from graph import model as m
+from queries.constraints import PathConstraints
 from queries.leverage import leverage_paths, passable_for
 from queries.reach import reach
 from queries.traversal import influence_graph
@@ -42,13 +44,13 @@ class Scenario:
 
 @st.composite
 def edges(draw: st.DrawFn, people: list[str]) -> tuple[str, str, str, float, float, int]:
-    doors = people + ["unit", "actor", "rival_cdr"]
+    doors = [*people, "unit", "actor", "rival_cdr"]
     kind = draw(st.sampled_from(["HAS_ACCESS_TO", "INFLUENCES", "INFLUENCES", "COMMANDS"]))
     if kind == "HAS_ACCESS_TO":
         source = draw(st.sampled_from(ENGAGERS + people))
         target = draw(st.sampled_from(doors))
     elif kind == "INFLUENCES":
-        source = draw(st.sampled_from(people + ["rival_cdr"]))
+        source = draw(st.sampled_from([*people, "rival_cdr"]))
         target = draw(st.sampled_from(doors))
     else:
         source = draw(st.sampled_from(people))
@@ -98,7 +100,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 def best(graph: nx.MultiDiGraph[str], scenario: Scenario) -> float:
-    result = leverage_paths(graph, scenario.target, k=1, max_hops=scenario.max_hops)
+    result = leverage_paths(
+        graph, scenario.target, k=1, constraints=PathConstraints(max_hops=scenario.max_hops)
+    )
     return result.paths[0].score if result.paths else 0.0
 
 
@@ -106,7 +110,9 @@ def best(graph: nx.MultiDiGraph[str], scenario: Scenario) -> float:
 @given(scenarios())
 def test_paths_are_simple_short_scored_in_range_and_sorted(scenario: Scenario) -> None:
     graph = scenario.graph()
-    result = leverage_paths(graph, scenario.target, k=4, max_hops=scenario.max_hops)
+    result = leverage_paths(
+        graph, scenario.target, k=4, constraints=PathConstraints(max_hops=scenario.max_hops)
+    )
     scores = [p.score for p in result.paths]
     assert scores == sorted(scores, reverse=True)
     for path in result.paths:
@@ -131,7 +137,7 @@ def test_the_ranked_paths_are_the_true_best_within_the_hop_limit(scenario: Scena
     # Brute force on the same collapsed graph: every simple path, filtered by
     # the same rules, scored as a product.
     graph = scenario.graph()
-    ig = influence_graph(graph, as_of=ASKED)
+    ig = influence_graph(graph, constraints=PathConstraints(as_of=ASKED))
     passable = passable_for(ig, scenario.target)
     brute: list[float] = []
     for e in ENGAGERS:
@@ -141,11 +147,15 @@ def test_the_ranked_paths_are_the_true_best_within_the_hop_limit(scenario: Scena
             inner = nodes[1:-1]
             if any(n in ENGAGERS or not passable(n) for n in inner):
                 continue
-            hops = zip(nodes, nodes[1:], strict=False)
+            hops = itertools.pairwise(nodes)
             brute.append(math.prod(ig.digraph.edges[u, v]["score"] for u, v in hops))
     brute.sort(reverse=True)
     result = leverage_paths(
-        graph, scenario.target, k=3, max_hops=scenario.max_hops, max_candidates=100_000
+        graph,
+        scenario.target,
+        k=3,
+        constraints=PathConstraints(max_hops=scenario.max_hops),
+        max_candidates=100_000,
     )
     got = [p.score for p in result.paths]
     assert len(got) == min(3, len(brute))
@@ -157,7 +167,7 @@ def test_the_ranked_paths_are_the_true_best_within_the_hop_limit(scenario: Scena
 @given(scenarios())
 def test_reach_agrees_with_the_best_leverage_path(scenario: Scenario) -> None:
     graph = scenario.graph()
-    result = reach(graph, scenario.target, max_hops=scenario.max_hops)
+    result = reach(graph, scenario.target, constraints=PathConstraints(max_hops=scenario.max_hops))
     per_engager = max((r.score or 0.0 for r in result.engagers), default=0.0)
     assert math.isclose(per_engager, best(graph, scenario), rel_tol=1e-9)
 
@@ -180,7 +190,7 @@ def test_adding_a_relationship_never_lowers_the_best_score(
     # change who belongs to which party, and so which routes are allowed at all.
     kind, i, j, strength, confidence = extra
     sources = (ENGAGERS + scenario.people) if kind == "HAS_ACCESS_TO" else scenario.people
-    targets = scenario.people + ["unit", "actor"]
+    targets = [*scenario.people, "unit", "actor"]
     source, target = sources[i % len(sources)], targets[j % len(targets)]
     if source == target:
         return

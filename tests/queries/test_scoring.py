@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 from graph import model as m
+from queries.constraints import PathConstraints
 from queries.scoring import (
     DEFAULT_PARAMS,
     ScoringParams,
@@ -100,7 +101,7 @@ def test_command_down_a_decentralised_group_is_weakened_but_local_command_is_not
     b = Builder().actor("front", structure="decentralised").unit("cp", part_of="front")
     b.person("chair").commands("chair", "front", strength=1.0).commands("chair", "cp", strength=1.0)
     b.post("cp_cdr").part_of("cp_cdr", "cp").commands("cp_cdr", "cp", strength=1.0)
-    ig = influence_graph(b.graph(), as_of=DAY)
+    ig = influence_graph(b.graph(), constraints=PathConstraints(as_of=DAY))
     assert ig.digraph.edges["chair", "front"]["score"] == pytest.approx(0.35)
     assert ig.digraph.edges["chair", "cp"]["score"] == pytest.approx(0.35)  # from above
     assert ig.digraph.edges["front", "cp"]["score"] == pytest.approx(0.35)  # down a level
@@ -111,7 +112,7 @@ def test_a_community_pulls_hardest_on_community_embedded_groups() -> None:
     b = Builder().community("clan").actor("militia", structure="community_embedded")
     b.actor("army", structure="integrated")
     b.belongs_to("militia", "clan").belongs_to("army", "clan")
-    ig = influence_graph(b.graph(), as_of=DAY)
+    ig = influence_graph(b.graph(), constraints=PathConstraints(as_of=DAY))
     militia = ig.digraph.edges["clan", "militia"]["score"]
     army = ig.digraph.edges["clan", "army"]["score"]
     assert militia > army
@@ -121,7 +122,7 @@ def test_a_community_pulls_hardest_on_community_embedded_groups() -> None:
 def test_the_collapsed_graph_keeps_the_best_relationship_per_pair() -> None:
     b = Builder().org("o", engager=True).person("p")
     b.access("o", "p", 0.4, id="r_weak").access("o", "p", 0.9, id="r_strong")
-    ig = influence_graph(b.graph(), as_of=DAY)
+    ig = influence_graph(b.graph(), constraints=PathConstraints(as_of=DAY))
     assert ig.digraph.edges["o", "p"]["rel"] == "r_strong"
 
 

@@ -18,6 +18,7 @@ from graph import model as m
 from graph.schema import NodeKind
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore
+from queries.constraints import PathConstraints
 from queries.profiles import profile
 from queries.reach import reach
 from queries.traversal import influence_graph
@@ -97,7 +98,7 @@ def test_command_down_an_unknown_group_is_scored_neutrally(
 ) -> None:
     # The leader's command over the whole group is weakened by the group's structure;
     # unknown sits between the top-down and the local readings. Local command is not.
-    ig = influence_graph(_group(build, structure).graph(), as_of=ASKED)
+    ig = influence_graph(_group(build, structure).graph(), constraints=PathConstraints(as_of=ASKED))
     assert ig.digraph.edges["leader", "grp"]["hop"].structure == pytest.approx(factor)
     assert ig.digraph.edges["grp", "cp"]["hop"].structure == pytest.approx(factor)
     assert ig.digraph.edges["cp", "cp_cdr"]["hop"].structure == pytest.approx(1.0)

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from graph import model as m
 from graph.timeline import holds_on
+from queries.constraints import PathConstraints
 from queries.examples import graph_from_records
 from queries.gaps import access_ages
 from queries.leverage import leverage_paths
@@ -54,13 +55,17 @@ def _scenario(**access: Any) -> list[m.AnyRecord]:
 
 def _score(records: list[m.AnyRecord], day: date) -> float:
     graph = graph_from_records(records, as_of=day)
-    return leverage_paths(graph, "act_grp", as_of=day).paths[0].score
+    return leverage_paths(graph, "act_grp", constraints=PathConstraints(as_of=day)).paths[0].score
 
 
 def test_a_path_as_of_2020_is_not_scored_with_a_2024_last_contact() -> None:
     before = _score(_scenario(), D2020)
     later_contact = _scenario(last_contact="2024-05")
-    path = leverage_paths(graph_from_records(later_contact, as_of=D2020), "act_grp", as_of=D2020)
+    path = leverage_paths(
+        graph_from_records(later_contact, as_of=D2020),
+        "act_grp",
+        constraints=PathConstraints(as_of=D2020),
+    )
     hop = path.paths[0].hops[0]
     assert (hop.last_verified, hop.recency_basis) == ("2018-06", "last_cited")
     assert path.paths[0].score == before
@@ -77,10 +82,15 @@ def test_a_source_first_cited_after_the_question_date_does_not_lift_the_grade() 
     ]
     # The unfiltered graph holds the source; the question is still about 2020.
     graph = graph_from_records(cited)
-    hop = leverage_paths(graph, "act_grp", as_of=D2020).paths[0].hops[0]
+    hop = (
+        leverage_paths(graph, "act_grp", constraints=PathConstraints(as_of=D2020)).paths[0].hops[0]
+    )
     assert hop.source_grade is None
     assert (
-        leverage_paths(graph, "act_grp", as_of=date(2024, 6, 1)).paths[0].hops[0].source_grade
+        leverage_paths(graph, "act_grp", constraints=PathConstraints(as_of=date(2024, 6, 1)))
+        .paths[0]
+        .hops[0]
+        .source_grade
         == "A1"
     )
 
@@ -156,7 +166,7 @@ def test_profile_lists_neither_future_ties_as_past_nor_inferred_ties_as_open() -
         graph_from_records(records, as_of=day),
         "act_a",
         history_graph=graph_from_records(records),
-        as_of=day,
+        constraints=PathConstraints(as_of=day),
     ).as_dict()
     rows = {r["relationship"]: r for r in data["allegiances"]}
     assert "r_later" not in rows, "a tie that begins after D is neither current nor past"
@@ -168,7 +178,7 @@ def test_profile_lists_neither_future_ties_as_past_nor_inferred_ties_as_open() -
         graph_from_records(records, as_of=date(2021, 6, 1)),
         "act_a",
         history_graph=graph_from_records(records),
-        as_of=date(2021, 6, 1),
+        constraints=PathConstraints(as_of=date(2021, 6, 1)),
     ).as_dict()
     past = {r["relationship"]: r["current"] for r in later["allegiances"]}
     assert past == {"r_later": True, "r_inferred": False}

@@ -41,18 +41,16 @@ def sign_in(name: str, password: str) -> AppTest:
     return at
 
 
-def test_a_store_with_accounts_asks_to_sign_in_and_refuses_a_wrong_password(
-    accounts: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("accounts")
+def test_a_store_with_accounts_asks_to_sign_in_and_refuses_a_wrong_password() -> None:
     at = sign_in("amira", "not the password at all")
     no_exceptions(at)
     assert "wrong password" in at.error[0].value
     assert at.title[0].value == "Sign in"
 
 
-def test_signed_in_user_reads_at_their_clearance_and_may_not_write_without_the_role(
-    accounts: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("accounts")
+def test_signed_in_user_reads_at_their_clearance_and_may_not_write_without_the_role() -> None:
     at = sign_in("reader", PASSWORD)
     no_exceptions(at)
     assert at.title[0].value == "Overview"
@@ -89,7 +87,8 @@ def test_the_audit_page_names_a_record_edited_in_the_file(accounts: EmbeddedStor
     assert "record 'per_local' version 1: current record does not match" in at.error[0].value
 
 
-def test_a_non_admin_has_no_audit_page(accounts: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("accounts")
+def test_a_non_admin_has_no_audit_page() -> None:
     at = sign_in("reader", PASSWORD)
     no_exceptions(at)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -103,8 +102,9 @@ def idle_for(at: AppTest, minutes: float) -> AppTest:
     return at.run()
 
 
+@pytest.mark.usefixtures("accounts")
 def test_a_session_idle_longer_than_the_setting_must_sign_in_again(
-    accounts: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ACTORGRAPH_SESSION_IDLE_MINUTES", "10")
     at = sign_in("reader", PASSWORD)

@@ -18,6 +18,7 @@ from graph.projection import projection
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
+from queries.constraints import PathConstraints
 from queries.leverage import leverage_paths
 from tests.ui import world
 from ui.components import briefing
@@ -34,7 +35,7 @@ def _answer(tmp_path: Path) -> tuple[object, object]:
     store.ensure_schema()
     store.write(WriteBatch.of(world.records()), actor="fixture")
     graph = projection(store, viewer=ADMIN, as_of=MADE)
-    return leverage_paths(graph, "per_local", as_of=MADE, k=2), graph
+    return leverage_paths(graph, "per_local", constraints=PathConstraints(as_of=MADE), k=2), graph
 
 
 def test_markdown_briefing_parses_as_commonmark_with_its_structure(tmp_path: Path) -> None:

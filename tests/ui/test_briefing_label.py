@@ -18,6 +18,7 @@ from graph.projection import projection
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
+from queries.constraints import PathConstraints
 from queries.leverage import leverage_paths
 from tests.ui import world
 from ui.components import briefing
@@ -45,7 +46,7 @@ def test_briefing_citing_a_secret_source_is_labelled_by_that_source(
     store = _store_with_source_at(tmp_path, label)
     admin = Viewer("admin", Sensitivity.STRICTLY_CONFIDENTIAL)
     graph = projection(store, viewer=admin, as_of=MADE)
-    result = leverage_paths(graph, "per_local", as_of=MADE)
+    result = leverage_paths(graph, "per_local", constraints=PathConstraints(as_of=MADE))
     assert result.paths and all(p.sensitivity == "public" for p in result.paths)
 
     md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
@@ -71,7 +72,7 @@ def test_briefing_for_a_reader_who_cannot_see_the_source_keeps_the_path_label(
     store = _store_with_source_at(tmp_path, Sensitivity.STRICTLY_CONFIDENTIAL)
     reader = Viewer("reader", Sensitivity.RESTRICTED)
     graph = projection(store, viewer=reader, as_of=MADE)
-    result = leverage_paths(graph, "per_local", as_of=MADE)
+    result = leverage_paths(graph, "per_local", constraints=PathConstraints(as_of=MADE))
     md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
     assert "Field report" not in md and "p\\. 4" not in md
     assert "Protected source" in md
@@ -89,7 +90,7 @@ def test_briefing_without_a_path_is_labelled_by_its_target(tmp_path: Path) -> No
     store.write(WriteBatch.of(records), actor="fixture")
     admin = Viewer("admin", Sensitivity.STRICTLY_CONFIDENTIAL)
     graph = projection(store, viewer=admin, as_of=MADE)
-    result = leverage_paths(graph, "act_army", as_of=MADE)
+    result = leverage_paths(graph, "act_army", constraints=PathConstraints(as_of=MADE))
     assert not result.paths
     md = briefing.markdown(result, graph, made_on=MADE, head=store.audit_head())
     assert "Kalmoran Armed Forces" in md

@@ -100,9 +100,8 @@ def hostile_coverage_store(
     store.close()
 
 
-def test_coverage_page_draws_names_as_text_not_links(
-    hostile_coverage_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("hostile_coverage_store")
+def test_coverage_page_draws_names_as_text_not_links() -> None:
     at = app_at("coverage")
     no_exceptions(at)
     charts_on_page = at.get("plotly_chart")

@@ -15,7 +15,6 @@ from graph import projection as proj
 from graph.projection import add_cache_listener, projection, remove_cache_listener
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore, WriteBatch
-from graph.stores.embedded_store import EmbeddedStore
 from tests.factories import full_batch
 from tests.ui.conftest import app_at
 from ui import collector
@@ -46,8 +45,9 @@ def new_person(n: int) -> WriteBatch:
     return WriteBatch.of([m.Person(id=f"per_new{n}", name=f"Fictional Newcomer {n}")])
 
 
+@pytest.mark.usefixtures("policy")
 def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage(
-    store: GraphStore, policy: collector._Policy
+    store: GraphStore,
 ) -> None:
     store.write(full_batch(), actor="analyst-1")
     gc.disable()
@@ -77,9 +77,8 @@ def test_a_large_projection_is_frozen_out_of_collections_without_pinning_garbage
         gc.enable()
 
 
-def test_clearing_the_cache_unfreezes_what_was_frozen(
-    store: GraphStore, policy: collector._Policy
-) -> None:
+@pytest.mark.usefixtures("policy")
+def test_clearing_the_cache_unfreezes_what_was_frozen(store: GraphStore) -> None:
     from graph.projection import clear_cache
 
     store.write(full_batch(), actor="analyst-1")
@@ -89,7 +88,8 @@ def test_clearing_the_cache_unfreezes_what_was_frozen(
     assert gc.get_freeze_count() == 0
 
 
-def test_the_app_switches_the_policy_on_at_start_up(empty_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("empty_store")
+def test_the_app_switches_the_policy_on_at_start_up() -> None:
     remove_cache_listener(collector.POLICY)
     app_at()
     assert collector.POLICY in proj._listeners

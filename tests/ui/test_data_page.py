@@ -49,7 +49,8 @@ def test_form_with_a_bad_date_shows_the_error_and_writes_nothing(
     assert world_store.change_counter() == before
 
 
-def test_form_with_an_empty_required_choice_names_the_field(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_form_with_an_empty_required_choice_names_the_field() -> None:
     at = app_at("data")
     at.text_input(key=forms.key(NEW_ACTOR, "name")).input("Nameless structure")
     at.button(key=f"{NEW_ACTOR}.submit").click().run()
@@ -187,7 +188,8 @@ def _has(at: AppTest, key: str) -> bool:
     return True
 
 
-def test_history_tab_reads_any_record_by_id(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_history_tab_reads_any_record_by_id() -> None:
     at = app_at("data")
     at.text_input(key="data.history.id").input("rel_acc").run()
     no_exceptions(at)

@@ -27,8 +27,9 @@ def encrypted_url(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
+@pytest.mark.usefixtures("encrypted_url")
 def test_the_app_reads_an_encrypted_store_with_the_key_from_its_environment(
-    encrypted_url: str, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ACTORGRAPH_STORE_KEY", TEST_STORE_KEY)
     at = app_at("overview")
@@ -38,8 +39,9 @@ def test_the_app_reads_an_encrypted_store_with_the_key_from_its_environment(
     assert metrics["Armed actors"] != "0"
 
 
+@pytest.mark.usefixtures("encrypted_url")
 def test_a_wrong_key_is_a_message_in_the_app_that_shows_no_key(
-    encrypted_url: str, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ACTORGRAPH_STORE_KEY", WRONG_KEY)
     at = app_at()

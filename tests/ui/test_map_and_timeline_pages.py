@@ -23,7 +23,8 @@ def demo_map(demo_store: EmbeddedStore) -> EmbeddedStore:
     return demo_store
 
 
-def test_map_draws_and_an_area_lists_its_contacts(demo_map: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_map")
+def test_map_draws_and_an_area_lists_its_contacts() -> None:
     at = app_at("map")
     no_exceptions(at)
     assert at.get("plotly_chart"), "no map drawn"
@@ -35,7 +36,8 @@ def test_map_draws_and_an_area_lists_its_contacts(demo_map: EmbeddedStore) -> No
     assert "Free Hills Union" in said and "reached by:" in said
 
 
-def test_map_follows_the_date_for_a_site_that_changed_hands(demo_map: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_map")
+def test_map_follows_the_date_for_a_site_that_changed_hands() -> None:
     at = app_at("map")
     at.date_input(key="map.as_of").set_value(date(2023, 1, 1)).run()
     at.selectbox(key="map.place").set_value("sit_oskeny_screening").run()
@@ -45,9 +47,8 @@ def test_map_follows_the_date_for_a_site_that_changed_hands(demo_map: EmbeddedSt
     assert "Sunward Renewal Faction" in texts(at)
 
 
-def test_map_at_public_clearance_hides_restricted_sites(
-    demo_map: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("demo_map")
+def test_map_at_public_clearance_hides_restricted_sites(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ACTORGRAPH_CLEARANCE", "public")
     at = app_at("map")
     no_exceptions(at)
@@ -56,7 +57,8 @@ def test_map_at_public_clearance_hides_restricted_sites(
     assert not any("screening site" in o for o in options)  # restricted sites are not
 
 
-def test_timeline_page_lists_control_changes_and_opens_a_record(demo_map: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_map")
+def test_timeline_page_lists_control_changes_and_opens_a_record() -> None:
     at = app_at("timeline")
     no_exceptions(at)
     at.selectbox(key="timeline.subject").set_value("sit_oskeny_screening").run()

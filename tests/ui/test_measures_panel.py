@@ -31,7 +31,7 @@ def test_measures_are_off_until_asked_then_match_the_query(world_store: Embedded
     assert broker is not None
     assert "Top broker:" in texts(at) and broker.name.split()[0] in texts(at)
     table = at.dataframe[-1].value  # the measures table is the last one on the page
-    assert list(table["name"])[0] == broker.name
+    assert next(iter(table["name"])) == broker.name
     assert "(n - 1)(n - 2) / 2" in texts(at)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph import model as m
@@ -55,15 +56,15 @@ def test_the_panel_shows_fields_sources_sensitivity_and_validity(
     assert list(sources["locator"]) == ["p. 9"]
 
 
-def test_a_hostile_name_in_the_panel_is_text(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_hostile_name_in_the_panel_is_text() -> None:
     at = _open(app_at("network"), world.HOSTILE_ID)
     headings = [str(m.value) for m in at.markdown if str(m.value).startswith("####")]
     assert headings and "<img" not in headings[0].replace("\\<img", "")
 
 
-def test_expand_brings_the_neighbours_into_the_drawing_in_place(
-    world_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_expand_brings_the_neighbours_into_the_drawing_in_place() -> None:
     at = app_at("network")
     at.selectbox(key="net.center").set_value("per_elder").run()
     at.slider(key="net.depth").set_value(1).run()
@@ -76,7 +77,8 @@ def test_expand_brings_the_neighbours_into_the_drawing_in_place(
     assert at.button(key="net.details.expand").disabled
 
 
-def test_centre_on_it_makes_it_the_ego_network_centre(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_centre_on_it_makes_it_the_ego_network_centre() -> None:
     at = _open(app_at("network"), "per_local")
     at.button(key="net.details.centre").click().run()
     no_exceptions(at)
@@ -85,9 +87,8 @@ def test_centre_on_it_makes_it_the_ego_network_centre(world_store: EmbeddedStore
     assert at.query_params["node"] in ("per_local", ["per_local"])
 
 
-def test_open_profile_and_find_paths_go_to_their_pages_with_the_entity(
-    world_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_open_profile_and_find_paths_go_to_their_pages_with_the_entity() -> None:
     at = _open(app_at("network"), "act_hills")
     at.button(key="net.details.profile").click().run()
     no_exceptions(at)
@@ -98,7 +99,8 @@ def test_open_profile_and_find_paths_go_to_their_pages_with_the_entity(
     assert at.selectbox(key="paths.target").value == "per_local"
 
 
-def test_close_shuts_the_panel(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_close_shuts_the_panel() -> None:
     at = _open(app_at("network"), "act_hills")
     at.button(key="net.details.close").click().run()
     no_exceptions(at)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from graph.sensitivity import SYSTEM
@@ -37,9 +38,8 @@ def test_records_without_a_source_show_a_denominator_and_their_list(
     assert "rel_inf" not in set(listed["id"]) and "rel_cp_part" in set(listed["id"])
 
 
-def test_single_points_and_stale_access_numbers_open_their_lists(
-    demo_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_single_points_and_stale_access_numbers_open_their_lists() -> None:
     at = app_at("overview")
     no_exceptions(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -68,11 +68,12 @@ def test_a_matrix_click_names_its_engager_and_actor() -> None:
     assert selected_cell(None, IDS, COLUMNS) is None
 
 
-def test_the_coverage_matrix_table_has_a_column_per_engager(demo_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_the_coverage_matrix_table_has_a_column_per_engager() -> None:
     at = app_at("coverage")
     no_exceptions(at)
     table = next(d for d in at.dataframe if d.key == "coverage.table").value
-    assert list(table.columns)[0] == "armed actor"
+    assert next(iter(table.columns)) == "armed actor"
     assert list(table.columns)[-2:] == ["engagers reaching", "only reached by"]
     engagers = list(table.columns)[1:-2]
     assert engagers, "one column per engager"

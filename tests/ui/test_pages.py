@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from graph.stores.embedded_store import EmbeddedStore
 from tests.ui import world
 from tests.ui.conftest import PAGES, app_at, no_exceptions, texts
 from ui.components import network_view
@@ -16,10 +15,9 @@ from ui.components import network_view
 # --------------------------------------------------------------------------- every page
 
 
+@pytest.mark.usefixtures("demo_store")
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_the_demo_without_exceptions(
-    demo_store: EmbeddedStore, page: str
-) -> None:
+def test_every_page_renders_the_demo_without_exceptions(page: str) -> None:
     """Render time is measured by `python -m bench` (app phase), not here."""
     at = app_at()
     no_exceptions(at)
@@ -31,8 +29,9 @@ def test_every_page_renders_the_demo_without_exceptions(
     assert not at.error, [e.value for e in at.error]
 
 
+@pytest.mark.usefixtures("empty_store")
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_has_a_friendly_empty_state(empty_store: EmbeddedStore, page: str) -> None:
+def test_every_page_has_a_friendly_empty_state(page: str) -> None:
     at = app_at(page)
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
@@ -40,17 +39,17 @@ def test_every_page_has_a_friendly_empty_state(empty_store: EmbeddedStore, page:
         assert any("empty" in str(i.value) or "No " in str(i.value) for i in at.info), texts(at)
 
 
+@pytest.mark.usefixtures("world_store")
 @pytest.mark.parametrize("page", PAGES)
-def test_every_page_renders_the_small_world_with_a_hostile_name(
-    world_store: EmbeddedStore, page: str
-) -> None:
+def test_every_page_renders_the_small_world_with_a_hostile_name(page: str) -> None:
     at = app_at(page)
     no_exceptions(at)
     assert not at.error, [e.value for e in at.error]
 
 
+@pytest.mark.usefixtures("world_store")
 def test_a_bad_clearance_setting_is_a_message_not_a_traceback(
-    world_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("ACTORGRAPH_CLEARANCE", "top_secret")
     at = app_at()
@@ -68,7 +67,8 @@ def test_a_store_that_cannot_be_opened_is_a_message(monkeypatch: pytest.MonkeyPa
 # --------------------------------------------------------------------------- overview
 
 
-def test_overview_counts_recent_changes_and_gaps(demo_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_overview_counts_recent_changes_and_gaps() -> None:
     at = app_at("overview")
     no_exceptions(at)
     metrics = {m.label: m.value for m in at.metric}
@@ -84,7 +84,8 @@ def test_overview_counts_recent_changes_and_gaps(demo_store: EmbeddedStore) -> N
 # --------------------------------------------------------------------------- profile
 
 
-def test_profile_search_finds_an_actor_by_alias(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_profile_search_finds_an_actor_by_alias() -> None:
     at = app_at("profile")
     at.text_input(key="profile.search").input("jabhat saba").run()
     no_exceptions(at)
@@ -105,23 +106,24 @@ def test_profile_search_finds_an_actor_by_alias(world_store: EmbeddedStore) -> N
     assert "IHL training of cadres in 2024" in said  # indicator behind the score
 
 
-def test_profile_search_finds_a_demo_actor_by_transliterated_alias(
-    demo_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_profile_search_finds_a_demo_actor_by_transliterated_alias() -> None:
     at = app_at("profile")
     at.text_input(key="profile.search").input("Solven Tiruvo").run()
     no_exceptions(at)
     assert at.header[0].value == "Sunward Movement of Kalmora"
 
 
-def test_profile_search_with_no_match_says_so(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_profile_search_with_no_match_says_so() -> None:
     at = app_at("profile")
     at.text_input(key="profile.search").input("nobody by this name").run()
     no_exceptions(at)
     assert "Nothing matches" in at.info[0].value
 
 
-def test_profile_escapes_a_hostile_name_in_markdown(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_profile_escapes_a_hostile_name_in_markdown() -> None:
     at = app_at("profile")
     at.selectbox(key="profile.actor").set_value(world.HOSTILE_ID).run()
     no_exceptions(at)
@@ -135,13 +137,15 @@ def test_profile_escapes_a_hostile_name_in_markdown(world_store: EmbeddedStore) 
 # --------------------------------------------------------------------------- network
 
 
-def test_network_draws_the_filtered_map(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_network_draws_the_filtered_map() -> None:
     at = app_at("network")
     no_exceptions(at)
     assert any(c.value.startswith("Showing ") for c in at.caption), texts(at)
 
 
-def test_network_ego_view_and_as_of_shift(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_network_ego_view_and_as_of_shift() -> None:
     at = app_at("network")
     at.selectbox(key="net.center").set_value("per_local").run()
     at.slider(key="net.depth").set_value(1).run()
@@ -158,8 +162,9 @@ def shown(at: AppTest) -> str:
     return next(c.value for c in at.caption if c.value.startswith("Showing "))
 
 
+@pytest.mark.usefixtures("world_store")
 def test_network_above_the_node_limit_offers_filters_instead(
-    world_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(network_view, "NODE_LIMIT", 5)
     at = app_at("network")
@@ -171,7 +176,8 @@ def test_network_above_the_node_limit_offers_filters_instead(
 # --------------------------------------------------------------------------- paths
 
 
-def test_path_query_returns_ranked_paths_and_briefings(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_path_query_returns_ranked_paths_and_briefings() -> None:
     at = app_at("paths")
     at.selectbox(key="paths.target").set_value("per_local").run()
     no_exceptions(at)
@@ -181,16 +187,16 @@ def test_path_query_returns_ranked_paths_and_briefings(world_store: EmbeddedStor
     assert at.get("download_button"), "briefing downloads are offered"
 
 
-def test_path_query_on_the_demo_goes_local_for_a_decentralised_target(
-    demo_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_path_query_on_the_demo_goes_local_for_a_decentralised_target() -> None:
     at = app_at("paths")
     at.selectbox(key="paths.target").set_value("unt_fhu_varro_cp").run()
     no_exceptions(at)
     assert "Fernwell" in at.expander[0].label  # planted answer 1: the local route first
 
 
-def test_path_query_without_a_route_says_why(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_path_query_without_a_route_says_why() -> None:
     at = app_at("paths")
     at.selectbox(key="paths.target").set_value("act_army").run()
     no_exceptions(at)
@@ -200,7 +206,8 @@ def test_path_query_without_a_route_says_why(world_store: EmbeddedStore) -> None
 # --------------------------------------------------------------------------- coverage
 
 
-def test_coverage_shows_matrix_single_points_and_stale_access(demo_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("demo_store")
+def test_coverage_shows_matrix_single_points_and_stale_access() -> None:
     at = app_at("coverage")
     no_exceptions(at)
     assert {"Engagers × armed actors", "Single points of failure", "Stale access"} <= {

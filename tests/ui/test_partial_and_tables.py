@@ -79,7 +79,8 @@ def test_empty_answers_say_none_you_may_see_on_a_partial_view(
     assert "No engagements you may see." in said
 
 
-def test_empty_answers_say_none_recorded_on_a_full_view(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_empty_answers_say_none_recorded_on_a_full_view() -> None:
     at = app_at("profile")
     at.selectbox(key="profile.actor").set_value("act_army").run()
     said = plain(texts(at))
@@ -105,7 +106,8 @@ def _cells(frame: pd.DataFrame) -> list[object]:
     return [v for row in frame.itertuples(index=False) for v in row]
 
 
-def test_no_table_on_the_profile_shows_a_literal_none(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_no_table_on_the_profile_shows_a_literal_none() -> None:
     # The engagement has no topic, outcome or commitments; allegiances have open ends.
     at = app_at("profile")
     at.selectbox(key="profile.actor").set_value("act_hills").run()
@@ -117,7 +119,8 @@ def test_no_table_on_the_profile_shows_a_literal_none(world_store: EmbeddedStore
             assert value is not None and str(value) not in ("None", "nan", "[]"), frame
 
 
-def test_a_path_reads_as_a_sentence_next_to_its_table(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_path_reads_as_a_sentence_next_to_its_table() -> None:
     at = app_at("paths")
     at.selectbox(key="paths.target").set_value("per_local").run()
     no_exceptions(at)

@@ -41,9 +41,8 @@ def opened_with(page: str, params: dict[str, str]) -> AppTest:
 # ----------------------------------------------------------------------------- pickers
 
 
-def test_a_cleared_centre_stays_cleared_on_the_next_run_and_on_other_pages(
-    world_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_cleared_centre_stays_cleared_on_the_next_run_and_on_other_pages() -> None:
     at = app_at("network")
     at.selectbox(key="net.center").set_value("per_elder").run()
     assert at.selectbox(key="net.center").value == "per_elder"
@@ -59,7 +58,8 @@ def test_a_cleared_centre_stays_cleared_on_the_next_run_and_on_other_pages(
     assert at.selectbox(key="net.center").value is None
 
 
-def test_a_cleared_target_stays_cleared(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_cleared_target_stays_cleared() -> None:
     at = app_at("paths")
     at.selectbox(key="paths.target").set_value("per_local").run()
     assert "Paths to" in texts(at)
@@ -94,7 +94,8 @@ def test_engager_and_exclusion_pickers_search_aliases_too(world_store: EmbeddedS
 # ----------------------------------------------------------------------------- the URL
 
 
-def test_a_network_link_reopens_the_same_view(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_network_link_reopens_the_same_view() -> None:
     at = opened_with(
         "network",
         {"centre": "per_elder", "depth": "3", "as_of": "2024-03-01", "min_confidence": "0.25"},
@@ -105,7 +106,8 @@ def test_a_network_link_reopens_the_same_view(world_store: EmbeddedStore) -> Non
     assert at.slider(key="net.min_conf").value == pytest.approx(0.25)
 
 
-def test_changing_the_view_writes_it_to_the_url(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_changing_the_view_writes_it_to_the_url() -> None:
     at = app_at("network")
     at.selectbox(key="net.center").set_value("per_local").run()
     at.slider(key="net.depth").set_value(1).run()
@@ -122,7 +124,8 @@ def test_changing_the_view_writes_it_to_the_url(world_store: EmbeddedStore) -> N
     assert again.multiselect(key="net.structures").value == ["decentralised"]
 
 
-def test_a_paths_link_reopens_target_date_and_filters(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_paths_link_reopens_target_date_and_filters() -> None:
     at = opened_with(
         "paths",
         {
@@ -164,7 +167,8 @@ def test_an_id_the_reader_may_not_see_is_dropped_without_a_hint(
     assert SECRET_ID not in texts(net)
 
 
-def test_a_nonsense_link_still_opens_the_page(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_a_nonsense_link_still_opens_the_page() -> None:
     at = opened_with(
         "network", {"depth": "99", "as_of": "yesterday", "min_confidence": "x", "types": "Nope"}
     )

@@ -18,6 +18,7 @@ from graph.projection import projection
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
+from queries.constraints import PathConstraints
 from queries.leverage import leverage_paths
 from tests.ui.conftest import no_exceptions
 from tests.ui.test_accounts import PASSWORD, accounts, sign_in  # noqa: F401 (fixture)
@@ -83,7 +84,7 @@ def test_a_briefing_download_is_audited_with_the_sources_it_cites(
     briefing shows, its evidence sources included (AppTest cannot press a
     download button, so the records are checked here)."""
     graph = projection(secret_store, viewer=Viewer("amira", Sensitivity.STRICTLY_CONFIDENTIAL))
-    result = leverage_paths(graph, SECRET, as_of=date.today(), k=2)
+    result = leverage_paths(graph, SECRET, constraints=PathConstraints(as_of=date.today()), k=2)
     records = {r.id for r in briefing.shown_records(result, graph)}
     # The elder's influence on the commander is cited to a source report.
     assert {SECRET, "per_elder", "rel_inf", "src_report"} <= records

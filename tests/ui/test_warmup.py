@@ -34,14 +34,15 @@ def warm_up_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     warmup.forget()
 
 
+@pytest.mark.usefixtures("world_store", "warm_up_on")
 def test_a_new_sessions_first_load_finds_the_warmed_analyses(
-    world_store: EmbeddedStore, warm_up_on: None, monkeypatch: pytest.MonkeyPatch
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     AppTest.from_file(str(APP), default_timeout=30).switch_page("views/data.py").run()
     (thread,) = warmup._started.values()
     thread.join(timeout=60)
 
-    def nothing_more(*args: object, **kwargs: object) -> None:
+    def nothing_more(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("computed again on a first load after the warm-up")
 
     monkeypatch.setattr(proj, "_build", nothing_more)
@@ -56,8 +57,9 @@ def test_a_new_sessions_first_load_finds_the_warmed_analyses(
         assert not at.error, [e.value for e in at.error]
 
 
+@pytest.mark.usefixtures("warm_up_on")
 def test_after_a_write_todays_projection_and_gaps_are_warmed_in_the_background(
-    world_store: EmbeddedStore, warm_up_on: None, monkeypatch: pytest.MonkeyPatch
+    world_store: EmbeddedStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     thread = warmup.start(world_store, SYSTEM)
     assert thread is not None
@@ -68,7 +70,7 @@ def test_after_a_write_todays_projection_and_gaps_are_warmed_in_the_background(
     proj.projection(world_store, viewer=SYSTEM)  # the Data page's rerun after its write
     warmup.settle()
 
-    def nothing_more(*args: object, **kwargs: object) -> None:
+    def nothing_more(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("today's projection and its gaps were not warmed after the write")
 
     monkeypatch.setattr(proj, "_update", nothing_more)
@@ -79,9 +81,8 @@ def test_after_a_write_todays_projection_and_gaps_are_warmed_in_the_background(
     report(updated)
 
 
-def test_warm_up_starts_once_per_store_and_clearance(
-    world_store: EmbeddedStore, warm_up_on: None
-) -> None:
+@pytest.mark.usefixtures("warm_up_on")
+def test_warm_up_starts_once_per_store_and_clearance(world_store: EmbeddedStore) -> None:
     assert warmup.start(world_store, SYSTEM) is not None
     assert warmup.start(world_store, SYSTEM) is None
     assert warmup.start(world_store, SYSTEM, enabled=False) is None

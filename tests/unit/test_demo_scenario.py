@@ -8,6 +8,7 @@ analysis chooses to walk membership and nesting.
 
 from __future__ import annotations
 
+import itertools
 import math
 import subprocess
 import sys
@@ -63,7 +64,7 @@ def chain(store: EmbeddedStore, *rel_ids: str) -> list[m.RelBase]:
     path = [store.get(rid, viewer=SYSTEM) for rid in rel_ids]
     rels: list[m.RelBase] = [r for r in path if isinstance(r, m.RelBase)]
     assert len(rels) == len(rel_ids), f"missing relationship in {rel_ids}"
-    for before, after in zip(rels, rels[1:], strict=False):
+    for before, after in itertools.pairwise(rels):
         assert before.target_id == after.source_id
     return rels
 

@@ -72,7 +72,7 @@ def test_passwords_shorter_than_the_minimum_or_only_spaces_are_refused() -> None
         hash_password("   short    ")  # twelve characters, five of them a password
 
 
-@pytest.mark.parametrize("name", ["Admin", "ADMIN", "аdmin", "Ádmin", "ａｄｍｉｎ"])
+@pytest.mark.parametrize("name", ["Admin", "ADMIN", "аdmin", "Ádmin", "ａｄｍｉｎ"])  # noqa: RUF001 (look-alikes on purpose)
 def test_look_alike_names_fold_to_one(name: str) -> None:
     assert name != "admin" and fold_name(name) == "admin"
 

@@ -36,6 +36,23 @@ def test_a_missing_caption_field_fails_the_self_check() -> None:
         bad.check_self()
 
 
+def test_a_registered_model_missing_from_the_node_union_fails_the_self_check() -> None:
+    class Checkpoint(m.Site):
+        """A fictional site model that the registry names and `m.AnyNode` does not."""
+
+    spec = dataclasses.replace(SCHEMA.nodes[NodeKind.SITE], model=Checkpoint)
+    bad = dataclasses.replace(SCHEMA, nodes={**SCHEMA.nodes, NodeKind.SITE: spec})
+    with pytest.raises(SchemaError, match="Checkpoint"):
+        bad.check_self()
+
+
+def test_a_spec_takes_its_kind_and_type_from_its_model() -> None:
+    assert all(
+        spec.kind == spec.model.model_fields["kind"].default for spec in SCHEMA.nodes.values()
+    )
+    assert SCHEMA.relationships[RelType.HOLDS].rel_type is RelType.HOLDS
+
+
 def test_unknown_enum_value_is_named_with_a_suggestion() -> None:
     with pytest.raises(InvalidRecords) as caught:
         SCHEMA.parse_node(

@@ -25,6 +25,7 @@ from graph.store import GraphStore
 from graph.timeline import INFERRED_HORIZON, contested_pairs
 from ingest.pipeline import ImportOptions, run_import
 from queries.blocs import bloc_map
+from queries.constraints import PathConstraints
 from queries.profiles import profile
 
 CASES = Path(__file__).resolve().parent / "time_cases"
@@ -74,7 +75,9 @@ def test_inferred_alliance_holds_over_its_evidence_and_is_ended_by_later_opposit
     # The profile on 2020-06-01 lists it as past, ended the day before the
     # opposition began, by that opposition.
     day = date(2020, 6, 1)
-    rows = profile(_at(store, day), ashen, history_graph=history, as_of=day).as_dict()
+    rows = profile(
+        _at(store, day), ashen, history_graph=history, constraints=PathConstraints(as_of=day)
+    ).as_dict()
     (ally,) = [r for r in rows["allegiances"] if r["with"] == tarn and r["type"] == "ALLIED_WITH"]
     (foe,) = [r for r in rows["allegiances"] if r["with"] == tarn and r["type"] == "OPPOSES"]
     assert (ally["current"], ally["holds_to"], ally["ended_by"]) == (
@@ -130,7 +133,10 @@ def _answers(store: GraphStore, day: date, actor: str) -> dict[str, Any]:
             for _, _, k, d in graph.edges(keys=True, data=True)
         },
         "profile": profile(
-            graph, actor, history_graph=build_projection(store, viewer=SYSTEM), as_of=day
+            graph,
+            actor,
+            history_graph=build_projection(store, viewer=SYSTEM),
+            constraints=PathConstraints(as_of=day),
         ).as_dict(),
     }
 
@@ -206,7 +212,9 @@ def test_an_alliance_that_lapsed_before_the_opposition_began_was_not_ended_by_it
     assert _ties(_at(store, date(2020, 12, 1)), mire, copper) == set()
     day = date(2021, 6, 1)
     history = build_projection(store, viewer=SYSTEM)
-    rows = profile(_at(store, day), mire, history_graph=history, as_of=day).as_dict()
+    rows = profile(
+        _at(store, day), mire, history_graph=history, constraints=PathConstraints(as_of=day)
+    ).as_dict()
     (ally,) = [r for r in rows["allegiances"] if r["with"] == copper and r["type"] == "ALLIED_WITH"]
     # The profile must not say the alliance held into 2021 and was broken by a fight.
     assert (ally["current"], ally["holds_to"], ally["ended_by"]) == (False, "2020-04-21", None)
@@ -218,7 +226,7 @@ def test_a_multi_day_incident_still_counts_after_it_ends(store: GraphStore) -> N
 
     def harm(day: date) -> dict[str, Any]:
         graph = _at(store, day)
-        data = profile(graph, raiders, as_of=day).as_dict()
+        data = profile(graph, raiders, constraints=PathConstraints(as_of=day)).as_dict()
         return {p: (g["count"], g["fatalities"]) for p, g in data["incidents"].items()}
 
     assert harm(date(2021, 5, 2)) == {"deliberate": (1, 12)}  # during the attack

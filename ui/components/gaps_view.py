@@ -11,6 +11,7 @@ from typing import Any
 import networkx as nx
 import streamlit as st
 
+from queries.constraints import PathConstraints
 from queries.gaps import GapReport, gaps
 from queries.memo import remembered
 from queries.shown import records_named
@@ -19,7 +20,11 @@ from ui.components import charts, partial, shown, tables
 
 
 def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 365) -> GapReport:
-    return gaps(graph, as_of=date.today(), max_hops=max_hops, stale_after_days=stale_days)
+    return gaps(
+        graph,
+        constraints=PathConstraints(as_of=date.today(), max_hops=max_hops),
+        stale_after_days=stale_days,
+    )
 
 
 def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
@@ -128,7 +133,7 @@ def summary_shown(today_graph: nx.MultiDiGraph[str]) -> list[Any]:
     )
 
 
-def render_summary(graph: nx.MultiDiGraph[str]) -> None:
+def render_summary(graph: nx.MultiDiGraph[str]) -> None:  # noqa: ARG001 (page interface)
     """Three numbers and the names behind them (Overview page)."""
     today_graph = state.graph(date.today())
     found = report(today_graph)

@@ -13,6 +13,7 @@ from typing import Any
 
 import streamlit as st
 
+from queries.constraints import PathConstraints
 from queries.contacts import place_contacts
 from queries.places import map_layers
 from ui import state
@@ -102,6 +103,6 @@ def render() -> None:
         record = graph.nodes[clicked]["record"]
         st.markdown(f"**Incident**: {md(record.name)}, {md(record.date)}")
     if choice:
-        found = place_contacts(graph, choice, as_of=day)
+        found = place_contacts(graph, choice, constraints=PathConstraints(as_of=day))
         shown.audit_page(graph, found, "map contacts")
         render_contacts(found)

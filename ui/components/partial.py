@@ -23,7 +23,13 @@ NOTE = (
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _hides(_store: RecordStore, *, store_url: str, clearance: str, change_counter: int) -> bool:
+def _hides(
+    _store: RecordStore,
+    *,
+    store_url: str,  # noqa: ARG001 (the cache key names the store)
+    clearance: str,
+    change_counter: int,  # noqa: ARG001 (the cache key: a write makes a new answer)
+) -> bool:
     # Shared across users: the answer depends only on the clearance and the data,
     # both in the key (`_store` is not hashed: it is named by the URL).
     return _store.hides_records_from(

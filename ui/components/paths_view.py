@@ -8,6 +8,7 @@ import networkx as nx
 import streamlit as st
 
 from queries.command import name_of
+from queries.constraints import MIN_CONFIDENCE, PathConstraints
 from queries.engagers import acting_for, default_engagers
 from queries.explain import LeveragePath, path_sentence
 from queries.leverage import TARGET_KINDS, LeverageResult, leverage_paths
@@ -89,7 +90,7 @@ def render() -> None:
         qs.seed("paths.engagers", qs.texts("engagers", options), default_engagers(graph))
         qs.seed("paths.k", qs.whole("paths", 1, 10), 5)
         qs.seed("paths.max_hops", qs.whole("max_hops", 1, 8), 5)
-        qs.seed("paths.min_conf", qs.number("min_confidence", 0.0, 1.0), 0.3)
+        qs.seed("paths.min_conf", qs.number("min_confidence", 0.0, 1.0), MIN_CONFIDENCE)
         qs.seed("paths.allow_parties", qs.flag("through_parties"), False)
         qs.seed("paths.exclude", qs.texts("exclude", everyone), [])
         _keep_visible("paths.engagers", options)
@@ -140,9 +141,9 @@ def render() -> None:
         target,
         engagers=engagers,
         k=int(k),
-        max_hops=int(max_hops),
-        min_confidence=float(min_conf),
-        as_of=as_of,
+        constraints=PathConstraints(
+            as_of=as_of, min_confidence=float(min_conf), max_hops=int(max_hops)
+        ),
         allow_through_parties=bool(allow),
         exclude=exclude,
     )

@@ -14,6 +14,8 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
+from graph.schema import NodeKind
+from queries.command import ARMED, PLACES
 from queries.timeline_view import LANES, timeline
 from ui import state
 from ui.components import partial, shown
@@ -21,7 +23,8 @@ from ui.components.charts import plotly_text
 from ui.components.entities import md
 from ui.components.map_panel import picked_id
 
-SUBJECT_KINDS = ("ArmedActor", "Unit", "Person", "Area", "Site")
+# The kinds a timeline is drawn for: armed formations, people and places.
+SUBJECT_KINDS = ARMED | PLACES | {NodeKind.PERSON.value}
 LANE_COLOURS = {
     "allegiance": "#8e44ad",
     "command": "#2e86c1",
