@@ -218,8 +218,36 @@ class Schema:
                 raise SchemaError(f"{rel_type}: influence relationships need a strength")
         self._titles  # noqa: B018 -- builds the titles, raising SchemaError on a conflict
 
+    @cached_property
+    def _node_models(self) -> dict[str, type[BaseModel]]:
+        return {kind.value: spec.model for kind, spec in self.nodes.items()}
+
+    @cached_property
+    def _rel_models(self) -> dict[str, type[BaseModel]]:
+        return {rel_type.value: spec.model for rel_type, spec in self.relationships.items()}
+
+    @staticmethod
+    def _as_kind(models: dict[str, type[BaseModel]], tag: Any, data: Mapping[str, Any]) -> Any:
+        """The record validated by the one model its tag names, or None.
+
+        The discriminated union would pick that same model, but building the
+        union builds every kind's validator: a command that shows one armed
+        actor paid for all of them (issue 13, CLI start-up). Any failure goes
+        back to the union, so error messages stay the union's.
+        """
+        model = models.get(tag) if isinstance(tag, str) else None
+        if model is None:
+            return None
+        try:
+            return model.model_validate(dict(data))
+        except ValidationError:
+            return None
+
     def parse_node(self, data: Mapping[str, Any]) -> m.AnyNode:
         """Validate a dict into a node model, or raise InvalidRecords naming id and fields."""
+        found: m.AnyNode | None = self._as_kind(self._node_models, data.get("kind"), data)
+        if found is not None:
+            return found
         try:
             node: m.AnyNode = self._node_adapter.validate_python(dict(data))
         except ValidationError as e:
@@ -228,6 +256,9 @@ class Schema:
 
     def parse_relationship(self, data: Mapping[str, Any]) -> m.AnyRelationship:
         """Validate a dict into a relationship model (see `parse_node`)."""
+        found: m.AnyRelationship | None = self._as_kind(self._rel_models, data.get("type"), data)
+        if found is not None:
+            return found
         try:
             rel: m.AnyRelationship = self._rel_adapter.validate_python(dict(data))
         except ValidationError as e:

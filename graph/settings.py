@@ -4,19 +4,30 @@ Library functions never read the environment themselves. Neo4j credentials
 come only from the environment (`ACTORGRAPH_NEO4J_USER` / `_PASSWORD`, or the
 plain `NEO4J_USER` / `NEO4J_PASSWORD` that `scripts/neo4j-local start` prints);
 there is no default password anywhere.
+
+`Settings()` reads the environment the way pydantic-settings' `BaseSettings`
+did (prefix `ACTORGRAPH_`, names case-insensitive, a field's
+`validation_alias` choices instead of the prefixed name, keyword arguments
+winning over the environment), but on a plain pydantic model: importing
+pydantic-settings cost every CLI command about 0.15 s of CPU before it could
+print a line (it imports asyncio and its cloud secret providers), more than a
+quarter of `actorgraph --help` (issue 13).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, model_validator
+
+ENV_PREFIX = "ACTORGRAPH_"
 
 
-class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="ACTORGRAPH_", extra="ignore")
+class Settings(BaseModel):
+    # Built on first use: `--help` never reads settings.
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     store: Literal["embedded", "neo4j"] = "embedded"
     # A full store URL wins over `store`/`embedded_path` (sqlite:///… or a Neo4j URI).
@@ -62,6 +73,26 @@ class Settings(BaseSettings):
     map_tile_url: str | None = Field(
         default=None, validation_alias=AliasChoices("ACTORGRAPH_MAP_TILE_URL")
     )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_environment(cls, data: Any) -> Any:
+        """Fill every field not given as a keyword from the environment."""
+        if not isinstance(data, dict):
+            return data
+        env = {k.upper(): v for k, v in os.environ.items()}
+        merged = dict(data)
+        for name, info in cls.model_fields.items():
+            alias = info.validation_alias
+            keys = list(alias.choices) if isinstance(alias, AliasChoices) else []
+            names = [str(k) for k in keys] or [ENV_PREFIX + name.upper()]
+            if name in data or any(k in data for k in names):
+                continue
+            found = next((n for n in names if n.upper() in env), None)
+            if found is not None:
+                # Keyed as validation expects it: the alias when there is one.
+                merged[found if keys else name] = env[found.upper()]
+        return merged
 
     def store_url(self) -> str:
         if self.url:

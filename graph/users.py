@@ -23,15 +23,20 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 
-from anyascii import anyascii
-from argon2 import PasswordHasher, Type
-from argon2.exceptions import InvalidHashError, VerificationError
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from graph.audit import AuditEvent, version_hash
 from graph.errors import InvalidRecords, NotPermitted, RowError
 from graph.sensitivity import Sensitivity, Viewer
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
+
+# argon2 and anyascii are imported where a password is hashed or a name folded:
+# every store module imports this one for `User`, and a command that reads an
+# analyst's own file (no accounts) should not pay for them (issue 13).
 
 # Counted after stripping surrounding whitespace: twelve spaces are no password.
 MIN_PASSWORD_LENGTH = 12
@@ -66,7 +71,10 @@ class Role(StrEnum):
 
 
 class User(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+    # Built on first use: most commands read a store without accounts (issue 13).
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, defer_build=True
+    )
 
     name: str = Field(min_length=1, max_length=100, pattern=NAME_PATTERN)
     role: Role
@@ -169,6 +177,8 @@ def is_active_admin(user: User) -> bool:
 def fold_name(name: str) -> str:
     """The form two account names are compared in: NFKC, transliterated to ASCII
     (which maps Cyrillic and Greek look-alikes and strips diacritics), casefolded."""
+    from anyascii import anyascii
+
     return anyascii(unicodedata.normalize("NFKC", name)).casefold()
 
 
@@ -188,6 +198,8 @@ def check_new_password(password: str) -> None:
 
 @cache
 def _hasher(cost: HashCost) -> PasswordHasher:
+    from argon2 import PasswordHasher, Type
+
     return PasswordHasher(
         time_cost=cost.time_cost,
         memory_cost=cost.memory_kib,
@@ -213,6 +225,8 @@ def verify_password(password: str, stored: str) -> bool:
     """Whether `password` matches `stored` (argon2id, or a legacy scrypt hash)."""
     if stored.startswith("scrypt$"):
         return _check_scrypt(password, stored)
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher(DEFAULT_COST).verify(stored, password)
     except (VerificationError, InvalidHashError):
@@ -223,6 +237,8 @@ def needs_rehash(stored: str, cost: HashCost = DEFAULT_COST) -> bool:
     """A hash made by another scheme or with other parameters than `cost`."""
     if not stored.startswith("$argon2id$"):
         return True
+    from argon2.exceptions import InvalidHashError
+
     try:
         return _hasher(cost).check_needs_rehash(stored)
     except InvalidHashError:

@@ -8,22 +8,21 @@ JSON on stdout.
 
 from __future__ import annotations
 
+import copy
 import getpass
 import os
-import tempfile
+import sys
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from graph import model as m
-from graph.access import audit_shown
 from graph.errors import NotFound, NotPermitted
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.settings import Settings
 from graph.stores import redact_url
-from graph.users import new_password
 from ui import cli_admin, cli_app, cli_ingest, cli_places, cli_rekey, cli_review, cli_serve
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
 
@@ -190,6 +189,8 @@ def list_(
 ) -> None:
     """List entities: id, type, name, sensitivity (and kind, structure for armed actors)."""
     st = state(ctx)
+    from graph.access import audit_shown
+
     nodes = list(st.store().iter_nodes(type_, viewer=st.viewer))
     audit_shown(st.store(), nodes, "cli list")
     rows = [summary(n) for n in nodes]
@@ -353,6 +354,8 @@ def demo(
     st = state(ctx)
     st.may_create = True
     if not no_ui and ctx.find_root().params.get("store") is None:
+        import tempfile
+
         folder = Path(tempfile.mkdtemp(prefix="actorgraph-demo-"))
         st.store_url = f"sqlite:///{folder / 'demo.db'}"
     info("loading the fictional demo scenario (every name in it is invented)…")
@@ -365,6 +368,8 @@ def demo(
     store = st.store()
     if not store.list_users():
         # The app is a shared surface: even the demo signs in (no default password).
+        from graph.users import new_password
+
         password = new_password()
         cli_admin.create_first_admin(store, DEMO_ADMIN, password)
         info(f"demo sign-in: user {DEMO_ADMIN!r}, password {password!r} (made up just now)")
@@ -389,8 +394,58 @@ def _register_extensions() -> None:
 _register_extensions()
 
 
+# Global options that take a value: the word after them is not a command's name.
+_VALUED_GLOBALS = ("--store", "--clearance", "--tls-ca")
+
+
+def command_asked(argv: list[str]) -> str | None:
+    """The command (or command group) named on the command line, None for none.
+
+    Only the global options can stand before it; anything else there (such as
+    `--help`) means the whole table is wanted.
+    """
+    words = iter(argv)
+    for word in words:
+        if word in _VALUED_GLOBALS:
+            next(words, None)
+        elif word.startswith(tuple(f"{g}=" for g in _VALUED_GLOBALS)):
+            continue
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
+
+
+def lean_app(name: str) -> typer.Typer | None:
+    """`app` holding only the command or group `name`, None if it has none by that name.
+
+    typer turns every registered function into a click command (reading its
+    signature and every option) before it runs one: about a tenth of the CPU of
+    `actorgraph show` went to the other 70 commands (issue 13). Help, usage
+    errors and the run of `name` are the same as with the whole table; a name
+    that is not a command gets the whole table, so click can suggest one.
+    """
+    from typer.main import get_command_name  # typer's own naming of a function
+
+    commands = [
+        c
+        for c in app.registered_commands
+        if (c.name or (get_command_name(c.callback.__name__) if c.callback else None)) == name
+    ]
+    groups = [g for g in app.registered_groups if g.name == name]
+    if not commands and not groups:
+        return None
+    lean = copy.copy(app)
+    lean.registered_commands = commands
+    lean.registered_groups = groups
+    return lean
+
+
 def main() -> None:
-    app()
+    name = command_asked(sys.argv[1:])
+    lean = lean_app(name) if name is not None else None
+    (lean or app)()
 
 
 if __name__ == "__main__":

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from graph.audit import Checkpoint
-from graph.audit_trail import with_versions
 from graph.errors import InvalidRecords, NotPermitted, RowError
 from graph.sensitivity import Sensitivity
-from graph.store import AccountStore
 from graph.users import Role, User, hash_password, make_user
 from ui.cli_support import emit_json, info, state
+
+if TYPE_CHECKING:
+    from graph.store import AccountStore, GraphStore
 
 EXIT_TAMPERED = 7
 
@@ -168,6 +169,8 @@ def audit_log(
     store = st.store()
     entries = store.audit_log().entries[-limit:]
     if json_out:
+        from graph.audit_trail import with_versions
+
         emit_json(with_versions(store, entries, viewer=st.viewer))
         return
     for e in entries:

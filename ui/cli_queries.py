@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from graph.access import audit_shown
 from graph.errors import NotFound
 from graph.names import normalise
 from graph.schema import NodeKind
@@ -92,6 +91,7 @@ def _graph(st: CliState, day: date | None) -> nx.MultiDiGraph[str]:
 
 def _shown(st: CliState, graph: nx.MultiDiGraph[str], answer: Any, command: str) -> None:
     """Audit the strictly confidential records the answer names, before it is printed."""
+    from graph.access import audit_shown
     from queries.shown import records_named
 
     audit_shown(st.store(), records_named(graph, answer), f"cli {command}")

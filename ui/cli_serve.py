@@ -17,7 +17,6 @@ import typer
 
 from graph.errors import NotPermitted, StoreUnavailable
 from graph.stores import REMOTE_SCHEMES, redact_url
-from graph.stores.remote_store import is_loopback
 from ui.cli_support import info, state
 
 
@@ -28,6 +27,8 @@ def check_listen(host: str, tls_cert: Path | None, tls_key: Path | None) -> None
     for path in (tls_cert, tls_key):
         if path is not None and not path.is_file():
             raise StoreUnavailable(f"no such file: {path}")
+    from graph.stores.remote_store import is_loopback
+
     if tls_cert is None and not is_loopback(host):
         raise NotPermitted(
             f"refusing plain HTTP on {host}: passwords would cross the network in clear. "

@@ -15,13 +15,12 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import typer
 from pydantic import SecretStr, ValidationError
 from typer.core import TyperGroup
 
-from graph.access import SecuredStore, authenticate
 from graph.errors import (
     ActorGraphError,
     InvalidRecords,
@@ -32,10 +31,13 @@ from graph.errors import (
 )
 from graph.sensitivity import Viewer
 from graph.settings import Settings
-from graph.store import GraphStore
 from graph.stores import REMOTE_SCHEMES, SQLCIPHER_SCHEME, open_store
-from graph.stores.remote_store import RemoteStore
-from graph.users import User
+
+if TYPE_CHECKING:
+    # Imported where used: accounts (argon2) and the team-server client are not
+    # needed by a command on an analyst's own file, nor by `--help` (issue 13).
+    from graph.store import GraphStore
+    from graph.users import User
 
 # Exit codes, documented in the README.
 EXIT_ERROR = 1
@@ -148,6 +150,8 @@ class CliState:
             )
             self._store = raw
             return raw
+        from graph.access import SecuredStore, authenticate
+
         try:
             user = authenticate(raw, *self._credentials())
             self._act_as(user)
@@ -163,6 +167,8 @@ class CliState:
         name, password = self._credentials()
         settings = self.settings.model_copy(update={"user": name, "password": SecretStr(password)})
         remote = open_store(self.store_url, settings)
+        from graph.stores.remote_store import RemoteStore
+
         assert isinstance(remote, RemoteStore), "an http(s) URL opens a team server"
         try:
             self._act_as(remote.user)

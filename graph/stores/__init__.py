@@ -13,10 +13,15 @@ team can point actorgraph at a single server, a cluster or Aura.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from graph.errors import NotFound, NotPermitted, StoreUnavailable
-from graph.settings import Settings
-from graph.store import GraphStore
+
+if TYPE_CHECKING:
+    # Annotations only: `redact_url` and the scheme names serve `--help` and the
+    # CLI's global options, which need neither the store module nor settings.
+    from graph.settings import Settings
+    from graph.store import GraphStore
 
 SQLCIPHER_SCHEME = "sqlcipher:///"
 REMOTE_SCHEMES = ("https://", "http://")

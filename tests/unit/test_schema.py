@@ -126,3 +126,26 @@ def test_schema_dict_lists_choices_for_every_enum_field() -> None:
     assert "religious" in fields["channel"]["choices"]
     assert fields["sensitivity"]["default"] == "restricted"
     assert ["Person", "Person"] in SCHEMA.to_dict()["relationships"]["INFLUENCES"]["patterns"]
+
+
+def test_parsing_by_the_records_own_kind_gives_what_the_union_gives() -> None:
+    # parse_node/parse_relationship validate with the one model the tag names
+    # (issue 13: building the unions built every kind); answers and errors
+    # must be the discriminated unions' own.
+    from pydantic import TypeAdapter
+
+    from tests.factories import full_batch
+
+    records = [*full_batch().nodes, *full_batch().relationships]
+    assert {type(r) for r in records} >= {m.ArmedActor, m.Person}
+    for record in records:
+        data = record.model_dump(mode="json")
+        union = TypeAdapter(m.Node if "kind" in data else m.Relationship)
+        parsed = SCHEMA.parse_record(data)
+        assert type(parsed) is type(record)
+        assert parsed == union.validate_python(data) == record
+    bad = {"kind": "Person", "id": "per_x", "name": "Fictional", "valid_from": "2021-13"}
+    with pytest.raises(InvalidRecords) as caught:
+        SCHEMA.parse_node(bad)
+    (error,) = caught.value.errors
+    assert (error.record, error.field) == ("per_x", "valid_from")
