@@ -14,7 +14,7 @@ from graph.users import Role, User, hash_password, make_user
 from ui.cli_support import emit_json, info, state
 
 if TYPE_CHECKING:
-    from graph.store import AccountStore, GraphStore
+    from graph.store import AccountStore
 
 EXIT_TAMPERED = 7
 

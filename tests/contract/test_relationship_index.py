@@ -66,9 +66,7 @@ def test_a_relationship_named_by_id_is_found_after_an_incremental_update(
     assert {r.id for r in records_named(before, gone)} == set(gone)
     # The index is exactly the updated graph's edges, as a rebuild has them.
     assert dict(relationship_ends(after)) == edge_index(after)
-    assert dict(relationship_ends(after)) == edge_index(
-        build_projection(store, viewer=RESTRICTED)
-    )
+    assert dict(relationship_ends(after)) == edge_index(build_projection(store, viewer=RESTRICTED))
     # A copy to change starts without the index, so its own edges are found.
     mine = after.copy()
     mine.add_edge(engager, people[0], key="rel_fictional_local")
