@@ -48,7 +48,7 @@ from ingest.resolve import Resolver, identifies, match_key
 from ingest.rows import Row, Table, parse_date_cell
 
 if TYPE_CHECKING:
-    from ingest.pipeline import Built, Draft, ImportContext
+    from ingest.pipeline import Built, Draft, ImportContext, Resolved
 
 DATASET = "acled"
 ID_COLUMNS = ("event_id_cnty", "data_id")
@@ -220,6 +220,8 @@ def build_events(
     actor_kinds: dict[str, Counter[m.ActorKind]] = defaultdict(Counter)
     actor_dates: dict[str, list[str]] = defaultdict(list)
     actor_of_name: dict[tuple[str, tuple[str, ...]], str] = {}
+    # The report's line for a name attached to a record, repeated on each later row.
+    resolved_of: dict[tuple[str, tuple[str, ...]], Resolved] = {}
     area_drafts: dict[str, Draft] = {}
     drafts: list[Draft] = []
     actor_rows: set[tuple[str, tuple[str, str, int]]] = set()
@@ -253,12 +255,15 @@ def build_events(
                     ctx=ctx,
                     built=built,
                 )
+                resolved_of[(key, p.external_ids)] = built.resolved[-1]
             else:
                 if match.status == "ambiguous":
                     built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
                 found = _new_actor_id(p, dataset)
             resolver.add(found, "armed", [p.name], external_ids=p.external_ids)
             actor_of_name[(key, p.external_ids)] = found
+        elif (key, p.external_ids) in resolved_of:
+            built.resolved.append(resolved_of[(key, p.external_ids)].at_row(event.row))
         draft = draft_of(found, p)
         draft.add_aliases.append(p.name)
         draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)

@@ -28,7 +28,7 @@ from graph import model as m
 from ingest.resolve import Match, match_key
 
 if TYPE_CHECKING:
-    from ingest.pipeline import Built, Draft, ImportContext, ReviewItem
+    from ingest.pipeline import Built, Draft, ImportContext, Resolved, ReviewItem
     from ingest.rows import Row
 
 REVIEW_COMMAND = "actorgraph review accept|reject {item}"
@@ -88,6 +88,25 @@ def _item(
     )
 
 
+def resolved(match: Match, *, spelling: str, row: Row | None, column: str, name: str) -> Resolved:
+    """The report's line for `spelling` attached to `match.id` (called `name`)."""
+    from ingest.pipeline import Resolved
+
+    assert match.id is not None
+    return Resolved(
+        file=row.file if row else "",
+        sheet=row.sheet if row else "",
+        row=row.number if row else None,
+        field=column,
+        spelling=spelling,
+        record_id=match.id,
+        record_name=name,
+        score=match.score,
+        rule=match.rule,
+        exact=match.status == "exact",
+    )
+
+
 def on_attach(
     match: Match,
     *,
@@ -106,6 +125,7 @@ def on_attach(
         name = stored.name
     else:  # a record earlier in the same file
         name = match.candidates[0].name if match.candidates else match.id
+    built.resolved.append(resolved(match, spelling=spelling, row=row, column=column, name=name))
     if match.rule == "same source id, another name":
         built.warnings.append(
             f"{where(row, column)}: {what} {spelling!r} has the source id of {name!r} "

@@ -26,7 +26,7 @@ import hashlib
 import json
 import time
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -145,12 +145,82 @@ class ReviewItem:
         }
 
 
+@dataclass(frozen=True)
+class Resolved:
+    """One row's name attached to a record: the line of the import report that lets
+    an officer check, row by row, that "Jabhat al-Saba" went where they meant.
+
+    `rule` is "exact" for an equal (normalised) name or alias, "same source id"
+    when the source's own id decided, else the resolver's rule ("fuzzy", …) and
+    `score` says how close the spellings are.
+    """
+
+    file: str
+    sheet: str
+    row: int | None
+    field: str
+    spelling: str
+    record_id: str
+    record_name: str
+    score: float
+    rule: str
+    exact: bool
+
+    def at_row(self, row: Row) -> Resolved:
+        """The same resolution, met again on another row (names are resolved once)."""
+        return replace(self, file=row.file, sheet=row.sheet, row=row.number)
+
+    @property
+    def score_text(self) -> str:
+        if self.exact:
+            return "exact" if self.rule == "exact" else f"exact ({self.rule})"
+        return f"{self.score:.2f} ({self.rule})"
+
+    @property
+    def where(self) -> str:
+        sheet = self.sheet or Path(self.file).name
+        return f"{sheet}/{self.row}" if self.row is not None else sheet
+
+    def line(self) -> str:
+        """`sheet/row: "spelling" → record id (name), score`, as the CLI prints it."""
+        return (
+            f'{self.where}: "{self.spelling}" → {self.record_id} ({self.record_name}), '
+            f"{self.score_text}"
+        )
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "field": self.field,
+            "spelling": self.spelling,
+            "record_id": self.record_id,
+            "record_name": self.record_name,
+            "score": "exact" if self.exact else round(self.score, 3),
+            "rule": self.rule,
+        }
+
+
+@dataclass(frozen=True)
+class NewRecord:
+    """A record the import created (or, in a dry run, would create)."""
+
+    id: str
+    kind: str
+    name: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "kind": self.kind, "name": self.name}
+
+
 @dataclass
 class Built:
     drafts: list[Draft] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    resolved: list[Resolved] = field(default_factory=list)
     rows: int = 0
 
 
@@ -199,9 +269,16 @@ class ImportReport:
     errors: list[RowError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     review: list[ReviewItem] = field(default_factory=list)
+    matches: list[Resolved] = field(default_factory=list)
+    new_records: list[NewRecord] = field(default_factory=list)
     reject_file: str | None = None
     seconds: float = 0.0
     change_counter: int | None = None
+
+    @property
+    def fuzzy_matches(self) -> list[Resolved]:
+        """Matches that were not exact: each one is a merge a person should see."""
+        return [r for r in self.matches if not r.exact]
 
     @property
     def rows_per_second(self) -> float:
@@ -222,6 +299,8 @@ class ImportReport:
             "errors": [error_dict(e) for e in self.errors],
             "warnings": list(self.warnings),
             "review": [r.as_dict() for r in self.review],
+            "matches": [r.as_dict() for r in self.matches],
+            "new_records": [r.as_dict() for r in self.new_records],
             "reject_file": self.reject_file,
             "seconds": round(self.seconds, 3),
             "rows_per_second": self.rows_per_second,
@@ -1068,6 +1147,8 @@ def _run_import(
     report.rows = built.rows
     report.warnings = built.warnings + [w for t in tables for w in t.warnings]
     report.review = built.review
+    report.matches = built.resolved
+    report.new_records = _new_records(validated.records, ctx)
     report.errors = sorted(_dedupe(rejected_errors), key=_sort_key)
     report.rejected = len(skip)
     report.records = len(validated.records)
@@ -1103,6 +1184,21 @@ def _run_import(
         report.reject_file = str(write_snapshot_rejects(path, skip, options.report_dir))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _new_records(records: list[m.AnyRecord], ctx: ImportContext) -> list[NewRecord]:
+    """The records not in the store before this write (read before it, so a dry run
+    lists the same ids a real import creates)."""
+    ctx.preload([r.id for r in records])
+    return [
+        NewRecord(
+            r.id,
+            r.kind if isinstance(r, m.NodeBase) else r.type,
+            r.name if isinstance(r, m.NodeBase) else f"{r.source_id} → {r.target_id}",
+        )
+        for r in records
+        if ctx.existing(r.id) is None
+    ]
 
 
 def _row_keys(built: Built, drafts: list[Draft]) -> set[tuple[str, str, int]]:
@@ -1217,6 +1313,8 @@ __all__ = [
     "ImportContext",
     "ImportOptions",
     "ImportReport",
+    "NewRecord",
+    "Resolved",
     "ReviewItem",
     "SourceSpec",
     "detect_format",

@@ -604,7 +604,7 @@ def _no_record(
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
     """Template sheets to drafts: ids given, resolved, or generated from kind and name."""
     from ingest.identity import on_attach
-    from ingest.pipeline import Built, Draft, make_id, review_item
+    from ingest.pipeline import Built, Draft, Resolved, make_id, review_item
 
     built = Built()
     parsed: list[ParsedRow] = []
@@ -718,7 +718,25 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
             if not named:
                 built.errors.append(_no_record(p.row, end, ref, file_labels, ctx))
             elif len(named) == 1:
-                p.data[end] = named.pop()
+                found = named.pop()
+                p.data[end] = found
+                stored = ctx.existing(found)
+                built.resolved.append(
+                    Resolved(
+                        file=p.row.file,
+                        sheet=p.row.sheet,
+                        row=p.row.number,
+                        field=end,
+                        spelling=ref,
+                        record_id=found,
+                        record_name=stored.name
+                        if isinstance(stored, m.NodeBase)
+                        else dict(file_labels).get(found, found),
+                        score=1.0,
+                        rule="exact",
+                        exact=True,
+                    )
+                )
             elif len(named) > 1:
                 built.errors.append(
                     _error(
