@@ -4,7 +4,7 @@ Column layout: the ACLED export (API and data-export tool), documented in
 docs/ingest.md. What becomes what:
 
 - `actor1`, `assoc_actor_1` (side 1) and `actor2`, `assoc_actor_2` (side 2):
-  armed actors, their kind from `inter1` / `inter2` (numeric codes 1–8 in
+  armed actors, their kind from `inter1` / `inter2` (numeric codes 1-8 in
   older exports, text in newer ones). Rioters, protesters and civilians are
   not armed actors and do not become nodes. Associated actors are split on `;`.
 - every event: an `Incident` (`event_date`, `event_type`, `sub_event_type`,
@@ -16,7 +16,7 @@ docs/ingest.md. What becomes what:
   the first and last event that shows it (`first_cited`, `last_cited`),
   counted (`evidence_count`) over every ACLED event in the file *and* the
   store, and weighted by how often it recurs (`strength = n / (n + 1)`);
-- `country`, `admin1`–`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
+- `country`, `admin1`-`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
 
 Actors are resolved against the store (see ingest/resolve.py and
 ingest/identity.py): within the event's country (ACLED has no actor ids, so
@@ -165,7 +165,7 @@ def _inter(
             row,
             column,
             f"unknown ACLED actor type {code!r}",
-            (f"did you mean {hint[0]!r}? " if hint else "") + "use 1–8 or the ACLED type name",
+            (f"did you mean {hint[0]!r}? " if hint else "") + "use 1-8 or the ACLED type name",
         )
     )
     return False, None
@@ -184,7 +184,7 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
         built.errors.append(error(row, "event_date", problem, "use YYYY-MM-DD"))
     if not v.get("actor1"):
         built.errors.append(error(row, "actor1", "actor1 is empty", "every ACLED event has one"))
-    ok1, kind1 = _inter(row, v, "inter1", built, error)
+    _, kind1 = _inter(row, v, "inter1", built, error)
     kind2: m.ActorKind | None = None
     if v.get("actor2"):
         _, kind2 = _inter(row, v, "inter2", built, error)

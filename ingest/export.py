@@ -393,7 +393,9 @@ def is_history_snapshot(path: Path) -> bool:
     return False
 
 
-def build_snapshot(tables: list[Any], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+def build_snapshot(
+    tables: list[Any], _ctx: ImportContext, skip: set[tuple[str, str, int]]
+) -> Built:
     """A plain snapshot: each line is a record (policy `exact`)."""
     path = Path(tables[0].file)
     built = Built()

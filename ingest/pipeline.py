@@ -1,10 +1,11 @@
 """The import pipeline: read, map, resolve, validate everything, then one store write.
 
-    file ──► rows.py (Table: rows with file/sheet/row numbers)
-         ──► templates / hxl / acled / ucdp / snapshot mapper (Drafts: model input + origin rows)
-         ──► finalise (merge with what is stored, provenance, default sensitivity)
-         ──► validate (pydantic, references, duplicate ids, cycles, the store's own planner)
+    file ──► formats.py (which format; rows.py reads Tables: rows with file/sheet/row numbers)
+         ──► templates / hxl / acled / ucdp / snapshot mapper (drafts.py: model input + origin rows)
+         ──► validation.py: finalise (merge with what is stored, provenance, default sensitivity)
+             and validate (pydantic, references, duplicate ids, cycles, the store's own planner)
          ──► ImportRejected listing every problem  — or —  one `store.write`
+         ──► report.py (counts, each row's match, new ids); rejects.py (skip-invalid rows)
 
 By default a file imports only if every row is valid: otherwise nothing is
 written and every problem is reported at once. With `skip_invalid`, rows with

@@ -11,7 +11,7 @@ from ingest.rows import Row, Table
 
 
 def reject_path(path: Path, report_dir: Path | None, suffix: str) -> Path:
-    folder = report_dir or (path.parent if not path.is_dir() else path.parent)
+    folder = report_dir or path.parent
     folder.mkdir(parents=True, exist_ok=True)
     stem = path.stem if not path.is_dir() else path.name
     return folder / f"{stem}.rejects{suffix}"

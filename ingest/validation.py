@@ -149,7 +149,7 @@ def _add_identity(data: dict[str, Any], draft: Draft, old: m.AnyRecord | None) -
     data["identity_reviews"] = merged_reviews(given, draft.add_reviews)
 
 
-def _row_sensitivity(draft: Draft, data: dict[str, Any], options: ImportOptions) -> Sensitivity:
+def _row_sensitivity(data: dict[str, Any], options: ImportOptions) -> Sensitivity:
     for value in (data.get("sensitivity"), options.sensitivity):
         try:
             return Sensitivity(str(value).strip().lower()) if value else Sensitivity.RESTRICTED
@@ -358,7 +358,7 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
     sensitivity_of: dict[str, Sensitivity] = {}
     for record_id, draft in draft_of.items():
         data = finalise(draft, ctx)
-        sensitivity = _row_sensitivity(draft, data, ctx.options)
+        sensitivity = _row_sensitivity(data, ctx.options)
         sensitivity_of[record_id] = sensitivity
         try:
             record = SCHEMA.parse_record(data)
