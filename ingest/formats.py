@@ -29,16 +29,28 @@ class Format:
     """One import format.
 
     looks_like  recognises one table of the file (None: recognised by suffix only);
+    read        the file's tables (None when the builder reads the file itself,
+                as a snapshot's does);
     by_columns  True when its columns tell it (checked on every table first), False
-                when only the sheet or file name can (templates, checked last);
-    tabular     False when the builder reads the file itself (snapshots).
+                when only the sheet or file name can (templates, checked last).
     """
 
     name: str
     build: Builder
     looks_like: Callable[[Table, Path], bool] | None = None
+    read: Callable[[Path], list[Table]] | None = None
     by_columns: bool = True
-    tabular: bool = True
+
+    @property
+    def tabular(self) -> bool:
+        return self.read is not None
+
+
+def read_tables(path: Path) -> list[Table]:
+    """A template folder's CSV files (one sheet each), or a file's sheets."""
+    if path.is_dir():
+        return [read_csv(p, sheet=p.stem) for p in sorted(path.glob("*.csv"))]
+    return read_table_file(path)
 
 
 def _header(table: Table) -> set[str]:
@@ -52,12 +64,13 @@ REGISTRY: dict[str, Format] = {
             "template",
             build_template,
             lambda t, path: spec_for(t.sheet or path.stem) is not None,
+            read_tables,
             by_columns=False,
         ),
-        Format("snapshot", build_snapshot, tabular=False),
-        Format("hxl", hxl.build, lambda t, _: hxl.looks_like(t)),
-        Format("acled", acled.build, lambda t, _: acled.looks_like(_header(t))),
-        Format("ucdp", ucdp.build, lambda t, _: ucdp.looks_like(_header(t))),
+        Format("snapshot", build_snapshot),
+        Format("hxl", hxl.build, lambda t, _: hxl.looks_like(t), read_tables),
+        Format("acled", acled.build, lambda t, _: acled.looks_like(_header(t)), read_tables),
+        Format("ucdp", ucdp.build, lambda t, _: ucdp.looks_like(_header(t)), read_tables),
     )
 }
 FORMATS: tuple[str, ...] = tuple(REGISTRY)
@@ -74,7 +87,10 @@ class Detected:
     tables: list[Table] | None = None
 
     def read(self, path: Path) -> list[Table]:
-        return self.tables if self.tables is not None else read_tables(path)
+        """The tables detection read, else the format's own reading of the file."""
+        if self.tables is not None:
+            return self.tables
+        return self.format.read(path) if self.format.read is not None else []
 
 
 def format_named(name: str, path: Path) -> Format:
@@ -138,13 +154,6 @@ def _format_of_tables(tables: list[Table], path: Path) -> Format | None:
         if any(fmt.looks_like(t, path) for t in tables):  # type: ignore[misc]
             return fmt
     return None
-
-
-def read_tables(path: Path) -> list[Table]:
-    """A template folder's CSV files (one sheet each), or a file's sheets."""
-    if path.is_dir():
-        return [read_csv(p, sheet=p.stem) for p in sorted(path.glob("*.csv"))]
-    return read_table_file(path)
 
 
 def empty_errors(tables: list[Table], path: Path) -> list[RowError]:

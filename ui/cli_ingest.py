@@ -5,6 +5,10 @@
 error messages go to stderr. A rejected import exits with code 3 (see
 ui/cli_support.py) after listing every problem; with `--json` the same
 report is printed as JSON first.
+
+The ingest modules are imported inside each command, not at the top: every
+`actorgraph` call would otherwise load them (start-up time, checked by
+tests/cli/test_startup_imports.py).
 """
 
 from __future__ import annotations
