@@ -94,9 +94,9 @@ def _run_import(
     validated: Validated | None = None
     built = Built()
     for _ in range(MAX_PASSES):
-        built = builder(
-            tables if detected.format.tabular else [Table(str(path), "", [], [])], ctx, skip
-        )
+        # A snapshot's builder reads the file itself: it is given the file's name only.
+        given = tables if detected.format.tabular else [Table(str(path), "", [], [])]
+        built = builder(given, ctx, skip)
         drafts = list(built.drafts)
         if options.source is not None:
             drafts.append(_source_draft(options))
