@@ -110,7 +110,7 @@ def measure(
 
 def _straightforward() -> None:
     """Put the straightforward import path back, for the baseline process only."""
-    import ingest.acled as acled
+    import ingest.events as events
     import ingest.pipeline as pipeline
     import ingest.resolve as resolve
 
@@ -125,7 +125,7 @@ def _straightforward() -> None:
         "_words_pair",
     ):
         setattr(resolve, name, getattr(resolve, name).__wrapped__)
-    acled.match_key = resolve.match_key  # type: ignore[attr-defined]
+    events.match_key = resolve.match_key  # type: ignore[attr-defined]
 
     def preload(self: pipeline.ImportContext, ids: Any) -> None:
         if len([i for i in ids if i not in self._records]) > self.BULK:

@@ -4,7 +4,7 @@ Column layout: the ACLED export (API and data-export tool), documented in
 docs/ingest.md. What becomes what:
 
 - `actor1`, `assoc_actor_1` (side 1) and `actor2`, `assoc_actor_2` (side 2):
-  armed actors, their kind from `inter1` / `inter2` (numeric codes 1–8 in
+  armed actors, their kind from `inter1` / `inter2` (numeric codes 1-8 in
   older exports, text in newer ones). Rioters, protesters and civilians are
   not armed actors and do not become nodes. Associated actors are split on `;`.
 - every event: an `Incident` (`event_date`, `event_type`, `sub_event_type`,
@@ -16,7 +16,7 @@ docs/ingest.md. What becomes what:
   the first and last event that shows it (`first_cited`, `last_cited`),
   counted (`evidence_count`) over every ACLED event in the file *and* the
   store, and weighted by how often it recurs (`strength = n / (n + 1)`);
-- `country`, `admin1`–`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
+- `country`, `admin1`-`admin3`: nested `Area`s, `OCCURRED_IN` from the incident.
 
 Actors are resolved against the store (see ingest/resolve.py and
 ingest/identity.py): within the event's country (ACLED has no actor ids, so
@@ -29,26 +29,16 @@ overwritten.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import timedelta
-from functools import lru_cache
-from itertools import combinations
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import Any
 
 from graph import model as m
-from graph.dates import lower_bound, upper_bound
-from graph.errors import RowError
-from graph.schema import NodeKind, RelType
-from graph.timeline import INFERRED_HORIZON, inferred_weight, withdrawn
-from ingest.placement import Placer, parse_point, unplaced_warning
-from ingest.resolve import Resolver, identifies, match_key
+from ingest.context import ImportContext
+from ingest.drafts import Built, closest
+from ingest.events import Event, EventColumns, Participant, build_event_file, lower_values
+from ingest.placement import parse_point
+from ingest.resolve import match_key
 from ingest.rows import Row, Table, parse_date_cell
-
-if TYPE_CHECKING:
-    from ingest.pipeline import Built, Draft, ImportContext
 
 DATASET = "acled"
 ID_COLUMNS = ("event_id_cnty", "data_id")
@@ -120,11 +110,6 @@ INTER: dict[str, m.ActorKind | None] = {
     "": None,
 }
 
-# Event data does not assess a harm pattern; civilian targeting is deliberate by
-# definition; anything else is left for an analyst to assess (and says so in the notes).
-UNASSESSED_HARM = m.HarmPattern.UNASSESSED
-PLACEHOLDER_PCODE_PREFIX = "ZZ"  # ISO 3166 user-assigned: never a real country's P-code
-
 
 _TELLTALE = frozenset(
     {
@@ -144,468 +129,6 @@ def looks_like(header: set[str]) -> bool:
     return len(header & _TELLTALE) >= 3
 
 
-def refine_kind(name: str, kind: m.ActorKind) -> m.ActorKind:
-    """ACLED files peacekeepers and contractors under 'external/other forces'."""
-    folded = match_key(name)
-    if kind == m.ActorKind.FOREIGN_FORCE:
-        if "united nations" in folded or "peacekeep" in folded or folded.startswith("un "):
-            return m.ActorKind.PEACE_OPERATION
-        if "private military" in folded or "pmc" in folded.split():
-            return m.ActorKind.PRIVATE_MILITARY_COMPANY
-    return kind
-
-
-# --------------------------------------------------------------------------- shared event model
-
-
-@dataclass
-class Participant:
-    name: str
-    kind: m.ActorKind
-    side: int
-    role: str  # the column it came from
-    column: str
-    # The source's own ids ("ucdp-side:902") or scope ("acled-country:kalmora"): see resolve.py.
-    external_ids: tuple[str, ...] = ()
-
-
-@dataclass
-class Event:
-    """One event row, source-neutral (ACLED and UCDP map into this)."""
-
-    row: Row
-    key: str
-    date: str
-    date_end: str | None
-    name: str
-    incident_type: str | None
-    fatalities: int | None
-    civilian_targeting: bool
-    description: str | None
-    notes: str
-    participants: list[Participant]
-    areas: list[tuple[str, int, str]]  # (name, admin level, column), country first
-    columns: dict[str, str] = field(default_factory=dict)
-    point: tuple[float, float] | None = None  # (longitude, latitude), WGS 84
-
-
-def _weight(n: int) -> float:
-    return inferred_weight(n)
-
-
-def _placeholder_pcode(key: str) -> str:
-    digits = str(int(match_key(key).encode("utf-8").hex()[:24] or "0", 16))[-10:]
-    return PLACEHOLDER_PCODE_PREFIX + digits.rjust(10, "0")
-
-
-def build_events(
-    events: list[Event],
-    ctx: ImportContext,
-    built: Built,
-    *,
-    dataset: str,
-    side_roles: dict[str, int],
-) -> None:
-    """Turn events into drafts: actors (resolved), incidents, areas, participation, evidence."""
-    from ingest.identity import on_attach
-    from ingest.pipeline import Draft, make_id, review_item
-
-    resolver: Resolver = ctx.resolver(
-        [NodeKind.ARMED_ACTOR, NodeKind.UNIT], scope=lambda _: "armed"
-    )
-    area_resolver: Resolver = ctx.resolver(
-        [NodeKind.AREA], scope=lambda n: f"Area:{getattr(n, 'admin_level', 1)}"
-    )
-    actor_drafts: dict[str, Draft] = {}
-    actor_kinds: dict[str, Counter[m.ActorKind]] = defaultdict(Counter)
-    actor_dates: dict[str, list[str]] = defaultdict(list)
-    actor_of_name: dict[tuple[str, tuple[str, ...]], str] = {}
-    area_drafts: dict[str, Draft] = {}
-    drafts: list[Draft] = []
-    actor_rows: set[tuple[str, tuple[str, str, int]]] = set()
-
-    def draft_of(found: str, p: Participant) -> Draft:
-        if found not in actor_drafts:
-            stored = ctx.existing(found)
-            kind = stored.kind if isinstance(stored, m.NodeBase) else "ArmedActor"
-            actor_drafts[found] = Draft(
-                data={"id": found, "kind": kind, "name": p.name},
-                rows=[],
-                policy="enrich",
-                columns={"name": p.column},
-            )
-        return actor_drafts[found]
-
-    def actor_id(p: Participant, event: Event) -> str:
-        key = match_key(p.name)
-        found = actor_of_name.get((key, p.external_ids))
-        if found is None:
-            match = resolver.resolve(p.name, ["armed"], external_ids=p.external_ids)
-            if match.attaches and match.id:
-                found = match.id
-                on_attach(
-                    match,
-                    spelling=p.name,
-                    row=event.row,
-                    column=p.column,
-                    what="actor",
-                    draft=draft_of(found, p),
-                    ctx=ctx,
-                    built=built,
-                )
-            else:
-                if match.status == "ambiguous":
-                    built.review.append(review_item(event.row, p.column, p.name, match, "actor"))
-                found = _new_actor_id(p, dataset)
-            resolver.add(found, "armed", [p.name], external_ids=p.external_ids)
-            actor_of_name[(key, p.external_ids)] = found
-        draft = draft_of(found, p)
-        draft.add_aliases.append(p.name)
-        draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)
-        return found
-
-    # Which area each area lies in, stored or drafted here: a same-named area in
-    # another country (admin1 "Tarn" in two countries) is a different place.
-    parent_of: dict[str, str] = {}
-    for rel in ctx.rels(RelType.PART_OF):
-        parent_of.setdefault(rel.source_id, rel.target_id)
-
-    # With a gazetteer loaded, events go to its areas (ingest/placement.py), never
-    # to placeholder areas; without one, to areas named as the source names them.
-    placer = Placer.load(ctx.store, ctx.options.viewer)
-    # Places whose every level is one of ours (drafted here or stored under our
-    # id): the same place list always ends in the same area, so it is worked
-    # out once, not on each of the thousands of events there.
-    ours_only: dict[tuple[tuple[str, int], ...], str | None] = {}
-
-    def area_id(event: Event) -> str | None:
-        if placer is not None:
-            placed = placer.place(event.point, [(n, lvl) for n, lvl, _ in event.areas])
-            if placed.area is None:
-                where = f"{Path(event.row.file).name}, row {event.row.number}"
-                names = [n for n, _, _ in event.areas]
-                built.warnings.append(unplaced_warning(where, event.point, names))
-            return placed.area
-        key = tuple((name, level) for name, level, _ in event.areas)
-        if key in ours_only:
-            return ours_only[key]
-        parent: str | None = None
-        chain: list[str] = []
-        all_ours = True
-        for name, level, column in event.areas:
-            chain.append(match_key(name))
-            current = make_id("are", dataset, *chain)
-            ours = current in area_drafts or ctx.existing(current) is not None
-            if not ours:
-                all_ours = False
-                # An area already known (say, with its real P-code) under the same name and
-                # level, unless it is recorded inside another area than this event's.
-                known = area_resolver.exact(name, [f"Area:{level}"])
-                if known is not None and parent_of.get(known, parent) == parent:
-                    parent = known
-                    continue
-                area_resolver.add(current, f"Area:{level}", [name])
-            if current not in area_drafts:
-                area_drafts[current] = Draft(
-                    data={
-                        "id": current,
-                        "kind": "Area",
-                        "name": name,
-                        "admin_level": level,
-                        "pcode": _placeholder_pcode("/".join(chain)),
-                        "notes": f"placeholder P-code: {dataset.upper()} gives none; "
-                        "replace it with the COD P-code",
-                    },
-                    rows=[event.row],
-                    policy="enrich",
-                    columns={"name": column, "pcode": column},
-                )
-                if parent is not None:
-                    parent_of[current] = parent
-                    drafts.append(
-                        Draft(
-                            data={
-                                "id": make_id("rel", dataset, "PART_OF", current, parent),
-                                "type": "PART_OF",
-                                "source_id": current,
-                                "target_id": parent,
-                            },
-                            rows=[event.row],
-                            policy="replace",
-                            columns={"target_id": column, "source_id": column},
-                        )
-                    )
-            parent = current
-        if all_ours:
-            ours_only[key] = parent
-        return parent
-
-    # One bulk read of what the store holds under the ids this file will write
-    # (its incidents and places), not one store lookup per new place or actor.
-    ctx.preload(_ids_ahead(events, dataset))
-    participation: dict[str, dict[str, int]] = {}  # incident -> actor -> side
-    incident_dates: dict[str, str] = {}
-    rows_of_incident: dict[str, Row] = {}
-    for event in events:
-        incident = make_id("inc", dataset, event.key)
-        incident_dates[incident] = event.date
-        rows_of_incident[incident] = event.row
-        harm = m.HarmPattern.DELIBERATE if event.civilian_targeting else UNASSESSED_HARM
-        notes = event.notes
-        if not event.civilian_targeting:
-            notes += "; harm pattern not yet assessed"
-        data: dict[str, Any] = {
-            "id": incident,
-            "kind": "Incident",
-            "name": event.name[:500],
-            "date": event.date,
-            "harm_pattern": harm.value,
-            "civilian_targeting": event.civilian_targeting,
-            "notes": notes,
-            "first_cited": event.date,
-            "last_cited": event.date,
-        }
-        if event.date_end and event.date_end != event.date:
-            data["valid_from"], data["valid_to"] = event.date, event.date_end
-        if event.incident_type:
-            data["incident_type"] = event.incident_type[:500]
-        if event.fatalities is not None:
-            data["fatalities"] = event.fatalities
-        if event.description:
-            data["description"] = event.description
-        if event.point is not None:
-            data["longitude"], data["latitude"] = event.point
-        drafts.append(Draft(data=data, rows=[event.row], policy="replace", columns=event.columns))
-        where = area_id(event)
-        if where is not None:
-            drafts.append(
-                Draft(
-                    data={
-                        "id": make_id("rel", dataset, "OCCURRED_IN", incident, where),
-                        "type": "OCCURRED_IN",
-                        "source_id": incident,
-                        "target_id": where,
-                    },
-                    rows=[event.row],
-                    policy="replace",
-                )
-            )
-        sides: dict[str, int] = {}
-        for p in event.participants:
-            actor = actor_id(p, event)
-            actor_kinds[actor][p.kind] += 1
-            actor_dates[actor].append(event.date)
-            if (actor, event.row.key) not in actor_rows:
-                actor_rows.add((actor, event.row.key))
-                actor_drafts[actor].rows.append(event.row)
-            if actor in sides:
-                continue
-            sides[actor] = p.side
-            drafts.append(
-                Draft(
-                    data={
-                        "id": make_id("rel", dataset, "PARTICIPATED_IN", actor, incident),
-                        "type": "PARTICIPATED_IN",
-                        "source_id": actor,
-                        "target_id": incident,
-                        "role": p.role,
-                        "spelling": p.name,  # which spelling attached it (ingest.review)
-                        "first_cited": event.date,
-                        "last_cited": event.date,
-                    },
-                    rows=[event.row],
-                    policy="replace",
-                    columns={"source_id": p.column},
-                )
-            )
-            if event.civilian_targeting and p.side == 1:
-                drafts.append(
-                    Draft(
-                        data={
-                            "id": make_id("rel", dataset, "PERPETRATED", actor, incident),
-                            "type": "PERPETRATED",
-                            "source_id": actor,
-                            "target_id": incident,
-                            "attribution": m.Attribution.ALLEGED.value,
-                            "spelling": p.name,
-                        },
-                        rows=[event.row],
-                        policy="replace",
-                        columns={"source_id": p.column},
-                    )
-                )
-        participation[incident] = sides
-
-    for actor, draft in actor_drafts.items():
-        dates = sorted(actor_dates[actor], key=lower_bound)
-        draft.data.update(first_cited=dates[0], last_cited=dates[-1])
-        draft.add_aliases = list(dict.fromkeys(draft.add_aliases))
-        if draft.data["kind"] != "ArmedActor" or ctx.existing(actor) is not None:
-            continue  # a known entity: only its aliases and citations change
-        kind = refine_kind(str(draft.data["name"]), actor_kinds[actor].most_common(1)[0][0])
-        draft.data.update(
-            actor_kind=kind.value,
-            structure=m.Structure.UNKNOWN.value,
-            basis=m.Basis.INFERRED.value,
-            notes=f"created from {dataset.upper()} event data; actor kind from the "
-            "actor-type codes (review it); structure unknown: assess it",
-        )
-    drafts.extend(actor_drafts.values())
-    drafts.extend(area_drafts.values())
-    drafts.extend(
-        _evidence(participation, incident_dates, rows_of_incident, ctx, dataset, side_roles)
-    )
-    built.drafts.extend(drafts)
-
-
-def _new_actor_id(p: Participant, dataset: str) -> str:
-    """A new actor's id: from the source's own id when it has one, else from
-    the name, scoped (an ACLED actor by its country)."""
-    from ingest.pipeline import make_id
-
-    ids = [i for i in p.external_ids if identifies(i)]
-    if ids:
-        return make_id("act", dataset, ids[0])
-    scope = [i for i in p.external_ids if not identifies(i)]
-    return make_id("act", dataset, *scope, match_key(p.name))
-
-
-def _ids_ahead(events: list[Event], dataset: str) -> list[str]:
-    """The ids `build_events` will look up, known before resolving: its
-    incidents, places, and the ids its actors get if they are new (an actor
-    resolved to a stored one is among the nodes the resolver has read)."""
-    from ingest.pipeline import make_id
-
-    ids = {make_id("inc", dataset, e.key) for e in events}
-    # An actor's id depends on its name and source ids only: once per spelling.
-    spellings = {(p.name, p.external_ids): p for e in events for p in e.participants}
-    ids.update(_new_actor_id(p, dataset) for p in spellings.values())
-    for chain in {tuple(match_key(name) for name, _, _ in e.areas) for e in events}:
-        ids.update(make_id("are", dataset, *chain[: i + 1]) for i in range(len(chain)))
-    return sorted(ids)
-
-
-def _evidence(
-    participation: dict[str, dict[str, int]],
-    incident_dates: dict[str, str],
-    rows_of_incident: dict[str, Row],
-    ctx: ImportContext,
-    dataset: str,
-    side_roles: dict[str, int],
-) -> list[Draft]:
-    """ALLIED_WITH / OPPOSES evidence over the file's events and the store's, counted once each."""
-    from ingest.pipeline import Draft, make_id
-
-    touched: set[tuple[str, tuple[str, str]]] = set()
-    for sides in participation.values():
-        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
-            touched.add(("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b)))
-    if not touched:
-        return []
-    everything = dict(participation)
-    dates = dict(incident_dates)
-    stored: dict[str, dict[str, int]] = defaultdict(dict)
-    for rel in ctx.rels(RelType.PARTICIPATED_IN):
-        role = getattr(rel, "role", None)
-        if rel.target_id in participation or role not in side_roles or withdrawn(rel):
-            continue  # withdrawn: a rejected spelling's link is no evidence
-        stored[rel.target_id][rel.source_id] = side_roles[str(role)]
-    if stored:
-        for node in ctx.nodes(NodeKind.INCIDENT):
-            if node.id in stored and isinstance(node, m.Incident):
-                dates[node.id] = node.date
-        everything.update({k: v for k, v in stored.items() if k in dates})
-    support: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
-    for incident, sides in everything.items():
-        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
-            key = ("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b))
-            if key in touched:
-                support[key].add(incident)
-    drafts: list[Draft] = []
-    for (rel_type, (a, b)), incidents in sorted(support.items()):
-        what = "on the same side" if rel_type == "ALLIED_WITH" else "on opposite sides"
-        for number, episode in enumerate(_episodes(incidents, dates)):
-            n = len(episode)
-            when = [dates[i] for i in episode]
-            # The first episode keeps the pair's id (re-import and older stores
-            # agree); a later one is named by its first date, so the same
-            # evidence always lands on the same record.
-            parts = [rel_type, a, b] if number == 0 else [rel_type, a, b, when[0]]
-            drafts.append(
-                Draft(
-                    data={
-                        "id": make_id("rel", dataset, *parts),
-                        "type": rel_type,
-                        "source_id": a,
-                        "target_id": b,
-                        "basis": m.Basis.INFERRED.value,
-                        "evidence_count": n,
-                        "first_cited": when[0],
-                        "last_cited": when[-1],
-                        "strength": _weight(n),
-                        "confidence": min(0.9, _weight(n)),
-                        "notes": f"inferred: {n} {dataset.upper()} event(s) with both {what}",
-                    },
-                    rows=[rows_of_incident[i] for i in sorted(episode) if i in rows_of_incident],
-                    policy="replace",
-                )
-            )
-    drafts.extend(_superseded_episodes(drafts, {(t, a, b) for t, (a, b) in support}, ctx, dataset))
-    return drafts
-
-
-def _superseded_episodes(
-    drafts: list[Draft], pairs: set[tuple[str, str, str]], ctx: ImportContext, dataset: str
-) -> list[Draft]:
-    """Later episodes of ours that new events have joined to an earlier one.
-
-    An event that falls between two episodes merges them, and the earlier
-    record now carries all the evidence; the later one (named by its first
-    date) would repeat it. It is closed, not deleted: its `valid_to` is set to
-    the day before its first evidence, so it never holds (graph.timeline) and
-    its history stays.
-    """
-    from ingest.pipeline import Draft, make_id
-
-    produced = {d.data["id"] for d in drafts}
-    out: list[Draft] = []
-    for rel_type in sorted({t for t, _, _ in pairs}):
-        for rel in ctx.rels(RelType(rel_type)):
-            key = (rel_type, rel.source_id, rel.target_id)
-            first = rel.first_cited
-            if key not in pairs or rel.id in produced or rel.basis != m.Basis.INFERRED or not first:
-                continue
-            if rel.id != make_id("rel", dataset, *key, first):
-                continue  # not a later episode this importer made
-            if rel.valid_to and upper_bound(rel.valid_to) < lower_bound(first):
-                continue  # closed already
-            data = rel.model_dump(mode="json")
-            data["valid_to"] = (lower_bound(first) - timedelta(days=1)).isoformat()
-            data["notes"] = f"superseded: its {dataset.upper()} evidence joined an earlier episode"
-            out.append(Draft(data=data, rows=[], policy="replace"))
-    return out
-
-
-def _episodes(incidents: Iterable[str], dates: dict[str, str]) -> list[list[str]]:
-    """Incidents in date order, split where the evidence falls silent for longer
-    than graph.timeline's horizon: a pair seen co-fighting in 2019 and again
-    only in 2024 was not allied in 2021, so each run of evidence is its own tie.
-
-    >>> _episodes(["i1", "i2", "i3"], {"i1": "2019-03-01", "i2": "2019-09", "i3": "2024-02-01"})
-    [['i1', 'i2'], ['i3']]
-    """
-    ordered = sorted(incidents, key=lambda i: (lower_bound(dates[i]), i))
-    runs: list[list[str]] = []
-    for incident in ordered:
-        if runs:
-            silence = lower_bound(dates[incident]) - upper_bound(dates[runs[-1][-1]])
-            if silence <= INFERRED_HORIZON:
-                runs[-1].append(incident)
-                continue
-        runs.append([incident])
-    return runs
-
-
 # --------------------------------------------------------------------------- ACLED rows
 
 
@@ -613,99 +136,19 @@ def _split(cell: str) -> list[str]:
     return [p.strip() for p in cell.split(";") if p.strip()]
 
 
-def header_checks(
-    table: Table,
-    built: Built,
-    required: Iterable[str],
-    known: frozenset[str],
-    any_of: tuple[str, ...] = (),
-) -> bool:
-    """Missing required columns are errors (on the header row); unknown ones are warnings."""
-    header = {h.strip().lower() for h in table.header}
-    missing = [c for c in required if c not in header]
-    if any_of and not header & set(any_of):
-        missing.append(any_of[0])
-    for column in missing:
-        built.errors.append(
-            RowError(
-                field=column,
-                file=table.file,
-                sheet=table.sheet,
-                row=table.header_row,
-                message=f"required column {column!r} is missing",
-                suggestion="export the data again with the dataset's full column layout",
-            )
-        )
-    for column in table.header:
-        if column and column.strip().lower() not in known:
-            built.warnings.append(f"{table.file}: unknown column {column!r} ignored")
-    return not missing
-
-
-def no_rows_error(tables: list[Table]) -> RowError:
-    first = next((t for t in tables if not t.empty), tables[0])
-    return RowError(
-        field="rows",
-        file=first.file,
-        sheet=first.sheet,
-        row=first.header_row + 1,
-        message="no data rows below the header",
-        suggestion="check that the export is complete",
-    )
-
-
-@lru_cache(maxsize=4096)
-def _column_key(header: str) -> str:
-    return header.strip().lower()
-
-
-def lower_values(row: Row) -> dict[str, str]:
-    """Cells by lower-case column name, stripped (the header is folded once, not per row)."""
-    values = row.values
-    return dict(zip(map(_column_key, values), map(str.strip, values.values()), strict=True))
+COLUMNS = EventColumns(
+    dataset=DATASET,
+    required=REQUIRED,
+    known=KNOWN_COLUMNS,
+    key_column="event_id_cnty",
+    side_roles={"actor1": 1, "assoc_actor_1": 1, "actor2": 2, "assoc_actor_2": 2},
+    any_of=ID_COLUMNS,
+)
 
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
-    from ingest.pipeline import Built, row_error
-
-    built = Built()
-    events: list[Event] = []
-    seen: dict[str, int] = {}
-    for table in tables:
-        if table.empty:
-            continue
-        if not header_checks(table, built, REQUIRED, KNOWN_COLUMNS, ID_COLUMNS):
-            continue
-        for row in table.rows:
-            built.rows += 1
-            if row.key in skip:
-                continue
-            event = _event(row, built, row_error)
-            if event is None:
-                continue
-            if event.key in seen:
-                built.errors.append(
-                    row_error(
-                        row,
-                        "event_id_cnty",
-                        f"event {event.key!r} appears twice (first on row {seen[event.key]})",
-                        "remove the duplicate row",
-                        value=event.key,
-                    )
-                )
-                continue
-            seen[event.key] = row.number
-            events.append(event)
-    if built.rows == 0 and not built.errors:
-        built.errors.append(no_rows_error(tables))
-    build_events(
-        events,
-        ctx,
-        built,
-        dataset=DATASET,
-        side_roles={"actor1": 1, "assoc_actor_1": 1, "actor2": 2, "assoc_actor_2": 2},
-    )
-    return built
+    """ACLED rows to drafts, through the loop every event format shares."""
+    return build_event_file(tables, ctx, skip, COLUMNS, _event)
 
 
 def _inter(
@@ -716,15 +159,13 @@ def _inter(
         code = code[:-2]
     if code in INTER:
         return True, INTER[code]
-    from ingest.pipeline import closest
-
     hint = closest(code, [k for k in INTER if k and not k.isdigit()])
     built.errors.append(
         error(
             row,
             column,
             f"unknown ACLED actor type {code!r}",
-            (f"did you mean {hint[0]!r}? " if hint else "") + "use 1–8 or the ACLED type name",
+            (f"did you mean {hint[0]!r}? " if hint else "") + "use 1-8 or the ACLED type name",
         )
     )
     return False, None
@@ -743,7 +184,7 @@ def _event(row: Row, built: Built, error: Callable[..., Any]) -> Event | None:
         built.errors.append(error(row, "event_date", problem, "use YYYY-MM-DD"))
     if not v.get("actor1"):
         built.errors.append(error(row, "actor1", "actor1 is empty", "every ACLED event has one"))
-    ok1, kind1 = _inter(row, v, "inter1", built, error)
+    _, kind1 = _inter(row, v, "inter1", built, error)
     kind2: m.ActorKind | None = None
     if v.get("actor2"):
         _, kind2 = _inter(row, v, "inter2", built, error)

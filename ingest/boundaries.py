@@ -30,7 +30,7 @@ from graph.geometry import AREA_TYPES, GeometryProblem, digest, parse_geometry, 
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
-from ingest.pipeline import make_id
+from ingest.drafts import make_id
 
 _PCODE = re.compile(r"^[A-Z]{2,3}[0-9]{0,12}$")
 # Name columns: ADM1_EN, ADM1_FR, ADM1_AR … and COD's alternates ADM1ALT1EN, ADM1_REF.

@@ -22,18 +22,18 @@ formula (CSV injection).
 from __future__ import annotations
 
 import csv
-import dataclasses
 import json
 import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
 import networkx as nx
 
 from graph import model as m
+from graph.audit import AuditEvent
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.row_codec import content_of
 from graph.schema import SCHEMA, RelType
@@ -41,11 +41,13 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import is_pseudonym
 from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep
 from graph.write_plan import Existing, plan_write
+from ingest.context import ImportContext, ImportOptions
+from ingest.drafts import Built, Draft
+from ingest.report import ImportReport, Progress
+from ingest.rows import Row
+from ingest.snapshot import REVISION_KEY, SnapshotLine, read_lines
+from ingest.templates import write_template_xlsx
 
-if TYPE_CHECKING:
-    from ingest.pipeline import Built, ImportContext, ImportOptions, ImportReport, Progress
-
-REVISION_KEY = "_revision"
 EXPORT_FORMATS = ("snapshot", "graphml", "csv", "template")
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -318,8 +320,6 @@ def write_filled_template(records: list[m.AnyRecord], viewer: Viewer, out: Path)
     Citations of it stay in `sources` as the mask; the store keeps the real
     citation when the row comes back.
     """
-    from ingest.templates import write_template_xlsx
-
     kept = [r for r in records if not _touches_mask(r)]
     masked = len(records) - len(kept)
     note = (
@@ -349,8 +349,6 @@ def audited_export(store: GraphStore, viewer: Viewer, fmt: str, out: Path) -> in
     count = export_store(store, viewer, fmt, out)
     append = getattr(store, "append_audit", None)
     if callable(append):
-        from graph.audit import AuditEvent
-
         append(
             AuditEvent(
                 actor=viewer.name,
@@ -379,34 +377,6 @@ def template_workbook(store: GraphStore, viewer: Viewer) -> bytes:
 # --------------------------------------------------------------------------- reading snapshots
 
 
-@dataclass
-class SnapshotLine:
-    number: int
-    data: dict[str, Any]
-    revision: dict[str, Any] | None
-
-
-def _read_lines(path: Path) -> tuple[list[SnapshotLine], list[RowError]]:
-    from ingest.rows import decode, parse_json_line
-
-    text, _, _ = decode(path.read_bytes(), str(path))
-    lines: list[SnapshotLine] = []
-    problems: list[RowError] = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("//"):
-            continue
-        data, problem = parse_json_line(stripped, str(path), number)
-        if problem is not None or data is None:
-            if problem is not None and problem.field == "json":
-                problem = dataclasses.replace(problem, value=stripped[:60])
-            problems.extend([problem] if problem else [])
-            continue
-        revision = data.pop(REVISION_KEY, None)
-        lines.append(SnapshotLine(number, data, revision if isinstance(revision, dict) else None))
-    return lines, problems
-
-
 def is_history_snapshot(path: Path) -> bool:
     with path.open("rb") as fh:
         for raw in fh:
@@ -417,14 +387,13 @@ def is_history_snapshot(path: Path) -> bool:
     return False
 
 
-def build_snapshot(tables: list[Any], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+def build_snapshot(
+    tables: list[Any], _ctx: ImportContext, skip: set[tuple[str, str, int]]
+) -> Built:
     """A plain snapshot: each line is a record (policy `exact`)."""
-    from ingest.pipeline import Built, Draft
-    from ingest.rows import Row
-
     path = Path(tables[0].file)
     built = Built()
-    lines, problems = _read_lines(path)
+    lines, problems = read_lines(path)
     built.errors.extend(problems)
     built.rows = len(lines) + len(problems)
     for line in lines:
@@ -472,10 +441,8 @@ def restore_snapshot(
     (`GraphStore.write_steps`), so a step the store refuses, or a process
     killed half-way, leaves nothing of the snapshot behind.
     """
-    from ingest.pipeline import ImportContext, ImportReport
-
     started = started if started is not None else time.perf_counter()
-    lines, problems = _read_lines(path)
+    lines, problems = read_lines(path)
     parsed: dict[str, list[tuple[int, SnapshotLine, m.AnyRecord]]] = {}
     plain: list[tuple[SnapshotLine, m.AnyRecord]] = []
     for line in lines:

@@ -26,16 +26,16 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph import model as m
 from graph.errors import RowError
 from graph.schema import NodeKind
+from ingest.context import ImportContext
+from ingest.drafts import Built, Draft, Resolved, make_id, review_item, row_error
+from ingest.identity import on_attach
 from ingest.resolve import Match, match_key
 from ingest.rows import Row, Table, parse_date_cell
-
-if TYPE_CHECKING:
-    from ingest.pipeline import Built, Draft, ImportContext
 
 DATASET = "hxl"
 _TAG = re.compile(r"^\s*#([a-z][a-z0-9_]*)((?:\s*\+\s*[a-z][a-z0-9_]*)*)\s*$", re.IGNORECASE)
@@ -185,9 +185,6 @@ def _value(row: Row, tags: list[Tag | None], tag: str, *attrs: str) -> tuple[str
 
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
-    from ingest.identity import on_attach
-    from ingest.pipeline import Built, Draft, make_id, review_item, row_error
-
     built = Built()
     resolver = ctx.resolver([NodeKind.ORGANISATION])
     org_drafts: dict[str, Draft] = {}
@@ -196,6 +193,7 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
     rels: dict[str, Draft] = {}
     sectors: dict[str, set[str]] = defaultdict(set)
     org_of_name: dict[str, str] = {}
+    resolved_of: dict[str, Resolved] = {}  # the report's line, repeated on later rows
     stored_areas = {a.pcode: a.id for a in ctx.nodes(NodeKind.AREA) if isinstance(a, m.Area)}
 
     for table in tables:
@@ -317,6 +315,8 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
                     org = make_id("org", DATASET, given or key)
                     resolver.add(org, "Organisation", [name])
                 org_of_name[key] = org
+            elif key in resolved_of:
+                built.resolved.append(resolved_of[key].at_row(row))
             if org not in org_drafts:
                 stored = ctx.existing(org)
                 org_drafts[org] = Draft(
@@ -343,6 +343,7 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
                     ctx=ctx,
                     built=built,
                 )
+                resolved_of[key] = built.resolved[-1]
             acronym, _ = _value(row, spec.tags, "org", "acronym")
             if acronym:
                 draft.add_aliases.append(acronym)

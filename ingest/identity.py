@@ -25,19 +25,17 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from graph import model as m
+from ingest.drafts import Built, Draft, Resolved, ReviewItem, make_id
 from ingest.resolve import Match, match_key
+from ingest.rows import Row
 
 if TYPE_CHECKING:
-    from ingest.pipeline import Built, Draft, ImportContext, ReviewItem
-    from ingest.rows import Row
-
+    from ingest.context import ImportContext
 REVIEW_COMMAND = "actorgraph review accept|reject {item}"
 
 
 def review_id(record_id: str, spelling: str) -> str:
     """The review item's id: one per (record, spelling), stable across imports."""
-    from ingest.pipeline import make_id
-
     return make_id("rev", record_id, match_key(spelling))
 
 
@@ -71,8 +69,6 @@ def _item(
     score: float,
     message: str,
 ) -> ReviewItem:
-    from ingest.pipeline import ReviewItem
-
     return ReviewItem(
         file=row.file if row else "",
         sheet=row.sheet if row else "",
@@ -85,6 +81,23 @@ def _item(
         matched_id=record_id,
         matched_name=record_name,
         score=score,
+    )
+
+
+def resolved(match: Match, *, spelling: str, row: Row | None, column: str, name: str) -> Resolved:
+    """The report's line for `spelling` attached to `match.id` (called `name`)."""
+    assert match.id is not None
+    return Resolved(
+        file=row.file if row else "",
+        sheet=row.sheet if row else "",
+        row=row.number if row else None,
+        field=column,
+        spelling=spelling,
+        record_id=match.id,
+        record_name=name,
+        score=match.score,
+        rule=match.rule,
+        exact=match.status == "exact",
     )
 
 
@@ -106,6 +119,7 @@ def on_attach(
         name = stored.name
     else:  # a record earlier in the same file
         name = match.candidates[0].name if match.candidates else match.id
+    built.resolved.append(resolved(match, spelling=spelling, row=row, column=column, name=name))
     if match.rule == "same source id, another name":
         built.warnings.append(
             f"{where(row, column)}: {what} {spelling!r} has the source id of {name!r} "

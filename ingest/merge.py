@@ -30,7 +30,9 @@ from graph.row_codec import content_of
 from graph.sensitivity import SYSTEM, Viewer
 from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep
 from graph.write_plan import plan_write
-from ingest.pipeline import _union_names, make_id
+from ingest.context import ImportContext, ImportOptions
+from ingest.drafts import make_id
+from ingest.validation import store_lookup, union_names
 
 
 @dataclass
@@ -105,7 +107,7 @@ def merge_entities(
     assert isinstance(keep, m.NodeBase) and isinstance(other, m.NodeBase)
     report = MergeReport(keep=keep_id, other=other_id, dry_run=dry_run)
     stamp = f"merged with {other_id} ({other.name}) on {day} by {actor}"
-    aliases = _union_names(keep.name, keep.aliases, [other.name], other.aliases)
+    aliases = union_names(keep.name, keep.aliases, [other.name], other.aliases)
     report.aliases_added = [a for a in aliases if a not in keep.aliases]
     sources = list(keep.sources) + [s for s in other.sources if s not in keep.sources]
     records: list[m.AnyRecord] = [
@@ -163,10 +165,8 @@ def merge_entities(
             )
         )
     if dry_run:
-        from ingest.pipeline import ImportContext, ImportOptions, _lookup
-
         ctx = ImportContext(store, ImportOptions())
-        report.write = plan_write(WriteBatch.of(records), _lookup(ctx), actor=actor).report
+        report.write = plan_write(WriteBatch.of(records), store_lookup(ctx), actor=actor).report
         return report
     # Records identical to what is stored are left out, so a repeated merge writes nothing.
     current = {keep_id: keep, other_id: other}

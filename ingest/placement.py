@@ -26,6 +26,7 @@ from graph.schema import NodeKind, RelType
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.timeline import withdrawn
+from ingest.drafts import make_id
 from ingest.resolve import match_key
 
 PLACEHOLDER_PREFIX = "ZZ"  # the importers' placeholder P-codes (ingest/acled.py)
@@ -173,7 +174,6 @@ def place_stored_events(
     One write, all or nothing; a second run finds everything placed and
     writes nothing.
     """
-    from ingest.pipeline import make_id
 
     placer = Placer.load(store, viewer)
     report = ReplaceReport()

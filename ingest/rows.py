@@ -38,8 +38,8 @@ __all__ = [
     "parse_date_cell",
     "parse_json_line",
     "read_csv",
-    "read_xlsx",
     "read_table_file",
+    "read_xlsx",
 ]
 
 #: Longest cell we accept, in characters: the longest free-text field of the schema.
@@ -205,7 +205,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str], str]]:
 # C0 controls other than tab, line feed and carriage return, DEL, and the C1 block.
 # None belongs in a name or a note; they break GraphML exports (XML 1.0 forbids
 # most of them) and terminals. C1 characters nearly always come from text decoded
-# with the wrong code page somewhere upstream (UTF-8 read as Latin-1 turns "’"
+# with the wrong code page somewhere upstream (UTF-8 read as Latin-1 turns "’"  # noqa: RUF003
 # into "â\x80\x99"), so they are reported as such.
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _C1 = re.compile("[\x80-\x9f]")

@@ -7,52 +7,70 @@ ignored, so a shipped file can say at its top that its data is fictional.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.schema import SCHEMA
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch, WriteReport
-from ingest.rows import parse_json_line
+from ingest.rows import decode, parse_json_line
+
+REVISION_KEY = "_revision"
 
 
-def read_snapshot(path: Path) -> list[m.AnyRecord]:
-    """Parse every line; raise ImportRejected listing every bad line (file, line, field)."""
-    records: list[m.AnyRecord] = []
-    problems: list[RowError] = []
+@dataclass
+class SnapshotLine:
+    number: int
+    data: dict[str, Any]
+    revision: dict[str, Any] | None
+
+
+def read_lines(path: Path) -> tuple[list[SnapshotLine], list[RowError]]:
+    """Every record line of a snapshot, decoded as every other file is (`rows.decode`:
+    UTF-8, with or without BOM, or UTF-16), and every line that is not JSON.
+
+    The one snapshot reader: imports, restores and the demo loader all read here,
+    so a file one of them accepts the others accept too.
+    """
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ImportRejected(
-            [
-                RowError(
-                    field="encoding",
-                    file=str(path),
-                    message=f"not UTF-8 text ({e.reason})",
-                    suggestion="save the file as UTF-8",
-                )
-            ]
-        ) from e
+        raw = path.read_bytes()
     except OSError as e:
         raise ImportRejected(
             [RowError(field="file", file=str(path), message=e.strerror or str(e))]
         ) from e
+    text, _, _ = decode(raw, str(path))
+    lines: list[SnapshotLine] = []
+    problems: list[RowError] = []
     for number, line in enumerate(text.splitlines(), start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("//"):
             continue
         data, problem = parse_json_line(stripped, str(path), number)
         if problem is not None or data is None:
+            if problem is not None and problem.field == "json":
+                problem = dataclasses.replace(problem, value=stripped[:60])
             problems.extend([problem] if problem else [])
             continue
+        revision = data.pop(REVISION_KEY, None)
+        lines.append(SnapshotLine(number, data, revision if isinstance(revision, dict) else None))
+    return lines, problems
+
+
+def read_snapshot(path: Path) -> list[m.AnyRecord]:
+    """Parse every line; raise ImportRejected listing every bad line (file, line, field)."""
+    records: list[m.AnyRecord] = []
+    lines, problems = read_lines(path)
+    for line in lines:
         try:
-            records.append(SCHEMA.parse_record(data))
+            records.append(SCHEMA.parse_record(line.data))
         except InvalidRecords as e:
-            problems.extend(_locate(err, str(path), number) for err in e.errors)
+            problems.extend(_locate(err, str(path), line.number) for err in e.errors)
     if problems:
         raise ImportRejected(problems)
     return records
@@ -84,15 +102,10 @@ def load_snapshot(store: GraphStore, path: Path, *, actor: str) -> WriteReport:
 
 def _line_numbers(path: Path) -> dict[str, int]:
     found: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8-sig").splitlines(), start=1):
-        stripped = line.strip()
-        if stripped.startswith("{"):
-            try:
-                record_id = json.loads(stripped).get("id")
-            except json.JSONDecodeError:
-                continue
-            if isinstance(record_id, str):
-                found.setdefault(record_id, number)
+    for line in read_lines(path)[0]:
+        record_id = line.data.get("id")
+        if isinstance(record_id, str):
+            found.setdefault(record_id, line.number)
     return found
 
 

@@ -32,7 +32,7 @@ import typing
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args, get_origin
+from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
@@ -41,11 +41,11 @@ from graph import model as m
 from graph.dates import DATE_HINT, lower_bound, normalise_partial, upper_bound
 from graph.errors import RowError
 from graph.schema import SCHEMA, NodeKind, RelType
+from ingest.context import ImportContext
+from ingest.drafts import Built, Draft, Resolved, closest, make_id, review_item
+from ingest.identity import on_attach
 from ingest.resolve import match_key
 from ingest.rows import Row, Table, parse_date_cell
-
-if TYPE_CHECKING:
-    from ingest.pipeline import Built, ImportContext
 
 ColumnKind = Literal[
     "id", "ref", "text", "number", "bool", "choice", "date", "list", "sources", "json"
@@ -585,8 +585,6 @@ def _no_record(
     row: Row, column: str, ref: str, file_labels: list[tuple[str, str]], ctx: ImportContext
 ) -> RowError:
     """A reference that is neither an id nor a name we know: say so, and what is close."""
-    from ingest.pipeline import closest
-
     labels = {name: node_id for node_id, name in [*file_labels, *ctx.all_node_labels()]}
     hints = closest(ref, labels, limit=3)
     sheet = f", sheet {row.sheet}" if row.sheet else ""
@@ -606,9 +604,6 @@ def _no_record(
 
 def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
     """Template sheets to drafts: ids given, resolved, or generated from kind and name."""
-    from ingest.identity import on_attach
-    from ingest.pipeline import Built, Draft, make_id, review_item
-
     built = Built()
     parsed: list[ParsedRow] = []
     for table in tables:
@@ -721,7 +716,25 @@ def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int
             if not named:
                 built.errors.append(_no_record(p.row, end, ref, file_labels, ctx))
             elif len(named) == 1:
-                p.data[end] = named.pop()
+                found = named.pop()
+                p.data[end] = found
+                stored = ctx.existing(found)
+                built.resolved.append(
+                    Resolved(
+                        file=p.row.file,
+                        sheet=p.row.sheet,
+                        row=p.row.number,
+                        field=end,
+                        spelling=ref,
+                        record_id=found,
+                        record_name=stored.name
+                        if isinstance(stored, m.NodeBase)
+                        else dict(file_labels).get(found, found),
+                        score=1.0,
+                        rule="exact",
+                        exact=True,
+                    )
+                )
             elif len(named) > 1:
                 built.errors.append(
                     _error(

@@ -24,22 +24,20 @@ Column layout: the GED CSV (documented in docs/ingest.md). What becomes what:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from graph import model as m
-from ingest.acled import (
+from ingest.context import ImportContext
+from ingest.drafts import Built
+from ingest.events import (
     Event,
+    EventColumns,
     Participant,
-    build_events,
-    header_checks,
+    build_event_file,
     lower_values,
-    no_rows_error,
 )
 from ingest.placement import parse_point
 from ingest.rows import Row, Table, parse_date_cell
-
-if TYPE_CHECKING:
-    from ingest.pipeline import Built, ImportContext
 
 DATASET = "ucdp"
 REQUIRED = ("id", "type_of_violence", "side_a", "side_b", "date_start")
@@ -137,41 +135,18 @@ def joint_side(names: str, ids: str) -> list[tuple[str, str]]:
     return [(names.strip(), id_parts[0] if len(id_parts) == 1 else "")]
 
 
-def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
-    from ingest.pipeline import Built, row_error
+COLUMNS = EventColumns(
+    dataset=DATASET,
+    required=REQUIRED,
+    known=KNOWN_COLUMNS,
+    key_column="id",
+    side_roles={"side_a": 1, "side_b": 2},
+)
 
-    built = Built()
-    events: list[Event] = []
-    seen: dict[str, int] = {}
-    for table in tables:
-        if table.empty:
-            continue
-        if not header_checks(table, built, REQUIRED, KNOWN_COLUMNS):
-            continue
-        for row in table.rows:
-            built.rows += 1
-            if row.key in skip:
-                continue
-            event = _event(row, built, row_error)
-            if event is None:
-                continue
-            if event.key in seen:
-                built.errors.append(
-                    row_error(
-                        row,
-                        "id",
-                        f"event {event.key!r} appears twice (first on row {seen[event.key]})",
-                        "remove the duplicate row",
-                        value=event.key,
-                    )
-                )
-                continue
-            seen[event.key] = row.number
-            events.append(event)
-    if built.rows == 0 and not built.errors:
-        built.errors.append(no_rows_error(tables))
-    build_events(events, ctx, built, dataset=DATASET, side_roles={"side_a": 1, "side_b": 2})
-    return built
+
+def build(tables: list[Table], ctx: ImportContext, skip: set[tuple[str, str, int]]) -> Built:
+    """UCDP GED rows to drafts, through the loop every event format shares."""
+    return build_event_file(tables, ctx, skip, COLUMNS, _event)
 
 
 def _int(

@@ -5,16 +5,21 @@
 error messages go to stderr. A rejected import exits with code 3 (see
 ui/cli_support.py) after listing every problem; with `--json` the same
 report is printed as JSON first.
+
+The ingest modules are imported inside each command, not at the top: every
+`actorgraph` call would otherwise load them (start-up time, checked by
+tests/cli/test_startup_imports.py).
 """
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -22,6 +27,9 @@ from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError
 from graph.sensitivity import Sensitivity
 from ui.cli_support import ask_secret, emit_json, info, state
+
+if TYPE_CHECKING:
+    from ingest.pipeline import ImportReport, Resolved
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 
@@ -117,14 +125,27 @@ def import_(
     ] = False,
     report_path: Annotated[
         Path | None,
-        typer.Option("--report", help="Also write the JSON report here (reject file beside it)."),
+        typer.Option(
+            "--report",
+            help="Also write the full report here, every row's match and every new id: "
+            "JSON, or CSV if FILE ends in .csv (reject file beside it).",
+        ),
     ] = None,
+    verbose: Annotated[
+        bool,
+        typer.Option(
+            "--verbose", "-v", help="List every row's match (exact ones too) and every new id."
+        ),
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Import a template, a JSON Lines snapshot, an HXL CSV, an ACLED or a UCDP GED export.
 
     By default the file imports only if every row is valid; otherwise nothing is
-    written and every problem is listed (file, sheet, row, field, value).
+    written and every problem is listed (file, sheet, row, field, value). The
+    report lists each name matched to a record without an exact match
+    (`sheet/row: "spelling" → id (name), score`) and the ids of new records;
+    --verbose or --report FILE give every row.
     """
     from ingest.pipeline import FORMATS, ImportOptions, ImportReport, SourceSpec, run_import
 
@@ -151,33 +172,119 @@ def import_(
         rejected = ImportReport(file=str(path), format=format_ or "", dry_run=dry_run)
         rejected.errors = e.errors
         rejected.rejected = len({(x.file, x.sheet, x.row) for x in e.errors if x.row is not None})
-        _write_report(report_path, rejected.as_dict() | {"written": False})
+        _write_report(report_path, rejected, written=False)
         if json_out:
             emit_json(rejected.as_dict() | {"written": False})
         raise
-    data = report.as_dict() | {"written": not dry_run}
-    _write_report(report_path, data)
+    _write_report(report_path, report, written=not dry_run)
     if json_out:
-        emit_json(data)
+        emit_json(report.as_dict() | {"written": not dry_run})
     else:
-        for warning in report.warnings:
-            info(f"warning: {warning}")
-        for item in report.review:
-            info(f"review: {item.file}, row {item.row}: {item.message}")
-        for error in report.errors:
-            info(f"rejected: {error}")
-        if report.reject_file:
-            info(f"rejected rows written, unchanged, to {report.reject_file}")
+        for line in report_lines(report, verbose=verbose):
+            info(line)
+        if report_path is not None:
+            info(f"full report: {report_path}")
         if dry_run:
             info("dry run: nothing was written")
     info(report.summary())
 
 
-def _write_report(path: Path | None, data: dict[str, Any]) -> None:
+# A 5,000-row file creates thousands of records: the terminal shows this many
+# new ids, and --verbose / --report every one. Fuzzy matches are never cut.
+SHOWN_NEW = 20
+
+
+def report_lines(report: ImportReport, *, verbose: bool = False) -> list[str]:
+    """What an officer reads after an import, in order: warnings, each name attached
+    to a record by a match that was not exact (with the rows that spelled it so),
+    names left for review, new ids, rejected rows.
+
+    By default exact matches are only counted, a fuzzy match met on many rows is
+    one line naming its first row and how many more, and new ids stop after
+    `SHOWN_NEW`; `verbose` lists every row and every id.
+    """
+    lines = [f"warning: {w}" for w in report.warnings]
+    review_of = {(r.matched_id, r.value): r for r in report.review if r.matched_id}
+    grouped: dict[tuple[str, str], list[Resolved]] = {}
+    for match in report.matches:
+        if verbose or not match.exact:
+            grouped.setdefault((match.record_id, match.spelling), []).append(match)
+    shown: set[tuple[str | None, str | None]] = set()
+    for (record_id, spelling), rows in grouped.items():
+        item = review_of.get((record_id, spelling))
+        if item is not None and item.item:
+            shown.add((record_id, spelling))
+        suffix = f"; review: actorgraph review accept|reject {item.item}" if item else ""
+        if verbose:
+            lines.extend(f"matched {r.line()}{suffix}" for r in rows)
+        else:
+            more = f" (and {len(rows) - 1} more rows)" if len(rows) > 1 else ""
+            lines.append(f"matched {rows[0].line()}{more}{suffix}")
+    lines.extend(
+        f"review: {item.file}, row {item.row}: {item.message}"
+        for item in report.review
+        if (item.matched_id, item.value) not in shown
+    )
+    exact = sum(1 for m in report.matches if m.exact)
+    if exact and not verbose:
+        lines.append(f"{exact} row(s) matched a record exactly (--verbose lists them)")
+    verb = "would create" if report.dry_run else "created"
+    news = report.new_records if verbose else report.new_records[:SHOWN_NEW]
+    lines.extend(f"{verb} {r.id} {r.kind} {r.name}" for r in news)
+    if len(report.new_records) > len(news):
+        lines.append(
+            f"… and {len(report.new_records) - len(news)} more new records "
+            "(--verbose or --report FILE lists them all)"
+        )
+    lines.extend(f"rejected: {error}" for error in report.errors)
+    if report.reject_file:
+        lines.append(f"rejected rows written, unchanged, to {report.reject_file}")
+    return lines
+
+
+REPORT_COLUMNS = (
+    "what",
+    "file",
+    "sheet",
+    "row",
+    "field",
+    "spelling",
+    "record_id",
+    "record_name",
+    "kind",
+    "score",
+    "rule",
+    "value",
+    "message",
+)
+
+
+def _write_report(path: Path | None, report: ImportReport, *, written: bool) -> None:
+    """The whole report: JSON (`--json`'s shape), or one CSV line per matched row,
+    new record and rejected row, for a spreadsheet's filter."""
     if path is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n", "utf-8")
+    if path.suffix.lower() != ".csv":
+        data = report.as_dict() | {"written": written}
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        path.write_text(text, "utf-8")
+        return
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        out = csv.DictWriter(fh, fieldnames=REPORT_COLUMNS)
+        out.writeheader()
+        for match in report.matches:
+            out.writerow({"what": "matched", **match.as_dict()})
+        for new in report.new_records:
+            out.writerow(
+                {"what": "created" if written else "would create", "record_id": new.id}
+                | {"kind": new.kind, "record_name": new.name}
+            )
+        for error in report.errors:
+            out.writerow(
+                {"what": "rejected", "file": error.file, "sheet": error.sheet, "row": error.row}
+                | {"field": error.field, "value": error.value or "", "message": error.message}
+            )
 
 
 def export(

@@ -31,7 +31,7 @@ from ui.components import forms, record_view, tables
 from ui.components.entities import entity_picker, ids_of_kinds, label, md
 
 if TYPE_CHECKING:
-    from ingest.pipeline import ImportOptions
+    from ingest.pipeline import ImportOptions, ImportReport
 
 ENTITY, RELATIONSHIP = "entity", "relationship"
 _GENERATION = "data.generation"
@@ -384,11 +384,12 @@ def _check_then_write(path: Path, name: str, *, writable: bool) -> None:
         summary = dry_run(path)
     except InvalidRecords as e:
         st.error(f"{name}: the file cannot be imported as it is.")
-        state.show_row_errors(_named(e, str(path), name))
+        show_import_errors(_named(e, str(path), name))
         return
     st.success(f"{name}: every row is valid. {summary['text']}")
     if summary.get("rows"):
         st.dataframe(summary["rows"], hide_index=True, key="data.import.preview")
+    show_matches(summary["matches"], summary["new"], dry=True)
     if st.button(
         f"Write {summary['records']} record(s) to the store",
         key="data.import.write",
@@ -398,10 +399,44 @@ def _check_then_write(path: Path, name: str, *, writable: bool) -> None:
         try:
             outcome = write_import(path)
         except InvalidRecords as e:
-            state.show_row_errors(_named(e, str(path), name))
+            show_import_errors(_named(e, str(path), name))
             return
-        st.success(f"Imported: {outcome.replace(str(path), name)}")
+        st.success(f"Imported: {outcome['text'].replace(str(path), name)}")
+        show_matches(outcome["matches"], outcome["new"], dry=False)
         state.set_last_write(None)
+
+
+def show_import_errors(error: InvalidRecords) -> None:
+    """Every problem of an upload with the sheet, row, field and the bad value itself."""
+    st.error(f"{len(error.errors)} problem(s); nothing was written.")
+    rows = [
+        {
+            "file": e.file,
+            "sheet": e.sheet or "",
+            "row": e.row,
+            "field": e.field,
+            "value": e.value or "",
+            "problem": e.message,
+            "suggestion": e.suggestion,
+        }
+        for e in error.errors
+    ]
+    st.dataframe(rows, hide_index=True, key="data.import.problems")
+
+
+def show_matches(matches: list[dict[str, Any]], new: list[dict[str, str]], *, dry: bool) -> None:
+    """What each row's names matched (fuzzy ones first: they are merges to check),
+    and the records the import creates, as the CLI's report lists them."""
+    if matches:
+        fuzzy = sum(1 for r in matches if not str(r["score"]).startswith("exact"))
+        st.markdown(
+            f"**Names matched to records**: {len(matches)} row(s), {fuzzy} not exact "
+            "(check them: each was added as an alias and awaits review)."
+        )
+        st.dataframe(matches, hide_index=True, key=f"data.import.matches.{dry}")
+    if new:
+        st.markdown(f"**{'Would create' if dry else 'Created'}**: {len(new)} record(s).")
+        st.dataframe(new, hide_index=True, key=f"data.import.new.{dry}")
 
 
 def _named(error: InvalidRecords, path: str, name: str) -> InvalidRecords:
@@ -421,15 +456,32 @@ def dry_run(path: Path) -> dict[str, Any]:
         f"close {report.closed}; {report.unchanged} unchanged."
     )
     rows = [{"warning": w} for w in report.warnings]
-    return {"records": report.records, "rows": rows, "text": text}
+    return {"records": report.records, "rows": rows, "text": text} | _report_tables(report)
 
 
-def write_import(path: Path) -> str:
+def write_import(path: Path) -> dict[str, Any]:
     """The same pipeline, for real: one all-or-nothing write."""
     from ingest.pipeline import run_import
 
     report = run_import(state.store(), path, _import_options(dry_run=False))
-    return report.summary()
+    return {"text": report.summary()} | _report_tables(report)
+
+
+def _report_tables(report: ImportReport) -> dict[str, Any]:
+    """The report's matches (not exact first) and new records, as table rows."""
+    ordered = sorted(report.matches, key=lambda r: r.exact)
+    matches = [
+        {
+            "sheet": r.sheet or Path(r.file).name,
+            "row": r.row,
+            "spelling": r.spelling,
+            "matched record": f"{r.record_id} ({r.record_name})",
+            "score": r.score_text,
+        }
+        for r in ordered
+    ]
+    new = [{"id": r.id, "kind": r.kind, "name": r.name} for r in report.new_records]
+    return {"matches": matches, "new": new}
 
 
 def _import_options(*, dry_run: bool) -> ImportOptions:
