@@ -19,7 +19,8 @@ from graph.dates import lower_bound, upper_bound
 from graph.errors import InvalidRecords, RowError
 from graph.schema import SCHEMA, RelType
 from graph.sensitivity import Sensitivity
-from graph.store import Existing, Lookup, WriteBatch, WriteReport, plan_write
+from graph.store import WriteBatch, WriteReport
+from graph.write_plan import Existing, Lookup, plan_write
 from ingest.context import ImportContext, ImportOptions
 from ingest.drafts import Draft, closest, make_id
 from ingest.identity import merged_reviews
