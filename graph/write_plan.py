@@ -178,7 +178,7 @@ class _Known:
     def node_kind(self, node_id: str) -> str | None:
         """The kind of the node under `node_id`, from the batch or the store."""
         mine = self.own.get(node_id)
-        if mine is not None and isinstance(mine, m.NodeBase):
+        if isinstance(mine, m.NodeBase):
             return mine.kind
         hit = self.existing.get(node_id)
         if hit is not None and hit.category == "node" and mine is None and self.visible(hit):
