@@ -10,8 +10,8 @@ command each other (more simple cycles than could ever be listed).
 from __future__ import annotations
 
 import json
-import signal
-from collections.abc import Iterator
+import sys
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -22,11 +22,13 @@ from graph.errors import ImportRejected
 from graph.sensitivity import SYSTEM
 from graph.store import GraphStore
 from graph.stores.embedded_store import EmbeddedStore
+from ingest import validation
 from ingest.export import export_store
-from ingest.loops import Link, loops
+from ingest.loops import Link, Loop, loops
 from tests.ingest.helpers import contents, load
 
 DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
+PER_LINK = 200  # calls per relationship the loop check may make (it makes 13-48)
 HEADER = "// FICTIONAL test data: every id is invented.\n"
 
 
@@ -68,19 +70,34 @@ def _unit_with_local_command(unit: str, parent: str) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def _deadline(seconds: int) -> Iterator[None]:
-    """Fail (instead of hanging) when the block runs longer than `seconds`."""
+def _linear_work(monkeypatch: pytest.MonkeyPatch, per_link: int) -> Iterator[list[int]]:
+    """Stop the loop check once it makes more than `per_link` function calls per
+    relationship it is given (the counter is yielded for the assertion).
 
-    def expire(signum: int, frame: Any) -> None:
-        raise TimeoutError(f"the loop check took more than {seconds} s")
+    A work count, not a clock, so the bound holds on a busy machine: the linear
+    check makes a few dozen calls per link, the old path enumeration made
+    exponentially many and is stopped within the budget instead of hanging.
+    """
+    made = [0]
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
+    def bounded(links: Iterable[Link], new: set[str]) -> list[Loop]:
+        given = list(links)
+        budget = per_link * max(len(given), 1)
+
+        def count(_frame: Any, event: str, _arg: Any) -> None:
+            if event in ("call", "c_call"):
+                made[0] += 1
+                if made[0] > budget:
+                    raise AssertionError(f"the loop check made over {budget} calls")
+
+        sys.setprofile(count)
+        try:
+            return loops(given, new)
+        finally:
+            sys.setprofile(None)
+
+    monkeypatch.setattr(validation, "loops", bounded)
+    yield made
 
 
 def _rejected(store: GraphStore, path: Path) -> list[Any]:
@@ -169,7 +186,9 @@ def _undated(path: Path) -> list[dict[str, object]]:
     ]
 
 
-def test_deep_chain_with_local_command_imports(store: GraphStore, tmp_path: Path) -> None:
+def test_deep_chain_with_local_command_imports(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     depth = 1500
     records: list[dict[str, Any]] = [_actor()]
     parent = "act_front"
@@ -177,13 +196,13 @@ def test_deep_chain_with_local_command_imports(store: GraphStore, tmp_path: Path
         unit = f"unt_{level:05d}"
         records += _unit_with_local_command(unit, parent)
         parent = unit
-    with _deadline(120):
+    with _linear_work(monkeypatch, PER_LINK):
         report = load(store, _write(tmp_path / "deep.jsonl", records))
     assert report.created == len(records)
 
 
 def test_deep_chain_closed_at_the_bottom_reports_every_link(
-    store: GraphStore, tmp_path: Path
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     depth = 3000
     records: list[dict[str, Any]] = [_actor()]
@@ -198,7 +217,7 @@ def test_deep_chain_closed_at_the_bottom_reports_every_link(
         _rel("PART_OF", "pst_bottom", parent),
         _rel("COMMANDS", "pst_bottom", "act_front"),
     ]
-    with _deadline(60):
+    with _linear_work(monkeypatch, PER_LINK):
         errors = _rejected(store, _write(tmp_path / "deep_loop.jsonl", records))
     assert len(errors) == depth + 2
     shown = next(e.message for e in errors if e.record == "rel_commands_pst_bottom_act_front")
@@ -206,7 +225,9 @@ def test_deep_chain_closed_at_the_bottom_reports_every_link(
     assert shown.endswith("more) -> unt_02997 -> unt_02998 -> unt_02999 -> pst_bottom")
 
 
-def test_wide_knot_of_mutual_command_is_reported_at_once(store: GraphStore, tmp_path: Path) -> None:
+def test_wide_knot_of_mutual_command_is_reported_at_once(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # 2,000 sibling units with local command, and 14 units whose posts all command
     # each other's units: billions of simple cycles, one component.
     records: list[dict[str, Any]] = [_actor()]
@@ -214,7 +235,7 @@ def test_wide_knot_of_mutual_command_is_reported_at_once(store: GraphStore, tmp_
         records += _unit_with_local_command(f"unt_{number:05d}", "act_front")
     knot = [f"unt_{number:05d}" for number in range(14)]
     records += [_rel("COMMANDS", f"pst_{a}", b) for a in knot for b in knot if a != b]
-    with _deadline(60):
+    with _linear_work(monkeypatch, PER_LINK):
         errors = _rejected(store, _write(tmp_path / "wide_loop.jsonl", records))
     assert len({e.record for e in errors}) == len(errors)
     flagged = {e.record for e in errors}
