@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Callable, Collection, Iterator
-from itertools import islice
+from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
@@ -45,7 +45,7 @@ def path_weight(digraph: nx.DiGraph[str], path: list[str]) -> float:
     # `succ[u][v]`, not `edges[u, v]`: the same data dict, without the edge
     # view's tuple handling (a third of an influence matrix's time at M).
     succ = digraph.succ
-    return float(sum(succ[u][v]["weight"] for u, v in zip(path, path[1:], strict=False)))
+    return float(sum(succ[u][v]["weight"] for u, v in pairwise(path)))
 
 
 def _cut_loops(walk: list[str]) -> list[str]:

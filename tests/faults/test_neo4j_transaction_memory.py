@@ -109,7 +109,8 @@ def large_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def session_server(
-    neo4j_session_store: Neo4jStore, neo4j_credentials: dict[str, str]
+    neo4j_session_store: Neo4jStore,
+    neo4j_credentials: dict[str, str],  # noqa: ARG001 (starts the server first)
 ) -> Iterator[Neo4jStore]:
     neo4j_session_store.wipe()
     yield neo4j_session_store

@@ -261,7 +261,7 @@ def test_cycle_in_part_of(tmp_path: Path) -> None:
 
 
 def test_command_cycle_through_nesting(tmp_path: Path) -> None:
-    folder = _template(tmp_path, "PART_OF", lambda rows: None)
+    folder = _template(tmp_path, "PART_OF", lambda _rows: None)
 
     def post_inside_zeta(rows: list[list[str]]) -> None:
         rows.append([""] * len(rows[0]))

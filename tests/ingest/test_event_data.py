@@ -122,7 +122,7 @@ def test_event_data_attaches_to_known_actors_and_keeps_the_analysts_fields(
     }
     assert "act_kl_f7h" in ucdp_sides
     history = store.history("act_kl_f7h", viewer=SYSTEM)
-    assert [h.operation for h in history][0] == "create" and len(history) >= 2
+    assert history[0].operation == "create" and len(history) >= 2
 
 
 def test_ucdp_sides_violence_types_and_one_sided_violence(store: GraphStore) -> None:

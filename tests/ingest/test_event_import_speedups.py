@@ -172,7 +172,7 @@ def test_row_check_shortcut_reports_exactly_what_the_per_cell_check_reports() ->
     from ingest.rows import HUGE_CELL, Row, _check_cells, _check_each_cell
 
     rng = random.Random(11)
-    pieces = ["Front", "Hills", " ", "é", "\t", "\n", "\r", "’", "—", "ا"]
+    pieces = ["Front", "Hills", " ", "é", "\t", "\n", "\r", "’", "—", "ا"]  # noqa: RUF001 (look-alike characters are the test)
     bad = ["\x00", "\x07", "\x0b", "\x1b", "\x1f", "\x7f", "\x80", "\x85", "\x9f"]
     flagged = 0
     for number in range(600):

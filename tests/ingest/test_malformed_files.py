@@ -87,8 +87,8 @@ def test_name_with_a_control_character_is_refused(
 
 
 def test_c1_control_character_from_mojibake_is_reported(tmp_path: Path) -> None:
-    # "Kalmora’s" whose UTF-8 bytes were once read as Latin-1: "â\x80\x99".
-    garbled = "Kalmora’s Armed Forces".encode().decode("latin-1")
+    # "Kalmora’s" whose UTF-8 bytes were once read as Latin-1: "â\x80\x99".  # noqa: RUF003 (look-alike characters are the test)
+    garbled = "Kalmora’s Armed Forces".encode().decode("latin-1")  # noqa: RUF001 (look-alike characters are the test)
     bad = _template_with_name(tmp_path, garbled)
     message = assert_rejected(tmp_path, bad, file="ArmedActor.csv", row=4, field="name")
     assert "U+0080" in message

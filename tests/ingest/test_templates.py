@@ -131,5 +131,5 @@ def test_help_rows_say_which_end_is_which_and_tell_source_id_from_sources(
             ends = [c.help for c in spec.columns if c.kind == "ref"]
             assert [h.split(":")[1].strip() for h in ends] == ["from", "to"], spec.name
     # CITES ends at a Source: no advice against it.
-    cites = [c.help for c in SPECS["CITES"].columns if c.name == "target_id"][0]
+    cites = next(c.help for c in SPECS["CITES"].columns if c.name == "target_id")
     assert "the Source cited" in cites and "not a Source" not in cites

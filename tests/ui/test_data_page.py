@@ -251,9 +251,8 @@ def test_data_page_offers_the_map_as_a_spreadsheet_that_comes_back_unchanged(
     assert contents(world_store) == before
 
 
-def test_form_fields_and_history_are_labelled_in_words_not_field_names(
-    world_store: EmbeddedStore,
-) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_form_fields_and_history_are_labelled_in_words_not_field_names() -> None:
     at = app_at("data")
     at.selectbox(key="data.rel.type").set_value("HAS_ACCESS_TO").run()
     access = data_view.form_id("relationship", "HAS_ACCESS_TO", None, gen=0)
@@ -313,7 +312,8 @@ def test_a_duplicate_relationship_is_written_when_the_user_confirms(
     assert len([r for r in influences if r.source_id == "per_elder"]) == 2
 
 
-def test_the_chosen_tab_stays_open_after_a_save(world_store: EmbeddedStore) -> None:
+@pytest.mark.usefixtures("world_store")
+def test_the_chosen_tab_stays_open_after_a_save() -> None:
     at = app_at("data")
     at.session_state[data_view.TAB_KEY] = "Relationship"
     at.run()

@@ -237,7 +237,7 @@ def _widget(
         return st.text_area(label, value=text, key=k, help="One per line.", height=80)
     if spec.choices:
         options = list(spec.choices)
-        if spec.optional or spec.default is None and not spec.required:
+        if spec.optional or (spec.default is None and not spec.required):
             options = ["", *options]
         value = "" if initial is None else str(initial)
         index = options.index(value) if value in options else (None if spec.required else 0)

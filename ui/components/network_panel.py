@@ -57,10 +57,11 @@ class Drawing:
 def drawing(
     _graph: nx.MultiDiGraph[str],
     *,
-    store_url: str,
-    clearance: str,
-    change_counter: int,
-    as_of: str | None,
+    # The cache key: which store, whose clearance, which write, which date.
+    store_url: str,  # noqa: ARG001
+    clearance: str,  # noqa: ARG001
+    change_counter: int,  # noqa: ARG001
+    as_of: str | None,  # noqa: ARG001
     filters: Filters,
     heading: str,
     highlight_nodes: tuple[str, ...] = (),
