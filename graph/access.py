@@ -181,6 +181,11 @@ class SecuredStore:
         self._audit_views([r.record for r in revisions], "history")
         return revisions
 
+    def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
+        revisions = self.inner.histories(record_ids, viewer=self._cap(viewer))
+        self._audit_views([r.record for r in revisions], "history")
+        return revisions
+
     def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
         found = self.inner.versions(keys, viewer=self._cap(viewer))
         self._audit_views([r.record for r in found], "versions")

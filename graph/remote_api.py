@@ -205,6 +205,7 @@ METHODS: dict[str, Method] = {
     "check_audit": Method({"against": _optional(CHECKPOINT)}, AUDIT_CHECK),
     "audit_shown": Method({"records": RECORDS, "how": PLAIN}, PLAIN),
     "versions": Method({"keys": KEYS, "viewer": VIEWER}, REVISIONS),
+    "histories": Method({"record_ids": TEXTS, "viewer": VIEWER}, REVISIONS),
     "geometries": Method({"ids": _optional(TEXTS), "viewer": VIEWER}, PLAIN),
     "save_user": Method({"user": SAVED_USER}, PLAIN),
     "get_user": Method({"name": PLAIN}, _optional(USER)),

@@ -15,7 +15,7 @@ from typing import Any
 
 from graph import model as m
 from graph.sensitivity import Viewer
-from graph.store import GraphStore, Revision
+from graph.store import GraphStore, RecordStore, Revision
 from graph.timeline import withdrawn
 
 _STAMPS = frozenset({"recorded_at", "recorded_by"})
@@ -66,3 +66,22 @@ def withdrawn_links(
         [], store.relationships_touching([record_id], viewer=viewer), viewer=viewer
     )
     return sorted((r for r in rels if withdrawn(r)), key=lambda r: (r.type, r.id))
+
+
+def history_ids(store: RecordStore, record_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
+    """The ids among `record_ids` whose history `viewer` may read: the rule of
+    `history` (the record as `get` shows it), for many records at once.
+
+    A node must come back as itself, not as a source's mask; a relationship
+    also needs both its ends shown as themselves, so a citation of a source
+    above the reader's clearance keeps its history to itself, as `get` does.
+    """
+    nodes, rels = store.get_many(record_ids, record_ids, viewer=viewer)
+    wanted = set(record_ids)
+    shown = {n.id for n in nodes if n.id in wanted}
+    ends = sorted({e for r in rels for e in (r.source_id, r.target_id)} - shown)
+    seen_ends = (
+        shown | {n.id for n in store.get_many(ends, [], viewer=viewer)[0]} if ends else shown
+    )
+    shown |= {r.id for r in rels if r.source_id in seen_ends and r.target_id in seen_ends}
+    return sorted(shown)

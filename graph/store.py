@@ -248,6 +248,12 @@ class ChangeLogStore(Protocol):
 
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]: ...
 
+    def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
+        """`history` of many records in one read, ordered by record id then version:
+        what a history snapshot reads (one `history` call per record took a minute
+        for 800 records on Neo4j). Records the viewer may not see give nothing."""
+        ...
+
     def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
         """The stored versions `(record id, version)` within the viewer's clearance
         (sources masked as `history` masks them): how the audit log shows a

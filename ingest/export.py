@@ -25,6 +25,7 @@ import csv
 import json
 import re
 import time
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,7 +40,7 @@ from graph.row_codec import content_of
 from graph.schema import SCHEMA, RelType
 from graph.sensitivity import Sensitivity, Viewer
 from graph.source_protection import is_pseudonym
-from graph.store import GraphStore, WriteBatch, WriteReport, WriteStep
+from graph.store import GraphStore, Revision, WriteBatch, WriteReport, WriteStep
 from graph.write_plan import Existing, plan_write
 from ingest.context import ImportContext, ImportOptions
 from ingest.drafts import Built, Draft
@@ -49,6 +50,8 @@ from ingest.snapshot import REVISION_KEY, SnapshotLine, read_lines
 from ingest.templates import write_template_xlsx
 
 EXPORT_FORMATS = ("snapshot", "graphml", "csv", "template")
+# Records whose history one read fetches: bounded so a large store is never one huge query.
+HISTORY_CHUNK = 2000
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -91,8 +94,13 @@ def revision_lines(store: GraphStore, viewer: Viewer) -> list[RevisionLine]:
     current = visible_records(store, viewer)
     sources = {r.id for r in current if isinstance(r, m.Source)}
     lines: list[RevisionLine] = []
+    history: dict[str, list[Revision]] = defaultdict(list)
+    ids = [r.id for r in current]
+    for start in range(0, len(ids), HISTORY_CHUNK):
+        for rev in store.histories(ids[start : start + HISTORY_CHUNK], viewer=viewer):
+            history[rev.record_id].append(rev)
     for record in current:
-        revisions = store.history(record.id, viewer=viewer)
+        revisions = history.get(record.id, [])
         if not revisions:
             # A masked source (graph/source_protection.py) has no history of its own:
             # the audience gets its mask, once.

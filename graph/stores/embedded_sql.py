@@ -381,6 +381,15 @@ WHERE record_id = :id AND sensitivity_rank <= :rank
 ORDER BY version
 """
 
+# Every version of many records (ids as a JSON list) within a clearance: a history snapshot.
+HISTORIES = """
+SELECT v.record_id, v.version, v.recorded_at, v.recorded_by, v.operation, v.data
+FROM json_each(:ids) k
+JOIN revisions v ON v.record_id = k.value
+WHERE v.sensitivity_rank <= :rank
+ORDER BY v.record_id, v.version
+"""
+
 # Given versions ([[id, version], …] as JSON) within a clearance, for the audit log.
 VERSIONS = """
 SELECT v.record_id, v.version, v.recorded_at, v.recorded_by, v.operation, v.data

@@ -27,6 +27,7 @@ from graph.errors import StoreBusy, StoreTooNew, StoreUnavailable
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.name_search import rank_search
 from graph.names import normalise
+from graph.revisions import history_ids
 from graph.row_codec import (
     changed_records,
     day_param,
@@ -460,6 +461,10 @@ class EmbeddedStore:
             Revision(rid, v, at, by, op, guard.apply(decode(d)) if guard else decode(d))
             for rid, v, at, by, op, d in rows
         ]
+
+    def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
+        shown = json.dumps(history_ids(self, record_ids, viewer=viewer))
+        return self._revisions(sql.HISTORIES, {"ids": shown}, viewer)
 
     def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
         ids = sorted({rid for rid, _ in keys})

@@ -156,6 +156,15 @@ RETURN collect([v.record_id, v.version, v.data, v.sensitivity_rank, v.recorded_a
 ALL_USERS = "MATCH (u:User) RETURN collect([u.name, u.data]) AS rows"
 
 # Given versions ("id@version" keys) within a clearance, for the audit log.
+HISTORIES = """
+UNWIND $ids AS wanted
+MATCH (v:Revision {record_id: wanted})
+WHERE v.sensitivity_rank <= $rank
+RETURN v.record_id AS record_id, v.version AS version, v.recorded_at AS recorded_at,
+       v.recorded_by AS recorded_by, v.operation AS operation, v.data AS data
+ORDER BY v.record_id, v.version
+"""
+
 VERSIONS = """
 UNWIND $keys AS wanted
 MATCH (v:Revision {key: wanted})

@@ -46,6 +46,7 @@ from graph.errors import StoreBusy, StoreUnavailable, TransactionTooLarge
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.name_search import rank_search
 from graph.names import normalise
+from graph.revisions import history_ids
 from graph.row_codec import (
     StoredRow,
     changed_records,
@@ -405,12 +406,21 @@ class Neo4jStore:
             for r in rows
         ]
 
+    def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
+        shown = history_ids(self, record_ids, viewer=viewer)
+        rows = self._read(cy.HISTORIES, ids=shown, rank=viewer_rank(viewer))
+        return self._revision_rows(rows, viewer)
+
     def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
         ids = sorted({rid for rid, _ in keys})
         nodes, rels = self.get_many(ids, ids, viewer=viewer)
         shown = {r.id for r in [*nodes, *rels]}
         wanted = [f"{rid}@{v}" for rid, v in keys if rid in shown]
         rows = self._read(cy.VERSIONS, keys=wanted, rank=viewer_rank(viewer))
+        return self._revision_rows(rows, viewer)
+
+    def _revision_rows(self, rows: list[neo4j.Record], viewer: Viewer) -> list[Revision]:
+        """Revision rows as `Revision`s, sources masked for the viewer."""
         found = [
             Revision(
                 r["record_id"],

@@ -254,6 +254,10 @@ class RemoteStore:
         found: dict[str, str] = self._call("geometries", ids=ids, viewer=viewer)
         return found
 
+    def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
+        found: list[Revision] = self._call("histories", record_ids=list(record_ids), viewer=viewer)
+        return found
+
     def versions(self, keys: Sequence[tuple[str, int]], *, viewer: Viewer) -> list[Revision]:
         found: list[Revision] = self._call("versions", keys=list(keys), viewer=viewer)
         return found

@@ -130,3 +130,42 @@ def test_versions_are_read_by_key_within_the_readers_clearance(store: GraphStore
     assert [(r.record_id, r.version, r.operation) for r in seen] == [("per_lowered", 2, "update")]
     assert "Rowan" not in repr(seen) and "Hidden" not in repr(seen)
     assert store.versions([], viewer=SYSTEM) == []
+
+
+def test_histories_read_many_records_at_once_as_history_reads_each(store: GraphStore) -> None:
+    """A history snapshot reads every record's versions in one call: the same
+    versions, in the same order, as `history` one record at a time, within the
+    reader's clearance (a record above it, or a version above it, stays out)."""
+    store.write(full_batch(), actor="analyst-1")
+    ally = next(r for r in one_of_each_relationship() if r.id == "rel_acc")
+    store.write(WriteBatch.of([ally.model_copy(update={"strength": 0.4})]), actor="analyst-2")
+    codename = m.Person(
+        id="per_lowered",
+        name="Fictional Codename Rowan",
+        sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL,
+    )
+    store.write(WriteBatch.of([codename]), actor="admin")
+    lowered = codename.model_copy(
+        update={"name": "Fictional Open Name", "sensitivity": Sensitivity.PUBLIC}
+    )
+    store.write(WriteBatch.of([lowered]), actor="admin")
+    hidden = m.Person(
+        id="per_hidden", name="Fictional Hidden Name", sensitivity=Sensitivity.CONFIDENTIAL
+    )
+    store.write(WriteBatch.of([hidden]), actor="admin")
+    ids = [
+        *(r.id for r in store.iter_nodes(viewer=SYSTEM)),
+        *(r.id for r in store.iter_relationships(viewer=SYSTEM)),
+        "per_nobody",
+    ]
+    for viewer in (SYSTEM, RESTRICTED):
+        one_by_one = [rev for rid in sorted(ids) for rev in store.history(rid, viewer=viewer)]
+        at_once = store.histories(list(reversed(ids)), viewer=viewer)
+        assert [(r.record_id, r.version, r.operation) for r in at_once] == [
+            (r.record_id, r.version, r.operation) for r in one_by_one
+        ]
+        assert [r.record for r in at_once] == [r.record for r in one_by_one]
+    seen = store.histories(["per_lowered", "per_hidden"], viewer=RESTRICTED)
+    assert [(r.record_id, r.version) for r in seen] == [("per_lowered", 2)]
+    assert "Rowan" not in repr(seen) and "Hidden" not in repr(seen)
+    assert store.histories([], viewer=SYSTEM) == []
