@@ -175,6 +175,35 @@ def _check_limits(k: int, max_hops: int) -> None:
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
 
 
+def landings(graph: nx.MultiDiGraph[str], target: str, engagers: Iterable[str]) -> list[str]:
+    """Where a leverage path to `target` ends: one rule with Coverage.
+
+    An armed actor is reached where its structure says engagement lands
+    (`queries.reach.influence_points`: the group itself, its top command when
+    integrated, its local commanders when decentralised, its member groups in
+    a coalition), so a path ends at the first of those it meets, exactly as
+    Coverage (`queries.gaps`) scores the engager against the actor: the best
+    path here has the score of the Coverage cell. An engager is never a
+    landing point (no one enters an engager). Any other target is its own
+    and only landing point.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> landings(tiny_graph(), "act_front", ["org_ocha", "org_ngo"])
+    ['act_front', 'pst_cp', 'per_local']
+    >>> landings(tiny_graph(), "per_local", ["org_ocha"])
+    ['per_local']
+    """
+    if kind_of(graph, target) != "ArmedActor":
+        return [target]
+    # Imported here: queries.reach builds on this module (check_target, passable_for).
+    from queries.reach import influence_points
+
+    skip = set(engagers)
+    return [p for p in influence_points(graph, target) if p not in skip]
+
+
 def paths_on(
     ig: InfluenceGraph,
     target: str,
@@ -188,7 +217,8 @@ def paths_on(
 ) -> list[LeveragePath]:
     """`leverage_paths` on an already collapsed graph (shared by reach and profiles)."""
     excluded = set(exclude)
-    starts = [e for e in engagers if e not in excluded and e != target]
+    goals = landings(ig.graph, target, engagers)
+    starts = [e for e in engagers if e not in excluded and e not in goals]
     # The rule is a pure function of the node, asked about the same nodes
     # many times while the layered graph is pruned: remember its answers.
     passable = functools.cache(
@@ -197,7 +227,7 @@ def paths_on(
     found = k_best_paths(
         ig.digraph,
         starts,
-        target,
+        goals,
         k=k,
         max_hops=max_hops,
         passable=passable,
@@ -307,7 +337,7 @@ def leverage_paths(
             detour = reachable(
                 ig.digraph,
                 [e for e in chosen if e not in set(exclude)],
-                {target},
+                set(landings(graph, target, chosen)),
                 max_hops=max_hops,
                 passable=lambda n: n not in set(exclude),
                 no_entry=chosen,
