@@ -37,7 +37,7 @@ import networkx as nx
 from graph.errors import NotFound
 from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
-from queries.engagers import resolve_engagers
+from queries.engagers import default_engagers, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.paths import k_best_paths, reachable
@@ -214,10 +214,16 @@ def paths_on(
     allow_through_parties: bool = False,
     exclude: Iterable[str] = (),
     max_candidates: int | None = None,
+    others: Iterable[str] = (),
 ) -> list[LeveragePath]:
-    """`leverage_paths` on an already collapsed graph (shared by reach and profiles)."""
+    """`leverage_paths` on an already collapsed graph (shared by reach and profiles).
+
+    `others` are engagers not asked about: like the asked ones, a path never
+    enters them (each has paths of its own, as Coverage counts them).
+    """
     excluded = set(exclude)
-    goals = landings(ig.graph, target, engagers)
+    ours = [*engagers, *others]
+    goals = landings(ig.graph, target, ours)
     starts = [e for e in engagers if e not in excluded and e not in goals]
     # The rule is a pure function of the node, asked about the same nodes
     # many times while the layered graph is pruned: remember its answers.
@@ -231,7 +237,7 @@ def paths_on(
         k=k,
         max_hops=max_hops,
         passable=passable,
-        no_entry=starts,
+        no_entry=[*starts, *others],
         max_candidates=max_candidates,
     )
     paths = [explain_path(ig, nodes, target=target) for _, nodes in found]
@@ -315,10 +321,14 @@ def leverage_paths(
     check_target(graph, target)
     chosen = resolve_engagers(graph, engagers)
     ig = influence_graph(graph, constraints)
+    # Our other engagers are never passed through, asked about or not: a path
+    # through one is that engager's approach (and Coverage counts it so).
+    others = [e for e in default_engagers(graph) if e not in chosen]
     groups = _diverse_paths(
         ig,
         target,
         engagers=chosen,
+        others=others,
         k=k,
         max_hops=max_hops,
         allow_through_parties=allow_through_parties,
@@ -337,15 +347,33 @@ def leverage_paths(
             detour = reachable(
                 ig.digraph,
                 [e for e in chosen if e not in set(exclude)],
-                set(landings(graph, target, chosen)),
+                set(landings(graph, target, [*chosen, *others])),
                 max_hops=max_hops,
                 passable=lambda n: n not in set(exclude),
-                no_entry=chosen,
+                no_entry=[*chosen, *others],
             )
             if detour is not None:
                 notes.append(
                     "a path exists through another party to the conflict; it is "
                     "left out for neutrality (allow_through_parties to see it)"
+                )
+        if others:
+            passable = passable_for(
+                ig, target, allow_through_parties=allow_through_parties, exclude=exclude
+            )
+            via = reachable(
+                ig.digraph,
+                [e for e in chosen if e not in set(exclude)],
+                set(landings(graph, target, chosen)),
+                max_hops=max_hops,
+                passable=passable,
+                no_entry=chosen,
+            )
+            if via is not None and any(n in others for n in via):
+                engager = next(n for n in via if n in others)
+                notes.append(
+                    f"a path exists through {name_of(graph, engager)}, another of our "
+                    "engagers; it is theirs to take (add them to the engagers to see it)"
                 )
     return LeverageResult(
         target=target,
