@@ -337,6 +337,14 @@ def leverage_paths(
     )
     paths = [lead for lead, _ in groups]
     notes: list[str] = []
+    landed = list(dict.fromkeys(p.nodes[-1] for p in paths if p.nodes[-1] != target))
+    if landed:
+        structure = str(graph.nodes[target].get("structure") or "of unknown structure")
+        structure = structure.replace("_", "-")
+        notes.append(
+            f"{name_of(graph, target)} is {structure}: paths end where engagement lands "
+            f"on it ({', '.join(name_of(graph, n) for n in landed)}), as Coverage scores it"
+        )
     if not chosen:
         notes.append("no engagers: mark our organisations with engager=true, or name some")
     elif not paths:

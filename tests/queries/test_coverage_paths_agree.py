@@ -64,6 +64,7 @@ def test_relief_without_walls_reaches_the_front_on_both_pages(store: GraphStore)
     # Decentralised: the path lands on the Front's local commander, and that is the number.
     assert result.best.nodes == ["org_ngo", "per_elder", "per_local"]
     assert result.best.score == pytest.approx(score)
+    assert "paths end where engagement lands on it (Ilyo Varrant)" in " ".join(result.notes)
 
 
 def test_the_answer_for_a_past_date_does_not_move_when_later_records_arrive() -> None:
