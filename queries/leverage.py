@@ -37,7 +37,7 @@ import networkx as nx
 from graph.errors import NotFound
 from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
-from queries.engagers import resolve_engagers
+from queries.engagers import default_engagers, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.paths import k_best_paths, reachable
@@ -175,6 +175,35 @@ def _check_limits(k: int, max_hops: int) -> None:
         raise InvalidQuery(f"max_hops must be at least 1, not {max_hops}")
 
 
+def landings(graph: nx.MultiDiGraph[str], target: str, engagers: Iterable[str]) -> list[str]:
+    """Where a leverage path to `target` ends: one rule with Coverage.
+
+    An armed actor is reached where its structure says engagement lands
+    (`queries.reach.influence_points`: the group itself, its top command when
+    integrated, its local commanders when decentralised, its member groups in
+    a coalition), so a path ends at the first of those it meets, exactly as
+    Coverage (`queries.gaps`) scores the engager against the actor: the best
+    path here has the score of the Coverage cell. An engager is never a
+    landing point (no one enters an engager). Any other target is its own
+    and only landing point.
+
+    Examples
+    --------
+    >>> from queries.examples import tiny_graph
+    >>> landings(tiny_graph(), "act_front", ["org_ocha", "org_ngo"])
+    ['act_front', 'pst_cp', 'per_local']
+    >>> landings(tiny_graph(), "per_local", ["org_ocha"])
+    ['per_local']
+    """
+    if kind_of(graph, target) != "ArmedActor":
+        return [target]
+    # Imported here: queries.reach builds on this module (check_target, passable_for).
+    from queries.reach import influence_points
+
+    skip = set(engagers)
+    return [p for p in influence_points(graph, target) if p not in skip]
+
+
 def paths_on(
     ig: InfluenceGraph,
     target: str,
@@ -185,10 +214,17 @@ def paths_on(
     allow_through_parties: bool = False,
     exclude: Iterable[str] = (),
     max_candidates: int | None = None,
+    others: Iterable[str] = (),
 ) -> list[LeveragePath]:
-    """`leverage_paths` on an already collapsed graph (shared by reach and profiles)."""
+    """`leverage_paths` on an already collapsed graph (shared by reach and profiles).
+
+    `others` are engagers not asked about: like the asked ones, a path never
+    enters them (each has paths of its own, as Coverage counts them).
+    """
     excluded = set(exclude)
-    starts = [e for e in engagers if e not in excluded and e != target]
+    ours = [*engagers, *others]
+    goals = landings(ig.graph, target, ours)
+    starts = [e for e in engagers if e not in excluded and e not in goals]
     # The rule is a pure function of the node, asked about the same nodes
     # many times while the layered graph is pruned: remember its answers.
     passable = functools.cache(
@@ -197,11 +233,11 @@ def paths_on(
     found = k_best_paths(
         ig.digraph,
         starts,
-        target,
+        goals,
         k=k,
         max_hops=max_hops,
         passable=passable,
-        no_entry=starts,
+        no_entry=[*starts, *others],
         max_candidates=max_candidates,
     )
     paths = [explain_path(ig, nodes, target=target) for _, nodes in found]
@@ -285,10 +321,14 @@ def leverage_paths(
     check_target(graph, target)
     chosen = resolve_engagers(graph, engagers)
     ig = influence_graph(graph, constraints)
+    # Our other engagers are never passed through, asked about or not: a path
+    # through one is that engager's approach (and Coverage counts it so).
+    others = [e for e in default_engagers(graph) if e not in chosen]
     groups = _diverse_paths(
         ig,
         target,
         engagers=chosen,
+        others=others,
         k=k,
         max_hops=max_hops,
         allow_through_parties=allow_through_parties,
@@ -297,6 +337,14 @@ def leverage_paths(
     )
     paths = [lead for lead, _ in groups]
     notes: list[str] = []
+    landed = list(dict.fromkeys(p.nodes[-1] for p in paths if p.nodes[-1] != target))
+    if landed:
+        structure = str(graph.nodes[target].get("structure") or "of unknown structure")
+        structure = structure.replace("_", "-")
+        notes.append(
+            f"{name_of(graph, target)} is {structure}: paths end where engagement lands "
+            f"on it ({', '.join(name_of(graph, n) for n in landed)}), as Coverage scores it"
+        )
     if not chosen:
         notes.append("no engagers: mark our organisations with engager=true, or name some")
     elif not paths:
@@ -307,15 +355,33 @@ def leverage_paths(
             detour = reachable(
                 ig.digraph,
                 [e for e in chosen if e not in set(exclude)],
-                {target},
+                set(landings(graph, target, [*chosen, *others])),
                 max_hops=max_hops,
                 passable=lambda n: n not in set(exclude),
-                no_entry=chosen,
+                no_entry=[*chosen, *others],
             )
             if detour is not None:
                 notes.append(
                     "a path exists through another party to the conflict; it is "
                     "left out for neutrality (allow_through_parties to see it)"
+                )
+        if others:
+            passable = passable_for(
+                ig, target, allow_through_parties=allow_through_parties, exclude=exclude
+            )
+            via = reachable(
+                ig.digraph,
+                [e for e in chosen if e not in set(exclude)],
+                set(landings(graph, target, chosen)),
+                max_hops=max_hops,
+                passable=passable,
+                no_entry=chosen,
+            )
+            if via is not None and any(n in others for n in via):
+                engager = next(n for n in via if n in others)
+                notes.append(
+                    f"a path exists through {name_of(graph, engager)}, another of our "
+                    "engagers; it is theirs to take (add them to the engagers to see it)"
                 )
     return LeverageResult(
         target=target,

@@ -257,7 +257,7 @@ def _hop_distances(
 def k_best_paths(
     digraph: nx.DiGraph[str],
     sources: Collection[str],
-    target: str,
+    target: str | Collection[str],
     *,
     k: int,
     max_hops: int,
@@ -266,6 +266,9 @@ def k_best_paths(
     max_candidates: int | None = None,
 ) -> list[tuple[float, list[str]]]:
     """The `k` best simple paths of at most `max_hops` hops from any source to `target`.
+
+    `target` may be several nodes (an armed actor's entry points): a path then
+    ends at the first of them it meets, as Coverage scores it.
 
     Returns ``[(weight, path)]`` in non-decreasing weight (non-increasing
     score). Examines at most `max_candidates` candidate walks (default
@@ -282,22 +285,23 @@ def k_best_paths(
     >>> [p for _, p in k_best_paths(g, ["a"], "c", k=3, max_hops=2, passable=lambda n: n != "b")]
     [['a', 'c']]
     """
-    if k <= 0 or max_hops <= 0 or target not in digraph:
+    goals = {n for n in ([target] if isinstance(target, str) else target) if n in digraph}
+    if k <= 0 or max_hops <= 0 or not goals:
         return []
-    starts = [s for s in sources if s in digraph and s != target]
+    starts = [s for s in sources if s in digraph and s not in goals]
     if not starts:
         return []
     start_set = set(starts)
     entry_stop = set(no_entry) | start_set
 
     def can_pass(node: str) -> bool:
-        return node != target and node not in entry_stop and passable(node)
+        return node not in goals and node not in entry_stop and passable(node)
 
     # Only the hop distance *to* the target prunes: the layers are grown from
     # the sources, so a node in layer h is already h hops from one of them.
     backward = _hop_distances(
         digraph,
-        [target],
+        goals,
         reverse=True,
         limit=max_hops,
         stop=start_set,
@@ -319,21 +323,22 @@ def k_best_paths(
         room = max_hops - layer - 1  # hops left after stepping into layer + 1
         following: list[str] = []
         for u in current:
-            if u == target:
+            if u in goals:
                 continue
             for v, data in succ[u].items():
                 # `kept(v, layer + 1)`, cheapest and most selective test first.
                 if backward.get(v, far) > room or v in entry_stop:
                     continue
-                if v != target and not passable(v):
+                if v not in goals and not passable(v):
                     continue
                 if (v, layer + 1) not in layered:
                     following.append(v)
                 layered.add_edge((u, layer), (v, layer + 1), weight=float(data["weight"]))
         current = following
     for layer in range(1, max_hops + 1):
-        if (target, layer) in layered:
-            layered.add_edge((target, layer), sink, weight=0.0)
+        for goal in sorted(goals):
+            if (goal, layer) in layered:
+                layered.add_edge((goal, layer), sink, weight=0.0)
     if not nx.has_path(layered, _SOURCE, sink):
         return []
 

@@ -86,9 +86,21 @@ def _simple_paths(
 def _reference_scores(
     ig: InfluenceGraph, starts: list[str], target: str, max_hops: int
 ) -> list[float]:
+    """Scores of every path, best first. A path to an armed actor ends at the first
+    of its entry points it meets (`influence_points`, never an engager), as
+    Coverage scores it; to anything else, at the target."""
     passable = passable_for(ig, target)
-    weights = sorted(_simple_paths(ig, starts, target, max_hops, passable))
-    return [math.exp(-w) for w in weights]
+    if ig.graph.nodes[target].get("kind") != "ArmedActor":
+        weights = sorted(_simple_paths(ig, starts, target, max_hops, passable))
+        return [math.exp(-w) for w in weights]
+    goals = set(influence_points(ig.graph, target)) - set(starts)
+    found = (
+        w
+        for start in starts
+        if start not in goals
+        for w, _ in _all_paths(ig, start, goals, max_hops, passable, set(starts))
+    )
+    return [math.exp(-w) for w in sorted(found)]
 
 
 CASES = [(seed, hops) for seed in SEEDS for hops in (3, 4)]

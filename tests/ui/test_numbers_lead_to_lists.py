@@ -5,15 +5,18 @@ Data is FICTIONAL (tests/ui/world.py and the demo scenario).
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from graph.projection import projection
 from graph.sensitivity import SYSTEM
 from graph.stores.embedded_store import EmbeddedStore
 from tests.ui.conftest import app_at, no_exceptions
-from ui.components.gaps_view import selected_cell
+from tests.ui.test_pickers_and_links import opened_with
+from ui.components.gaps_view import paths_question, report, selected_cell
 
 
 def _table_in(at: AppTest, label_start: str) -> Any:
@@ -84,3 +87,19 @@ def test_the_coverage_matrix_table_has_a_column_per_engager() -> None:
     # No path is a blank cell, never a grey "None" (or NaN) in the grid.
     assert not table[engagers].isna().any().any()
     assert all(isinstance(v, str) for c in engagers for v in table[c])
+
+
+def test_a_coverage_cell_opens_the_paths_behind_its_score(world_store: EmbeddedStore) -> None:
+    # Relief Without Walls reaches the decentralised Front through its local
+    # commander: the cell's score and the best path the click opens are one number.
+    found = report(projection(world_store, viewer=SYSTEM, as_of=date.today()))
+    score = found.matrix["act_hills"]["org_ngo"]
+    assert score is not None
+    question = paths_question(found, "org_ngo", "act_hills")
+    at = opened_with("paths", question)
+    assert at.multiselect(key="paths.engagers").value == ["org_ngo"]
+    assert at.date_input(key="paths.as_of").value == found.as_of
+    assert at.slider(key="paths.max_hops").value == found.max_hops
+    assert "none of the engagers can reach" not in " ".join(i.value for i in at.info)
+    best = at.radio(key="paths.choice").options[0]
+    assert f"Relief Without Walls (fictional) — score {score:.3f}" in best, best

@@ -27,6 +27,19 @@ def report(graph: nx.MultiDiGraph[str], *, max_hops: int = 5, stale_days: int = 
     )
 
 
+def paths_question(found: GapReport, engager: str, actor: str) -> dict[str, str]:
+    """The Leverage paths query string behind one Coverage cell: that engager, that
+    actor, and the date, hop limit and minimum confidence the matrix was scored
+    with, so the paths page shows the paths behind that very number."""
+    return {
+        "target": actor,
+        "engagers": engager,
+        "as_of": found.as_of.isoformat(),
+        "max_hops": str(found.max_hops),
+        "min_confidence": str(PathConstraints().min_confidence),
+    }
+
+
 def matrix_table(found: GapReport) -> tuple[Any, list[str]]:
     """The engagers × actors matrix as a coloured table, and its columns' engager ids.
 
@@ -224,7 +237,7 @@ def render_coverage() -> None:
     cell = selected_cell(event, ids, columns)
     if cell is not None:
         engager, actor = cell
-        st.switch_page("views/paths.py", query_params={"target": actor, "engagers": engager})
+        st.switch_page("views/paths.py", query_params=paths_question(found, engager, actor))
 
     st.subheader("Single points of failure")
     if found.single_points:
