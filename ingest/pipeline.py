@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from graph import model as m
-from graph.errors import ImportRejected, InvalidRecords, RowError
+from graph.errors import ImportRejected, InvalidRecords, RowError, TransactionTooLarge
 from graph.projection import no_cyclic_gc
 from graph.sensitivity import Sensitivity
 from graph.store import GraphStore, WriteBatch, WriteReport
@@ -142,6 +142,8 @@ def _run_import(
                 actor=options.actor,
                 clearance=Sensitivity(options.viewer.clearance),
             )
+        except TransactionTooLarge as e:  # the store knows records; the user knows rows
+            raise e.for_file(built.rows, path.name) from e
         except InvalidRecords as e:  # the store's planner found what only it can see
             raise ImportRejected(
                 sorted(
