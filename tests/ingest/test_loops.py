@@ -25,8 +25,9 @@ from graph.stores.embedded_store import EmbeddedStore
 from ingest.export import export_store
 from ingest.loops import Link, loops
 from tests.ingest.helpers import contents, load
+from ui.demo_files import DEMO_SCENARIO
 
-DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
+DEMO = DEMO_SCENARIO
 HEADER = "// FICTIONAL test data: every id is invented.\n"
 
 
