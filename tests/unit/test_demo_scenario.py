@@ -291,6 +291,7 @@ def test_only_the_built_demo_ships_in_the_wheel() -> None:
     wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
     assert "samples" not in wheel["packages"]
     assert "samples" not in str(wheel.get("force-include", {}))
+    assert "ui/demo_build.py" in wheel["exclude"]  # it reads samples/, which is not shipped
     assert SCENARIO.parent.parent.name in wheel["packages"]
     assert SCENARIO.is_file() and DEMO_SHAPES.is_file()
     assert not (DEMO / "build_scenario.py").exists()
