@@ -47,8 +47,8 @@ See samples/demo/README.md for the story and the planted answers."""
 STAMPS = {"recorded_at": None, "recorded_by": None}
 
 
-def build_snapshot(template: Path = TEMPLATE, shapes: Path = DEMO_SHAPES) -> str:
-    """Import `template` and `shapes` into a fresh store; return the snapshot's text.
+def build_records(template: Path = TEMPLATE, shapes: Path = DEMO_SHAPES) -> list[m.AnyRecord]:
+    """Import `template` and `shapes` into a fresh store; return its records, unstamped.
 
     Raises ImportRejected (every bad file, row and field) if the template does
     not import cleanly: a demo that needs a hand fix is not built.
@@ -58,13 +58,15 @@ def build_snapshot(template: Path = TEMPLATE, shapes: Path = DEMO_SHAPES) -> str
         try:
             run_import(store, template, ImportOptions(format="template", actor=ACTOR))
             attach_shapes(store, shapes, actor=ACTOR, viewer=SYSTEM)
-            records: list[m.AnyRecord] = [
-                r.model_copy(update=STAMPS) for r in export_records(store, viewer=SYSTEM)
-            ]
+            return [r.model_copy(update=STAMPS) for r in export_records(store, viewer=SYSTEM)]
         finally:
             store.close()
+
+
+def build_snapshot(template: Path = TEMPLATE, shapes: Path = DEMO_SHAPES) -> str:
+    """The snapshot's text, as `ui/demo_data/scenario.jsonl` holds it."""
     out = io.StringIO()
-    write_snapshot(records, out, header=HEADER)
+    write_snapshot(build_records(template, shapes), out, header=HEADER)
     return out.getvalue()
 
 
@@ -72,10 +74,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--out", type=Path, default=DEMO_SCENARIO, help="snapshot to write")
     args = parser.parse_args(argv)
-    text = build_snapshot()
+    records = build_records()
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text, encoding="utf-8")
-    print(f"wrote {text.count(chr(10)) - HEADER.count(chr(10)) - 1} records to {args.out}")
+    with args.out.open("w", encoding="utf-8", newline="\n") as fh:
+        count = write_snapshot(records, fh, header=HEADER)
+    print(f"wrote {count} records to {args.out}")
     return 0
 
 
