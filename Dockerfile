@@ -7,7 +7,6 @@ COPY graph ./graph
 COPY ingest ./ingest
 COPY queries ./queries
 COPY ui ./ui
-COPY samples ./samples
 RUN pip install --no-cache-dir -c requirements.lock . && useradd --create-home --uid 10001 actorgraph
 USER actorgraph
 EXPOSE 8501

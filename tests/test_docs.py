@@ -38,7 +38,10 @@ def test_readme_commands_exist_and_ci_runs_the_readme_test_command() -> None:
 
 
 def test_samples_say_they_are_fictional() -> None:
-    for path in (ROOT / "samples").rglob("*"):
-        if path.is_file() and path.suffix in {".jsonl", ".md", ".csv"}:
-            head = path.read_text(encoding="utf-8")[:2000].lower()
+    """Every sample file says so; a CSV (no comment lines in the template format) says
+    it through the README.txt of its template folder."""
+    for path in [*(ROOT / "samples").rglob("*"), *(ROOT / "ui" / "demo_data").rglob("*")]:
+        if path.is_file() and path.suffix in {".jsonl", ".md", ".csv", ".txt"}:
+            said_in = path.with_name("README.txt") if path.suffix == ".csv" else path
+            head = said_in.read_text(encoding="utf-8")[:2000].lower()
             assert "fictional" in head, f"{path} does not say its data is fictional"

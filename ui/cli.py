@@ -25,6 +25,7 @@ from graph.settings import Settings
 from graph.stores import redact_url
 from ui import cli_admin, cli_app, cli_ingest, cli_places, cli_rekey, cli_review, cli_serve
 from ui.cli_support import ActorGraphGroup, CliState, emit_json, info, state
+from ui.demo_files import DEMO_SCENARIO
 
 app = typer.Typer(
     cls=ActorGraphGroup,
@@ -38,7 +39,6 @@ app = typer.Typer(
 )
 
 DEMO_ADMIN = "demo-admin"
-DEMO_SCENARIO = Path(__file__).resolve().parent.parent / "samples" / "demo" / "scenario.jsonl"
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON only, on stdout.")]
 

@@ -18,6 +18,7 @@ from graph.errors import NotFound
 from graph.schema import NodeKind
 from graph.sensitivity import Sensitivity
 from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_as_of, state
+from ui.demo_files import DEMO_SHAPES
 
 if TYPE_CHECKING:  # the analyses load networkx when they run (start-up time)
     import networkx as nx
@@ -207,9 +208,6 @@ def _place_by_pcode(graph: nx.MultiDiGraph[str], text: str) -> str | None:
         return find_area(graph, text) if text.upper() == text and " " not in text else None
     except NotFound:
         return None
-
-
-DEMO_SHAPES = Path(__file__).resolve().parent.parent / "samples" / "demo" / "shapes.geojson"
 
 
 def load_demo_shapes(st: CliState) -> None:

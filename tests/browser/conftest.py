@@ -28,9 +28,10 @@ from graph.stores.embedded_store import EmbeddedStore
 from ingest.snapshot import load_snapshot
 from tests.ui import world
 from ui.cli_app import app_environment, streamlit_command
+from ui.demo_files import DEMO_SCENARIO
 
 ROOT = Path(__file__).resolve().parents[2]
-DEMO = ROOT / "samples" / "demo" / "scenario.jsonl"
+DEMO = DEMO_SCENARIO
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 CHROMIUM = Path(os.environ.get("ACTORGRAPH_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [

@@ -16,16 +16,16 @@ from ingest.snapshot import load_snapshot
 from tests.browser.conftest import (
     DEMO,
     LOOPBACK,
-    ROOT,
     Server,
     settle,
     start_server,
     stop_server,
 )
+from ui.demo_files import DEMO_SHAPES
 
 pytestmark = pytest.mark.browser
 
-SHAPES = ROOT / "samples" / "demo" / "shapes.geojson"
+SHAPES = DEMO_SHAPES
 
 
 @pytest.fixture(scope="module")

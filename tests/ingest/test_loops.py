@@ -26,8 +26,9 @@ from ingest import validation
 from ingest.export import export_store
 from ingest.loops import Link, Loop, loops
 from tests.ingest.helpers import contents, load
+from ui.demo_files import DEMO_SCENARIO
 
-DEMO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
+DEMO = DEMO_SCENARIO
 PER_LINK = 200  # calls per relationship the loop check may make (it makes 13-48)
 HEADER = "// FICTIONAL test data: every id is invented.\n"
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -18,8 +17,9 @@ from ingest.snapshot import load_snapshot
 from queries import blocs, compare_blocs, gaps, leverage_paths, profile, reach
 from queries.blocs import blocs as find_blocs
 from queries.constraints import PathConstraints
+from ui.demo_files import DEMO_SCENARIO
 
-SCENARIO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
+SCENARIO = DEMO_SCENARIO
 TODAY = date(2026, 11, 1)  # the scenario's present
 RESTRICTED = Viewer(name="restricted analyst", clearance=Sensitivity.RESTRICTED)
 

@@ -18,10 +18,11 @@ from streamlit.testing.v1 import AppTest
 from graph.stores.embedded_store import EmbeddedStore
 from ingest.snapshot import load_snapshot
 from tests.ui import world
+from ui.demo_files import DEMO_SCENARIO
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
-DEMO = ROOT / "samples" / "demo" / "scenario.jsonl"
+DEMO = DEMO_SCENARIO
 PAGES = ["overview", "profile", "network", "paths", "coverage", "data", "map", "timeline"]
 
 

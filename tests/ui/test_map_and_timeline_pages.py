@@ -4,7 +4,6 @@ its contacts, clearance hides confidential sites, and the timeline opens a recor
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 
@@ -12,8 +11,9 @@ from graph.sensitivity import Sensitivity, Viewer
 from graph.stores.embedded_store import EmbeddedStore
 from ingest.shapes import attach_shapes
 from tests.ui.conftest import app_at, no_exceptions, texts
+from ui.demo_files import DEMO_SHAPES
 
-SHAPES = Path(__file__).resolve().parents[2] / "samples" / "demo" / "shapes.geojson"
+SHAPES = DEMO_SHAPES
 OWNER = Viewer(name="demo", clearance=Sensitivity.STRICTLY_CONFIDENTIAL)
 
 

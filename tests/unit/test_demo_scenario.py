@@ -1,5 +1,6 @@
-"""The fictional demo scenario (samples/demo): it loads, covers the schema, and keeps its
-planted answers (samples/demo/README.md, "Planted answers").
+"""The fictional demo scenario (ui/demo_data, built from samples/demo/template): it loads,
+covers the schema, is what the importer makes of its template, and keeps its planted
+answers (samples/demo/README.md, "Planted answers").
 
 Route checks use a small breadth-first search over a deliberately generous reading of
 the leverage edges (see `leverage_adjacency`), so "no route" claims hold however an
@@ -10,8 +11,11 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
+import shutil
 import subprocess
 import sys
+import tomllib
 from collections import defaultdict, deque
 from collections.abc import Collection, Iterable
 from datetime import date
@@ -21,16 +25,18 @@ import pytest
 
 from graph import model as m
 from graph.dates import lower_bound, upper_bound
+from graph.errors import ImportRejected
 from graph.model import HarmPattern, Structure
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.stores.embedded_store import EmbeddedStore
 from ingest.snapshot import load_snapshot, read_snapshot
+from ui.demo_build import TEMPLATE, build_snapshot
+from ui.demo_files import DEMO_SCENARIO, DEMO_SHAPES
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "samples" / "demo"
-SCENARIO = DEMO / "scenario.jsonl"
-BUILDER = DEMO / "build_scenario.py"
+SCENARIO = DEMO_SCENARIO
 # The scenario's "today": late 2026. Fixed, so the stale-access check never drifts.
 SCENARIO_DATE = date(2026, 11, 1)
 RESTRICTED = Viewer(name="restricted analyst", clearance=Sensitivity.RESTRICTED)
@@ -230,16 +236,65 @@ def test_readme_says_fictional_and_lists_planted_answers() -> None:
     assert "## Planted answers" in readme
 
 
-def test_builder_reproduces_the_committed_file_byte_for_byte(tmp_path: Path) -> None:
+def test_committed_snapshot_is_a_fresh_build_of_the_template(tmp_path: Path) -> None:
+    """The shipped snapshot is exactly what the importer makes of the CSV template."""
     out = tmp_path / "scenario.jsonl"
-    # Run from another folder: the script must find the repo on its own.
+    # Run from another folder: the script must find the repository on its own.
     subprocess.run(
-        [sys.executable, str(BUILDER), "--out", str(out)],
+        [str(ROOT / "scripts" / "build-demo"), "--out", str(out)],
         check=True,
         cwd=tmp_path,
         capture_output=True,
+        env={**os.environ, "PYTHON": sys.executable},
     )
     assert out.read_bytes() == SCENARIO.read_bytes()
+
+
+def test_an_edit_to_the_template_reaches_the_built_snapshot(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template)
+    actors = template / "ArmedActor.csv"
+    text = actors.read_text(encoding="utf-8-sig")
+    assert "Askel Pass Brigade" in text
+    actors.write_text(text.replace("Askel Pass Brigade", "Askel Ridge Brigade"), "utf-8-sig")
+    built = {r.id: r for r in read_snapshot_text(build_snapshot(template=template), tmp_path)}
+    original = {r.id: r for r in read_snapshot(SCENARIO)}
+    assert built["act_askel"].name == "Askel Ridge Brigade"
+    assert original["act_askel"].name == "Askel Pass Brigade"
+    changed = [i for i in original if original[i] != built[i]]
+    assert changed == ["act_askel"]
+
+
+def test_a_bad_template_row_fails_the_build_naming_file_row_and_field(tmp_path: Path) -> None:
+    template = tmp_path / "template"
+    shutil.copytree(TEMPLATE, template)
+    actors = template / "ArmedActor.csv"
+    lines = actors.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+    lines[2] = lines[2].replace("decentralised", "shapeless")
+    actors.write_text("".join(lines), "utf-8-sig")
+    with pytest.raises(ImportRejected) as rejected:
+        build_snapshot(template=template)
+    [error] = rejected.value.errors
+    assert "ArmedActor" in f"{error.file} {error.sheet}"
+    assert (error.row, error.field) == (3, "structure")
+
+
+def read_snapshot_text(text: str, folder: Path) -> list[m.AnyRecord]:
+    path = folder / "built.jsonl"
+    path.write_text(text, encoding="utf-8")
+    return read_snapshot(path)
+
+
+def test_only_the_built_demo_ships_in_the_wheel() -> None:
+    """The wheel carries ui/demo_data (package data), not the samples folder or its source."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    wheel = project["tool"]["hatch"]["build"]["targets"]["wheel"]
+    assert "samples" not in wheel["packages"]
+    assert "samples" not in str(wheel.get("force-include", {}))
+    assert "ui/demo_build.py" in wheel["exclude"]  # it reads samples/, which is not shipped
+    assert SCENARIO.parent.parent.name in wheel["packages"]
+    assert SCENARIO.is_file() and DEMO_SHAPES.is_file()
+    assert not (DEMO / "build_scenario.py").exists()
 
 
 def test_ids_carry_their_kind_prefix(store: EmbeddedStore) -> None:
