@@ -7,6 +7,7 @@ are process-wide: they are cleared around every test.
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,9 @@ from ui.demo_files import DEMO_SCENARIO
 ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "ui" / "app.py"
 DEMO = DEMO_SCENARIO
+# A ceiling against a hung script run, never a budget: a loaded machine may take
+# minutes for a page that takes a second here (the browser tests' same limit).
+HANG_LIMIT_S = float(os.environ.get("ACTORGRAPH_BROWSER_READY_LIMIT", "600"))
 PAGES = ["overview", "profile", "network", "paths", "coverage", "data", "map", "timeline"]
 
 
@@ -88,7 +92,7 @@ def demo_store(
     store.close()
 
 
-def app_at(page: str | None = None, *, timeout: float = 30) -> AppTest:
+def app_at(page: str | None = None, *, timeout: float = HANG_LIMIT_S) -> AppTest:
     """A fresh session of the app, run once, optionally switched to `page` and run again."""
     at = AppTest.from_file(str(APP), default_timeout=timeout)
     at.run()

@@ -15,7 +15,7 @@ from graph import model as m
 from graph.sensitivity import Sensitivity
 from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
-from tests.ui.conftest import APP, app_at, no_exceptions, texts
+from tests.ui.conftest import APP, HANG_LIMIT_S, app_at, no_exceptions, texts
 
 SECRET_ID = "per_secret"
 
@@ -30,7 +30,7 @@ def labels_of(at: AppTest, key: str) -> list[str]:
 
 def opened_with(page: str, params: dict[str, str]) -> AppTest:
     """A fresh session opened on a link: `page` with `params` in its query string."""
-    at = AppTest.from_file(str(APP), default_timeout=60)
+    at = AppTest.from_file(str(APP), default_timeout=HANG_LIMIT_S)
     at.query_params.update(params)
     at.switch_page(f"views/{page}.py")
     at.run()

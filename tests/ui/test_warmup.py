@@ -19,7 +19,7 @@ from graph.sensitivity import SYSTEM
 from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from queries.memo import remembered
-from tests.ui.conftest import APP, no_exceptions
+from tests.ui.conftest import APP, HANG_LIMIT_S, no_exceptions
 from ui import warmup
 from ui.components.gaps_view import report
 
@@ -30,7 +30,7 @@ def warm_up_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     warmup.forget()
     yield
     for thread in list(warmup._started.values()):
-        thread.join(timeout=60)
+        thread.join(timeout=HANG_LIMIT_S)
     warmup.forget()
 
 
@@ -38,9 +38,9 @@ def warm_up_on(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def test_a_new_sessions_first_load_finds_the_warmed_analyses(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    AppTest.from_file(str(APP), default_timeout=30).switch_page("views/data.py").run()
+    AppTest.from_file(str(APP), default_timeout=HANG_LIMIT_S).switch_page("views/data.py").run()
     (thread,) = warmup._started.values()
-    thread.join(timeout=60)
+    thread.join(timeout=HANG_LIMIT_S)
 
     def nothing_more(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("computed again on a first load after the warm-up")
@@ -49,7 +49,7 @@ def test_a_new_sessions_first_load_finds_the_warmed_analyses(
     # queries.gaps the module (the package exports a function of that name)
     monkeypatch.setattr(importlib.import_module("queries.gaps"), "_gaps", nothing_more)
     for page in ("overview", "coverage"):
-        at = AppTest.from_file(str(APP), default_timeout=30)  # a new session
+        at = AppTest.from_file(str(APP), default_timeout=HANG_LIMIT_S)  # a new session
         if page != "overview":
             at.switch_page(f"views/{page}.py")
         at.run()
@@ -63,7 +63,7 @@ def test_after_a_write_todays_projection_and_gaps_are_warmed_in_the_background(
 ) -> None:
     thread = warmup.start(world_store, SYSTEM)
     assert thread is not None
-    thread.join(timeout=60)
+    thread.join(timeout=HANG_LIMIT_S)
     person = m.Person(id="per_rewarm", name="Fictional Newcomer")
     world_store.write(WriteBatch.of([person]), actor="analyst-1")
 
