@@ -110,6 +110,7 @@ def measure(
 
 def _straightforward() -> None:
     """Put the straightforward import path back, for the baseline process only."""
+    # The modules whose fast paths the baseline process puts back, patched in place.
     import ingest.events as events
     import ingest.pipeline as pipeline
     import ingest.resolve as resolve

@@ -128,6 +128,7 @@ def measure(fmt: str, rows: int, store: str | None, workdir: Path) -> dict[str, 
     if store is None:
         code, wall, rss_kib, tail = run_import(args, env)
     else:
+        # Only what the measured run uses is loaded, so it is not counted in the others.
         from graph.stores.neo4j_store import Neo4jStore
 
         user, password = os.environ.get("NEO4J_USER", "neo4j"), os.environ["NEO4J_PASSWORD"]

@@ -125,10 +125,12 @@ def ratio(ours: float | None, baseline: float | None) -> float | None:
 
 def open_store(options: Options, workdir: Path) -> GraphStore:
     if options.store == "embedded":
+        # Only what the measured run uses is loaded, so it is not counted in the others.
         from graph.stores.embedded_store import EmbeddedStore
 
         return EmbeddedStore(workdir / "bench.db")
     if options.store == "neo4j":
+        # Only what the measured run uses is loaded, so it is not counted in the others.
         from graph.stores.neo4j_store import Neo4jStore
 
         if options.neo4j is None:
@@ -524,6 +526,7 @@ def _app_pages(store: GraphStore, graph: nx.MultiDiGraph[str], budget_s: float) 
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    # Only what the measured run uses is loaded, so it is not counted in the others.
     from ui import warmup
 
     path = getattr(store, "path", None)

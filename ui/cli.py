@@ -189,6 +189,7 @@ def list_(
 ) -> None:
     """List entities: id, type, name, sensitivity (and kind, structure for armed actors)."""
     st = state(ctx)
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.access import audit_shown
 
     nodes = list(st.store().iter_nodes(type_, viewer=st.viewer))
@@ -280,6 +281,7 @@ def history(
     revisions = st.store().history(record_id, viewer=st.viewer)
     if not revisions:
         raise NotFound(f"no record {record_id!r} (or it is above your clearance)")
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.revisions import field_changes, withdrawn_links
 
     changes = field_changes(revisions)
@@ -349,6 +351,7 @@ def demo(
     Without --no-ui the scenario goes into a fresh embedded store in a temporary
     folder; with --no-ui it goes into the store given by --store.
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.snapshot import load_snapshot
 
     st = state(ctx)
@@ -385,6 +388,7 @@ def _register_extensions() -> None:
     cli_review.register(app)
     cli_serve.register(app)
     try:
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from ui import cli_queries
     except ImportError:  # the analysis commands are optional until queries/ lands
         return

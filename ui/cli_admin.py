@@ -169,6 +169,7 @@ def audit_log(
     store = st.store()
     entries = store.audit_log().entries[-limit:]
     if json_out:
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from graph.audit_trail import with_versions
 
         emit_json(with_versions(store, entries, viewer=st.viewer))

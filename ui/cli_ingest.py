@@ -45,6 +45,7 @@ def template(
     ] = "xlsx",
 ) -> None:
     """Write a data-entry template: a sheet per node kind and relationship type, with drop-downs."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.templates import write_template_csv, write_template_xlsx
 
     if format_ not in ("xlsx", "csv"):
@@ -147,6 +148,7 @@ def import_(
     (`sheet/row: "spelling" → id (name), score`) and the ids of new records;
     --verbose or --report FILE give every row.
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.pipeline import FORMATS, ImportOptions, ImportReport, SourceSpec, run_import
 
     st = state(ctx)
@@ -330,6 +332,7 @@ def export(
     (JSON Lines) plus `<file>.manifest.json`; --encrypt protects both with a passphrase,
     --encrypt-to with partners' age public keys (they open them with `age -d`).
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.export import EXPORT_FORMATS, audited_export
 
     if audience is not None or encrypt or encrypt_to:
@@ -362,6 +365,7 @@ def _export_for_audience(
     encrypt_to: list[str],
     json_out: bool,
 ) -> None:
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.sharing import audience as find_audience
     from graph.sharing import load_audiences
     from ingest.audience_export import export_for_audience, manifest_path
@@ -431,6 +435,7 @@ def decrypt(
 
     Exports are age files: a partner without actorgraph opens them with `age -d`.
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.encryption import decrypt as open_blob
     from ingest.encryption import read_identities
 
@@ -451,6 +456,7 @@ def merge(
     json_out: JsonOpt = False,
 ) -> None:
     """Merge OTHER into KEEP: aliases and relationships move to KEEP; the merge is recorded."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.merge import merge_entities
 
     st = state(ctx)

@@ -46,6 +46,7 @@ def import_boundaries(
     json_out: JsonOpt = False,
 ) -> None:
     """Import administrative boundaries (areas, P-codes, names, parents, shapes): the gazetteer."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.boundaries import import_boundaries as run
 
     st = state(ctx)
@@ -80,6 +81,7 @@ def import_shapes(
     json_out: JsonOpt = False,
 ) -> None:
     """Attach drawn shapes to sites, routes and areas that exist (points, lines, polygons)."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.shapes import attach_shapes
 
     st = state(ctx)
@@ -96,6 +98,7 @@ def import_shapes(
 
 def place_events(ctx: typer.Context, dry_run: DryRunOpt = False, json_out: JsonOpt = False) -> None:
     """Place incidents imported before the boundaries in the gazetteer's areas (one write)."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.placement import place_stored_events
 
     st = state(ctx)
@@ -123,6 +126,7 @@ def contacts_at_point(
     json_out: bool,
 ) -> None:
     """`actorgraph contacts --at LON,LAT`: the areas there and the sites near it."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.geometry import GeometryProblem, parse_lon_lat
     from queries.places import contacts_at
     from ui.cli_queries import print_contacts
@@ -156,6 +160,7 @@ def timeline(
     json_out: JsonOpt = False,
 ) -> None:
     """Allegiances, command, control, incidents, engagements and commitments on one time axis."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.dates import lower_bound
     from graph.projection import projection
     from queries.timeline_view import timeline as build
@@ -202,6 +207,7 @@ def _day(text: str, bound: Callable[[str], date]) -> date:
 
 def _place_by_pcode(graph: nx.MultiDiGraph[str], text: str) -> str | None:
     """An area given by its P-code (KL0101), the way officers name districts."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.contacts import find_area
 
     try:
@@ -212,6 +218,7 @@ def _place_by_pcode(graph: nx.MultiDiGraph[str], text: str) -> str | None:
 
 def load_demo_shapes(st: CliState) -> None:
     """The demo's fictional boundaries, sites and routes, after its records."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.shapes import attach_shapes
 
     report = attach_shapes(st.store(), DEMO_SHAPES, actor="demo", viewer=st.viewer)

@@ -91,6 +91,7 @@ def _graph(st: CliState, day: date | None) -> nx.MultiDiGraph[str]:
 
 def _shown(st: CliState, graph: nx.MultiDiGraph[str], answer: Any, command: str) -> None:
     """Audit the strictly confidential records the answer names, before it is printed."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.access import audit_shown
     from queries.shown import records_named
 
@@ -165,6 +166,7 @@ def paths(
     json_out: JsonOpt = False,
 ) -> None:
     """The k best leverage paths from our engagers to a target, every hop explained."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.leverage import leverage_paths
 
     st = state(ctx)
@@ -213,6 +215,7 @@ def reach(
 ) -> None:
     """Each engager's best path to a target, and where engagement should land given
     how the target's group is commanded."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.reach import reach as run_reach
 
     st = state(ctx)
@@ -283,6 +286,7 @@ def influencers(
 
     When no one is listed, the reason is printed (members or our own people left out).
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.influencers import influencers as rank
     from queries.influencers import key_interlocutors
 
@@ -354,6 +358,7 @@ def gaps(
     json_out: JsonOpt = False,
 ) -> None:
     """Who no engager reaches, single points of failure, stale access, complementarity."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.gaps import gaps as find_gaps
 
     st = state(ctx)
@@ -421,6 +426,7 @@ def blocs(
 ) -> None:
     """Blocs of armed actors on a date, from their own alliances and oppositions
     then (contested pairs listed apart); with --compare, whose ties changed."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.blocs import bloc_map, compare_blocs
 
     st = state(ctx)
@@ -486,6 +492,7 @@ def profile(
 ) -> None:
     """An armed actor's profile: COM, command tree, allegiances, influence, access,
     incidents against commitments, engagements, and a recommended approach."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.profiles import profile as build_profile
 
     st = state(ctx)
@@ -578,6 +585,7 @@ def contacts(
 ) -> None:
     """Who controls or operates in an area (and the areas inside it), or at a point and
     the sites near it, their commanders, and who of us has access."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.contacts import area_contacts
 
     st = state(ctx)
@@ -586,6 +594,7 @@ def contacts(
     if (area is None) == (at is None):
         fail("give --area PCODE or --at LON,LAT (one of them)", EXIT_INVALID)
     if at is not None:
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from ui.cli_places import contacts_at_point
 
         contacts_at_point(st, graph, at, day, radius_km, json_out)
@@ -649,6 +658,7 @@ def measures(
 ) -> None:
     """Network measures: degree, betweenness, closeness, eigenvector per node; density,
     transitivity, diameter, components and communities, each with its normalisation."""
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from queries.measures import measures as compute
 
     st = state(ctx)

@@ -29,6 +29,7 @@ def rekey(ctx: typer.Context) -> None:
     ACTORGRAPH_NEW_STORE_KEY (or asked twice). On a store with accounts only an
     admin may rekey. Everyone who opens the store needs the new key afterwards.
     """
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.stores.encrypted_store import EncryptedStore
 
     st = state(ctx)

@@ -34,6 +34,7 @@ def review_list(
     """List pending review items (with --all, decided ones too)."""
     if ctx.invoked_subcommand is not None:
         return
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.review import list_reviews
 
     st = state(ctx)
@@ -51,6 +52,7 @@ def review_list(
 
 
 def _decide(ctx: typer.Context, item: str, decision: str, json_out: bool) -> None:
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from ingest.review import decide
 
     st = state(ctx)

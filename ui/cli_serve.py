@@ -27,6 +27,7 @@ def check_listen(host: str, tls_cert: Path | None, tls_key: Path | None) -> None
     for path in (tls_cert, tls_key):
         if path is not None and not path.is_file():
             raise StoreUnavailable(f"no such file: {path}")
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.stores.remote_store import is_loopback
 
     if tls_cert is None and not is_loopback(host):
@@ -73,6 +74,7 @@ def register(app: typer.Typer) -> None:
         """
         import uvicorn
 
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from ui.api_server import make_app
 
         st = state(ctx)

@@ -150,6 +150,7 @@ class CliState:
             )
             self._store = raw
             return raw
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from graph.access import SecuredStore, authenticate
 
         try:
@@ -167,6 +168,7 @@ class CliState:
         name, password = self._credentials()
         settings = self.settings.model_copy(update={"user": name, "password": SecretStr(password)})
         remote = open_store(self.store_url, settings)
+        # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
         from graph.stores.remote_store import RemoteStore
 
         assert isinstance(remote, RemoteStore), "an http(s) URL opens a team server"
@@ -259,6 +261,7 @@ def parse_as_of(value: str | None) -> date | None:
     """`--as-of` takes YYYY-MM-DD, or YYYY / YYYY-MM meaning the last day of that period."""
     if value is None:
         return None
+    # Loaded when the command runs: CLI start-up (tests/cli/test_startup_imports.py).
     from graph.dates import upper_bound
 
     try:

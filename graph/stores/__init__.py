@@ -44,10 +44,12 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
             )
         if url.startswith(SQLCIPHER_SCHEME):
             return _open_encrypted(path, settings)
+        # Only the store the URL names is loaded, with its driver: start-up time.
         from graph.stores.embedded_store import EmbeddedStore
 
         return EmbeddedStore(path, busy_timeout=settings.busy_timeout)
     if url.startswith(REMOTE_SCHEMES):
+        # Only the store the URL names is loaded, with its driver: start-up time.
         from graph.stores.remote_store import RemoteStore
 
         if not settings.user or settings.password is None:
@@ -62,6 +64,7 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
             tls_ca=settings.tls_ca,
         )
     if url.startswith(NEO4J_SCHEMES):
+        # Only the store the URL names is loaded, with its driver: start-up time.
         from graph.stores.neo4j_store import Neo4jStore
 
         if settings.neo4j_password is None:
@@ -81,6 +84,7 @@ def open_store(url: str, settings: Settings, *, create: bool = True) -> GraphSto
 
 
 def _open_encrypted(path: Path, settings: Settings) -> GraphStore:
+    # Only the store the URL names is loaded, with its driver: start-up time.
     from graph.stores.encrypted_store import EncryptedStore
 
     if settings.store_key is None:

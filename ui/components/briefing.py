@@ -24,6 +24,7 @@ from graph.audit import Checkpoint
 from graph.sensitivity import Sensitivity
 from queries.explain import Hop, LeveragePath
 from queries.leverage import LeverageResult
+from queries.shown import records_of
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~])")
 
@@ -289,6 +290,4 @@ def shown_ids(result: LeverageResult, graph: nx.MultiDiGraph[str]) -> list[str]:
 
 def shown_records(result: LeverageResult, graph: nx.MultiDiGraph[str]) -> list[m.AnyRecord]:
     """The records behind `shown_ids` (what a briefing download is audited as showing)."""
-    from queries.shown import records_of
-
     return records_of(graph, shown_ids(result, graph))

@@ -24,6 +24,7 @@ import streamlit as st
 from graph import model as m
 from graph.errors import InvalidRecords
 from graph.overlaps import duplicates_in_store
+from graph.revisions import field_changes
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.store import Revision, WriteBatch
 from ui import state
@@ -31,6 +32,7 @@ from ui.components import forms, record_view, tables
 from ui.components.entities import entity_picker, ids_of_kinds, label, md
 
 if TYPE_CHECKING:
+    # Loaded when asked for (upload, download): the Data page's first load stays light.
     from ingest.pipeline import ImportOptions, ImportReport
 
 ENTITY, RELATIONSHIP = "entity", "relationship"
@@ -338,6 +340,7 @@ def template_download() -> None:
     from the store and viewer of this run: the download request runs outside
     the script, where session state cannot be read.
     """
+    # Loaded when asked for (upload, download): the Data page's first load stays light.
     from ingest.export import template_workbook
 
     store, viewer = state.store(), state.viewer()
@@ -448,6 +451,7 @@ def _named(error: InvalidRecords, path: str, name: str) -> InvalidRecords:
 
 def dry_run(path: Path) -> dict[str, Any]:
     """Validate a file with the ingest pipeline without writing; raise InvalidRecords."""
+    # Loaded when asked for (upload, download): the Data page's first load stays light.
     from ingest.pipeline import run_import
 
     report = run_import(state.store(), path, _import_options(dry_run=True))
@@ -461,6 +465,7 @@ def dry_run(path: Path) -> dict[str, Any]:
 
 def write_import(path: Path) -> dict[str, Any]:
     """The same pipeline, for real: one all-or-nothing write."""
+    # Loaded when asked for (upload, download): the Data page's first load stays light.
     from ingest.pipeline import run_import
 
     report = run_import(state.store(), path, _import_options(dry_run=False))
@@ -490,6 +495,7 @@ def _import_options(*, dry_run: bool) -> ImportOptions:
     The options' default viewer is SYSTEM (strictly confidential), which a
     signed-in store refuses for anyone cleared lower: every such import failed.
     """
+    # Loaded when asked for (upload, download): the Data page's first load stays light.
     from ingest.pipeline import ImportOptions
 
     viewer = state.viewer()
@@ -521,8 +527,6 @@ def history_panel(graph: nx.MultiDiGraph[str]) -> None:
 
 def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
     """One row per version, with the fields that changed since the one before."""
-    from graph.revisions import field_changes
-
     rows = []
     for revision, changes in zip(revisions, field_changes(revisions), strict=True):
         said = [

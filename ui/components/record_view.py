@@ -15,14 +15,14 @@ import networkx as nx
 import streamlit as st
 
 from graph import model as m
+from queries.command import name_of
+from queries.explain import relationship_sentence
 from ui.components import node_details, tables
 from ui.components.entities import entity_picker, label, md
 
 
 def sentence(graph: nx.MultiDiGraph[str], record: m.RelBase) -> str:
     """The relationship read aloud by name ("Fernwell Relief has regular access to the Elder")."""
-    from queries.command import name_of
-    from queries.explain import relationship_sentence
 
     def name(node: str) -> str:
         return name_of(graph, node) if node in graph else node
