@@ -29,9 +29,10 @@ from queries.examples import graph_from_records
 from queries.gaps import gaps
 from queries.leverage import leverage_paths
 from tests.ui import world
+from ui.demo_files import DEMO_SCENARIO
 
 WORLD_DAY = date(2026, 11, 1)
-SCENARIO = Path(__file__).resolve().parents[2] / "samples" / "demo" / "scenario.jsonl"
+SCENARIO = DEMO_SCENARIO
 TINY = Size("tiny", 250, 1_100)
 
 
