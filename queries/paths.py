@@ -71,15 +71,11 @@ def within_hops_of(digraph: nx.DiGraph[str], targets: Collection[str], hops: int
     >>> sorted(within_hops_of(nx.DiGraph([("a", "b"), ("b", "c"), ("x", "a")]), ["c"], 2))
     ['a', 'b', 'c']
     """
-    seen = {t for t in targets if t in digraph}
-    frontier = set(seen)
-    for _ in range(hops):
-        nxt = {p for v in frontier for p in digraph.pred[v] if p not in seen}
-        if not nxt:
-            break
-        seen |= nxt
-        frontier = nxt
-    return seen
+    start = [t for t in targets if t in digraph]
+    if not start:
+        return set()
+    layers = nx.bfs_layers(digraph.reverse(copy=False), start)
+    return {node for layer in islice(layers, hops + 1) for node in layer}
 
 
 def best_paths(
@@ -174,7 +170,9 @@ def reachable(
     """A fewest-hops path from any source to any of `targets` within `max_hops`, or None.
 
     Breadth-first, O(V + E): used where only *whether* a target can be reached
-    matters (single points of failure), not how well.
+    matters (single points of failure), not how well. Written out rather than
+    NetworkX's BFS: an intermediate must be passable and the hop limit cuts the
+    search, which `nx.bfs_edges` cannot express for many sources at once.
     """
     goals = set(targets)
     stop = set(no_entry) | set(sources) | set(blocked)
@@ -208,6 +206,7 @@ def reached_within(
 
     Breadth-first from all sources at once, O(V + E): whether anyone reaches a
     node, for many nodes in one pass. Agrees with `reachable` node by node.
+    Written out for the same reason as `reachable` (passable intermediates).
     """
     start = {s for s in sources if s in digraph}
     seen = set(start)
@@ -238,6 +237,8 @@ def _hop_distances(
     stop: Collection[str],
     may_extend: Callable[[str, int], bool],
 ) -> dict[str, int]:
+    # Written out: whether a node may be extended depends on its distance
+    # (`may_extend`), which no NetworkX traversal takes.
     dist: dict[str, int] = {s: 0 for s in starts}
     queue = deque(dist)
     while queue:
