@@ -33,10 +33,9 @@ from bench import baselines, cli_startup, event_import
 from bench.generate import AS_OF, SIZES, Generator, Size, batches
 from graph import model as m
 from graph.projection import build_projection, clear_cache, projection
-from graph.schema import NodeKind
+from graph.schema import ARMED, NodeKind
 from graph.sensitivity import Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
-from queries.command import ARMED
 from queries.constraints import PathConstraints
 from queries.engagers import default_engagers
 from queries.gaps import formation_commanders, gaps

@@ -40,6 +40,15 @@ class NodeKind(StrEnum):
     SOURCE = "Source"
 
 
+# Groups of node kinds the analyses and commands share, named from the registry's
+# kinds so a misspelt kind fails at import instead of matching nothing (plain
+# strings: they are compared with the projection's `kind` attributes).
+ARMED = frozenset({NodeKind.ARMED_ACTOR.value, NodeKind.UNIT.value})
+COMMAND_HOLDERS = frozenset({NodeKind.PERSON.value, NodeKind.POST.value})
+PLACES = frozenset({NodeKind.AREA.value, NodeKind.SITE.value})
+TARGET_KINDS = ARMED | COMMAND_HOLDERS  # what leverage paths and reach may aim at
+
+
 class RelType(StrEnum):
     COMMANDS = "COMMANDS"
     PART_OF = "PART_OF"

@@ -20,14 +20,8 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
-from graph.schema import NodeKind
+from graph.schema import ARMED, COMMAND_HOLDERS
 from queries.memo import remembered
-
-# Groups of node kinds the analyses share, named from the registry's kinds so a
-# misspelt kind fails at import instead of matching nothing.
-ARMED = frozenset({NodeKind.ARMED_ACTOR.value, NodeKind.UNIT.value})
-COMMAND_HOLDERS = frozenset({NodeKind.PERSON.value, NodeKind.POST.value})
-PLACES = frozenset({NodeKind.AREA.value, NodeKind.SITE.value})
 
 
 def kind_of(graph: nx.MultiDiGraph[str], node: str) -> str:

@@ -15,9 +15,9 @@ import networkx as nx
 from graph import model as m
 from graph.errors import NotFound
 from graph.names import normalise
+from graph.schema import ARMED
 from graph.timeline import contact_on
 from queries.command import (
-    ARMED,
     breadth_first,
     commanders,
     in_by_type,

@@ -18,8 +18,9 @@ from typing import Any
 import networkx as nx
 
 from graph.dates import upper_bound
+from graph.schema import COMMAND_HOLDERS
 from graph.sensitivity import Sensitivity
-from queries.command import COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.command import kind_of, name_of, out_by_type
 from queries.engagers import acting_for
 from queries.scoring import HopScore, path_score
 from queries.traversal import InfluenceGraph

@@ -19,8 +19,9 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import upper_bound
+from graph.schema import ARMED, COMMAND_HOLDERS
 from graph.timeline import evidence_on, holds_on
-from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of, out_by_type
+from queries.command import kind_of, name_of, out_by_type
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, resolve_engagers
 from queries.errors import InvalidQuery

@@ -23,12 +23,13 @@ from typing import Any
 
 import networkx as nx
 
+from graph.schema import TARGET_KINDS
 from queries.brokerage import sampled_betweenness
 from queries.command import actors_of, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, default_engagers
 from queries.errors import InvalidQuery
-from queries.leverage import TARGET_KINDS, check_target, passable_for
+from queries.leverage import check_target, passable_for
 from queries.memo import remembered
 from queries.paths import best_paths, within_hops_of
 from queries.reach import influence_points

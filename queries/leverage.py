@@ -35,15 +35,14 @@ from typing import Any
 import networkx as nx
 
 from graph.errors import NotFound
-from queries.command import ARMED, COMMAND_HOLDERS, kind_of, name_of
+from graph.schema import TARGET_KINDS
+from queries.command import kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import default_engagers, resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.paths import k_best_paths, reachable
 from queries.traversal import InfluenceGraph, influence_graph
-
-TARGET_KINDS = ARMED | COMMAND_HOLDERS
 
 
 @dataclass

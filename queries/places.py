@@ -24,7 +24,8 @@ from shapely.ops import nearest_points
 
 from graph import model as m
 from graph.geometry import Gazetteer, from_geojson
-from queries.command import ARMED, kind_of, name_of, out_by_type
+from graph.schema import ARMED
+from queries.command import kind_of, name_of, out_by_type
 from queries.constraints import PathConstraints
 from queries.contacts import place_contacts
 

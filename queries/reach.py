@@ -20,9 +20,8 @@ from typing import Any
 import networkx as nx
 
 from graph import model as m
+from graph.schema import ARMED, COMMAND_HOLDERS
 from queries.command import (
-    ARMED,
-    COMMAND_HOLDERS,
     actors_of,
     affiliated_formations,
     commanders,

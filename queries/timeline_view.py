@@ -32,8 +32,9 @@ import networkx as nx
 
 from graph import model as m
 from graph.dates import lower_bound
+from graph.schema import ARMED, PLACES
 from graph.timeline import holds_window
-from queries.command import ARMED, PLACES, formation_tree, in_by_type, kind_of, name_of
+from queries.command import formation_tree, in_by_type, kind_of, name_of
 from queries.contacts import sub_areas
 
 ALLEGIANCE = {"ALLIED_WITH", "OPPOSES", "SPLINTER_OF", "SUPPORTS"}

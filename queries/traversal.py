@@ -47,9 +47,9 @@ from typing import Any, Literal
 import networkx as nx
 
 from graph import model as m
+from graph.schema import ARMED
 from graph.timeline import holds_on
 from queries.command import (
-    ARMED,
     Parties,
     is_own_commander,
     kind_of,

@@ -17,7 +17,7 @@ import typer
 
 from graph.errors import NotFound
 from graph.names import normalise
-from graph.schema import NodeKind
+from graph.schema import TARGET_KINDS, NodeKind
 from ui.cli_support import EXIT_INVALID, CliState, emit_json, fail, info, parse_as_of, state
 
 if TYPE_CHECKING:  # networkx costs a fifth of a second: only the commands that analyse load it
@@ -57,11 +57,13 @@ ThroughPartiesOpt = Annotated[
     ),
 ]
 
-TARGET_KINDS = [NodeKind.ARMED_ACTOR, NodeKind.UNIT, NodeKind.PERSON, NodeKind.POST]
 ENGAGER_KINDS = [NodeKind.ORGANISATION, NodeKind.PERSON]
 
 
 # --------------------------------------------------------------------------- helpers
+
+
+_TARGETS = [NodeKind(k) for k in sorted(TARGET_KINDS)]  # the store's search takes kinds
 
 
 def _constraints(
@@ -173,7 +175,7 @@ def paths(
     day = _day(as_of)
     graph = _graph(st, day)
     asked = _constraints(day, max_hops, min_confidence)
-    target = resolve(st, graph, to, kinds=TARGET_KINDS)
+    target = resolve(st, graph, to, kinds=_TARGETS)
     engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
     avoid = _resolve_many(st, graph, exclude, kinds=list(NodeKind), what="intermediary") or []
     result = leverage_paths(
@@ -222,7 +224,7 @@ def reach(
     day = _day(as_of)
     graph = _graph(st, day)
     asked = _constraints(day, max_hops, min_confidence)
-    node = resolve(st, graph, target, kinds=TARGET_KINDS)
+    node = resolve(st, graph, target, kinds=_TARGETS)
     engagers = _resolve_many(st, graph, from_, kinds=ENGAGER_KINDS, what="engager")
     result = run_reach(
         graph,
@@ -294,7 +296,7 @@ def influencers(
     day = _day(as_of)
     graph = _graph(st, day)
     asked = _constraints(day, max_hops, min_confidence)
-    actors = _resolve_many(st, graph, over, kinds=TARGET_KINDS, what="armed actor")
+    actors = _resolve_many(st, graph, over, kinds=_TARGETS, what="armed actor")
     report = rank(
         graph,
         over=actors,

@@ -14,8 +14,7 @@ import networkx as nx
 import streamlit as st
 
 from graph import model as m
-from graph.schema import SCHEMA, NodeKind
-from queries.leverage import TARGET_KINDS
+from graph.schema import SCHEMA, TARGET_KINDS, NodeKind
 from ui import state
 from ui.components import tables
 from ui.components.entities import label, md

@@ -7,11 +7,12 @@ from datetime import date
 import networkx as nx
 import streamlit as st
 
+from graph.schema import TARGET_KINDS
 from queries.command import name_of
 from queries.constraints import MIN_CONFIDENCE, PathConstraints
 from queries.engagers import acting_for, default_engagers
 from queries.explain import LeveragePath, path_sentence
-from queries.leverage import TARGET_KINDS, LeverageResult, leverage_paths
+from queries.leverage import LeverageResult, leverage_paths
 from ui import query_string, state
 from ui.components import briefing, network_panel, partial, shown, tables
 from ui.components.briefing import hop_evidence

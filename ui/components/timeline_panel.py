@@ -14,8 +14,7 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from graph.schema import NodeKind
-from queries.command import ARMED, PLACES
+from graph.schema import ARMED, PLACES, NodeKind
 from queries.timeline_view import LANES, timeline
 from ui import state
 from ui.components import partial, shown
