@@ -98,7 +98,9 @@ def test_the_change_log_names_what_each_write_touched_to_those_who_could_see_it(
     assert store.changes_since(-1, viewer=SYSTEM) is None  # before the log began
 
 
-def test_versions_are_read_by_key_within_the_readers_clearance(store: GraphStore) -> None:
+def _write_lowered_and_hidden(store: GraphStore) -> None:
+    """`per_lowered`: version 1 strictly confidential (a codename), version 2
+    public under an open name; `per_hidden`: confidential throughout."""
     codename = m.Person(
         id="per_lowered",
         name="Fictional Codename Rowan",
@@ -113,6 +115,10 @@ def test_versions_are_read_by_key_within_the_readers_clearance(store: GraphStore
         id="per_hidden", name="Fictional Hidden Name", sensitivity=Sensitivity.CONFIDENTIAL
     )
     store.write(WriteBatch.of([hidden]), actor="admin")
+
+
+def test_versions_are_read_by_key_within_the_readers_clearance(store: GraphStore) -> None:
+    _write_lowered_and_hidden(store)
     keys = [("per_lowered", 2), ("per_lowered", 1), ("per_lowered", 3), ("per_hidden", 1)]
 
     everything = store.versions([*keys, ("per_nobody", 1)], viewer=SYSTEM)
@@ -139,20 +145,7 @@ def test_histories_read_many_records_at_once_as_history_reads_each(store: GraphS
     store.write(full_batch(), actor="analyst-1")
     ally = next(r for r in one_of_each_relationship() if r.id == "rel_acc")
     store.write(WriteBatch.of([ally.model_copy(update={"strength": 0.4})]), actor="analyst-2")
-    codename = m.Person(
-        id="per_lowered",
-        name="Fictional Codename Rowan",
-        sensitivity=Sensitivity.STRICTLY_CONFIDENTIAL,
-    )
-    store.write(WriteBatch.of([codename]), actor="admin")
-    lowered = codename.model_copy(
-        update={"name": "Fictional Open Name", "sensitivity": Sensitivity.PUBLIC}
-    )
-    store.write(WriteBatch.of([lowered]), actor="admin")
-    hidden = m.Person(
-        id="per_hidden", name="Fictional Hidden Name", sensitivity=Sensitivity.CONFIDENTIAL
-    )
-    store.write(WriteBatch.of([hidden]), actor="admin")
+    _write_lowered_and_hidden(store)
     ids = [
         *(r.id for r in store.iter_nodes(viewer=SYSTEM)),
         *(r.id for r in store.iter_relationships(viewer=SYSTEM)),
