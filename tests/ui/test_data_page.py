@@ -10,6 +10,7 @@ from streamlit.proto.Block_pb2 import Block as BlockProto
 from streamlit.testing.v1 import AppTest
 
 from graph.sensitivity import SYSTEM, Sensitivity
+from graph.store import WriteBatch
 from graph.stores.embedded_store import EmbeddedStore
 from graph.users import Role, User, hash_password
 from tests.ui import world
@@ -197,6 +198,27 @@ def test_history_tab_reads_any_record_by_id() -> None:
     assert list(history["by"]) == ["fixture"]
     at.text_input(key="data.history.id").input("no_such_record").run()
     assert any("No record" in i.value for i in at.info)
+
+
+def test_history_tab_lists_the_links_a_review_decision_withdrew(
+    world_store: EmbeddedStore,
+) -> None:
+    """As the CLI's `history` does: a withdrawn event link is named, with who withdrew it."""
+    (link,) = world_store.get_many([], ["rel_eng_local"], viewer=SYSTEM)[1]
+    world_store.write(
+        WriteBatch.of([link.model_copy(update={"withdrawn_by": "rev_fictional"})]),
+        actor="reviewer",
+    )
+    at = app_at("data")
+    at.text_input(key="data.history.id").input("per_local").run()
+    no_exceptions(at)
+    gone = table_with(at, "withdrawn by")
+    assert list(gone["link"]) == ["rel_eng_local"]
+    assert list(gone["other end"]) == ["eng_passage"]
+    assert list(gone["withdrawn by"]) == ["rev_fictional"]
+    # A record with no withdrawn link shows no such table.
+    at.text_input(key="data.history.id").input("org_ngo").run()
+    assert not any("withdrawn by" in d.value.columns for d in at.dataframe)
 
 
 INGEST_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ingest"

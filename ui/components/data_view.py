@@ -24,7 +24,7 @@ import streamlit as st
 from graph import model as m
 from graph.errors import InvalidRecords
 from graph.overlaps import duplicates_in_store
-from graph.revisions import field_changes
+from graph.revisions import field_changes, withdrawn_links
 from graph.schema import SCHEMA, NodeKind, RelType
 from graph.store import Revision, WriteBatch
 from ui import state
@@ -523,6 +523,25 @@ def history_panel(graph: nx.MultiDiGraph[str]) -> None:
         st.info(f"No record {md(record_id)} (or it is above your clearance).")
         return
     st.dataframe(history_rows(revisions), hide_index=True, key="data.history.table")
+    gone = withdrawn_links(state.store(), record_id, viewer=state.viewer())
+    if gone:
+        # The CLI's `history` says the same: which event links no longer count
+        # for this record, and which review decision withdrew them.
+        st.markdown(f"**Withdrawn links ({len(gone)})**, not counted by any analysis")
+        tables.show(withdrawn_rows(record_id, gone), key="data.history.withdrawn")
+
+
+def withdrawn_rows(record_id: str, links: list[m.AnyRelationship]) -> list[dict[str, Any]]:
+    """One row per withdrawn link: what it joined this record to, and who withdrew it."""
+    return [
+        {
+            "link": rel.id,
+            "type": rel.type,
+            "other end": rel.target_id if rel.source_id == record_id else rel.source_id,
+            "withdrawn by": rel.__dict__["withdrawn_by"],
+        }
+        for rel in links
+    ]
 
 
 def history_rows(revisions: list[Revision]) -> list[dict[str, Any]]:
