@@ -269,7 +269,7 @@ def _event_rows(r: dict[str, Any]) -> list[Row]:
         name = fmt.upper()
         if "failed" in ev:
             rows.append((f"{name} file import ({num(ev.get('rows'))} rows)", "failed", DASH, DASH))
-            rows.append((f"{name}: why", str(ev["failed"]).replace("|", "/"), DASH, DASH))
+            rows.append((f"{name}: why", str(ev["failed"]), DASH, DASH))
             continue
         base = ev["baseline"]
         sample = f" (first {num(base['rows'])} rows)" if base.get("sampled") else ""
@@ -331,8 +331,13 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], align: str) -> l
     return [
         "| " + " | ".join(header) + " |",
         "|" + "|".join(align_row) + "|",
-        *("| " + " | ".join(row) + " |" for row in rows),
+        *("| " + " | ".join(map(_cell, row)) + " |" for row in rows),
     ]
+
+
+def _cell(text: str) -> str:
+    """Text from the JSON (an error message, a page's problem) kept inside its cell."""
+    return " ".join(text.split()).replace("|", "\\|")
 
 
 def store_section(size: str, store: str, r: dict[str, Any]) -> list[str]:
