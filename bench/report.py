@@ -115,8 +115,8 @@ def _import_rows(r: dict[str, Any]) -> list[Row]:
         (
             f"import, rows/s ({num(imp.get('rows'))} rows in batches of "
             f"{num(imp.get('batch_size'))}; time inside `store.write`)",
-            num(imp.get("rows_per_s")),
-            num(base.get("rows_per_s")) + sample,
+            num(imp.get("rows_per_s"), 0),
+            num(base.get("rows_per_s"), 0) + sample,
             num(imp.get("ratio")),
         )
     ]
@@ -276,14 +276,14 @@ def _event_rows(r: dict[str, Any]) -> list[Row]:
         rows += [
             (
                 f"{name} file import, rows/s, whole process, wall ({num(ev['rows'])} rows)",
-                num(ev["rows_per_s"]),
-                num(base["rows_per_s"]) + sample,
+                num(ev["rows_per_s"], 0),
+                num(base["rows_per_s"], 0) + sample,
                 num(ev.get("ratio")),
             ),
             (
                 f"{name} file import, rows per CPU s ({num(ev.get('cpu_s'))} CPU s)",
-                num(ev.get("rows_per_cpu_s")),
-                num(base.get("rows_per_cpu_s")),
+                num(ev.get("rows_per_cpu_s"), 0),
+                num(base.get("rows_per_cpu_s"), 0),
                 num(ev.get("ratio_cpu")),
             ),
         ]

@@ -47,7 +47,7 @@ def _embedded() -> dict[str, Any]:
             "rows": 119_964,
             "rows_per_s": 61_234.5,
             "batch_size": 10_000,
-            "baseline": {"rows": 2_000, "rows_per_s": 5_097.0, "sampled": True},
+            "baseline": {"rows": 2_000, "rows_per_s": 43.0, "sampled": True},
             "ratio": 12.01,
         },
         "projection": {"seconds": 1.876, "nodes": 20_000, "edges": 95_468},
@@ -206,7 +206,7 @@ def test_report_renders_each_measure_with_baseline_and_ratio(tmp_path: Path) -> 
     embedded = _section(text, "#### M, embedded store")
     assert _row(embedded, "import, rows/s (119,964 rows")[1:] == [
         "61,234",
-        "5,097 (2,000-row sample)",
+        "43 (2,000-row sample)",  # rows per second are whole numbers
         "12.01",
     ]
     assert _row(embedded, "leverage paths k=5, p50 / p95 s, end to end")[1:] == [
