@@ -140,20 +140,20 @@ def _leverage_rows(r: dict[str, Any]) -> list[Row]:
     lev = _phase(r, "leverage")
     if lev is None:
         return [("leverage paths", _why(r.get("leverage")), DASH, DASH)]
-    e2e, search, naive = lev["end_to_end"], lev["search_only"], lev["baseline"]
+    e2e, search, naive = (lev.get(k, {}) for k in ("end_to_end", "search_only", "baseline"))
     k = lev.get("k")
     return [
         (
-            f"leverage paths k={k}, p50 / p95 s, end to end (n={e2e['n']}; "
-            f"baseline n={naive['n']})",
-            pair(e2e["p50_s"], e2e["p95_s"]),
-            pair(naive["p50_s"], naive["p95_s"]),
+            f"leverage paths k={k}, p50 / p95 s, end to end (n={e2e.get('n', '?')}; "
+            f"baseline n={naive.get('n', '?')})",
+            pair(e2e.get("p50_s"), e2e.get("p95_s")),
+            pair(naive.get("p50_s"), naive.get("p95_s")),
             f"{num(lev.get('ratio_p95'))} (p95)",
         ),
         (
-            f"leverage paths k={k}, p95 s, search only (n={search['n']})",
-            num(search["p95_s"]),
-            num(naive["p95_s"]),
+            f"leverage paths k={k}, p95 s, search only (n={search.get('n', '?')})",
+            num(search.get("p95_s")),
+            num(naive.get("p95_s")),
             num(lev.get("ratio_p95_search_only")),
         ),
         (
@@ -169,12 +169,12 @@ def _reach_rows(r: dict[str, Any]) -> list[Row]:
     rea = _phase(r, "reach")
     if rea is None:
         return [("reach", _why(r.get("reach")), DASH, DASH)]
-    base = rea["baseline"]
+    base = rea.get("baseline", {})
     return [
         (
-            f"reach, all {num(r.get('engagers'))} engagers, p50 / p95 s (n={rea['n']})",
-            pair(rea["p50_s"], rea["p95_s"]),
-            pair(base["p50_s"], base["p95_s"]),
+            f"reach, all {num(r.get('engagers'))} engagers, p50 / p95 s (n={rea.get('n', '?')})",
+            pair(rea.get("p50_s"), rea.get("p95_s")),
+            pair(base.get("p50_s"), base.get("p95_s")),
             f"{num(rea.get('ratio_p95'))} (p95)",
         )
     ]
@@ -187,7 +187,8 @@ def _timed_rows(r: dict[str, Any], key: str) -> list[Row]:
     label = "gaps, s"
     if key == "influencers":
         label = f"influencers, top 10 over {num(part.get('actors'))} armed actors, s"
-    return [(label, num(part["seconds"]), num(part["baseline"]["seconds"]), num(part.get("ratio")))]
+    base = _dig(part, ("baseline", "seconds"))
+    return [(label, num(part.get("seconds")), num(base), num(part.get("ratio")))]
 
 
 def _update_rows(r: dict[str, Any]) -> list[Row]:
@@ -245,11 +246,11 @@ def _cli_rows(r: dict[str, Any]) -> list[Row]:
     return [
         (
             f"`actorgraph {command}`, CPU s per process (median of {cli.get('runs')})",
-            num(part["cpu_s"]),
+            num(part.get("cpu_s")),
             base,
             num(part.get("ratio")),
         )
-        for command, part in cli["commands"].items()
+        for command, part in cli.get("commands", {}).items()
     ]
 
 
@@ -271,13 +272,13 @@ def _event_rows(r: dict[str, Any]) -> list[Row]:
             rows.append((f"{name} file import ({num(ev.get('rows'))} rows)", "failed", DASH, DASH))
             rows.append((f"{name}: why", str(ev["failed"]), DASH, DASH))
             continue
-        base = ev["baseline"]
-        sample = f" (first {num(base['rows'])} rows)" if base.get("sampled") else ""
+        base = ev.get("baseline", {})
+        sample = f" (first {num(base.get('rows'))} rows)" if base.get("sampled") else ""
         rows += [
             (
-                f"{name} file import, rows/s, whole process, wall ({num(ev['rows'])} rows)",
-                num(ev["rows_per_s"], 0),
-                num(base["rows_per_s"], 0) + sample,
+                f"{name} file import, rows/s, whole process, wall ({num(ev.get('rows'))} rows)",
+                num(ev.get("rows_per_s"), 0),
+                num(base.get("rows_per_s"), 0) + sample,
                 num(ev.get("ratio")),
             ),
             (
@@ -501,7 +502,11 @@ def render(runs: Sequence[Run]) -> str:
         "",
     ]
     for run in runs:
-        lines += run_section(run)
+        try:
+            lines += run_section(run)
+        except (AttributeError, KeyError, TypeError) as e:
+            # A part of the file is not shaped as `python -m bench` writes it.
+            raise ReportError(f"{run.name}: unexpected shape near {e!r}") from e
     lines += [
         "## Targets (issues 7 and 13)",
         "",

@@ -334,6 +334,22 @@ def test_a_run_with_phases_left_out_says_not_measured(tmp_path: Path) -> None:
     )
 
 
+def test_a_partial_phase_shows_dashes_for_what_it_lacks() -> None:
+    run = _run("M")
+    embedded = run["stores"]["embedded"]
+    embedded["import"] = {"rows": 5_978}  # an older or cut-short run
+    embedded["leverage"] = {"k": 5, "end_to_end": {"n": 3, "p95_s": 0.5}}
+
+    text = report.render([report.Run("M.json", run)])
+
+    assert _row(text, "import, rows/s (5,978 rows")[1:] == ["–", "–", "–"]
+    assert _row(text, "leverage paths k=5, p50 / p95 s, end to end (n=3; baseline n=?)")[1:] == [
+        "– / 0.5",
+        "– / –",
+        "– (p95)",
+    ]
+
+
 def test_check_passes_on_a_rendered_document_and_fails_on_a_stale_one(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -368,6 +384,9 @@ def test_bad_input_names_the_file_and_changes_nothing(
     no_markers = tmp_path / "plain.md"
     no_markers.write_text("# Performance\n")
     good = _write(tmp_path, {"M": _run("M")})[0]
+    odd = _run("S")
+    odd["stores"]["neo4j"] = ["not", "a", "store's results"]
+    misshapen = _write(tmp_path, {"S": odd})[0]
 
     cases = [
         ([str(broken)], doc, "broken.json: not JSON (line 1"),
@@ -375,6 +394,7 @@ def test_bad_input_names_the_file_and_changes_nothing(
         ([str(tmp_path / "missing.json")], doc, "missing.json: cannot read it"),
         ([str(good), str(good)], doc, "a second run of size M"),
         ([str(good)], no_markers, "plain.md: no '<!-- bench:begin -->' line"),
+        ([str(misshapen)], doc, "S.json: unexpected shape"),
     ]
     for args, target, message in cases:
         capsys.readouterr()
