@@ -23,8 +23,10 @@ import json
 import multiprocessing
 import os
 import platform
+import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -519,6 +521,8 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {
         "size": {"name": size.name, "nodes": size.nodes, "relationships": size.relationships},
         "seed": args.seed,
+        # How the run was asked for, so the document can say what was left out and why.
+        "command": shlex.join(["python", "-m", "bench", *(sys.argv[1:] if argv is None else argv)]),
         "as_of": AS_OF.isoformat(),
         "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": machine(),
@@ -543,6 +547,8 @@ def main(argv: list[str] | None = None) -> int:
         else:
             report["stores"][store] = _run_isolated(options, args.in_process)
     report["wall_s"] = round(time.perf_counter() - started, 1)
+    # The load at the end too: a run is as quiet as the busiest of its minutes.
+    report["machine"]["load_average_at_end"] = [round(x, 2) for x in os.getloadavg()]
     report["targets"] = check_targets(args.size, report["stores"])
     if args.json:
         args.json.write_text(json.dumps(report, indent=2, sort_keys=False) + "\n")

@@ -11,8 +11,8 @@ estimate of the transaction's heap (`SHOW TRANSACTIONS ...
 estimatedUsedHeapMemory`, the figure those limits are checked against) is
 polled and its maximum kept; the child's peak RSS comes from `wait4`. The
 polling only reads, so it never moves what is measured. Poll gaps can miss
-the very top, so the Neo4j figure is a lower bound (docs/performance.md says
-how the rule of thumb adds headroom).
+the very top, so the Neo4j figure is a lower bound (docs/performance-history.md,
+"Neo4j: one transaction per import", says how the rule of thumb adds headroom).
 
 Files are generated, FICTIONAL: ACLED and UCDP by `bench.events`, the
 template as one `ArmedActor.csv` (one record per row).

@@ -77,7 +77,7 @@ MAX_RETRY_SECONDS = 30.0
 # Transaction memory one import needs on the server, per 10,000 rows of an
 # event file (ACLED: ~4 records per row with their revisions, change log and
 # audit entry: ~711 MiB seen), measured with `python -m bench.import_memory`, rounded up
-# (docs/performance.md, "Neo4j: one transaction per import"). Quoted in the
+# (docs/performance-history.md, "Neo4j: one transaction per import"). Quoted in the
 # message when a transaction is refused, so the user can size the server.
 TX_MIB_PER_10K_EVENT_ROWS = 800
 

@@ -65,6 +65,9 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
     assert done.returncode == 0, done.stderr[-3000:]
     report = json.loads(out.read_text())
     assert set(report["stores"]) == {"embedded", "neo4j"}
+    # What docs/performance.md says of the run: how it was asked for, and the load it ran under.
+    assert report["command"].startswith("python -m bench --size S --stores embedded,neo4j")
+    assert len(report["machine"]["load_average_at_end"]) == 3
     for store, result in report["stores"].items():
         assert result["import"]["rows"] > 5_000, store
         assert result["import"]["rows_per_s"] > 0
@@ -90,6 +93,7 @@ def test_bench_size_s_measures_both_stores_and_writes_json(
         assert part["problems"] == [], page
         assert part["rerun_s"] > 0 and part["first_load_s"] > 0, page
         assert part["first_load_cpu_s"] > 0 and part["first_load_after_write_s"] > 0, page
+        assert part["rerun_cpu_s"] >= 0 and part["first_load_after_write_cpu_s"] >= 0, page
         assert part["baseline"]["cold_first_load_s"] > 0, page
     app = report["stores"]["embedded"]["app"]
     assert app["warm_up"]["wall_s"] > 0 and app["slowest_first_load_s"] > 0
