@@ -50,7 +50,7 @@ from graph import model as m
 from graph import timeline
 from graph.dates import lower_bound
 from graph.sensitivity import Viewer
-from graph.shared_copy import SharedCopy
+from graph.shared_copy import SharedCopy, SharedMap
 from graph.store import GraphStore
 
 _CACHE_SIZE = 16
@@ -77,7 +77,8 @@ _lock = threading.Lock()
 class _Entry:
     graph: nx.MultiDiGraph[str]
     counter: int  # the store's change counter read before the graph was read
-    ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
+    # Relationship id -> (source, target) in the graph; versions share it (SharedMap).
+    ends: SharedMap[str, tuple[str, str]]
     # Every alliance and opposition the store returned for the view, as stored
     # (before graph.timeline trims later evidence), in the graph or not: an
     # update re-runs the pair rule over the pairs it touched, from these.
@@ -220,7 +221,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
                 graph.remove_edge(*ends.pop(rel_id), rel_id)
             elif placed[rel_id] is not ties[rel_id]:
                 graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
-    return _Entry(graph, counter, ends, ties)
+    return _Entry(graph, counter, SharedMap(ends), ties)
 
 
 def _ties_as_of(
@@ -316,7 +317,7 @@ def _update(
     nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
     with no_cyclic_gc():
         edit = SharedCopy(base.graph)
-        ends = dict(base.ends)
+        ends = base.ends.edit()
         ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
         # Actors whose ties must be placed again: ends of every changed record,
         # before and after, and the neighbours of changed nodes (an incident's
@@ -335,7 +336,8 @@ def _update(
         for node_id in node_ids:
             if node_id not in seen and node_id in edit:
                 for _, _, rel_id in edit.remove_node(node_id):  # out of sight now
-                    ends.pop(rel_id, None)
+                    if rel_id in ends:
+                        ends.pop(rel_id)
         for node in nodes:
             edit.set_node(node.id, node_attributes(node))
 
@@ -358,7 +360,7 @@ def _update(
                 edit.remove_edge(*ends.pop(tie.id), tie.id)
         for tie in _ties_as_of(edit.graph, again, as_of):
             add(tie)
-    return _Entry(edit.graph, counter, ends, ties)
+    return _Entry(edit.graph, counter, ends.done(), ties)
 
 
 def update_projection(
