@@ -36,6 +36,7 @@ is left out, on build and on update alike.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -53,6 +54,7 @@ from graph.sensitivity import Viewer
 from graph.shared_copy import SharedCopy, SharedMap
 from graph.store import GraphStore
 
+log = logging.getLogger(__name__)
 _CACHE_SIZE = 16
 # Answers remembered on a frozen projection (queries.memo) live in this
 # attribute of the graph object. An answer may refer to its graph, so graph and
@@ -207,7 +209,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
             graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
             ends[rel.id] = (rel.source_id, rel.target_id)
 
-    with no_cyclic_gc():
+    with no_cyclic_gc(), _preparing_updates(store, viewer, as_of):
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
         ties: dict[str, m.AnyRelationship] = {}
@@ -222,6 +224,37 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
             elif placed[rel_id] is not ties[rel_id]:
                 graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
     return _Entry(graph, counter, SharedMap(ends), ties)
+
+
+@contextmanager
+def _preparing_updates(store: GraphStore, viewer: Viewer, as_of: date | None) -> Iterator[None]:
+    """Let a store that plans queries on first use (Neo4j) prepare the reads of
+    a later update while this build decodes, so the first update after a
+    process starts costs what later ones do. It runs beside the build, not
+    before it: the server plans while the client works, and the build waits
+    only if planning takes longer than the build. A store without such a step
+    (SQLite prepares per connection) is left alone; a failed preparation only
+    costs the first update its planning again, so it is logged, not raised."""
+    prepare: Callable[..., None] | None = getattr(store, "prepare_updates", None)
+    if prepare is None:
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            prepare(viewer=viewer, as_of=as_of)
+        except Exception as e:  # the build's own reads report a real outage
+            failed.append(e)
+
+    worker = threading.Thread(target=run, name="actorgraph-prepare-updates", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        log.warning("could not prepare the store's update queries: %s", failed[0])
 
 
 def _ties_as_of(
