@@ -36,6 +36,7 @@ is left out, on build and on update alike.
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator, Mapping
@@ -50,9 +51,10 @@ from graph import model as m
 from graph import timeline
 from graph.dates import lower_bound
 from graph.sensitivity import Viewer
-from graph.shared_copy import SharedCopy
+from graph.shared_copy import SharedCopy, SharedMap
 from graph.store import GraphStore
 
+log = logging.getLogger(__name__)
 _CACHE_SIZE = 16
 # Answers remembered on a frozen projection (queries.memo) live in this
 # attribute of the graph object. An answer may refer to its graph, so graph and
@@ -77,7 +79,8 @@ _lock = threading.Lock()
 class _Entry:
     graph: nx.MultiDiGraph[str]
     counter: int  # the store's change counter read before the graph was read
-    ends: dict[str, tuple[str, str]]  # relationship id -> (source, target) in the graph
+    # Relationship id -> (source, target) in the graph; versions share it (SharedMap).
+    ends: SharedMap[str, tuple[str, str]]
     # Every alliance and opposition the store returned for the view, as stored
     # (before graph.timeline trims later evidence), in the graph or not: an
     # update re-runs the pair rule over the pairs it touched, from these.
@@ -206,7 +209,7 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
             graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
             ends[rel.id] = (rel.source_id, rel.target_id)
 
-    with no_cyclic_gc():
+    with no_cyclic_gc(), _preparing_updates(store, viewer, as_of):
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
         ties: dict[str, m.AnyRelationship] = {}
@@ -220,7 +223,38 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
                 graph.remove_edge(*ends.pop(rel_id), rel_id)
             elif placed[rel_id] is not ties[rel_id]:
                 graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
-    return _Entry(graph, counter, ends, ties)
+    return _Entry(graph, counter, SharedMap(ends), ties)
+
+
+@contextmanager
+def _preparing_updates(store: GraphStore, viewer: Viewer, as_of: date | None) -> Iterator[None]:
+    """Let a store that plans queries on first use (Neo4j) prepare the reads of
+    a later update while this build decodes, so the first update after a
+    process starts costs what later ones do. It runs beside the build, not
+    before it: the server plans while the client works, and the build waits
+    only if planning takes longer than the build. A store without such a step
+    (SQLite prepares per connection) is left alone; a failed preparation only
+    costs the first update its planning again, so it is logged, not raised."""
+    prepare: Callable[..., None] | None = getattr(store, "prepare_updates", None)
+    if prepare is None:
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            prepare(viewer=viewer, as_of=as_of)
+        except Exception as e:  # the build's own reads report a real outage
+            failed.append(e)
+
+    worker = threading.Thread(target=run, name="actorgraph-prepare-updates", daemon=True)
+    worker.start()
+    try:
+        yield
+    finally:
+        worker.join()
+    if failed:
+        log.warning("could not prepare the store's update queries: %s", failed[0])
 
 
 def _ties_as_of(
@@ -316,7 +350,7 @@ def _update(
     nodes, rels = store.get_many(node_ids, sorted(rel_ids), viewer=viewer, as_of=as_of)
     with no_cyclic_gc():
         edit = SharedCopy(base.graph)
-        ends = dict(base.ends)
+        ends = base.ends.edit()
         ties = {k: v for k, v in base.ties.items() if k not in rel_ids}
         # Actors whose ties must be placed again: ends of every changed record,
         # before and after, and the neighbours of changed nodes (an incident's
@@ -335,7 +369,8 @@ def _update(
         for node_id in node_ids:
             if node_id not in seen and node_id in edit:
                 for _, _, rel_id in edit.remove_node(node_id):  # out of sight now
-                    ends.pop(rel_id, None)
+                    if rel_id in ends:
+                        ends.pop(rel_id)
         for node in nodes:
             edit.set_node(node.id, node_attributes(node))
 
@@ -358,7 +393,7 @@ def _update(
                 edit.remove_edge(*ends.pop(tie.id), tie.id)
         for tie in _ties_as_of(edit.graph, again, as_of):
             add(tie)
-    return _Entry(edit.graph, counter, ends, ties)
+    return _Entry(edit.graph, counter, ends.done(), ties)
 
 
 def update_projection(

@@ -96,6 +96,26 @@ def test_projection_after_a_write_uses_the_update(
     assert nx.is_frozen(second)
 
 
+def test_a_reader_of_an_old_projection_sees_it_and_its_index_unchanged_after_updates(
+    store: GraphStore,
+) -> None:
+    """Updates share the relationship-id index (and most of the graph) with
+    the projection they start from: a session still holding that projection
+    must keep reading it as it was, through every later update."""
+    store.write(full_batch(), actor="analyst-1")
+    before = projection(store, viewer=SYSTEM)
+    content, index = as_comparable(before), dict(proj.relationship_ends(before))
+    for edit in sorted(EDITS):  # each update starts from the one before
+        store.write(WriteBatch.of(EDITS[edit]), actor="analyst-1")
+        after = projection(store, viewer=SYSTEM)
+        edges = {k: (u, v) for u, v, k in after.edges(keys=True)}
+        assert dict(proj.relationship_ends(after)) == edges
+        assert len(proj.relationship_ends(after)) == len(edges)
+    assert as_comparable(after) == as_comparable(build_projection(store, viewer=SYSTEM))
+    assert as_comparable(before) == content
+    assert dict(proj.relationship_ends(before)) == index
+
+
 def test_a_superseded_projection_and_its_analyses_are_freed(store: GraphStore) -> None:
     """A server that keeps every projection a page once analysed grows after
     each write until it is killed: after the next write's projection replaces
