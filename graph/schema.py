@@ -74,32 +74,41 @@ class RelType(StrEnum):
 
 @dataclass(frozen=True)
 class NodeSpec:
-    """What the registry adds to a node model; its kind is the model's own tag."""
+    """What the registry adds to a node model: the model is the class named as its kind.
 
-    model: type[m.NodeBase]
+    The model is looked up when first asked for, not when the registry is
+    built: naming it here would create every model class at import (see
+    `graph.model`), which `actorgraph stats` never needs.
+    """
+
+    kind: NodeKind
     description: str
     caption: str = "name"
     id_prefix: str = ""
 
     @property
-    def kind(self) -> NodeKind:
-        # Read from the model's `kind` literal, so the kind is written once per model.
-        return NodeKind(self.model.model_fields["kind"].default)
+    def model(self) -> type[m.NodeBase]:
+        found: type[m.NodeBase] = getattr(m, self.kind.value)
+        return found
 
 
 @dataclass(frozen=True)
 class RelSpec:
-    """What the registry adds to a relationship model; its type is the model's own tag."""
+    """What the registry adds to a relationship model: the model is the class named
+    as its type in PascalCase (`HAS_ACCESS_TO` -> `HasAccessTo`), looked up when
+    first asked for (see `NodeSpec`)."""
 
-    model: type[m.RelBase]
+    rel_type: RelType
     description: str
     patterns: frozenset[tuple[NodeKind, NodeKind]]
     influence: bool = False
     symmetric: bool = False
 
     @property
-    def rel_type(self) -> RelType:
-        return RelType(self.model.model_fields["type"].default)
+    def model(self) -> type[m.RelBase]:
+        name = "".join(word.capitalize() for word in self.rel_type.value.split("_"))
+        found: type[m.RelBase] = getattr(m, name)
+        return found
 
     def allows(self, source: NodeKind, target: NodeKind) -> bool:
         return (source, target) in self.patterns
@@ -190,19 +199,44 @@ class Schema:
 
     # ------------------------------------------------------------------ validation
 
-    def check_self(self) -> None:
-        """Raise SchemaError if the registry contradicts the models."""
+    def check_registry(self) -> None:
+        """Raise SchemaError if the registry contradicts itself: a kind without a
+        spec, a spec under another kind, a pattern naming an unknown kind, a
+        symmetric type allowed one way only. Needs no model class, so it runs at
+        import."""
         for kind, spec in self.nodes.items():
-            fields = spec.model.model_fields
             if spec.kind is not kind:
-                raise SchemaError(f"{kind}: model {spec.model.__name__} has another kind")
-            if spec.caption not in fields:
-                raise SchemaError(f"{kind}: caption field {spec.caption!r} does not exist")
+                raise SchemaError(f"{kind}: registered under another kind")
         if set(self.nodes) != set(NodeKind):
             raise SchemaError(f"node kinds without a spec: {set(NodeKind) - set(self.nodes)}")
         if set(self.relationships) != set(RelType):
             missing = set(RelType) - set(self.relationships)
             raise SchemaError(f"relationship types without a spec: {missing}")
+        for rel_type, rspec in self.relationships.items():
+            if rspec.rel_type is not rel_type:
+                raise SchemaError(f"{rel_type}: registered under another type")
+            if not rspec.patterns:
+                raise SchemaError(f"{rel_type}: no (source, target) patterns")
+            for s, t in rspec.patterns:
+                if s not in self.nodes or t not in self.nodes:
+                    raise SchemaError(f"{rel_type}: pattern ({s}, {t}) names an unknown kind")
+            if rspec.symmetric and any((t, s) not in rspec.patterns for s, t in rspec.patterns):
+                raise SchemaError(f"{rel_type}: a symmetric type needs every pattern both ways")
+
+    def check_self(self) -> None:
+        """Raise SchemaError if the registry contradicts itself or the models.
+
+        At import only `check_registry` runs: the model checks create every
+        model class (see `graph.model`). The unit tests and `python -m
+        graph.schema_doc --check` run all of it.
+        """
+        self.check_registry()
+        for kind, spec in self.nodes.items():
+            fields = spec.model.model_fields
+            if fields["kind"].default != kind.value:
+                raise SchemaError(f"{kind}: model {spec.model.__name__} has another kind")
+            if spec.caption not in fields:
+                raise SchemaError(f"{kind}: caption field {spec.caption!r} does not exist")
         # The model unions and the registry name the same models: a kind added to
         # one and not the other would validate records nothing else can store.
         for union, specs in (
@@ -214,15 +248,8 @@ class Schema:
                 names = sorted(model.__name__ for model in differ)
                 raise SchemaError(f"models in the union or the registry, not both: {names}")
         for rel_type, rspec in self.relationships.items():
-            if rspec.rel_type is not rel_type:
+            if rspec.model.model_fields["type"].default != rel_type.value:
                 raise SchemaError(f"{rel_type}: model {rspec.model.__name__} has another type")
-            if not rspec.patterns:
-                raise SchemaError(f"{rel_type}: no (source, target) patterns")
-            for s, t in rspec.patterns:
-                if s not in self.nodes or t not in self.nodes:
-                    raise SchemaError(f"{rel_type}: pattern ({s}, {t}) names an unknown kind")
-            if rspec.symmetric and any((t, s) not in rspec.patterns for s, t in rspec.patterns):
-                raise SchemaError(f"{rel_type}: a symmetric type needs every pattern both ways")
             if rspec.influence and "strength" not in rspec.model.model_fields:
                 raise SchemaError(f"{rel_type}: influence relationships need a strength")
         self._titles  # noqa: B018 -- builds the titles, raising SchemaError on a conflict
@@ -434,52 +461,52 @@ def errors_from_validation(error: ValidationError, *, record: str = "") -> list[
 SCHEMA = Schema(
     nodes=_nodes(
         NodeSpec(
-            m.ArmedActor,
+            K.ARMED_ACTOR,
             "A state force, non-state armed group, militia, peace operation, foreign force or PMC.",
             id_prefix="act",
         ),
-        NodeSpec(m.Unit, "A formation inside an armed actor; units nest.", id_prefix="unt"),
-        NodeSpec(m.Person, "A commander, leader, influencer or focal point.", id_prefix="per"),
-        NodeSpec(m.Post, "A position that outlives its holder.", id_prefix="pst"),
+        NodeSpec(K.UNIT, "A formation inside an armed actor; units nest.", id_prefix="unt"),
+        NodeSpec(K.PERSON, "A commander, leader, influencer or focal point.", id_prefix="per"),
+        NodeSpec(K.POST, "A position that outlives its holder.", id_prefix="pst"),
         NodeSpec(
-            m.Organisation,
+            K.ORGANISATION,
             "An HCT member, OCHA, embassy, ministry, religious institution, business or media.",
             id_prefix="org",
         ),
         NodeSpec(
-            m.Community,
+            K.COMMUNITY,
             "A tribe, clan, village or displaced community.",
             id_prefix="com",
         ),
-        NodeSpec(m.Area, "An administrative area with its P-code; areas nest.", id_prefix="are"),
+        NodeSpec(K.AREA, "An administrative area with its P-code; areas nest.", id_prefix="are"),
         NodeSpec(
-            m.Site,
+            K.SITE,
             "A checkpoint, screening site or crossing point (a point) or a route (a line).",
             id_prefix="sit",
         ),
-        NodeSpec(m.Incident, "A harm event or an instance of restraint.", id_prefix="inc"),
-        NodeSpec(m.Engagement, "A dialogue, meeting or call.", id_prefix="eng"),
+        NodeSpec(K.INCIDENT, "A harm event or an instance of restraint.", id_prefix="inc"),
+        NodeSpec(K.ENGAGEMENT, "A dialogue, meeting or call.", id_prefix="eng"),
         NodeSpec(
-            m.Commitment,
+            K.COMMITMENT,
             "A deed of commitment, declaration, code of conduct or action plan.",
             id_prefix="cmt",
         ),
         NodeSpec(
-            m.Source,
+            K.SOURCE,
             "Where a claim came from, graded for reliability and credibility.",
             id_prefix="src",
         ),
     ),
     relationships=_relationships(
         RelSpec(
-            m.Commands,
+            RelType.COMMANDS,
             "A person or post commands a unit or actor; a formation may command a unit "
             "(a brigade and the battalion attached to it).",
             _pairs({K.PERSON, K.POST}, _ARMED) | _pairs(_ARMED, {K.UNIT}),
             influence=True,
         ),
         RelSpec(
-            m.PartOf,
+            RelType.PART_OF,
             "Nesting: units in actors, posts in units, areas in areas.",
             _pairs({K.UNIT}, _ARMED)
             | _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR})
@@ -488,95 +515,95 @@ SCHEMA = Schema(
             | _pairs({K.SITE}, {K.AREA})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
-        RelSpec(m.Holds, "A person holds a post over time.", _pairs({K.PERSON}, {K.POST})),
+        RelSpec(RelType.HOLDS, "A person holds a post over time.", _pairs({K.PERSON}, {K.POST})),
         RelSpec(
-            m.AlliedWith,
+            RelType.ALLIED_WITH,
             "An alliance.",
             _pairs(_ARMED, _ARMED),
             symmetric=True,
         ),
-        RelSpec(m.Opposes, "Opposing sides.", _pairs(_ARMED, _ARMED), symmetric=True),
+        RelSpec(RelType.OPPOSES, "Opposing sides.", _pairs(_ARMED, _ARMED), symmetric=True),
         RelSpec(
-            m.SplinterOf,
+            RelType.SPLINTER_OF,
             "A group split from another.",
             _pairs({K.ARMED_ACTOR}, {K.ARMED_ACTOR}),
         ),
         RelSpec(
-            m.Supports,
+            RelType.SUPPORTS,
             "Material, financial or political support.",
             _pairs(_STAKEHOLDERS, _ARMED),
             influence=True,
         ),
         RelSpec(
-            m.Influences,
+            RelType.INFLUENCES,
             "Influence over a person, post, group or community.",
             _pairs(_STAKEHOLDERS, _STAKEHOLDERS),
             influence=True,
         ),
         RelSpec(
-            m.HasAccessTo,
+            RelType.HAS_ACCESS_TO,
             "Who can reach whom, how well, when last.",
             _pairs({K.ORGANISATION, K.PERSON}, _STAKEHOLDERS),
             influence=True,
         ),
         RelSpec(
-            m.AssociatedWith,
+            RelType.ASSOCIATED_WITH,
             "A symmetric tie (association, co-participation, kinship, marriage ...) between "
             "two people, two communities or two organisations.",
             _same_kind({K.PERSON, K.COMMUNITY, K.ORGANISATION}),
             symmetric=True,
         ),
         RelSpec(
-            m.MemberOf,
+            RelType.MEMBER_OF,
             "Membership of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY})
             | _pairs({K.ORGANISATION}, {K.ORGANISATION}),
         ),
         RelSpec(
-            m.FocalPointFor,
+            RelType.FOCAL_POINT_FOR,
             "A person is the focal point of an organisation, group or community.",
             _pairs({K.PERSON}, {K.ORGANISATION, K.ARMED_ACTOR, K.UNIT, K.COMMUNITY}),
         ),
         RelSpec(
-            m.BelongsTo,
+            RelType.BELONGS_TO,
             "Community ties of a person or armed group.",
             _pairs({K.PERSON, K.ARMED_ACTOR, K.UNIT}, {K.COMMUNITY}),
         ),
         RelSpec(
-            m.Controls,
+            RelType.CONTROLS,
             "Area of control; control of a site or route.",
             _pairs(_ARMED, _PLACES),
         ),
         RelSpec(
-            m.OperatesIn,
+            RelType.OPERATES_IN,
             "Area of operation or presence; who runs a site (a screening site's operator).",
             _pairs(_ARMED | {K.ORGANISATION, K.COMMUNITY}, _PLACES),
         ),
         RelSpec(
-            m.OccurredIn,
+            RelType.OCCURRED_IN,
             "Where an incident or engagement took place.",
             _pairs({K.INCIDENT, K.ENGAGEMENT}, _PLACES),
         ),
         RelSpec(
-            m.Perpetrated,
+            RelType.PERPETRATED,
             "Perpetrator attribution of an incident.",
             _pairs(_ARMED | {K.PERSON}, {K.INCIDENT}),
         ),
         RelSpec(
-            m.ParticipatedIn,
+            RelType.PARTICIPATED_IN,
             "Took part in an engagement or an incident.",
             _pairs({K.PERSON, K.POST, K.ORGANISATION} | _ARMED, {K.ENGAGEMENT, K.INCIDENT}),
         ),
         RelSpec(
-            m.CommittedTo,
+            RelType.COMMITTED_TO,
             "An armed actor made a commitment.",
             _pairs(_ARMED, {K.COMMITMENT}),
         ),
         RelSpec(
-            m.Cites,
+            RelType.CITES,
             "A record cites a source.",
             _pairs(_ALL - {K.SOURCE}, {K.SOURCE}),
         ),
     ),
 )
-SCHEMA.check_self()
+SCHEMA.check_registry()

@@ -75,6 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="fail if docs/schema.md drifted")
     args = parser.parse_args(argv)
+    # The registry against the models too: at import it checks only itself.
+    SCHEMA.check_self()
     text = render()
     if args.check:
         current = DOC.read_text(encoding="utf-8") if DOC.exists() else ""

@@ -24,7 +24,7 @@ from typing import TypeVar
 from graph import model as m
 from graph.sensitivity import Sensitivity
 
-R = TypeVar("R", bound=m.Envelope)
+R = TypeVar("R", bound="m.Envelope")
 
 
 #: Every pseudonym starts with this; no real id does (ids never contain `~`).

@@ -447,6 +447,13 @@ def lean_app(name: str) -> typer.Typer | None:
 
 
 def main() -> None:
+    # pydantic looks for plugins (every installed distribution's entry points)
+    # the first time it builds a validator, a few milliseconds of every command
+    # (issue 13). actorgraph ships no pydantic plugin and uses none, and
+    # pydantic documents PYDANTIC_DISABLE_PLUGINS for this (typer sets it too
+    # while it builds its own validators). Only a default: anyone who wants
+    # their plugins in the CLI sets it to an empty value.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     name = command_asked(sys.argv[1:])
     lean = lean_app(name) if name is not None else None
     (lean or app)()

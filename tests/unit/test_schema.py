@@ -36,21 +36,35 @@ def test_a_missing_caption_field_fails_the_self_check() -> None:
         bad.check_self()
 
 
-def test_a_registered_model_missing_from_the_node_union_fails_the_self_check() -> None:
+def test_a_registered_model_missing_from_the_node_union_fails_the_self_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     class Checkpoint(m.Site):
         """A fictional site model that the registry names and `m.AnyNode` does not."""
 
-    spec = dataclasses.replace(SCHEMA.nodes[NodeKind.SITE], model=Checkpoint)
-    bad = dataclasses.replace(SCHEMA, nodes={**SCHEMA.nodes, NodeKind.SITE: spec})
+    # The registry finds a kind's model by the kind's name in graph.model.
+    monkeypatch.setattr(m, "Site", Checkpoint)
     with pytest.raises(SchemaError, match="Checkpoint"):
-        bad.check_self()
+        SCHEMA.check_self()
 
 
-def test_a_spec_takes_its_kind_and_type_from_its_model() -> None:
+def test_a_spec_finds_the_model_tagged_with_its_kind_and_type() -> None:
     assert all(
-        spec.kind == spec.model.model_fields["kind"].default for spec in SCHEMA.nodes.values()
+        spec.model.model_fields["kind"].default == spec.kind for spec in SCHEMA.nodes.values()
     )
-    assert SCHEMA.relationships[RelType.HOLDS].rel_type is RelType.HOLDS
+    assert all(
+        spec.model.model_fields["type"].default == spec.rel_type
+        for spec in SCHEMA.relationships.values()
+    )
+    assert SCHEMA.relationships[RelType.HAS_ACCESS_TO].model is m.HasAccessTo
+
+
+def test_a_model_tagged_with_another_kind_fails_the_self_check(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(m, "Post", m.Person)
+    with pytest.raises(SchemaError, match="Post: model Person has another kind"):
+        SCHEMA.check_self()
 
 
 def test_unknown_enum_value_is_named_with_a_suggestion() -> None:
