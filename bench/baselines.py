@@ -46,7 +46,7 @@ SUPER_SOURCE = "\x00super-source"
 def import_row_by_row_sqlite(path: Path, records: Sequence[m.AnyRecord]) -> float:
     """Insert each record in its own transaction (commit per row); return seconds.
 
-    Uses the embedded store's own table and upsert statement, so the rows are
+    Uses the embedded store's own table and insert statement, so the rows are
     the same shape ours writes; it skips planning, validation of endpoints,
     names, revisions and the audit log, which ours does in the same time.
     """
@@ -59,7 +59,7 @@ def import_row_by_row_sqlite(path: Path, records: Sequence[m.AnyRecord]) -> floa
         for record in records:
             row = to_row(record, version=1, actor="bench-baseline", at=at, operation="create")
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute(embedded_sql.UPSERT_RECORD, embedded_sql.record_params(row))
+            conn.execute(embedded_sql.INSERT_RECORD, embedded_sql.record_params(row))
             conn.execute("COMMIT")
         return time.perf_counter() - started
     finally:

@@ -2,8 +2,11 @@
 
 Values are always `?` parameters. One `records` table holds the current version
 of every node and relationship (scalar columns for filtering, the full record
-as JSON); `revisions` holds every version ever written; `names` holds the
-normalised names and aliases that search compares against.
+as JSON, and who wrote that version, when and how); `revisions` holds the
+versions they replaced, as SQL:2011 system-versioned tables do (issue 13), so
+a record's history is its `revisions` rows and its `records` row, each
+version stored once; `names` holds the normalised names and aliases that
+search compares against.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from graph.timeline import RULE_VERSION
 # numbered entry of `MIGRATIONS`, applied in order on open, inside the schema
 # transaction. A file stamped with a higher number than this release knows is
 # refused (`graph.errors.StoreTooNew`): an older actorgraph must not write to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 DDL = [
     """CREATE TABLE IF NOT EXISTS meta (
@@ -115,6 +118,24 @@ MIGRATIONS: dict[int, list[str]] = {
             geojson TEXT NOT NULL
         )""",
     ],
+    # 4: history keeps superseded versions only (issue 13). The current version
+    # carries its own stamps, and its copy in `revisions` goes, but only where
+    # the copy is the same version byte for byte: a copy that differs (edited
+    # in the file) stays, for `audit verify` to report as before.
+    4: [
+        "ALTER TABLE records ADD COLUMN recorded_at TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE records ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''",
+        "ALTER TABLE records ADD COLUMN operation TEXT NOT NULL DEFAULT ''",
+        """UPDATE records SET recorded_at = v.recorded_at, recorded_by = v.recorded_by,
+            operation = v.operation
+        FROM revisions v WHERE v.record_id = records.id AND v.version = records.version""",
+        """DELETE FROM revisions WHERE EXISTS (
+            SELECT 1 FROM records r
+            WHERE r.id = revisions.record_id AND r.version = revisions.version
+              AND r.data = revisions.data AND r.sensitivity_rank = revisions.sensitivity_rank
+              AND r.recorded_at = revisions.recorded_at
+              AND r.recorded_by = revisions.recorded_by)""",
+    ],
 }
 
 GET_SCHEMA_VERSION = """
@@ -167,19 +188,17 @@ def lookup(n: int, *, content: bool) -> str:
 
 # Positional parameters for the per-record statements: binding a tuple instead
 # of a dict of names took a quarter off their time on a 10,000-record write.
-UPSERT_RECORD = """
+# A new record is one INSERT (its first version lives only here); a new version
+# first moves the current one into `revisions`, then replaces it in place.
+INSERT_RECORD = """
 INSERT INTO records (id, category, kind, version, name, sensitivity_rank, from_day, to_day,
-                     source_id, target_id, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (id) DO UPDATE SET
-    version = excluded.version, name = excluded.name,
-    sensitivity_rank = excluded.sensitivity_rank, from_day = excluded.from_day,
-    to_day = excluded.to_day, data = excluded.data
+                     source_id, target_id, data, recorded_at, recorded_by, operation)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
 def record_params(r: StoredRow) -> tuple[Any, ...]:
-    """`UPSERT_RECORD`'s parameters for one row."""
+    """`INSERT_RECORD`'s parameters for one row."""
     return (
         r.id,
         r.category,
@@ -192,33 +211,45 @@ def record_params(r: StoredRow) -> tuple[Any, ...]:
         r.source_id,
         r.target_id,
         r.data,
+        r.recorded_at,
+        r.recorded_by,
+        r.operation,
+    )
+
+
+SUPERSEDE = """
+INSERT INTO revisions (record_id, version, category, kind, recorded_at, recorded_by, operation,
+                       sensitivity_rank, data)
+SELECT id, version, category, kind, recorded_at, recorded_by, operation, sensitivity_rank, data
+FROM records WHERE id = ?
+"""
+
+UPDATE_RECORD = """
+UPDATE records SET version = ?, name = ?, sensitivity_rank = ?, from_day = ?, to_day = ?,
+    data = ?, recorded_at = ?, recorded_by = ?, operation = ?
+WHERE id = ?
+"""
+
+
+def update_params(r: StoredRow) -> tuple[Any, ...]:
+    """`UPDATE_RECORD`'s parameters for one row (a record's kind and endpoints never
+    change: graph.write_plan refuses that)."""
+    return (
+        r.version,
+        r.name,
+        r.sensitivity_rank,
+        r.from_day,
+        r.to_day,
+        r.data,
+        r.recorded_at,
+        r.recorded_by,
+        r.operation,
+        r.id,
     )
 
 
 DELETE_NAMES = "DELETE FROM names WHERE record_id = ?"
 INSERT_NAME = "INSERT OR IGNORE INTO names (record_id, norm) VALUES (?, ?)"
-
-INSERT_REVISION = """
-INSERT INTO revisions (record_id, version, category, kind, recorded_at, recorded_by, operation,
-                       sensitivity_rank, data)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-"""
-
-
-def revision_params(r: StoredRow) -> tuple[Any, ...]:
-    """`INSERT_REVISION`'s parameters for one row."""
-    return (
-        r.id,
-        r.version,
-        r.category,
-        r.kind,
-        r.recorded_at,
-        r.recorded_by,
-        r.operation,
-        r.sensitivity_rank,
-        r.data,
-    )
-
 
 BUMP_COUNTER = "UPDATE meta SET value = value + 1 WHERE key = 'change_counter'"
 GET_COUNTER = "SELECT value FROM meta WHERE key = 'change_counter'"
@@ -375,33 +406,50 @@ SELECT EXISTS (
 )
 """
 
-HISTORY = """
-SELECT record_id, version, recorded_at, recorded_by, operation, data FROM revisions
+# A record's history: the versions it replaced, then its current one.
+_VERSION_COLUMNS = "recorded_at, recorded_by, operation, data"
+HISTORY = f"""
+SELECT record_id, version, {_VERSION_COLUMNS} FROM revisions
 WHERE record_id = :id AND sensitivity_rank <= :rank
-ORDER BY version
+UNION ALL
+SELECT id, version, {_VERSION_COLUMNS} FROM records
+WHERE id = :id AND sensitivity_rank <= :rank
+ORDER BY 2
 """
 
 # Every version of many records (ids as a JSON list) within a clearance: a history snapshot.
-HISTORIES = """
-SELECT v.record_id, v.version, v.recorded_at, v.recorded_by, v.operation, v.data
+HISTORIES = f"""
+SELECT v.record_id, v.version, {_VERSION_COLUMNS}
 FROM json_each(:ids) k
 JOIN revisions v ON v.record_id = k.value
 WHERE v.sensitivity_rank <= :rank
-ORDER BY v.record_id, v.version
+UNION ALL
+SELECT r.id, r.version, {_VERSION_COLUMNS}
+FROM json_each(:ids) k
+JOIN records r ON r.id = k.value
+WHERE r.sensitivity_rank <= :rank
+ORDER BY 1, 2
 """
 
 # Given versions ([[id, version], …] as JSON) within a clearance, for the audit log.
-VERSIONS = """
-SELECT v.record_id, v.version, v.recorded_at, v.recorded_by, v.operation, v.data
+VERSIONS = f"""
+SELECT v.record_id, v.version, {_VERSION_COLUMNS}
 FROM json_each(:keys) k
 JOIN revisions v ON v.record_id = json_extract(k.value, '$[0]')
                 AND v.version = json_extract(k.value, '$[1]')
 WHERE v.sensitivity_rank <= :rank
-ORDER BY v.record_id, v.version
+UNION ALL
+SELECT r.id, r.version, {_VERSION_COLUMNS}
+FROM json_each(:keys) k
+JOIN records r ON r.id = json_extract(k.value, '$[0]')
+              AND r.version = json_extract(k.value, '$[1]')
+WHERE r.sensitivity_rank <= :rank
+ORDER BY 1, 2
 """
 
-# What `audit verify` reads back (graph.integrity), in one read transaction.
-ALL_CURRENT = "SELECT id, version, data, sensitivity_rank FROM records"
+# What `audit verify` reads back (graph.integrity), in one read transaction:
+# current versions (with their stamps) and the superseded ones.
+ALL_CURRENT = "SELECT id, version, data, sensitivity_rank, recorded_at, recorded_by FROM records"
 ALL_REVISIONS = """
 SELECT record_id, version, data, sensitivity_rank, recorded_at, recorded_by FROM revisions
 """

@@ -303,12 +303,19 @@ class EmbeddedStore:
         plan = plan_write(step.batch, lookup, actor=step.actor, now=now, clearance=step.clearance)
         conn.executemany(sql.UPSERT_GEOMETRY, shapes)
         if plan.rows:
-            conn.executemany(sql.UPSERT_RECORD, map(sql.record_params, plan.rows))
-            named = [r for r in plan.rows if r.category == "node"]
+            created = [r for r in plan.rows if r.operation == "create"]
+            replaced = [r for r in plan.rows if r.operation != "create"]
+            # History keeps superseded versions only: a first version is one row
+            # in `records`; a new one moves the current version to `revisions`.
+            conn.executemany(sql.INSERT_RECORD, map(sql.record_params, created))
+            conn.executemany(sql.SUPERSEDE, [(r.id,) for r in replaced])
+            conn.executemany(sql.UPDATE_RECORD, map(sql.update_params, replaced))
             # A new record has no names to replace.
-            conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in named if r.operation != "create"])
-            conn.executemany(sql.INSERT_NAME, [(r.id, n) for r in named for n in r.search_names])
-            conn.executemany(sql.INSERT_REVISION, map(sql.revision_params, plan.rows))
+            conn.executemany(sql.DELETE_NAMES, [(r.id,) for r in replaced if r.category == "node"])
+            conn.executemany(
+                sql.INSERT_NAME,
+                [(r.id, n) for r in plan.rows if r.category == "node" for n in r.search_names],
+            )
             conn.execute(sql.BUMP_COUNTER)
         plan.report.change_counter = conn.execute(sql.GET_COUNTER).fetchone()[0]
         if plan.rows:
@@ -514,10 +521,7 @@ class EmbeddedStore:
             conn.execute("BEGIN")  # one snapshot of the log and everything it vouches for
             entries = [AuditEntry(*row) for row in conn.execute(sql.AUDIT_ENTRIES)]
             seq, head, _ = conn.execute(sql.AUDIT_HEAD).fetchone()
-            current = [
-                StoredVersion(rid, v, data, rank)
-                for rid, v, data, rank in conn.execute(sql.ALL_CURRENT)
-            ]
+            current = [StoredVersion(*row) for row in conn.execute(sql.ALL_CURRENT)]
             history = [StoredVersion(*row) for row in conn.execute(sql.ALL_REVISIONS)]
             users = [StoredAccount(*row) for row in conn.execute(sql.ALL_USERS)]
             conn.execute("COMMIT")

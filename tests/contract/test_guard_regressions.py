@@ -139,7 +139,7 @@ def test_embedded_write_rolls_back_when_a_statement_fails_inside_it(tmp_path: Pa
 
     The batch is valid, so planning passes and the records are inserted; then
     a statement inside the same transaction fails (a trigger refuses one
-    revision row). Nothing of the batch may remain.
+    name row, written after the records). Nothing of the batch may remain.
     """
     store = EmbeddedStore(tmp_path / "rollback.db")
     store.ensure_schema()
@@ -147,7 +147,7 @@ def test_embedded_write_rolls_back_when_a_statement_fails_inside_it(tmp_path: Pa
     counter = store.change_counter()
     with sqlite3.connect(store.path) as conn:
         conn.execute(
-            "CREATE TRIGGER refuse_boom BEFORE INSERT ON revisions "
+            "CREATE TRIGGER refuse_boom BEFORE INSERT ON names "
             "WHEN NEW.record_id = 'per_boom' BEGIN SELECT RAISE(ABORT, 'disk full'); END"
         )
     batch = WriteBatch.of(
