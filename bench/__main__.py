@@ -107,6 +107,15 @@ TARGETS: list[tuple[str, str | None, str, tuple[str, ...], str, float]] = [
     ("L", None, "update after 10 records (s)", ("incremental", "update_s"), "<=", 0.5),
     # Issue 13: influencers over every armed actor; CLI start-up, whole process CPU.
     ("M", None, "influencers over every armed actor (s)", ("influencers", "seconds"), "<=", 2.0),
+    # Issue 13: leverage paths end to end against the naive Yen baseline, same run.
+    (
+        "M",
+        None,
+        "leverage paths k=5 p95 / Yen p95",
+        ("leverage", "ratio_p95"),
+        "<=",
+        0.10,
+    ),
     (
         "M",
         "embedded",
