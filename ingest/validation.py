@@ -397,9 +397,17 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
     records: dict[str, m.AnyRecord] = {}
     failed: set[str] = set()
     sensitivity_of: dict[str, Sensitivity] = {}
+    # A file has a handful of sensitivity labels: each is read once, not per record.
+    sensitivity_by_label: dict[str | None, Sensitivity] = {}
     for record_id, draft in draft_of.items():
         data = finalise(draft, ctx)
-        sensitivity = _row_sensitivity(data, ctx.options)
+        label = data.get("sensitivity")
+        if label is None or isinstance(label, str):
+            sensitivity = sensitivity_by_label.get(label) or sensitivity_by_label.setdefault(
+                label, _row_sensitivity(data, ctx.options)
+            )
+        else:
+            sensitivity = _row_sensitivity(data, ctx.options)
         sensitivity_of[record_id] = sensitivity
         try:
             record = parse_record(data)
@@ -435,10 +443,10 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
         draft = draft_of[record.id]
         sens = sensitivity_of.get(record.id, Sensitivity.RESTRICTED)
         if isinstance(record, m.RelBase):
-            for fld in ("source_id", "target_id"):
-                ref = getattr(record, fld)
-                if ref in records or ref in failed:
-                    if ref in records and not isinstance(records[ref], m.NodeBase):
+            for fld, ref in (("source_id", record.source_id), ("target_id", record.target_id)):
+                end = records.get(ref)
+                if end is not None or ref in failed:
+                    if end is not None and not isinstance(end, m.NodeBase):
                         errors.append(
                             locate(
                                 RowError(
