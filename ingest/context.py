@@ -78,8 +78,10 @@ class ImportContext:
     def preload(self, ids: Collection[str]) -> None:
         """Read what the store holds under `ids` at once, not one lookup per id later:
         the whole store when many are missing, else one `get_many` round trip."""
+        if self._loaded_all:
+            return  # everything the viewer may see is held already
         missing = list(dict.fromkeys(i for i in ids if i not in self._records))
-        if self._loaded_all or not missing:
+        if not missing:
             return
         if len(missing) > self.BULK:
             self._load_all()

@@ -35,9 +35,11 @@ def make_id(prefix: str, *parts: str) -> str:
     return f"{prefix}_{digest}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """Model input for one record, and the rows it came from (first one is cited in errors).
+
+    Slotted: an event file makes one per record (over 200,000 for 50,000 rows).
 
     policy:
       exact    the data is the record (snapshots);

@@ -114,6 +114,9 @@ def build_events(
     area_drafts: dict[str, Draft] = {}
     drafts: list[Draft] = []
     actor_rows: set[tuple[str, tuple[str, str, int]]] = set()
+    # (actor, spelling, source ids) already added to the actor's draft: a name met
+    # on thousands of rows adds its alias and source ids once, not per row.
+    spelled: set[tuple[str, str, tuple[str, ...]]] = set()
 
     def draft_of(found: str, p: Participant) -> Draft:
         if found not in actor_drafts:
@@ -153,9 +156,13 @@ def build_events(
             actor_of_name[(key, p.external_ids)] = found
         elif (key, p.external_ids) in resolved_of:
             built.resolved.append(resolved_of[(key, p.external_ids)].at_row(event.row))
-        draft = draft_of(found, p)
-        draft.add_aliases.append(p.name)
-        draft.add_external_ids.extend(i for i in p.external_ids if i not in draft.add_external_ids)
+        if (found, p.name, p.external_ids) not in spelled:
+            spelled.add((found, p.name, p.external_ids))
+            draft = draft_of(found, p)
+            draft.add_aliases.append(p.name)
+            draft.add_external_ids.extend(
+                i for i in p.external_ids if i not in draft.add_external_ids
+            )
         return found
 
     # Which area each area lies in, stored or drafted here: a same-named area in
@@ -236,12 +243,13 @@ def build_events(
 
     # One bulk read of what the store holds under the ids this file will write
     # (its incidents and places), not one store lookup per new place or actor.
-    ctx.preload(_ids_ahead(events, dataset))
+    incidents = [make_id("inc", dataset, event.key) for event in events]
+    ctx.preload(_ids_ahead(events, incidents, dataset))
     participation: dict[str, dict[str, int]] = {}  # incident -> actor -> side
     incident_dates: dict[str, str] = {}
     rows_of_incident: dict[str, Row] = {}
-    for event in events:
-        incident = make_id("inc", dataset, event.key)
+    for event, incident in zip(events, incidents, strict=True):
+        row_key = event.row.key
         incident_dates[incident] = event.date
         rows_of_incident[incident] = event.row
         harm = m.HarmPattern.DELIBERATE if event.civilian_targeting else UNASSESSED_HARM
@@ -289,8 +297,8 @@ def build_events(
             actor = actor_id(p, event)
             actor_kinds[actor][p.kind] += 1
             actor_dates[actor].append(event.date)
-            if (actor, event.row.key) not in actor_rows:
-                actor_rows.add((actor, event.row.key))
+            if (actor, row_key) not in actor_rows:
+                actor_rows.add((actor, row_key))
                 actor_drafts[actor].rows.append(event.row)
             if actor in sides:
                 continue
@@ -362,11 +370,11 @@ def _new_actor_id(p: Participant, dataset: str) -> str:
     return make_id("act", dataset, *scope, match_key(p.name))
 
 
-def _ids_ahead(events: list[Event], dataset: str) -> list[str]:
+def _ids_ahead(events: list[Event], incidents: list[str], dataset: str) -> list[str]:
     """The ids `build_events` will look up, known before resolving: its
-    incidents, places, and the ids its actors get if they are new (an actor
+    `incidents`, places, and the ids its actors get if they are new (an actor
     resolved to a stored one is among the nodes the resolver has read)."""
-    ids = {make_id("inc", dataset, e.key) for e in events}
+    ids = set(incidents)
     # An actor's id depends on its name and source ids only: once per spelling.
     spellings = {(p.name, p.external_ids): p for e in events for p in e.participants}
     ids.update(_new_actor_id(p, dataset) for p in spellings.values())
@@ -384,10 +392,10 @@ def _evidence(
     side_roles: dict[str, int],
 ) -> list[Draft]:
     """ALLIED_WITH / OPPOSES evidence over the file's events and the store's, counted once each."""
-    touched: set[tuple[str, tuple[str, str]]] = set()
-    for sides in participation.values():
-        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
-            touched.add(("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b)))
+    # Each incident's pairs, worked out once: the file's own incidents are
+    # counted again below, with the store's.
+    pairs_of = {incident: _pairs(sides) for incident, sides in participation.items()}
+    touched = {key for pairs in pairs_of.values() for key in pairs}
     if not touched:
         return []
     everything = dict(participation)
@@ -405,8 +413,8 @@ def _evidence(
         everything.update({k: v for k, v in stored.items() if k in dates})
     support: dict[tuple[str, tuple[str, str]], set[str]] = defaultdict(set)
     for incident, sides in everything.items():
-        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2):
-            key = ("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b))
+        pairs = pairs_of.get(incident)
+        for key in _pairs(sides) if pairs is None else pairs:
             if key in touched:
                 support[key].add(incident)
     drafts: list[Draft] = []
@@ -440,6 +448,14 @@ def _evidence(
             )
     drafts.extend(_superseded_episodes(drafts, {(t, a, b) for t, (a, b) in support}, ctx, dataset))
     return drafts
+
+
+def _pairs(sides: dict[str, int]) -> list[tuple[str, tuple[str, str]]]:
+    """An incident's actor pairs, each as (ALLIED_WITH or OPPOSES, (a, b)), a < b."""
+    return [
+        ("ALLIED_WITH" if sa == sb else "OPPOSES", (a, b))
+        for (a, sa), (b, sb) in combinations(sorted(sides.items()), 2)
+    ]
 
 
 def _superseded_episodes(

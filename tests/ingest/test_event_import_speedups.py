@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 
 from bench.events import acled_rows, ucdp_rows, write_csv
+from graph.errors import ImportRejected, InvalidRecords
+from graph.schema import SCHEMA
 from graph.store import GraphStore
 from graph.stores.embedded_store import EmbeddedStore
-from ingest import pipeline
+from ingest import pipeline, validation
 from ingest.pipeline import ImportContext, ImportOptions, run_import
 from ingest.resolve import Match, Resolver
 from tests.ingest.helpers import contents, full_history
@@ -46,8 +48,9 @@ def _import_all(store: GraphStore, files: list[Path]) -> dict[str, Any]:
 
 
 def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The straightforward path: one store lookup per id when first needed, and
-    places resolved by the full resolver (its fuzzy ranking computed, then ignored)."""
+    """The straightforward path: one store lookup per id when first needed,
+    places resolved by the full resolver (its fuzzy ranking computed, then
+    ignored), and every record parsed by `SCHEMA.parse_record`."""
 
     def no_preload(self: ImportContext, ids: Any) -> None:
         if len([i for i in ids if i not in self._records]) > self.BULK:
@@ -59,6 +62,7 @@ def _reference(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ImportContext, "preload", no_preload)
     monkeypatch.setattr(Resolver, "exact", exact_by_resolve)
+    monkeypatch.setattr(validation, "parse_record", SCHEMA.parse_record)
 
 
 def _second_store(store: GraphStore, tmp_path: Path) -> GraphStore:
@@ -193,3 +197,101 @@ def test_row_check_shortcut_reports_exactly_what_the_per_cell_check_reports() ->
         assert fast == reference, values
         flagged += bool(reference)
     assert 50 < flagged < 400  # both kinds of row were exercised
+
+
+# Bad values a record may carry after mapping, each breaking one model rule.
+_BREAKS: list[tuple[str, Any]] = [
+    ("name", ""),
+    ("name", "x" * 501),
+    ("id", "has space"),
+    ("date", "2021-13-45"),
+    ("first_cited", "someday"),
+    ("fatalities", -3),
+    ("confidence", 2),
+    ("kind", "Nope"),
+    ("type", "NOPE"),
+    ("harm_pattern", "accidental"),
+    ("source_id", ""),
+    ("bogus_field", 1),
+    ("valid_to", "1900-01-01"),
+]
+
+
+def _finalised(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """The data of every record an ACLED and a UCDP import parse (a dry run)."""
+    seen: list[dict[str, Any]] = []
+    real = validation.finalise
+
+    def spy(draft: Any, ctx: ImportContext) -> dict[str, Any]:
+        data = real(draft, ctx)
+        seen.append(data)
+        return data
+
+    monkeypatch.setattr(validation, "finalise", spy)
+    store = EmbeddedStore(tmp_path / "dry.db")
+    for path in _files(tmp_path):
+        run_import(store, path, ImportOptions(today=TODAY, dry_run=True))
+    return seen
+
+
+def _outcome(parse: Any, data: dict[str, Any]) -> tuple[str, Any]:
+    try:
+        record = parse(data)
+    except InvalidRecords as e:
+        return "errors", e.errors
+    return type(record).__name__, (record.model_dump(), record.model_fields_set)
+
+
+def test_fast_parse_gives_the_schema_parse_records_and_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Good data gives the same record (class, values, fields given); each bad
+    value gives the same errors, in the same order, as `SCHEMA.parse_record`."""
+    datas = _finalised(tmp_path, monkeypatch)
+    tags = {str(d.get("kind") or d.get("type")) for d in datas}
+    assert {"Incident", "ArmedActor", "Area", "PARTICIPATED_IN", "OPPOSES"} <= tags
+    for data in datas:
+        assert _outcome(validation.parse_record, data) == _outcome(SCHEMA.parse_record, data)
+    refused = 0
+    for tag in sorted(tags):
+        sample = [d for d in datas if (d.get("kind") or d.get("type")) == tag][:3]
+        for data in sample:
+            for field, value in _BREAKS:
+                broken = {**data, field: value}
+                expected = _outcome(SCHEMA.parse_record, broken)
+                assert _outcome(validation.parse_record, broken) == expected, (tag, field)
+                refused += expected[0] == "errors"
+            missing = {k: v for k, v in data.items() if k not in ("kind", "type")}
+            assert _outcome(validation.parse_record, missing) == _outcome(
+                SCHEMA.parse_record, missing
+            )
+    assert refused > 5 * len(tags)  # the breaks were refused, not ignored
+
+
+def test_bad_event_file_is_refused_with_the_reference_errors_and_the_store_unchanged(
+    store: GraphStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cells the mapper accepts but a model refuses (an actor name over the model's
+    500 characters) and cells the mapper refuses give the same errors either way."""
+    rows = acled_rows(40, seed=9, actors=12, countries=2)
+    rows[3]["actor1"] = "Front of the Endless Hills " * 25  # 675 characters
+    rows[7]["event_date"] = "31/31/2021"
+    rows[11]["fatalities"] = "-4"
+    rows[15]["actor1"] = ""
+    path = write_csv(tmp_path / "bad.csv", rows)
+    before = contents(store)
+
+    def refused() -> list[Any]:
+        with pytest.raises(ImportRejected) as caught:
+            run_import(store, path, ImportOptions(today=TODAY))
+        return list(caught.value.errors)
+
+    fast = refused()
+    with monkeypatch.context() as patch:
+        _reference(patch)
+        reference = refused()
+    assert fast == reference
+    assert contents(store) == before
+    at = {(e.row, e.field) for e in fast}
+    assert {(5, "actor1"), (9, "event_date"), (13, "fatalities"), (17, "actor1")} <= at
+    assert any(e.row == 5 and "500 characters" in e.message for e in fast)
