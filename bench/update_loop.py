@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import cProfile
 import json
+import os
 import pstats
 import resource
 import sys
@@ -71,7 +72,7 @@ def main() -> None:
         graph, out["build"] = timed(lambda: projection(store, viewer=VIEWER, as_of=AS_OF))
         log(f"projection built: {out['build']}")
         out["updates"] = []
-        run = int(time.time())
+        run = f"{int(time.time())}_{os.getpid()}"
         for i in range(args.repeat):
             records = _write_ten(store, graph, prefix=f"rel_loop_{run}_{i}")
             profiler = cProfile.Profile() if args.profile else None
