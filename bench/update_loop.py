@@ -22,6 +22,7 @@ import pstats
 import resource
 import sys
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -71,7 +72,7 @@ def main() -> None:
         graph, out["build"] = timed(lambda: projection(store, viewer=VIEWER, as_of=AS_OF))
         log(f"projection built: {out['build']}")
         out["updates"] = []
-        run = int(time.time())
+        run = uuid.uuid4().hex[:12]  # new ids each run: a rewrite of equal records is no change
         for i in range(args.repeat):
             records = _write_ten(store, graph, prefix=f"rel_loop_{run}_{i}")
             profiler = cProfile.Profile() if args.profile else None

@@ -3,11 +3,13 @@
 Updating the cached projection after a small write used to start with
 ``graph.copy()``: every node, edge and attribute dict of a 100,000-edge graph
 copied to change ten of them, most of the update's time (issue 13). Here the
-copy gets new *outer* dicts (node -> attributes, node -> neighbours), which
-hold references to the base's inner dicts, and an inner dict is copied only
-when an edit reaches it (copy on write). The cost is a few dict copies of
-the node table plus what the edit touches, and the base graph, which other
-callers may be holding, is never changed.
+copy shares the base's dicts: an *outer* table (node -> attributes, node ->
+neighbours) is copied, as references to the base's inner dicts, only when an
+edit first writes to it, and an inner dict only when an edit reaches it (copy
+on write). The cost is at most one shallow copy of each table the edit
+writes (ten new edges: the two adjacency tables, not the node table) plus
+what the edit touches, and the base graph, which other callers may be
+holding, is never changed.
 
 networkx keeps a multidigraph in three tables: ``_node`` (node -> attribute
 dict), ``_succ`` (alias ``_adj``) and ``_pred`` (node -> neighbour -> key ->
@@ -54,13 +56,18 @@ class SharedCopy:
         raw: Any = base
         graph: Any = nx.MultiDiGraph()
         graph.graph.update(base.graph)
-        graph._node = dict(raw._node)
-        graph._adj = dict(raw._succ)  # sets _succ too (networkx aliases them)
-        graph._pred = dict(raw._pred)
+        # The outer tables start shared too: each is copied on the first edit
+        # that writes to it (ten new edges copy the two adjacency tables, not
+        # the node table).
+        graph._node = raw._node
+        graph._adj = raw._succ  # sets _succ too (networkx aliases them)
+        graph._pred = raw._pred
         self.graph: nx.MultiDiGraph[str] = graph
+        self._raw: Any = graph  # the same graph, for setting networkx's tables
         self._node: dict[str, dict[str, Any]] = graph._node
         self._succ: _Adjacency = graph._succ
         self._pred: _Adjacency = graph._pred
+        self._own_tables: set[str] = set()
         self._own_succ: set[str] = set()
         self._own_pred: set[str] = set()
         self._own_keys: set[tuple[str, str]] = set()
@@ -73,11 +80,11 @@ class SharedCopy:
     def set_node(self, node: str, attrs: dict[str, Any]) -> None:
         """Add `node`, or replace its attributes (its edges stay)."""
         if node not in self._node:
-            self._succ[node] = {}
-            self._pred[node] = {}
+            self._succ_table()[node] = {}
+            self._pred_table()[node] = {}
             self._own_succ.add(node)
             self._own_pred.add(node)
-        self._node[node] = attrs
+        self._node_table()[node] = attrs
 
     def remove_node(self, node: str) -> list[tuple[str, str, str]]:
         """Remove `node` and its edges; returns the edges removed ``(u, v, key)``."""
@@ -89,7 +96,7 @@ class SharedCopy:
         for u in self._pred[node]:
             if u != node:
                 del self._owned_succ(u)[node]
-        del self._succ[node], self._pred[node], self._node[node]
+        del self._succ_table()[node], self._pred_table()[node], self._node_table()[node]
         self._own_succ.discard(node)
         self._own_pred.discard(node)
         self._own_keys = {(u, v) for u, v in self._own_keys if node not in (u, v)}
@@ -113,15 +120,35 @@ class SharedCopy:
 
     # ------------------------------------------------------------ copy on write
 
+    def _node_table(self) -> dict[str, dict[str, Any]]:
+        if "node" not in self._own_tables:
+            self._raw._node = self._node = dict(self._node)
+            self._own_tables.add("node")
+        return self._node
+
+    def _succ_table(self) -> _Adjacency:
+        if "succ" not in self._own_tables:
+            self._raw._adj = self._succ = dict(self._succ)  # sets _succ too
+            self._own_tables.add("succ")
+        return self._succ
+
+    def _pred_table(self) -> _Adjacency:
+        if "pred" not in self._own_tables:
+            self._raw._pred = self._pred = dict(self._pred)
+            self._own_tables.add("pred")
+        return self._pred
+
     def _owned_succ(self, u: str) -> dict[str, dict[str, dict[str, Any]]]:
         if u not in self._own_succ:
-            self._succ[u] = dict(self._succ[u])
+            table = self._succ_table()
+            table[u] = dict(table[u])
             self._own_succ.add(u)
         return self._succ[u]
 
     def _owned_pred(self, v: str) -> dict[str, dict[str, dict[str, Any]]]:
         if v not in self._own_pred:
-            self._pred[v] = dict(self._pred[v])
+            table = self._pred_table()
+            table[v] = dict(table[v])
             self._own_pred.add(v)
         return self._pred[v]
 
