@@ -43,7 +43,6 @@ is left out, on build and on update alike.
 
 from __future__ import annotations
 
-import gc
 import logging
 import threading
 from collections import OrderedDict
@@ -58,6 +57,7 @@ import networkx as nx
 from graph import model as m
 from graph import timeline
 from graph.dates import lower_bound
+from graph.gc_pause import no_cyclic_gc
 from graph.sensitivity import Viewer
 from graph.shared_copy import SharedCopy, SharedMap
 from graph.store import GraphStore
@@ -176,25 +176,6 @@ def shown(rel: m.AnyRelationship, graph: nx.MultiDiGraph[str] | SharedCopy) -> b
     leave withdrawn links out at any date; this keeps them out of the whole
     history (no date) as well, so no analysis counts them on any view."""
     return rel.source_id in graph and rel.target_id in graph and not timeline.withdrawn(rel)
-
-
-@contextmanager
-def no_cyclic_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a large graph is built.
-
-    A build allocates a few hundred thousand long-lived objects; each
-    allocation threshold crossed triggers a collection that walks all of them
-    again, which at M size cost as much as the decoding. Nothing built here is
-    garbage, so pausing loses nothing; the previous state is restored. An
-    import (ingest.pipeline) pauses it for the same reason.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def build_projection(

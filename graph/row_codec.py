@@ -41,9 +41,13 @@ from graph.timeline import holds_window
 _STAMP_FIELDS = {"recorded_at", "recorded_by"}
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class StoredRow:
-    """One record in storage form: scalar columns for filtering, plus the full JSON."""
+    """One record in storage form: scalar columns for filtering, plus the full JSON.
+
+    Not frozen: a frozen dataclass sets each of its 16 fields through
+    `object.__setattr__`, three times the cost of a plain slotted one, and an
+    import builds one per record. Nothing changes a row once built."""
 
     id: str
     category: Category

@@ -29,7 +29,7 @@ from typing import Any
 
 from graph import model as m
 from graph.errors import ImportRejected, InvalidRecords, RowError, TransactionTooLarge
-from graph.projection import no_cyclic_gc
+from graph.gc_pause import no_cyclic_gc
 from graph.sensitivity import Sensitivity
 from graph.store import GraphStore, WriteBatch, WriteReport
 from ingest.context import ImportContext, ImportOptions, SourceSpec

@@ -24,6 +24,7 @@ from typing import Any
 from graph import model as m
 from graph.audit import AuditEntry, AuditEvent, Checkpoint, chain, store_time
 from graph.errors import StoreBusy, StoreTooNew, StoreUnavailable
+from graph.gc_pause import no_cyclic_gc
 from graph.integrity import AuditCheck, Evidence, StoredAccount, StoredVersion, check
 from graph.name_search import rank_search
 from graph.names import normalise
@@ -273,13 +274,13 @@ class EmbeddedStore:
         actor: str,
         clearance: Sensitivity | None = None,
     ) -> WriteReport:
-        with self._transaction() as conn:
+        with no_cyclic_gc(), self._transaction() as conn:
             return self._write_in(conn, WriteStep(batch, actor, clearance))
 
     def write_steps(self, steps: Sequence[WriteStep]) -> list[WriteReport]:
         """Every step in one `BEGIN IMMEDIATE … COMMIT`: a step that fails (or a
         process killed between steps) leaves none of them written."""
-        with self._transaction() as conn:
+        with no_cyclic_gc(), self._transaction() as conn:
             return [self._write_in(conn, step) for step in steps]
 
     def _write_in(self, conn: sqlite3.Connection, step: WriteStep) -> WriteReport:
