@@ -20,6 +20,7 @@ from bench.generate import AS_OF, Generator, Size
 from queries.brokerage import sampled_betweenness
 from queries.command import actors_of, in_by_type, out_by_type
 from queries.constraints import PathConstraints
+from queries.engagers import default_engagers
 from queries.examples import graph_from_records
 from queries.influencers import influencers, key_interlocutors
 
@@ -110,3 +111,14 @@ def test_influencer_reports_on_frozen_graphs_equal_fresh_computations(seed: int)
     assert influencers(frozen, top=40, constraints=asked).as_dict() == fresh
     chosen = key_interlocutors(frozen, 5, constraints=asked).as_dict()
     assert chosen == key_interlocutors(plain, 5, constraints=asked).as_dict()
+
+
+def test_default_engagers_on_a_frozen_graph_equal_a_fresh_scan_and_are_the_callers() -> None:
+    plain = _world(4)
+    frozen = nx.freeze(plain.copy())
+    expected = default_engagers(plain)
+    assert expected, "the generated world has engagers"
+    mine = default_engagers(frozen)
+    assert mine == expected
+    mine.append("org_not_ours")
+    assert default_engagers(frozen) == expected
