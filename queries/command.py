@@ -15,13 +15,16 @@ Every function here only reads the graph.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 import networkx as nx
 
 from graph.schema import ARMED, COMMAND_HOLDERS
 from queries.memo import remembered
+
+T = TypeVar("T")
 
 
 def kind_of(graph: nx.MultiDiGraph[str], node: str) -> str:
@@ -34,16 +37,42 @@ def name_of(graph: nx.MultiDiGraph[str], node: str) -> str:
 
 def out_by_type(graph: nx.MultiDiGraph[str], node: str, rel_type: str) -> list[str]:
     """Targets of `node`'s outgoing relationships of one type, in a stable order."""
-    return sorted(
-        {v for _, v, data in graph.out_edges(node, data=True) if data.get("type") == rel_type}
-    )
+    return list(per_node(graph, "typed_out", node, _out_by_type).get(rel_type, ()))
 
 
 def in_by_type(graph: nx.MultiDiGraph[str], node: str, rel_type: str) -> list[str]:
     """Sources of `node`'s incoming relationships of one type, in a stable order."""
-    return sorted(
-        {u for u, _, data in graph.in_edges(node, data=True) if data.get("type") == rel_type}
-    )
+    return list(per_node(graph, "typed_in", node, _in_by_type).get(rel_type, ()))
+
+
+def _out_by_type(graph: nx.MultiDiGraph[str], node: str) -> dict[Any, list[str]]:
+    """`node`'s successors by relationship type, sorted (see `_by_type`)."""
+    return _by_type(vars(graph)["_succ"][node], graph.is_multigraph())
+
+
+def _in_by_type(graph: nx.MultiDiGraph[str], node: str) -> dict[Any, list[str]]:
+    """`node`'s predecessors by relationship type, sorted (see `_by_type`)."""
+    return _by_type(vars(graph)["_pred"][node], graph.is_multigraph())
+
+
+def _by_type(neighbours: Mapping[str, Any], multi: bool) -> dict[Any, list[str]]:
+    """Neighbours by relationship type, each list sorted.
+
+    Remembered per node of a frozen graph (`per_node`): a ranking or a party
+    check asks the same node for several types, and a hub (an actor with
+    hundreds of members) for the same type again and again; each node's
+    neighbours are then walked once. Read off NetworkX's own adjacency
+    mapping (``{neighbour: {key: data}}`` in a multigraph) rather than
+    through ``out_edges(node, data=True)``, whose edge view builds a tuple
+    per edge: those lookups were most of an influencer ranking's time at M.
+    The adjacency of a graph view is a filtered mapping with the same
+    contents, so views answer alike.
+    """
+    grouped: dict[Any, set[str]] = {}
+    for v, attrs in neighbours.items():
+        for data in attrs.values() if multi else (attrs,):
+            grouped.setdefault(data.get("type"), set()).add(v)
+    return {rel_type: sorted(nodes) for rel_type, nodes in grouped.items()}
 
 
 def parents_of(graph: nx.MultiDiGraph[str], formation: str) -> list[str]:
@@ -84,6 +113,11 @@ def owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     """
     if node not in graph or kind_of(graph, node) not in ARMED:
         return []
+    # Remembered: every member, post and commander of a unit climbs its hierarchy.
+    return list(per_node(graph, "owning_actors", node, _owning_actors))
+
+
+def _owning_actors(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     return [
         n
         for n in breadth_first(graph, node, lambda n: parents_of(graph, n))
@@ -256,7 +290,32 @@ def affiliated_formations(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
 
 
 def actors_of(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
-    """Armed actors a node belongs to, nearest first, without repeats."""
+    """Armed actors a node belongs to, nearest first, without repeats.
+
+    Remembered per frozen graph (a fresh list each call, so callers may change
+    it): an influencer ranking asks it about every candidate for every actor.
+    """
+    return list(per_node(graph, "actors_of", node, _actors_of))
+
+
+def per_node(
+    graph: nx.MultiDiGraph[str],
+    name: str,
+    node: str,
+    compute: Callable[[nx.MultiDiGraph[str], str], T],
+) -> T:
+    """``compute(graph, node)``, remembered per node of a frozen graph under `name`
+    (computed afresh on an unfrozen one). The answer is shared: read-only."""
+    if not nx.is_frozen(graph):
+        return compute(graph, node)
+    known: dict[str, T] = remembered(graph, name, dict)
+    if node in known:
+        return known[node]
+    found = known[node] = compute(graph, node)
+    return found
+
+
+def _actors_of(graph: nx.MultiDiGraph[str], node: str) -> list[str]:
     out: list[str] = []
     for formation in affiliated_formations(graph, node):
         out.extend(a for a in owning_actors(graph, formation) if a not in out)

@@ -14,6 +14,7 @@ import networkx as nx
 
 from graph.errors import NotFound
 from queries.command import in_by_type, kind_of, out_by_type
+from queries.memo import remembered
 
 
 def default_engagers(graph: nx.MultiDiGraph[str]) -> list[str]:
@@ -25,6 +26,13 @@ def default_engagers(graph: nx.MultiDiGraph[str]) -> list[str]:
     >>> default_engagers(tiny_graph())
     ['org_ngo', 'org_ocha']
     """
+    # Remembered per frozen projection (a fresh list each call): every leverage
+    # question asks it twice, and scanning every node was a fifth of a fast
+    # question's time at M.
+    return list(remembered(graph, "default_engagers", lambda: _engagers(graph)))
+
+
+def _engagers(graph: nx.MultiDiGraph[str]) -> list[str]:
     return sorted(
         n
         for n, data in graph.nodes(data=True)

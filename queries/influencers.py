@@ -255,7 +255,10 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
         n = len(zone)
         if n < 3:
             return dict.fromkeys(zone, 0.0)
-        sub = ig.digraph.subgraph(zone).copy()
+        # The view, not a copy: the copy would list the same nodes and neighbours
+        # in the same order (it is built by walking this view), at the price of
+        # copying every edge's data (a fifth of the brokerage at M).
+        sub = ig.digraph.subgraph(zone)
         sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
         # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
@@ -266,8 +269,8 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
 
 def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:
     out: list[tuple[str, str, float]] = []
-    for u in ig.digraph.predecessors(node):
-        data = ig.digraph.edges[u, node]
+    # NetworkX's own mapping: no edge view built per candidate and predecessor.
+    for u, data in vars(ig.digraph)["_pred"][node].items():
         if data["type"] != "HAS_ACCESS_TO":
             continue
         for engager in acting_for(ig.graph, u):

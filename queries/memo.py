@@ -45,6 +45,12 @@ def remembered(graph: nx.Graph[Any], key: Hashable, compute: Callable[[], T]) ->
     """
     if not nx.is_frozen(graph):
         return compute()
+    # A first look without the lock: an answer, once stored, is never replaced,
+    # and per-node indexes (`queries.command`) are looked up here hundreds of
+    # thousands of times in one ranking.
+    hit = vars(graph).get(MEMO_ATTR, {}).get(key, _MISSING)
+    if hit is not _MISSING:
+        return hit  # type: ignore[no-any-return]
     slot = (id(graph), key)
     while True:
         with _LOCK:
