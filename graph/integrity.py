@@ -8,7 +8,8 @@ account as stored. So a check reads everything back and asks:
 - does every history row and every current record match the hash the chain
   committed to for its version, with the time and author of the write that
   made it? (A row edited in the file with sqlite3 or a Cypher SET fails.)
-- does every version the chain committed to still exist in history?
+- does every version the chain committed to still exist, superseded in
+  history or current? (A deleted revision or current row fails.)
 - does every account match the last account change the chain recorded?
 - is there a log at all when the store holds records (a wiped log fails)?
 - optionally, does the chain still hold a head the user kept elsewhere (a
@@ -36,7 +37,8 @@ _TOP = Sensitivity.STRICTLY_CONFIDENTIAL.rank
 
 @dataclass(frozen=True)
 class StoredVersion:
-    """One stored version of a record, as the check reads it back."""
+    """One stored version of a record, as the check reads it back (a current
+    record kept only in the current table carries its time and author too)."""
 
     record_id: str
     version: int
@@ -185,6 +187,19 @@ def _same_time(a: str, b: str) -> bool:
     return ta is not None and ta == tb
 
 
+def _every_version(ev: Evidence) -> tuple[list[StoredVersion], set[tuple[str, int]]]:
+    """Every stored version, and the keys of those kept only as current records.
+
+    A store may keep history as every version (the current one copied) or, as
+    SQL:2011 system-versioned tables do, as superseded versions only (issue 13):
+    then a current record is its version's only copy, so it counts as history
+    too (it must exist, with the time and author of its write). Its content is
+    compared once, as the current record."""
+    held = {(r.record_id, r.version) for r in ev.history}
+    current = [r for r in ev.current if (r.record_id, r.version) not in held]
+    return [*ev.history, *current], {(r.record_id, r.version) for r in current}
+
+
 def check(
     evidence: Evidence, *, against: Checkpoint | None = None, now: datetime | None = None
 ) -> AuditCheck:
@@ -205,8 +220,9 @@ def check(
             )
         )
     commits = _commitments(ev.entries)
+    history, only_current = _every_version(ev)
     in_history: set[tuple[str, int]] = set()
-    for row in ev.history:
+    for row in history:
         key = (row.record_id, row.version)
         in_history.add(key)
         where = f"record {row.record_id!r} version {row.version}"
@@ -216,7 +232,7 @@ def check(
                 Problem(where, "in history but no audit entry committed to it", row.rank)
             )
             continue
-        if not commit.matches(row.data):
+        if key not in only_current and not commit.matches(row.data):
             problems.append(
                 Problem(
                     where,
@@ -274,7 +290,7 @@ def check(
         problems,
         entries=len(ev.entries),
         records=len(ev.current),
-        versions=len(ev.history),
+        versions=len(history),
         accounts=len(ev.users),
         head=Checkpoint(ev.head_seq, ev.head_hash, last.at if last else ""),
     )

@@ -91,15 +91,16 @@ def test_a_history_row_edited_in_the_file_is_named(store: GraphStore) -> None:
 
 def test_a_history_time_or_author_edited_in_the_file_is_named(store: GraphStore) -> None:
     _people(store)
+    # per_1's version 1 was superseded: history is the only place that holds it.
     tamper(
         store,
         "UPDATE revisions SET recorded_at = '2001-01-01T00:00:00+00:00', recorded_by = 'x' "
-        "WHERE record_id = 'per_2'"
-        "|MATCH (v:Revision {key: 'per_2@1'}) "
+        "WHERE record_id = 'per_1' AND version = 1"
+        "|MATCH (v:Revision {key: 'per_1@1'}) "
         "SET v.recorded_at = '2001-01-01T00:00:00+00:00', v.recorded_by = 'x'",
     )
     (problem,) = _problems(store)
-    assert problem.startswith("record 'per_2' version 1: history says 2001-01-01")
+    assert problem.startswith("record 'per_1' version 1: history says 2001-01-01")
 
 
 def test_a_deleted_history_row_and_an_uncommitted_version_are_named(store: GraphStore) -> None:
