@@ -168,11 +168,23 @@ ALL_USERS = "MATCH (u:User) RETURN collect([u.name, u.data]) AS rows"
 
 
 def _each_type(branch: str) -> str:
-    """`branch` once per relationship type (`<rel>` stands for the type), joined
-    by UNION ALL: how a relationship is found by id without knowing its type,
-    one seek in each type's id index. One UNWIND per branch, not one CALL per
-    id: on 10,000 ids that took the server half the time."""
-    return "\nUNION ALL\n".join(branch.replace("<rel>", SCHEMA.rel_label(t)) for t in RelType)
+    """`branch` once per relationship type (`<rel>` stands for the type, `<seek>`
+    for the hint to seek its id index), joined by UNION ALL: how a relationship
+    is found by id without knowing its type, one seek in each type's id index.
+    One UNWIND per branch, not one CALL per id: on 10,000 ids that took the
+    server half the time. The hint matters: planned on an empty database (a
+    first import), the branch scanned and expanded every Entity node instead,
+    and kept that plan, 30 s of an M import."""
+    return "\nUNION ALL\n".join(
+        branch.replace("<seek>", "USING INDEX r:<rel>(id)").replace("<rel>", SCHEMA.rel_label(t))
+        for t in RelType
+    )
+
+
+# Before every `_each_type` query: its hints fix its plan, so planning it again
+# when the statistics move brings nothing, and a twenty-branch UNION costs the
+# server 0.6-1.4 s of CPU to plan; an import moved them every few batches.
+_PLAN_ONCE = "CYPHER replan=skip\n"
 
 
 def _version_columns(alias: str) -> str:
@@ -187,15 +199,16 @@ def _version_columns(alias: str) -> str:
 # Every stored version of the records `$ids` names: the superseded ones (Revision
 # nodes) and the current one (on the node or relationship itself).
 _EVERY_VERSION = (
-    "CALL () {\n"
+    _PLAN_ONCE + "CALL () {\n"
     "UNWIND $ids AS wanted MATCH (v:Revision {record_id: wanted})\n"
+    "USING INDEX v:Revision(record_id)\n"
     f"RETURN wanted AS record_id, {_version_columns('v')}\n"
     "UNION ALL\n"
     "UNWIND $ids AS wanted MATCH (n:Entity {id: wanted})\n"
     f"RETURN wanted AS record_id, {_version_columns('n')}\n"
     "UNION ALL\n"
     + _each_type(
-        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity)\n"
+        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
         f"RETURN wanted AS record_id, {_version_columns('r')}"
     )
     + "\n}\n"
@@ -293,9 +306,10 @@ RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank]) AS found
 # life, so a relationship's id under another type must be found too), in
 # `lookup_nodes`'s shape.
 LOOKUP_RELATIONSHIPS = (
-    "CALL () {\n"
+    _PLAN_ONCE
+    + "CALL () {\n"
     + _each_type(
-        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity)\n"
+        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
         "RETURN [r.id, r.kind, r.version, r.data, r.sensitivity_rank] AS hit"
     )
     + "\n}\nRETURN collect(hit) AS found"
@@ -330,8 +344,9 @@ def update_nodes(kind: str) -> str:
 def update_relationships(rel_type: str) -> str:
     """New versions of relationships of `rel_type` that exist (see `_supersede`)."""
     rel = SCHEMA.rel_label(rel_type)
-    return f"UNWIND $rows AS row\nMATCH (:Entity)-[r:{rel} {{id: row.id}}]->(:Entity)\n" + (
-        _supersede("r", "rel")
+    return (
+        f"UNWIND $rows AS row\nMATCH (:Entity)-[r:{rel} {{id: row.id}}]->(:Entity)\n"
+        f"USING INDEX r:{rel}(id)\n" + _supersede("r", "rel")
     )
 
 
@@ -380,8 +395,9 @@ def visible_or_masked(alias: str) -> str:
 GET_NODE = f"MATCH (n:Entity {{id: $id}}) WHERE {visible('n')} RETURN n.data AS data"
 
 GET_RELATIONSHIP = (
-    "CALL () {\n"
-    + _each_type("MATCH (a:Entity)-[r:<rel> {id: $id}]->(b:Entity) RETURN a, r, b")
+    _PLAN_ONCE
+    + "CALL () {\n"
+    + _each_type("MATCH (a:Entity)-[r:<rel> {id: $id}]->(b:Entity) <seek> RETURN a, r, b")
     + f"\n}}\nWITH a, r, b WHERE {visible('r')} AND {visible('a')} AND {visible('b')}\n"
     "RETURN r.data AS data"
 )
@@ -421,9 +437,11 @@ RETURN n.data AS data ORDER BY n.id
 # without a type the match scanned every relationship (about a second at M
 # for a ten-record update).
 RELATIONSHIPS_BY_ID = (
-    "CALL () {\n"
+    _PLAN_ONCE
+    + "CALL () {\n"
     + _each_type(
-        "UNWIND $ids AS wanted MATCH (a:Entity)-[r:<rel> {id: wanted}]->(b:Entity) RETURN a, r, b"
+        "UNWIND $ids AS wanted MATCH (a:Entity)-[r:<rel> {id: wanted}]->(b:Entity) <seek>\n"
+        "RETURN a, r, b"
     )
     + f"\n}}\nWITH a, r, b WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')}\n"
     "RETURN r.data AS data ORDER BY r.id"
