@@ -9,6 +9,13 @@ Storage shape (same as the embedded store): scalar properties for filtering
 (`id`, `name`, `search_names`, `sensitivity_rank`, `from_day`, `to_day`,
 `version`) plus the whole record as JSON in `data`, because Neo4j properties
 cannot hold nested maps (sources, profiles, positions).
+
+History keeps each version once (issue 13), as SQL:2011 system-versioned
+tables do: a record's current version lives only on its node or relationship,
+with who wrote it, when and how (`recorded_at`, `recorded_by`, `operation`);
+`Revision` nodes hold the versions it replaced. A relationship id is unique
+per type, so finding one without its type asks each type's id index
+(`_each_type`): the schema's types are a fixed list.
 """
 
 from __future__ import annotations
@@ -56,7 +63,7 @@ def _snake(label: str) -> str:
 LOCK_META = """
 MERGE (m:Meta {key: 'store'})
 ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
-              m.pseudonym_key = $pseudonym_key
+              m.pseudonym_key = $pseudonym_key, m.history_layout = $history_layout
 SET m.locked_by = $tx_marker
 RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS audit_hash,
        m.audit_at AS audit_at
@@ -65,7 +72,7 @@ RETURN m.change_counter AS counter, m.audit_seq AS audit_seq, m.audit_hash AS au
 ENSURE_META = """
 MERGE (m:Meta {key: 'store'})
 ON CREATE SET m.change_counter = 0, m.audit_seq = 0, m.audit_hash = $genesis,
-              m.pseudonym_key = $pseudonym_key
+              m.pseudonym_key = $pseudonym_key, m.history_layout = $history_layout
 // The change log starts with the store, or at its counter when it was upgraded.
 SET m.changes_tracked_since = coalesce(m.changes_tracked_since, m.change_counter)
 // The head keeps the last entry's time (entry times never go backwards); a
@@ -138,13 +145,17 @@ MATCH (m:Meta {key: 'store'})
 RETURN m.audit_seq AS seq, m.audit_hash AS hash, m.audit_at AS at
 """
 
-# What `audit verify` reads back (graph.integrity): every current record, every
-# revision and every account, each as one row of lists.
+# What `audit verify` reads back (graph.integrity): every current record with
+# its stamps (its version's only copy), every superseded version and every
+# account, each as one row of lists.
 ALL_CURRENT = """
 CALL () {
-  MATCH (n:Entity) RETURN [n.id, n.version, n.data, n.sensitivity_rank] AS row
+  MATCH (n:Entity) RETURN [n.id, n.version, n.data, n.sensitivity_rank,
+                           coalesce(n.recorded_at, ''), coalesce(n.recorded_by, '')] AS row
   UNION ALL
-  MATCH (:Entity)-[r]->(:Entity) RETURN [r.id, r.version, r.data, r.sensitivity_rank] AS row
+  MATCH (:Entity)-[r]->(:Entity) RETURN [r.id, r.version, r.data, r.sensitivity_rank,
+                                         coalesce(r.recorded_at, ''),
+                                         coalesce(r.recorded_by, '')] AS row
 }
 RETURN collect(row) AS rows
 """
@@ -155,24 +166,67 @@ RETURN collect([v.record_id, v.version, v.data, v.sensitivity_rank, v.recorded_a
 """
 ALL_USERS = "MATCH (u:User) RETURN collect([u.name, u.data]) AS rows"
 
-# Given versions ("id@version" keys) within a clearance, for the audit log.
-HISTORIES = """
-UNWIND $ids AS wanted
-MATCH (v:Revision {record_id: wanted})
-WHERE v.sensitivity_rank <= $rank
-RETURN v.record_id AS record_id, v.version AS version, v.recorded_at AS recorded_at,
-       v.recorded_by AS recorded_by, v.operation AS operation, v.data AS data
-ORDER BY v.record_id, v.version
-"""
 
-VERSIONS = """
-UNWIND $keys AS wanted
-MATCH (v:Revision {key: wanted})
-WHERE v.sensitivity_rank <= $rank
-RETURN v.record_id AS record_id, v.version AS version, v.recorded_at AS recorded_at,
-       v.recorded_by AS recorded_by, v.operation AS operation, v.data AS data
-ORDER BY v.record_id, v.version
-"""
+def _each_type(branch: str) -> str:
+    """`branch` once per relationship type (`<rel>` stands for the type, `<seek>`
+    for the hint to seek its id index), joined by UNION ALL: how a relationship
+    is found by id without knowing its type, one seek in each type's id index.
+    One UNWIND per branch, not one CALL per id: on 10,000 ids that took the
+    server half the time. The hint matters: planned on an empty database (a
+    first import), the branch scanned and expanded every Entity node instead,
+    and kept that plan, 30 s of an M import."""
+    return "\nUNION ALL\n".join(
+        branch.replace("<seek>", "USING INDEX r:<rel>(id)").replace("<rel>", SCHEMA.rel_label(t))
+        for t in RelType
+    )
+
+
+# Before every `_each_type` query: its hints fix its plan, so planning it again
+# when the statistics move brings nothing, and a twenty-branch UNION costs the
+# server 0.6-1.4 s of CPU to plan; an import moved them every few batches.
+_PLAN_ONCE = "CYPHER replan=skip\n"
+
+
+def _version_columns(alias: str) -> str:
+    a = alias
+    return (
+        f"{a}.version AS version, coalesce({a}.recorded_at, '') AS recorded_at, "
+        f"coalesce({a}.recorded_by, '') AS recorded_by, coalesce({a}.operation, '') AS operation, "
+        f"{a}.data AS data, {a}.sensitivity_rank AS rank"
+    )
+
+
+# Every stored version of the records `$ids` names: the superseded ones (Revision
+# nodes) and the current one (on the node or relationship itself).
+_EVERY_VERSION = (
+    _PLAN_ONCE + "CALL () {\n"
+    "UNWIND $ids AS wanted MATCH (v:Revision {record_id: wanted})\n"
+    "USING INDEX v:Revision(record_id)\n"
+    f"RETURN wanted AS record_id, {_version_columns('v')}\n"
+    "UNION ALL\n"
+    "UNWIND $ids AS wanted MATCH (n:Entity {id: wanted})\n"
+    f"RETURN wanted AS record_id, {_version_columns('n')}\n"
+    "UNION ALL\n"
+    + _each_type(
+        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
+        f"RETURN wanted AS record_id, {_version_columns('r')}"
+    )
+    + "\n}\n"
+)
+
+_VERSION_ROW = (
+    "RETURN record_id, version, recorded_at, recorded_by, operation, data\n"
+    "ORDER BY record_id, version"
+)
+
+# One record's history, or many records' (a history snapshot), within a clearance.
+HISTORIES = _EVERY_VERSION + "WITH * WHERE rank <= $rank\n" + _VERSION_ROW
+
+# Given versions ([id, version] pairs of the records `$ids`) within a clearance,
+# for the audit log.
+VERSIONS = (
+    _EVERY_VERSION + "WITH * WHERE rank <= $rank AND [record_id, version] IN $keys\n" + _VERSION_ROW
+)
 
 UPSERT_USER = "MERGE (u:User {name: $name}) SET u.data = $data"
 GET_USER = "MATCH (u:User {name: $name}) RETURN u.data AS data"
@@ -185,6 +239,32 @@ RETURN m.change_counter AS counter
 """
 
 GET_COUNTER = "MATCH (m:Meta {key: 'store'}) RETURN m.change_counter AS counter"
+
+# How the store keeps history (neo4j_store.HISTORY_LAYOUT); no mark: every
+# version was copied into a Revision, the current one included.
+GET_HISTORY_LAYOUT = "MATCH (m:Meta {key: 'store'}) RETURN m.history_layout AS layout"
+SET_HISTORY_LAYOUT = "MATCH (m:Meta {key: 'store'}) SET m.history_layout = $layout"
+
+
+# The move to superseded versions only, for a database whose Revisions copied
+# every version: the current version takes its stamps from its copy, and the
+# copy goes where it is the same version (content and label); a copy that
+# differs (edited behind the store's back) stays for `audit verify` to report.
+def _migrate_history(match: str, alias: str) -> str:
+    a = alias
+    return (
+        f"{match} WHERE {a}.operation IS NULL\n"
+        f"OPTIONAL MATCH (v:Revision {{key: {a}.id + '@' + toString({a}.version)}})\n"
+        f"SET {a}.recorded_at = v.recorded_at, {a}.recorded_by = v.recorded_by, "
+        f"{a}.operation = v.operation\n"
+        f"WITH {a}, v WHERE v.data = {a}.data AND v.sensitivity_rank = {a}.sensitivity_rank\n"
+        "DELETE v\n"
+        "RETURN count(*) AS removed"
+    )
+
+
+MIGRATE_NODE_HISTORY = _migrate_history("MATCH (n:Entity)", "n")
+MIGRATE_REL_HISTORY = _migrate_history("MATCH (:Entity)-[r]->(:Entity)", "r")
 
 # The rule (graph.timeline.RULE_VERSION) the stored from_day/to_day were computed
 # under, and what recomputing them reads and writes.
@@ -222,44 +302,64 @@ RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank]) AS found
 """
 
 
-# Current version of each id, whatever its category, read from the revision log:
-# how a relationship id is found without knowing its type.
-LOOKUP = """
-UNWIND $ids AS wanted
-MATCH (v:Revision {record_id: wanted})
-WITH wanted, v ORDER BY v.version DESC
-WITH wanted, collect(v)[0] AS head
-RETURN head.record_id AS id, head.category AS category, head.kind AS kind,
-       head.version AS version, head.data AS data, head.sensitivity_rank AS rank
-"""
+# What exists under relationship ids, of any type (an id keeps its kind for
+# life, so a relationship's id under another type must be found too), in
+# `lookup_nodes`'s shape.
+LOOKUP_RELATIONSHIPS = (
+    _PLAN_ONCE
+    + "CALL () {\n"
+    + _each_type(
+        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
+        "RETURN [r.id, r.kind, r.version, r.data, r.sensitivity_rank] AS hit"
+    )
+    + "\n}\nRETURN collect(hit) AS found"
+)
 
 
-def upsert_nodes(kind: str) -> str:
-    label = SCHEMA.label(kind)
+# A new version of a record the planner found (under the store lock, in this
+# transaction): the version it replaces becomes a Revision, then the record
+# takes the new one. Its kind, label and endpoints never change (the planner
+# refuses that).
+def _supersede(alias: str, category: str) -> str:
+    a = alias
     return (
-        f"UNWIND $rows AS row\nMERGE (n:Entity {{id: row.id}})\nSET n:{label}\nSET n += row.props"
+        "CREATE (v:Revision)\n"
+        f"SET v.key = {a}.id + '@' + toString({a}.version), v.record_id = {a}.id, "
+        f"v.version = {a}.version, v.category = '{category}', v.kind = {a}.kind, "
+        f"v.recorded_at = {a}.recorded_at, v.recorded_by = {a}.recorded_by, "
+        f"v.operation = {a}.operation, v.sensitivity_rank = {a}.sensitivity_rank, "
+        f"v.data = {a}.data\n"
+        f"SET {a} += row.props"
     )
 
 
-def upsert_relationships(rel_type: str) -> str:
+def update_nodes(kind: str) -> str:
+    """New versions of nodes of `kind` that exist (see `_supersede`)."""
+    label = SCHEMA.label(kind)
+    return f"UNWIND $rows AS row\nMATCH (n:{label}:Entity {{id: row.id}})\n" + _supersede(
+        "n", "node"
+    )
+
+
+def update_relationships(rel_type: str) -> str:
+    """New versions of relationships of `rel_type` that exist (see `_supersede`)."""
     rel = SCHEMA.rel_label(rel_type)
     return (
-        "UNWIND $rows AS row\n"
-        "MATCH (a:Entity {id: row.source_id})\n"
-        "MATCH (b:Entity {id: row.target_id})\n"
-        f"MERGE (a)-[r:{rel} {{id: row.id}}]->(b)\n"
-        "SET r += row.props"
+        f"UNWIND $rows AS row\nMATCH (:Entity)-[r:{rel} {{id: row.id}}]->(:Entity)\n"
+        f"USING INDEX r:{rel}(id)\n" + _supersede("r", "rel")
     )
 
 
 def create_nodes(kind: str) -> str:
-    """`upsert_nodes` for ids the planner found new (the constraint still guards)."""
+    """Nodes the planner found new (the constraint still guards): their first
+    version lives only on them."""
     label = SCHEMA.label(kind)
     return f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props"
 
 
 def create_relationships(rel_type: str) -> str:
-    """`upsert_relationships` for ids the planner found new: no MERGE scan."""
+    """Relationships the planner found new: CREATE, so no MERGE scan of a hub
+    node's relationships; their first version lives only on them."""
     rel = SCHEMA.rel_label(rel_type)
     return (
         "UNWIND $rows AS row\n"
@@ -269,12 +369,6 @@ def create_relationships(rel_type: str) -> str:
         "SET r = row.props"
     )
 
-
-INSERT_REVISIONS = """
-UNWIND $rows AS row
-CREATE (v:Revision)
-SET v = row
-"""
 
 # Visibility: label within clearance and, when $day is given, validity contains it.
 _VISIBLE = (
@@ -300,21 +394,13 @@ def visible_or_masked(alias: str) -> str:
 
 GET_NODE = f"MATCH (n:Entity {{id: $id}}) WHERE {visible('n')} RETURN n.data AS data"
 
-
-def get_relationship(rel_type: str) -> str:
-    rel = SCHEMA.rel_label(rel_type)
-    return (
-        f"MATCH (a:Entity)-[r:{rel} {{id: $id}}]->(b:Entity) "
-        f"WHERE {visible('r')} AND {visible('a')} AND {visible('b')} RETURN r.data AS data"
-    )
-
-
-# The type of a relationship id, from the revision log (so GET needs no type scan).
-REL_TYPE_OF = """
-MATCH (v:Revision {record_id: $id})
-WHERE v.category = 'rel'
-RETURN v.kind AS kind LIMIT 1
-"""
+GET_RELATIONSHIP = (
+    _PLAN_ONCE
+    + "CALL () {\n"
+    + _each_type("MATCH (a:Entity)-[r:<rel> {id: $id}]->(b:Entity) <seek> RETURN a, r, b")
+    + f"\n}}\nWITH a, r, b WHERE {visible('r')} AND {visible('a')} AND {visible('b')}\n"
+    "RETURN r.data AS data"
+)
 
 
 # Whole listings come back as ONE row holding a list, unordered: on M (95,000
@@ -346,24 +432,20 @@ MATCH (n:Entity) WHERE n.id IN $ids AND {visible_or_masked("n")}
 RETURN n.data AS data ORDER BY n.id
 """
 
-# Relationships by id (graph.projection's update after a write): first the
-# type of each id, from the revision log's index, then one typed lookup per
-# type, which seeks that type's id index; without a type the match scanned
-# every relationship (about a second at M for a ten-record update).
-REL_TYPES_OF = """
-MATCH (v:Revision) WHERE v.record_id IN $ids AND v.category = 'rel'
-RETURN DISTINCT v.record_id AS id, v.kind AS kind
-"""
-
-
-def relationships_by_id(rel_type: str) -> str:
-    """Relationships of one type by id, with ITER_RELS's visibility filters."""
-    rel = SCHEMA.rel_label(rel_type)
-    return (
-        f"MATCH (a:Entity)-[r:{rel}]->(b:Entity)\n"
-        f"WHERE r.id IN $ids AND {visible('r')} AND {visible('a')} AND {visible_or_masked('b')}\n"
-        "RETURN r.data AS data"
+# Relationships by id (graph.projection's update after a write), with
+# ITER_RELS's visibility filters: one seek per id in each type's id index;
+# without a type the match scanned every relationship (about a second at M
+# for a ten-record update).
+RELATIONSHIPS_BY_ID = (
+    _PLAN_ONCE
+    + "CALL () {\n"
+    + _each_type(
+        "UNWIND $ids AS wanted MATCH (a:Entity)-[r:<rel> {id: wanted}]->(b:Entity) <seek>\n"
+        "RETURN a, r, b"
     )
+    + f"\n}}\nWITH a, r, b WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')}\n"
+    "RETURN r.data AS data ORDER BY r.id"
+)
 
 
 NEIGHBOURS = f"""
@@ -397,13 +479,6 @@ RETURN EXISTS { MATCH (n:Entity) WHERE n.sensitivity_rank > $rank AND NOT n:Sour
     OR EXISTS { MATCH (:Entity)-[r]->(:Entity) WHERE r.sensitivity_rank > $rank } AS hidden
 """
 
-HISTORY = """
-MATCH (v:Revision {record_id: $id})
-WHERE v.sensitivity_rank <= $rank
-RETURN v.version AS version, v.recorded_at AS recorded_at, v.recorded_by AS recorded_by,
-       v.operation AS operation, v.data AS data
-ORDER BY v.version
-"""
 
 # Used by the test fixture only: Community has one database, so tests wipe it.
 WIPE = "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"

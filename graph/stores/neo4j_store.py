@@ -6,8 +6,13 @@ transaction function locks the store's Meta node, reads what exists, plans
 with the same `plan_write` as the embedded store, and writes in UNWIND batches
 of `BATCH_SIZE`. A failure anywhere rolls back everything, and the driver
 retries transient errors by calling the function again — which is safe,
-because it only MERGEs on ids and has no Python side effects beyond its
-return value.
+because a failed attempt is rolled back whole and the function plans again
+from what the store holds, with no Python side effects beyond its return
+value.
+
+History keeps each version once (issue 13): a create writes the record only;
+an update first moves the version it replaces into a `Revision` node. So a
+record's history is its Revisions plus the record itself.
 
 Driver exceptions are wrapped in ours with `from e`; messages never include
 the password. Driver telemetry is off.
@@ -68,6 +73,12 @@ from graph.users import User, user_event
 from graph.write_plan import Existing, WritePlan, plan_write, step_audit
 
 T = TypeVar("T")
+
+# How history is kept: 2 = superseded versions only (Revision nodes), each
+# record's current version on its node or relationship, with its stamps (issue
+# 13). A database without the mark copied every version, the current one too;
+# opening it migrates it (`_migrate_history`).
+HISTORY_LAYOUT = 2
 
 # How long the driver retries a transaction that failed transiently (a lost
 # connection, a deadlock, a leader switch) before we report it.
@@ -145,6 +156,10 @@ def _props(row: StoredRow) -> dict[str, Any]:
     if row.category == "node":
         props["name"] = row.name
         props["search_names"] = list(row.search_names)
+    # The current version is its own history entry: who wrote it, when, how.
+    props["recorded_at"] = row.recorded_at
+    props["recorded_by"] = row.recorded_by
+    props["operation"] = row.operation
     return props
 
 
@@ -224,12 +239,17 @@ class Neo4jStore:
                 cy.ENSURE_META,
                 genesis=GENESIS,
                 pseudonym_key=secrets.token_hex(32),
+                history_layout=HISTORY_LAYOUT,
                 database_=self.database,
             )
             rule = self._read(cy.GET_TIME_RULE)[0]["rule"]
             if rule is None or int(rule) < RULE_VERSION:
                 with self._driver.session(database=self.database) as session:
                     session.execute_write(_upgrade_windows)
+            layout = self._read(cy.GET_HISTORY_LAYOUT)[0]["layout"]
+            if layout is None or int(layout) < HISTORY_LAYOUT:
+                with self._driver.session(database=self.database) as session:
+                    session.execute_write(_migrate_history, uuid.uuid4().hex)
         except ServiceUnavailable as e:
             raise StoreUnavailable(f"Neo4j at {self.url} is unavailable") from e
 
@@ -291,12 +311,9 @@ class Neo4jStore:
         self, record_id: str, *, viewer: Viewer, as_of: date | None = None
     ) -> m.AnyRecord | None:
         vis = self._vis(viewer, as_of)
-        rows = self._read(cy.GET_NODE, id=record_id, **vis)
-        if not rows:
-            kinds = self._read(cy.REL_TYPE_OF, id=record_id)
-            if not kinds:
-                return None
-            rows = self._read(cy.get_relationship(kinds[0]["kind"]), id=record_id, **vis)
+        rows = self._read(cy.GET_NODE, id=record_id, **vis) or self._read(
+            cy.GET_RELATIONSHIP, id=record_id, **vis
+        )
         if not rows:
             return None
         return self._guarded(viewer, [decode(rows[0]["data"])])[0]
@@ -338,17 +355,13 @@ class Neo4jStore:
         nodes = [
             decode_node(r["data"]) for r in self._read(cy.NODES_BY_ID, ids=list(node_ids), **vis)
         ]
-        by_type: dict[str, list[str]] = {}
-        if relationship_ids:
-            for row in self._read(cy.REL_TYPES_OF, ids=list(relationship_ids)):
-                by_type.setdefault(row["kind"], []).append(row["id"])
-        rels = sorted(
-            (
+        rels = (
+            [
                 decode_relationship(r["data"])
-                for rel_type, ids in sorted(by_type.items())
-                for r in self._read(cy.relationships_by_id(rel_type), ids=ids, **vis)
-            ),
-            key=lambda rel: rel.id,
+                for r in self._read(cy.RELATIONSHIPS_BY_ID, ids=list(relationship_ids), **vis)
+            ]
+            if relationship_ids
+            else []
         )
         return self._guarded(viewer, nodes), self._guarded(viewer, rels)
 
@@ -416,19 +429,8 @@ class Neo4jStore:
     def history(self, record_id: str, *, viewer: Viewer) -> list[Revision]:
         if self.get(record_id, viewer=viewer) is None:
             return []
-        rows = self._read(cy.HISTORY, id=record_id, rank=viewer_rank(viewer))
-        guard = self._guard(viewer)
-        return [
-            Revision(
-                record_id,
-                r["version"],
-                r["recorded_at"],
-                r["recorded_by"],
-                r["operation"],
-                guard.apply(decode(r["data"])) if guard else decode(r["data"]),
-            )
-            for r in rows
-        ]
+        rows = self._read(cy.HISTORIES, ids=[record_id], rank=viewer_rank(viewer))
+        return self._revision_rows(rows, viewer)
 
     def histories(self, record_ids: Sequence[str], *, viewer: Viewer) -> list[Revision]:
         shown = history_ids(self, record_ids, viewer=viewer)
@@ -439,8 +441,10 @@ class Neo4jStore:
         ids = sorted({rid for rid, _ in keys})
         nodes, rels = self.get_many(ids, ids, viewer=viewer)
         shown = {r.id for r in [*nodes, *rels]}
-        wanted = [f"{rid}@{v}" for rid, v in keys if rid in shown]
-        rows = self._read(cy.VERSIONS, keys=wanted, rank=viewer_rank(viewer))
+        wanted = [(rid, v) for rid, v in keys if rid in shown]
+        ids = sorted({rid for rid, _ in wanted})
+        pairs = [list(k) for k in wanted]
+        rows = self._read(cy.VERSIONS, ids=ids, keys=pairs, rank=viewer_rank(viewer))
         return self._revision_rows(rows, viewer)
 
     def _revision_rows(self, rows: list[neo4j.Record], viewer: Viewer) -> list[Revision]:
@@ -533,6 +537,19 @@ def _upgrade_windows(tx: ManagedTransaction) -> None:
     tx.run(cy.SET_TIME_RULE, rule=RULE_VERSION).consume()
 
 
+def _migrate_history(tx: ManagedTransaction, marker: str) -> None:
+    """Keep only superseded versions in Revisions (`HISTORY_LAYOUT`), in one
+    transaction under the write lock: history reads the same before and after,
+    and a second process opening the store meanwhile finds the work done."""
+    _lock(tx, marker)
+    layout = tx.run(cy.GET_HISTORY_LAYOUT).single(strict=True)["layout"]
+    if layout is not None and int(layout) >= HISTORY_LAYOUT:
+        return
+    tx.run(cy.MIGRATE_NODE_HISTORY).consume()
+    tx.run(cy.MIGRATE_REL_HISTORY).consume()
+    tx.run(cy.SET_HISTORY_LAYOUT, layout=HISTORY_LAYOUT).consume()
+
+
 # The audit chain's head: (sequence, hash, time of the last entry).
 Head = tuple[int, str, str]
 
@@ -540,7 +557,11 @@ Head = tuple[int, str, str]
 def _lock(tx: ManagedTransaction, marker: str) -> Head:
     """Take the store's write lock; return the audit chain's head."""
     head = tx.run(
-        cy.LOCK_META, tx_marker=marker, genesis=GENESIS, pseudonym_key=secrets.token_hex(32)
+        cy.LOCK_META,
+        tx_marker=marker,
+        genesis=GENESIS,
+        pseudonym_key=secrets.token_hex(32),
+        history_layout=HISTORY_LAYOUT,
     ).single(strict=True)
     return int(head["audit_seq"]), str(head["audit_hash"]), str(head["audit_at"] or "")
 
@@ -619,13 +640,11 @@ def _write_step(tx: ManagedTransaction, step: WriteStep, head: Head) -> tuple[Wr
                 row = tx.run(cy.lookup_nodes(content=content), ids=chunk).single(strict=True)
                 for rid, kind, version, data, rank in row["found"]:
                     found[rid] = Existing(rid, "node", kind, version, data, rank)
-        # Only relationships are left to find: through the revision log (an
-        # index), since a relationship id is unique per type, not overall.
+        # Only relationships are left to find, under any type.
         for chunk in _chunks([i for i in own if i not in found], cy.BATCH_SIZE):
-            for r in tx.run(cy.LOOKUP, ids=chunk):
-                found[r["id"]] = Existing(
-                    r["id"], r["category"], r["kind"], r["version"], r["data"], r["rank"]
-                )
+            row = tx.run(cy.LOOKUP_RELATIONSHIPS, ids=chunk).single(strict=True)
+            for rid, kind, version, data, rank in row["found"]:
+                found[rid] = Existing(rid, "rel", kind, version, data, rank)
         return found
 
     plan = plan_write(step.batch, lookup, actor=step.actor, now=now, clearance=step.clearance)
@@ -667,19 +686,17 @@ def _apply(
             )
     # The planner read every id inside this transaction (under the store lock),
     # so it knows which records are new: those are CREATEd, which spares
-    # relationship MERGE its scan of a hub node's existing relationships.
+    # relationship MERGE its scan of a hub node's existing relationships; the
+    # others are MATCHed by id, and the version each replaces becomes a Revision.
     for (kind, new), rows in nodes.items():
-        query = cy.create_nodes(kind) if new else cy.upsert_nodes(kind)
+        query = cy.create_nodes(kind) if new else cy.update_nodes(kind)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
     _set_shapes(tx, shapes)
     for (rel_type, new), rows in rels.items():
-        query = cy.create_relationships(rel_type) if new else cy.upsert_relationships(rel_type)
+        query = cy.create_relationships(rel_type) if new else cy.update_relationships(rel_type)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
             tx.run(query, rows=chunk).consume()
-    revisions = [row.revision_row() for row in plan.rows]
-    for chunk in _chunks(revisions, cy.BATCH_SIZE):
-        tx.run(cy.INSERT_REVISIONS, rows=chunk).consume()
     counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
     plan.report.change_counter = int(counter)
     records = json.dumps([row.change_entry() for row in plan.rows])
