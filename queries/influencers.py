@@ -257,8 +257,11 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
             return dict.fromkeys(zone, 0.0)
         # The view, not a copy: the copy would list the same nodes and neighbours
         # in the same order (it is built by walking this view), at the price of
-        # copying every edge's data (a fifth of the brokerage at M).
-        sub = ig.digraph.subgraph(zone)
+        # copying every edge's data (a fifth of the brokerage at M). Filtered by
+        # a function, not `subgraph(zone)`: a node set under half the graph
+        # would be walked in the set's order, which string hashing changes from
+        # one process to the next, and the sampled sources with it.
+        sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__)
         sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
         # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
