@@ -398,6 +398,13 @@ WHERE r.category = 'rel' AND {visible("r")} AND {visible("a")} AND {visible("b")
 GROUP BY r.kind
 """
 
+# Whether every record is within the viewer's clearance: then `counts` at no date
+# needs no visibility joins (every relationship's ends exist, and are visible too).
+SEES_EVERY_RECORD = "SELECT NOT EXISTS (SELECT 1 FROM records WHERE sensitivity_rank > :rank)"
+
+# Per kind, every record of a category: the `records_kind` index alone answers it.
+COUNT_ALL = "SELECT kind, count(*) FROM records WHERE category = :category GROUP BY kind"
+
 # Any record the viewer may not see, Sources aside (masked, not hidden); yes/no only.
 HIDES_RECORDS = """
 SELECT EXISTS (

@@ -440,8 +440,16 @@ class EmbeddedStore:
     def counts(self, *, viewer: Viewer, as_of: date | None = None) -> dict[str, int]:
         params = self._params(viewer, as_of)
         with self._connect() as conn:
-            rows = conn.execute(sql.COUNT_NODES, params).fetchall()
-            rows += conn.execute(sql.COUNT_RELS, params).fetchall()
+            conn.execute("BEGIN")  # one snapshot for the check and the counts
+            if as_of is None and conn.execute(sql.SEES_EVERY_RECORD, params).fetchone()[0]:
+                # Nothing to filter: the joins that check each relationship's
+                # ends were most of `actorgraph stats` at M (0.4 of 0.7 CPU s).
+                rows = conn.execute(sql.COUNT_ALL, {"category": "node"}).fetchall()
+                rows += conn.execute(sql.COUNT_ALL, {"category": "rel"}).fetchall()
+            else:
+                rows = conn.execute(sql.COUNT_NODES, params).fetchall()
+                rows += conn.execute(sql.COUNT_RELS, params).fetchall()
+            conn.execute("COMMIT")
         return {kind: int(n) for kind, n in rows}
 
     def geometries(self, ids: Sequence[str] | None = None, *, viewer: Viewer) -> dict[str, str]:

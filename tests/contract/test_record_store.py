@@ -157,6 +157,45 @@ def test_sensitivity_ceiling_removes_nodes_and_their_edges(store: GraphStore) ->
     assert "INFLUENCES" not in counts and "FOCAL_POINT_FOR" not in counts
 
 
+def _listed(store: GraphStore, viewer: Viewer) -> dict[str, int]:
+    """Per kind and type, what the store lists for `viewer`: what `counts` must say."""
+    listed: dict[str, int] = {}
+    for record in [*store.iter_nodes(viewer=viewer), *store.iter_relationships(viewer=viewer)]:
+        key = record.kind if isinstance(record, m.NodeBase) else record.type
+        listed[key] = listed.get(key, 0) + 1
+    return listed
+
+
+def test_counts_agree_with_what_the_store_lists_to_a_reader_cleared_for_everything(
+    store: GraphStore,
+) -> None:
+    """`actorgraph stats` for a reader cleared for every record: the embedded
+    store then counts by kind alone, without checking each relationship's ends."""
+    store.write(full_batch(), actor="analyst-1")
+    assert store.counts(viewer=SYSTEM) == _listed(store, SYSTEM)
+    assert sum(store.counts(viewer=SYSTEM).values()) == len(full_batch())
+
+
+def test_counts_agree_with_what_the_store_lists_when_nothing_is_above_the_reader(
+    store: GraphStore,
+) -> None:
+    batch = full_batch()
+    cleared = Sensitivity.RESTRICTED.rank
+    # Within the reader's clearance, and citing no (strictly confidential) source.
+    nodes = [n for n in batch.nodes if n.sensitivity.rank <= cleared and not n.sources]
+    ids = {n.id for n in nodes}
+    rels = [
+        r
+        for r in batch.relationships
+        if r.sensitivity.rank <= cleared and not r.sources and {r.source_id, r.target_id} <= ids
+    ]
+    assert nodes and rels and len(nodes) + len(rels) < len(batch)
+    store.write(WriteBatch(nodes, rels), actor="analyst-1")
+    counted = store.counts(viewer=RESTRICTED)
+    assert counted == _listed(store, RESTRICTED)
+    assert counted == store.counts(viewer=SYSTEM)
+
+
 def test_search_ignores_case_diacritics_punctuation_and_finds_aliases(store: GraphStore) -> None:
     store.write(full_batch(), actor="a")
     assert [n.id for n in store.search("ilyo varrant", viewer=SYSTEM)] == ["per_1"]
