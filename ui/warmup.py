@@ -118,6 +118,8 @@ def warm(store: GraphStore, viewer: Viewer) -> None:
     today = projection(store, viewer=viewer, as_of=day)
     gaps_view.report(today)  # Overview, Coverage; with it the collapsed influence graph
     gaps_view.summary_shown(today)  # what Overview's gaps summary names (its audit)
+    gaps_view.summary_stale(today)  # and its stale-access table
+    gaps_view.coverage_lists(today)  # Coverage's audit and stale-access table
     every = projection(store, viewer=viewer, as_of=None)  # Overview, Profile, Network, Data
     # Overview's own summaries of the whole map (each a walk over every record).
     overview.counts_by_type(every)

@@ -21,6 +21,7 @@ from graph.stores.embedded_store import EmbeddedStore
 from queries.memo import remembered
 from tests.ui.conftest import APP, HANG_LIMIT_S, no_exceptions
 from ui import warmup
+from ui.components import gaps_view, shown
 from ui.components.gaps_view import report
 
 
@@ -48,6 +49,9 @@ def test_a_new_sessions_first_load_finds_the_warmed_analyses(
     monkeypatch.setattr(proj, "_build", nothing_more)
     # queries.gaps the module (the package exports a function of that name)
     monkeypatch.setattr(importlib.import_module("queries.gaps"), "_gaps", nothing_more)
+    # Coverage's audit list and stale-access table (17,000 rows at M) are warmed too.
+    monkeypatch.setattr(gaps_view, "stale_rows", nothing_more)
+    monkeypatch.setattr(shown, "records_named", nothing_more)
     for page in ("overview", "coverage"):
         at = AppTest.from_file(str(APP), default_timeout=HANG_LIMIT_S)  # a new session
         if page != "overview":
