@@ -46,7 +46,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
@@ -198,11 +198,12 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
             graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
             ends[rel.id] = (rel.source_id, rel.target_id)
 
-    with no_cyclic_gc(), _preparing_updates(store, viewer, as_of):
+    with no_cyclic_gc(), _preparing_updates(store, viewer, as_of) as prepare:
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
             graph.add_node(node.id, **node_attributes(node))
         ties: dict[str, m.AnyRelationship] = {}
-        for rel in store.iter_relationships(viewer=viewer, as_of=as_of):
+        rels = store.iter_relationships(viewer=viewer, as_of=as_of)
+        for rel in _then(rels, prepare):
             add(rel)
             if rel.type in timeline.CONTRARY and not timeline.withdrawn(rel):
                 ties[rel.id] = rel
@@ -215,18 +216,35 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
     return _Entry(graph, counter, SharedMap(ends), ties)
 
 
+def _then(
+    rels: Iterable[m.AnyRelationship], call: Callable[[], None]
+) -> Iterator[m.AnyRelationship]:
+    """`rels`, calling `call` once the first has arrived (or there is none)."""
+    it = iter(rels)
+    for first in it:
+        call()
+        yield first
+        yield from it
+        return
+    call()
+
+
 @contextmanager
-def _preparing_updates(store: GraphStore, viewer: Viewer, as_of: date | None) -> Iterator[None]:
+def _preparing_updates(
+    store: GraphStore, viewer: Viewer, as_of: date | None
+) -> Iterator[Callable[[], None]]:
     """Let a store that plans queries on first use (Neo4j) prepare the reads of
     a later update while this build decodes, so the first update after a
-    process starts costs what later ones do. It runs beside the build, not
-    before it: the server plans while the client works, and the build waits
-    only if planning takes longer than the build. A store without such a step
-    (SQLite prepares per connection) is left alone; a failed preparation only
-    costs the first update its planning again, so it is logged, not raised."""
+    process starts costs what later ones do. The build calls the function this
+    yields once the store's listings have arrived: the server then plans while
+    the client decodes, instead of competing with the listing queries for the
+    same cores, and the build waits only if planning takes longer than the
+    rest of the build. A store without such a step (SQLite prepares per
+    connection) is left alone; a failed preparation only costs the first
+    update its planning again, so it is logged, not raised."""
     prepare: Callable[..., None] | None = getattr(store, "prepare_updates", None)
     if prepare is None:
-        yield
+        yield lambda: None
         return
     failed: list[BaseException] = []
 
@@ -237,11 +255,16 @@ def _preparing_updates(store: GraphStore, viewer: Viewer, as_of: date | None) ->
             failed.append(e)
 
     worker = threading.Thread(target=run, name="actorgraph-prepare-updates", daemon=True)
-    worker.start()
+
+    def start() -> None:
+        if worker.ident is None:
+            worker.start()
+
     try:
-        yield
+        yield start
     finally:
-        worker.join()
+        if worker.ident is not None:
+            worker.join()
     if failed:
         log.warning("could not prepare the store's update queries: %s", failed[0])
 

@@ -40,11 +40,6 @@ def constraints() -> list[str]:
         "CREATE INDEX entity_sensitivity IF NOT EXISTS FOR (n:Entity) ON (n.sensitivity_rank)",
         "CREATE INDEX audit_action IF NOT EXISTS FOR (a:AuditEntry) ON (a.action)",
     ]
-    for kind in NodeKind:
-        label = SCHEMA.label(kind)
-        statements.append(
-            f"CREATE INDEX {_snake(label)}_id IF NOT EXISTS FOR (n:{label}) ON (n.id)"
-        )
     for rel_type in RelType:
         rel = SCHEMA.rel_label(rel_type)
         statements.append(
@@ -56,6 +51,20 @@ def constraints() -> list[str]:
 
 def _snake(label: str) -> str:
     return "".join(f"_{c.lower()}" if c.isupper() else c for c in label).lstrip("_")
+
+
+# Indexes an older store created and no query uses: one `<kind>_id` index per
+# node label (every node is found by id through `entity_id`), which cost each
+# new node one more index entry. Opening a store drops those it finds.
+UNUSED_INDEXES = [f"{_snake(SCHEMA.label(kind))}_id" for kind in NodeKind]
+FIND_INDEXES = "SHOW INDEXES YIELD name WHERE name IN $names RETURN collect(name) AS found"
+
+
+def drop_index(name: str) -> str:
+    """Drop one of `UNUSED_INDEXES` (a name of ours, never user text)."""
+    if name not in UNUSED_INDEXES:
+        raise ValueError(f"not an index the store drops: {name!r}")
+    return f"DROP INDEX {name} IF EXISTS"
 
 
 # Taking the write lock on the Meta node first serialises writers: the second
@@ -298,7 +307,7 @@ def lookup_nodes(*, content: bool) -> str:
     return f"""
 UNWIND $ids AS wanted
 MATCH (n:Entity {{id: wanted}})
-RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank]) AS found
+RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank, elementId(n)]) AS found
 """
 
 
@@ -354,17 +363,23 @@ def create_nodes(kind: str) -> str:
     """Nodes the planner found new (the constraint still guards): their first
     version lives only on them."""
     label = SCHEMA.label(kind)
-    return f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props"
+    return (
+        f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props\n"
+        "RETURN collect([n.id, elementId(n)]) AS created"
+    )
 
 
 def create_relationships(rel_type: str) -> str:
     """Relationships the planner found new: CREATE, so no MERGE scan of a hub
-    node's relationships; their first version lives only on them."""
+    node's relationships; their first version lives only on them. Endpoints
+    come by element id (`row.source`, `row.target`), which the same
+    transaction's lookup or create returned: a direct seek each, not an index
+    lookup by our id."""
     rel = SCHEMA.rel_label(rel_type)
     return (
         "UNWIND $rows AS row\n"
-        "MATCH (a:Entity {id: row.source_id})\n"
-        "MATCH (b:Entity {id: row.target_id})\n"
+        "MATCH (a:Entity) WHERE elementId(a) = row.source\n"
+        "MATCH (b:Entity) WHERE elementId(b) = row.target\n"
         f"CREATE (a)-[r:{rel}]->(b)\n"
         "SET r = row.props"
     )
@@ -406,13 +421,14 @@ GET_RELATIONSHIP = (
 # Whole listings come back as ONE row holding a list, unordered: on M (95,000
 # relationships) that took the query from 2.2 s to 0.5 s against one row per
 # record sorted by the server (the driver's per-record cost and the server's
-# sort were most of it). The store sorts by id after decoding. The server held
-# every row for the sort before, so collecting them costs it no more memory.
+# sort were most of it). The ids come in a list of their own, in the same
+# order: the store sorts by id before decoding, and decodes as it yields. The
+# server held every row for the sort before, so collecting costs it no more.
 def iter_nodes(kind: str | None) -> str:
     label = SCHEMA.label(kind) if kind else "Entity"
     return (
         f"MATCH (n:{label}) WHERE n:Entity AND {visible_or_masked('n')} "
-        "RETURN collect(n.data) AS data"
+        "RETURN collect(n.id) AS ids, collect(n.data) AS data"
     )
 
 
@@ -421,7 +437,7 @@ def iter_relationships(rel_type: str | None) -> str:
     return (
         f"MATCH (a:Entity)-{pattern}->(b:Entity) "
         f"WHERE {visible('r')} AND {visible('a')} AND {visible_or_masked('b')} "
-        "RETURN collect(r.data) AS data"
+        "RETURN collect(r.id) AS ids, collect(r.data) AS data"
     )
 
 

@@ -26,7 +26,7 @@ import re
 import secrets
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -139,10 +139,6 @@ def _chunks(rows: list[T], size: int) -> Iterator[list[T]]:
         yield rows[i : i + size]
 
 
-def _by_id(record: m.AnyRecord) -> str:
-    return record.id
-
-
 def _props(row: StoredRow) -> dict[str, Any]:
     props: dict[str, Any] = {
         "id": row.id,
@@ -240,6 +236,9 @@ class Neo4jStore:
         try:
             for statement in cy.constraints():
                 self._driver.execute_query(statement, database_=self.database)
+            unused = self._read(cy.FIND_INDEXES, names=cy.UNUSED_INDEXES)[0]["found"]
+            for name in unused:
+                self._driver.execute_query(cy.drop_index(name), database_=self.database)
             self._driver.execute_query(
                 cy.ENSURE_META,
                 genesis=GENESIS,
@@ -327,15 +326,24 @@ class Neo4jStore:
         self, kind: NodeKind | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyNode]:
         (row,) = self._read(cy.iter_nodes(kind), **self._vis(viewer, as_of))
-        nodes = sorted(map(decode_node, row["data"]), key=_by_id)
-        yield from self._guarded(viewer, nodes)
+        yield from self._decoded(viewer, row["ids"], row["data"], decode_node)
 
     def iter_relationships(
         self, rel_type: RelType | None = None, *, viewer: Viewer, as_of: date | None = None
     ) -> Iterator[m.AnyRelationship]:
         (row,) = self._read(cy.iter_relationships(rel_type), **self._vis(viewer, as_of))
-        rels = sorted(map(decode_relationship, row["data"]), key=_by_id)
-        yield from self._guarded(viewer, rels)
+        yield from self._decoded(viewer, row["ids"], row["data"], decode_relationship)
+
+    def _decoded(
+        self, viewer: Viewer, ids: list[str], data: list[str], decode_one: Callable[[str], R]
+    ) -> Iterator[R]:
+        """A listing's records in id order, each decoded as it is asked for: the
+        caller starts on the first while the rest are still JSON (a projection
+        build prepares its updates from then on, `graph.projection`)."""
+        guard = self._guard(viewer)
+        for i in sorted(range(len(ids)), key=ids.__getitem__):
+            record = decode_one(data[i])
+            yield guard.apply(record) if guard else record
 
     def changes_since(self, counter: int, *, viewer: Viewer) -> list[ChangedRecord] | None:
         rows = self._read(cy.CHANGES_SINCE, counter=counter)
@@ -644,13 +652,18 @@ def _write_step(tx: ManagedTransaction, step: WriteStep, head: Head) -> tuple[Wr
     shapes = step.batch.geometry_rows()
     now = store_time(head[2])
 
+    # The element id of every node this transaction found or creates, by our
+    # id: how `_apply` names a new relationship's endpoints.
+    nodes: dict[str, str] = {}
+
     def lookup(own: list[str], referenced: list[str]) -> dict[str, Existing]:
         found: dict[str, Existing] = {}
         for wanted, content in ((own, True), (referenced, False)):
             for chunk in _chunks(wanted, cy.BATCH_SIZE):
                 row = tx.run(cy.lookup_nodes(content=content), ids=chunk).single(strict=True)
-                for rid, kind, version, data, rank in row["found"]:
+                for rid, kind, version, data, rank, element in row["found"]:
                     found[rid] = Existing(rid, "node", kind, version, data, rank)
+                    nodes[rid] = element
         # Only relationships are left to find, under any type.
         for chunk in _chunks([i for i in own if i not in found], cy.BATCH_SIZE):
             row = tx.run(cy.LOOKUP_RELATIONSHIPS, ids=chunk).single(strict=True)
@@ -660,7 +673,7 @@ def _write_step(tx: ManagedTransaction, step: WriteStep, head: Head) -> tuple[Wr
 
     plan = plan_write(step.batch, lookup, actor=step.actor, now=now, clearance=step.clearance)
     if plan.rows:
-        head = _apply(tx, plan, step.actor, head, now, shapes)
+        head = _apply(tx, plan, step.actor, head, now, shapes, nodes)
     else:
         _set_shapes(tx, shapes)
         plan.report.change_counter = int(tx.run(cy.GET_COUNTER).single(strict=True)["counter"])
@@ -678,8 +691,11 @@ def _apply(
     head: Head,
     now: datetime,
     shapes: list[tuple[str, str]],
+    elements: dict[str, str],
 ) -> Head:
-    """Write a plan's rows, bump the counter, audit it; return the chain's new head."""
+    """Write a plan's rows, bump the counter, audit it; return the chain's new
+    head. `elements` holds the element id of every node the plan's lookup found;
+    the nodes it creates are added as they are."""
     nodes: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     rels: dict[tuple[str, bool], list[dict[str, Any]]] = defaultdict(list)
     for row in plan.rows:
@@ -688,12 +704,7 @@ def _apply(
             nodes[row.kind, new].append({"id": row.id, "props": _props(row)})
         else:
             rels[row.kind, new].append(
-                {
-                    "id": row.id,
-                    "source_id": row.source_id,
-                    "target_id": row.target_id,
-                    "props": _props(row),
-                }
+                {"id": row.id, "ends": (row.source_id, row.target_id), "props": _props(row)}
             )
     # The planner read every id inside this transaction (under the store lock),
     # so it knows which records are new: those are CREATEd, which spares
@@ -702,11 +713,22 @@ def _apply(
     for (kind, new), rows in nodes.items():
         query = cy.create_nodes(kind) if new else cy.update_nodes(kind)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
-            tx.run(query, rows=chunk).consume()
+            if new:
+                created = tx.run(query, rows=chunk).single(strict=True)["created"]
+                elements.update(created)
+            else:
+                tx.run(query, rows=chunk).consume()
     _set_shapes(tx, shapes)
     for (rel_type, new), rows in rels.items():
         query = cy.create_relationships(rel_type) if new else cy.update_relationships(rel_type)
         for chunk in _chunks(rows, cy.BATCH_SIZE):
+            if new:  # the planner checked that both ends exist: found or created
+                for rel in chunk:
+                    source, target = rel.pop("ends")
+                    rel["source"], rel["target"] = elements[source], elements[target]
+            else:
+                for rel in chunk:
+                    del rel["ends"]
             tx.run(query, rows=chunk).consume()
     counter = tx.run(cy.BUMP_COUNTER).single(strict=True)["counter"]
     plan.report.change_counter = int(counter)
