@@ -359,12 +359,35 @@ def update_relationships(rel_type: str) -> str:
     )
 
 
+# The properties a record's node or relationship holds (`neo4j_store._props`),
+# named in the CREATE itself: `SET n = row.props` after a CREATE made the
+# planner buffer every row first (an Eager: it cannot tell which properties a
+# map sets). A null value sets nothing, as SET does.
+RELATIONSHIP_PROPERTIES = (
+    "id",
+    "kind",
+    "version",
+    "sensitivity_rank",
+    "from_day",
+    "to_day",
+    "data",
+    "recorded_at",
+    "recorded_by",
+    "operation",
+)
+NODE_PROPERTIES = (*RELATIONSHIP_PROPERTIES, "name", "search_names")
+
+
+def _created(keys: tuple[str, ...]) -> str:
+    return "{" + ", ".join(f"{k}: row.props.{k}" for k in keys) + "}"
+
+
 def create_nodes(kind: str) -> str:
     """Nodes the planner found new (the constraint still guards): their first
-    version lives only on them."""
+    version lives only on them. Returns their element ids by id."""
     label = SCHEMA.label(kind)
     return (
-        f"UNWIND $rows AS row\nCREATE (n:Entity:{label})\nSET n = row.props\n"
+        f"UNWIND $rows AS row\nCREATE (n:Entity:{label} {_created(NODE_PROPERTIES)})\n"
         "RETURN collect([n.id, elementId(n)]) AS created"
     )
 
@@ -380,8 +403,7 @@ def create_relationships(rel_type: str) -> str:
         "UNWIND $rows AS row\n"
         "MATCH (a:Entity) WHERE elementId(a) = row.source\n"
         "MATCH (b:Entity) WHERE elementId(b) = row.target\n"
-        f"CREATE (a)-[r:{rel}]->(b)\n"
-        "SET r = row.props"
+        f"CREATE (a)-[:{rel} {_created(RELATIONSHIP_PROPERTIES)}]->(b)"
     )
 
 
