@@ -313,12 +313,13 @@ RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank, elementId(n
 
 # What exists under relationship ids, of any type (an id keeps its kind for
 # life, so a relationship's id under another type must be found too), in
-# `lookup_nodes`'s shape.
+# `lookup_nodes`'s shape. Each type's branch is one index seek for the whole
+# list (`IN $ids`), not an UNWIND with a seek per row.
 LOOKUP_RELATIONSHIPS = (
     _PLAN_ONCE
     + "CALL () {\n"
     + _each_type(
-        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
+        "MATCH (:Entity)-[r:<rel>]->(:Entity) <seek> WHERE r.id IN $ids\n"
         "RETURN [r.id, r.kind, r.version, r.data, r.sensitivity_rank] AS hit"
     )
     + "\n}\nRETURN collect(hit) AS found"

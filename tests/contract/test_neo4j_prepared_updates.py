@@ -83,3 +83,19 @@ def test_the_first_build_prepares_updates_once_and_the_update_still_equals_a_reb
     assert updated is not first and updated.has_edge("org_1", "per_9", "rel_acc9")
     rebuilt = build_projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
     assert as_comparable(updated) == as_comparable(rebuilt)
+
+
+def test_the_first_build_prepares_only_once_the_listings_have_arrived(
+    store: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Preparing beside the listing queries had the server plan while it also
+    served them, on the same cores: it starts once both listings are in."""
+    seen = _recording(store, monkeypatch)
+
+    projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
+
+    queries = [q for q, _ in seen]
+    listings = [cy.iter_nodes(None), cy.iter_relationships(None)]
+    assert all(q in queries for q in listings)
+    first_prepared = queries.index(cy.RELATIONSHIPS_BY_ID)
+    assert max(queries.index(q) for q in listings) < first_prepared
