@@ -416,11 +416,14 @@ def validate(drafts: list[Draft], ctx: ImportContext, *, plan: bool = True) -> V
             errors.extend(locate(err, draft, sensitivity) for err in e.errors)
             continue
         records[record.id] = record
-    # A symmetric relationship named the other way round is the stored one, as stored.
+    # Only a relationship stored already can be turned or have moved: one pass,
+    # skipping the (in a first import, all) records the store does not hold.
     for record in list(records.values()):
-        records[record.id] = _as_stored(record, ctx)
-    # A relationship whose ends moved: close the stored one, open the new one under a new id.
-    for record in list(records.values()):
+        if not isinstance(record, m.RelBase) or ctx.existing(record.id) is None:
+            continue
+        # A symmetric relationship named the other way round is the stored one, as stored.
+        record = records[record.id] = _as_stored(record, ctx)
+        # Ends moved: close the stored one, open the new one under a new id.
         old = _moved(record, ctx)
         if old is None or not isinstance(record, m.RelBase):
             continue
