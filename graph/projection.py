@@ -44,7 +44,12 @@ is left out, on build and on update alike.
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
+import time
+import types
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -496,22 +501,167 @@ def _refresh(
 
 def _forget(entry: _Entry) -> None:
     """Break the reference cycles of an evicted projection, so that it is freed
-    as soon as no caller holds it instead of at the next full garbage
-    collection — which, at M size, is a pause of one to three seconds landing
-    on whichever page happens to trigger it. The cycles: its memo (answers such
-    as a collapsed influence graph hold the projection) and networkx's cached
-    views (`graph.edges`, `graph.degree` hold their graph); graphs reachable
-    from the memo (the collapsed one) are released the same way. Both are
-    caches: a caller still holding the graph just computes them again."""
-    pending: list[nx.Graph[Any]] = [entry.graph]
+    without waiting for a full garbage collection — which, at M size, is a
+    pause of one to three seconds landing on whichever page happens to trigger
+    it. The cycles: its memo (answers such as a collapsed influence graph hold
+    the projection) and networkx's cached views (`graph.edges`, `graph.degree`
+    hold their graph); graphs reachable from the memo (the collapsed one) are
+    released the same way. Both are caches: a caller still holding the graph
+    just computes them again.
+
+    What the memo held is handed to `_RELEASER`, which frees it a piece at a
+    time on a thread of its own: freeing a collapsed influence graph at L
+    (680,000 edges) at once is close to a second, and it landed on the caller
+    of the update that superseded the projection. Nothing stays alive longer
+    than that release takes (`wait_released`)."""
+    # The memos go straight from `_detach` to the releaser: a name here still
+    # holding one when the releaser looks would make it free it whole, later,
+    # on this thread.
+    _RELEASER.put(_detach(entry.graph))
+
+
+def _detach(graph: nx.Graph[Any]) -> list[object]:
+    """Take the memos off `graph` and the graphs its answers hold, and break
+    their cached views' cycles; return the memos."""
+    pending: list[nx.Graph[Any]] = [graph]
+    memos: list[object] = []
     while pending:
         graph = pending.pop()
         attrs = vars(graph)
-        for value in attrs.pop(MEMO_ATTR, {}).values():
+        memo = attrs.pop(MEMO_ATTR, {})
+        for value in memo.values():
             parts = [getattr(value, f.name) for f in fields(value)] if is_dataclass(value) else []
             pending.extend(v for v in (value, *parts) if isinstance(v, nx.Graph))
         for name in [k for k, v in attrs.items() if getattr(v, "_graph", None) is graph]:
             del attrs[name]
+        if memo:
+            memos.append(memo)
+    return memos
+
+
+class _Releaser:
+    """Frees what it is handed a piece at a time, on a daemon thread of its own.
+
+    Dropping the last reference to a large structure frees all of it in one
+    go, holding the interpreter lock throughout; here a container that no one
+    else holds (its reference count says so) is emptied a slice at a time, and
+    the thread lets others run between slices. Anything someone else still
+    holds (a session's old answer, a table shared with the newer projection)
+    is only let go of, never emptied: it lives on, whole, with its holders.
+    """
+
+    SMALL = 64  # containers up to this size (an edge's data) are freed whole
+    SLICE = 512  # items emptied between two pauses
+
+    def __init__(self) -> None:
+        self._pending: list[object] = []
+        self._busy = False
+        self._wake = threading.Condition()
+        self._thread: threading.Thread | None = None
+
+    def put(self, objects: list[object]) -> None:
+        if not objects:
+            return
+        with self._wake:
+            self._pending.extend(objects)
+            objects.clear()  # only the queue holds them now
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._run, name="actorgraph-release", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        with self._wake:
+            return self._wake.wait_for(lambda: not self._pending and not self._busy, timeout)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                self._wake.wait_for(lambda: bool(self._pending))
+                stack, self._pending = self._pending, []
+                self._busy = True
+            try:
+                self._empty(stack)
+            except Exception:  # a cache's release must never take the process down
+                log.exception("releasing a superseded projection's analyses failed")
+            finally:
+                stack.clear()
+                with self._wake:
+                    self._busy = False
+                    self._wake.notify_all()
+
+    def _empty(self, stack: list[object]) -> None:
+        done = 0
+        # Held by someone else when met: looked at again once the rest is
+        # emptied (one answer of a memo may hold another), until a pass frees
+        # nothing more; then let go of, whole, to their holders.
+        held: list[object] = []
+        progress = False
+        while stack or (held and progress):
+            if not stack:
+                stack.extend(held)
+                held.clear()
+                progress = False
+                continue
+            obj = stack.pop()
+            # 2: this frame's name and getrefcount's own argument. A weak
+            # reference could hand it out again: such an object is let go whole.
+            if sys.getrefcount(obj) > 2:
+                held.append(obj)
+                del obj
+                continue
+            progress = True
+            if weakref.getweakrefcount(obj):
+                del obj
+                continue
+            if isinstance(obj, dict | list | set):
+                for _ in range(min(len(obj), self.SLICE)):
+                    value = obj.popitem()[1] if isinstance(obj, dict) else obj.pop()
+                    if self._large(value):
+                        stack.append(value)
+                    del value
+                done += self.SLICE
+                if obj:
+                    stack.append(obj)
+            elif isinstance(obj, tuple):
+                stack.extend(v for v in obj if self._large(v))
+            else:  # an object (a graph, an answer): its attributes, then itself
+                attrs = vars(obj)
+                stack.extend(v for v in attrs.values() if self._large(v))
+                attrs.clear()
+            del obj
+            done += 1
+            if done >= self.SLICE:
+                done = 0
+                time.sleep(0.0001)  # let the caller's thread take the lock
+        held.clear()
+
+    @classmethod
+    def _large(cls, value: object) -> bool:
+        if isinstance(value, dict | list | set | tuple):
+            return len(value) > cls.SMALL
+        if isinstance(value, str | int | float | type | types.ModuleType | types.FunctionType):
+            return False
+        return isinstance(getattr(value, "__dict__", None), dict)
+
+
+_RELEASER = _Releaser()
+
+
+def wait_released(timeout: float | None = None) -> bool:
+    """Wait until what superseded projections remembered has been freed (tests,
+    the benchmark); False if `timeout` seconds passed first."""
+    return _RELEASER.wait(timeout)
+
+
+def _after_fork() -> None:
+    global _RELEASER
+    _RELEASER = _Releaser()  # the thread and its lock stayed in the parent
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def clear_cache() -> None:

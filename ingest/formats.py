@@ -16,10 +16,7 @@ from graph.errors import ImportRejected, RowError
 from ingest import acled, hxl, ucdp
 from ingest.context import ImportContext
 from ingest.drafts import Built, RowKey
-from ingest.export import build_snapshot
 from ingest.rows import Table, read_csv, read_table_file, read_xlsx
-from ingest.templates import build as build_template
-from ingest.templates import spec_for
 
 Builder = Callable[[list[Table], ImportContext, set[RowKey]], Built]
 
@@ -53,6 +50,27 @@ def read_tables(path: Path) -> list[Table]:
     return read_table_file(path)
 
 
+# The template and snapshot modules are loaded when a file of theirs is met:
+# importing an event file builds neither the templates' sheet specs (every
+# model) nor loads the snapshot code (networkx).
+def _build_template(tables: list[Table], ctx: ImportContext, skip: set[RowKey]) -> Built:
+    from ingest.templates import build
+
+    return build(tables, ctx, skip)
+
+
+def _is_template(table: Table, path: Path) -> bool:
+    from ingest.templates import spec_for
+
+    return spec_for(table.sheet or path.stem) is not None
+
+
+def _build_snapshot(tables: list[Table], ctx: ImportContext, skip: set[RowKey]) -> Built:
+    from ingest.export import build_snapshot
+
+    return build_snapshot(tables, ctx, skip)
+
+
 def _header(table: Table) -> set[str]:
     return {h.strip().lower() for h in table.header}
 
@@ -60,14 +78,8 @@ def _header(table: Table) -> set[str]:
 REGISTRY: dict[str, Format] = {
     f.name: f
     for f in (
-        Format(
-            "template",
-            build_template,
-            lambda t, path: spec_for(t.sheet or path.stem) is not None,
-            read_tables,
-            by_columns=False,
-        ),
-        Format("snapshot", build_snapshot),
+        Format("template", _build_template, _is_template, read_tables, by_columns=False),
+        Format("snapshot", _build_snapshot),
         Format("hxl", hxl.build, lambda t, _: hxl.looks_like(t), read_tables),
         Format("acled", acled.build, lambda t, _: acled.looks_like(_header(t)), read_tables),
         Format("ucdp", ucdp.build, lambda t, _: ucdp.looks_like(_header(t)), read_tables),

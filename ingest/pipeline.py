@@ -34,9 +34,7 @@ from graph.sensitivity import Sensitivity
 from graph.store import GraphStore, WriteBatch, WriteReport
 from ingest.context import ImportContext, ImportOptions, SourceSpec
 from ingest.drafts import Built, Draft, NewRecord, Resolved, ReviewItem, RowKey, make_id
-from ingest.export import is_history_snapshot, restore_snapshot
 from ingest.formats import FORMATS, Detected, detect, detect_format, empty_errors, format_named
-from ingest.rejects import write_rejects, write_snapshot_rejects
 from ingest.report import ImportReport, Progress, sort_key
 from ingest.rows import Table
 from ingest.validation import Validated, locate, validate
@@ -70,6 +68,10 @@ def _run_import(
     fmt = detected.format.name
     tables: list[Table] = []
     if not detected.format.tabular:
+        # Loaded here, not at the top: an event or template file never needs
+        # the snapshot code (networkx) nor, below, the reject files' (openpyxl).
+        from ingest.export import is_history_snapshot, restore_snapshot
+
         if is_history_snapshot(path):
             return restore_snapshot(store, path, options, progress=progress, started=started)
     else:
@@ -156,6 +158,8 @@ def _run_import(
             progress("writing", len(validated.records), len(validated.records))
     report.created, report.updated = plan.created, plan.updated
     report.unchanged, report.closed = plan.unchanged, plan.closed
+    if skip:
+        from ingest.rejects import write_rejects, write_snapshot_rejects
     if skip and tables:
         report.reject_file = str(write_rejects(path, tables, skip, options.report_dir))
     elif skip and not detected.format.tabular:

@@ -18,16 +18,18 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from graph import model as m
-from graph.geometry import Gazetteer
 from graph.schema import NodeKind, RelType
 from graph.sensitivity import Viewer
 from graph.store import GraphStore, WriteBatch
 from graph.timeline import withdrawn
 from ingest.drafts import make_id
 from ingest.resolve import match_key
+
+if TYPE_CHECKING:
+    from graph.geometry import Gazetteer
 
 PLACEHOLDER_PREFIX = "ZZ"  # the importers' placeholder P-codes (ingest/acled.py)
 
@@ -80,6 +82,9 @@ class Placer:
             for r in store.iter_relationships(RelType.PART_OF, viewer=viewer)
             if r.source_id in ids and r.target_id in ids
         }
+        # Loaded only when there is a gazetteer: shapely is for shapes.
+        from graph.geometry import Gazetteer
+
         gazetteer = Gazetteer.of((a.id, a.admin_level, shapes[a.id]) for a in areas)
         return cls(gazetteer, dict(by_name), parent_of)
 

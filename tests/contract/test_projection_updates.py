@@ -18,6 +18,7 @@ from graph import projection as proj
 from graph.projection import build_projection, projection
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import GraphStore, WriteBatch
+from queries.constraints import PathConstraints
 from queries.gaps import gaps
 from queries.leverage import influence_graph
 from tests.factories import full_batch, one_of_each_node, one_of_each_relationship
@@ -120,23 +121,55 @@ def test_a_superseded_projection_and_its_analyses_are_freed(store: GraphStore) -
     """A server that keeps every projection a page once analysed grows after
     each write until it is killed: after the next write's projection replaces
     it, the old one must go, and without waiting for a full garbage collection
-    (a pause of seconds at country scale)."""
+    (a pause of seconds at country scale). What it remembered (its collapsed
+    influence graph) is freed a piece at a time off the caller's thread, which
+    `wait_released` waits for; the cyclic collector stays off throughout."""
     store.write(full_batch(), actor="analyst-1")
     first = projection(store, viewer=SYSTEM)
     collapsed = influence_graph(first)  # remembered on the projection, and refers to it
     gaps(first)
     list(first.edges), list(collapsed.digraph.edges)  # networkx caches views that refer back
-    gone, collapsed_gone = weakref.ref(first), weakref.ref(collapsed)
+    gone, collapsed_gone = weakref.ref(first), weakref.ref(collapsed.digraph)
     del first, collapsed
 
     gc.disable()
     try:
         store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
         second = projection(store, viewer=SYSTEM)
+        assert proj.wait_released(timeout=60)
         assert gone() is None and collapsed_gone() is None, "freed as soon as superseded"
     finally:
         gc.enable()
     assert "per_9" in second
+
+
+def test_an_analysis_a_session_still_holds_survives_its_projection_being_superseded(
+    store: GraphStore,
+) -> None:
+    """The release of a superseded projection's analyses never takes apart one
+    that a caller still holds: a page holding the old collapsed graph (or only
+    its digraph, or a table of it) keeps reading it whole."""
+    store.write(full_batch(), actor="analyst-1")
+    first = projection(store, viewer=SYSTEM)
+    collapsed = influence_graph(first)
+    digraph = influence_graph(first, PathConstraints(min_confidence=0.0)).digraph
+    succ = vars(influence_graph(first, PathConstraints(min_confidence=0.1)).digraph)["_succ"]
+    expected = (
+        sorted(collapsed.digraph.edges(data="rel")),
+        sorted(nx.DiGraph(digraph).edges(data="rel")),
+        sorted((u, v) for u, nbrs in succ.items() for v in nbrs),
+    )
+    assert expected[0] and expected[1] and expected[2]
+    del first
+
+    store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
+    projection(store, viewer=SYSTEM)
+    assert proj.wait_released(timeout=60)
+
+    assert sorted(collapsed.digraph.edges(data="rel")) == expected[0]
+    assert collapsed.graph.number_of_nodes() > 0
+    assert sorted(nx.DiGraph(digraph).edges(data="rel")) == expected[1]
+    assert sorted((u, v) for u, nbrs in succ.items() for v in nbrs) == expected[2]
 
 
 def test_a_changed_source_rebuilds_so_its_masking_reaches_every_citation(
