@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any, Literal, get_args
+from typing import Any, Literal, NamedTuple, get_args
 
 from graph import model as m
 from graph.audit import AuditEvent, canonical, version_hash
@@ -25,9 +25,11 @@ from graph.source_protection import is_pseudonym
 from graph.store import Category, WriteBatch, WriteReport, WriteStep
 
 
-@dataclass(frozen=True)
-class Existing:
-    """What a store already holds under an id (the planner's view of it)."""
+class Existing(NamedTuple):
+    """What a store already holds under an id (the planner's view of it).
+
+    A named tuple: a lookup builds one per id a batch names (its endpoints
+    included), and a tuple is built in a third of a frozen dataclass's time."""
 
     id: str
     category: Category
