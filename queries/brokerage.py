@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 _KERNEL: Callable[..., Any] | None = None
+_LOADED = False  # numba imported and a loop compiled in this process
 # Sources x (nodes + edges) below which, until the compiled loop is loaded in
 # this process, NetworkX runs it (about 0.3 s of its work, against about 0.4 s
 # to import numba and load the cached machine code).
@@ -73,7 +74,7 @@ def sampled_betweenness(
     n = len(nodes)
     if k == n:
         k = None  # as NetworkX: the full computation, no sampling
-    if _KERNEL is None and (k or n) * (n + graph.number_of_edges()) < SMALL_WORK:
+    if not _LOADED and (k or n) * (n + graph.number_of_edges()) < SMALL_WORK:
         # A small neighbourhood (one actor's corner of the map): NetworkX's own
         # loop finishes before numba would have loaded. The numbers are the same.
         values: dict[str, float] = nx.betweenness_centrality(
@@ -125,10 +126,33 @@ def _kernel() -> Callable[..., Any]:
     """The compiled Brandes loop (compiled, or loaded from numba's cache, once per process)."""
     global _KERNEL
     if _KERNEL is None:
-        import numba
-
-        _KERNEL = numba.njit(cache=True, nogil=True)(_brandes)
+        _KERNEL = compiled(_brandes)
     return _KERNEL
+
+
+def loaded() -> bool:
+    """Whether this process has loaded numba for a compiled loop already: a
+    further loop then costs its own machine code only, not numba's start-up."""
+    return _LOADED
+
+
+def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` compiled by numba (imported here: most commands never need it).
+
+    The machine code is cached on disk (``cache=True``: beside the module, or
+    in numba's user-wide cache directory when the install is read-only), so a
+    process loads it instead of compiling it again. Where numba finds no
+    writable place at all it refuses ``cache=True``: the loop is then
+    compiled in each process that uses it, with the same results.
+    """
+    global _LOADED
+    import numba
+
+    _LOADED = True
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(function)
 
 
 def _brandes(
