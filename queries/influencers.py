@@ -516,17 +516,17 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
         n = len(zone)
         if n < 3:
             return dict.fromkeys(zone, 0.0)
-        # The view, not a copy: the copy would list the same nodes and neighbours
-        # in the same order (it is built by walking this view), at the price of
-        # copying every edge's data (a fifth of the brokerage at M). Filtered by
-        # a function, not `subgraph(zone)`: a node set under half the graph
-        # would be walked in the set's order, which string hashing changes from
-        # one process to the next, and the sampled sources with it.
-        sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__)
+        # The zone in the graph's own order, not a copy nor `subgraph(zone)`:
+        # the copy costs every edge's data (a fifth of the brokerage at M),
+        # and a node set under half the graph would be walked in the set's
+        # order, which string hashing changes from one process to the next,
+        # and the sampled sources with it. Read without a view's filter on
+        # every neighbour (`within`: the same nodes and neighbours, in order).
         sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
-        # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0),
+        # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0) on
+        # sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
-        return sampled_betweenness(sub, sample, weight="weight", seed=0)
+        return sampled_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
 
     return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
 
