@@ -39,6 +39,10 @@ from graph.timeline import holds_window
 
 # Fields the store sets itself; they never make a record "changed".
 _STAMP_FIELDS = {"recorded_at", "recorded_by"}
+# Those fields, unset, as pydantic-core writes them (after `notes`). Only the
+# record's own object can hold this text: inside a JSON string every quote is
+# escaped, and no nested model has fields of these names.
+_EMPTY_STAMPS = b',"recorded_at":null,"recorded_by":null'
 
 
 @dataclass(slots=True)
@@ -110,10 +114,30 @@ def decode_relationship(data: str) -> m.AnyRelationship:
     return SCHEMA.parse_relationship_json(data)
 
 
+# Every field `graph.timeline.holds_window` reads (with the kind or type, which
+# also says node or relationship): records alike in these hold over the same
+# days. tests/unit/test_row_codec.py fails if the rule starts reading another.
+WINDOW_FIELDS = (
+    "kind", "type", "withdrawn_by", "valid_from", "valid_to", "date", "first_cited",
+    "last_cited", "basis",
+)  # fmt: skip
+_windows: dict[tuple[Any, ...], tuple[str | None, str | None]] = {}
+
+
 def _day_bounds(record: m.AnyRecord) -> tuple[str | None, str | None]:
-    """The stored window columns: `graph.timeline.holds_window` as ISO days."""
-    start, end = holds_window(record)
-    return (start.isoformat() if start else None, end.isoformat() if end else None)
+    """The stored window columns: `graph.timeline.holds_window` as ISO days,
+    remembered by the fields it reads (an import repeats a few hundred
+    combinations of them, and the rule costs more than the look-up)."""
+    fields = record.__dict__
+    key = tuple(map(fields.get, WINDOW_FIELDS))
+    found = _windows.get(key)
+    if found is None:
+        start, end = holds_window(record)
+        found = (start.isoformat() if start else None, end.isoformat() if end else None)
+        if len(_windows) >= 65_536:
+            _windows.clear()
+        _windows[key] = found
+    return found
 
 
 def recomputed_windows(rows: Iterable[tuple[str, str]]) -> list[tuple[str, str | None, str | None]]:
@@ -153,36 +177,29 @@ def to_row(
     # pydantic-core writes the JSON without the stamps, and the stamps close the
     # object: a third of the cost of `model_dump` + `json.dumps`, no model copy.
     # The stamps move to the end of the key order; readers never depend on it.
-    body = record.__pydantic_serializer__.to_json(record, exclude=_STAMP_FIELDS)
+    fields = record.__dict__  # not attribute access: pydantic's is slower
+    serializer = record.__pydantic_serializer__
+    if fields["recorded_at"] is None and fields["recorded_by"] is None:
+        # The usual case (a record not yet stored): leaving the two empty stamps
+        # out of the text is cheaper than asking pydantic to skip them.
+        body = serializer.to_json(record).replace(_EMPTY_STAMPS, b"", 1)
+    else:
+        body = serializer.to_json(record, exclude=_STAMP_FIELDS)
     stamps, recorded_at = _stamps(at, actor)
     data = body[:-1].decode() + stamps
     start, end = _day_bounds(record)
-    if isinstance(record, m.NodeBase):
-        category: Category = "node"
-        kind: str = record.kind
-        name: str | None = record.name
-        source_id = target_id = None
-    else:
-        category, kind, name = "rel", record.type, None
-        source_id, target_id = record.source_id, record.target_id
+    rank = RANK[fields["sensitivity"]]
+    kind = fields.get("kind")
+    # Positional: a slotted dataclass is built faster without keywords.
+    if kind is not None:
+        return StoredRow(
+            record.id, "node", kind, version, fields["name"], search_names(record), rank,
+            start, end, None, None, data, recorded_at, actor, operation, before_rank,
+        )  # fmt: skip
     return StoredRow(
-        id=record.id,
-        category=category,
-        kind=kind,
-        version=version,
-        name=name,
-        search_names=search_names(record),
-        sensitivity_rank=RANK[record.sensitivity],
-        from_day=start,
-        to_day=end,
-        source_id=source_id,
-        target_id=target_id,
-        data=data,
-        recorded_at=recorded_at,
-        recorded_by=actor,
-        operation=operation,
-        before_rank=before_rank,
-    )
+        record.id, "rel", fields["type"], version, None, (), rank, start, end,
+        fields["source_id"], fields["target_id"], data, recorded_at, actor, operation, before_rank,
+    )  # fmt: skip
 
 
 def day_param(as_of: date | None) -> str | None:

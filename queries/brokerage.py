@@ -38,7 +38,7 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Container, Mapping
 from typing import Any
 
 import networkx as nx
@@ -46,6 +46,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 _KERNEL: Callable[..., Any] | None = None
+_LOADED = False  # numba imported and a loop compiled in this process
 # Sources x (nodes + edges) below which, until the compiled loop is loaded in
 # this process, NetworkX runs it (about 0.3 s of its work, against about 0.4 s
 # to import numba and load the cached machine code).
@@ -53,13 +54,20 @@ SMALL_WORK = 200_000
 
 
 def sampled_betweenness(
-    graph: nx.DiGraph[str], k: int | None, *, weight: str = "weight", seed: int = 0
+    graph: nx.DiGraph[str],
+    k: int | None,
+    *,
+    weight: str = "weight",
+    seed: int = 0,
+    within: Container[str] | None = None,
 ) -> dict[str, float]:
     """Normalised betweenness of a directed graph, weighted by edge attribute
     `weight` (1 where missing), over `k` sources sampled with `seed` (every
     node when `k` is None or the graph's size): equal to
     ``nx.betweenness_centrality(graph, k=k, normalized=True, weight=weight,
-    seed=seed)``.
+    seed=seed)``. With `within`, of the part of `graph` on those nodes: equal
+    to the same on ``nx.subgraph_view(graph, filter_node=within.__contains__)``
+    (the graph's order, read without a view's filter on every neighbour).
 
     Examples
     --------
@@ -69,15 +77,22 @@ def sampled_betweenness(
     >>> sampled_betweenness(g, None)
     {'a': 0.0, 'b': 0.5, 'c': 0.0}
     """
-    nodes = list(graph)
+    succ: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(graph).get("_succ", graph.adj)
+    if within is None:
+        nodes = list(graph)
+        adj = succ
+    else:
+        nodes = [node for node in graph if node in within]
+        adj = {node: {o: d for o, d in succ[node].items() if o in within} for node in nodes}
     n = len(nodes)
     if k == n:
         k = None  # as NetworkX: the full computation, no sampling
-    if _KERNEL is None and (k or n) * (n + graph.number_of_edges()) < SMALL_WORK:
+    if not _LOADED and (k or n) * (n + sum(map(len, (adj[v] for v in nodes)))) < SMALL_WORK:
         # A small neighbourhood (one actor's corner of the map): NetworkX's own
         # loop finishes before numba would have loaded. The numbers are the same.
+        view = graph if within is None else nx.subgraph_view(graph, filter_node=within.__contains__)
         values: dict[str, float] = nx.betweenness_centrality(
-            graph, k=k, weight=weight, normalized=True, seed=seed
+            view, k=k, weight=weight, normalized=True, seed=seed
         )
         return values
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
@@ -85,7 +100,7 @@ def sampled_betweenness(
     indptr = np.zeros(n + 1, dtype=np.int64)
     targets: list[int] = []
     weights: list[float] = []
-    adj = graph.adj  # in the neighbour order NetworkX's Dijkstra walks
+    # In the neighbour order NetworkX's Dijkstra walks.
     for i, node in enumerate(nodes):
         for other, data in adj[node].items():
             targets.append(index[other])
@@ -125,10 +140,33 @@ def _kernel() -> Callable[..., Any]:
     """The compiled Brandes loop (compiled, or loaded from numba's cache, once per process)."""
     global _KERNEL
     if _KERNEL is None:
-        import numba
-
-        _KERNEL = numba.njit(cache=True, nogil=True)(_brandes)
+        _KERNEL = compiled(_brandes)
     return _KERNEL
+
+
+def loaded() -> bool:
+    """Whether this process has loaded numba for a compiled loop already: a
+    further loop then costs its own machine code only, not numba's start-up."""
+    return _LOADED
+
+
+def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
+    """`function` compiled by numba (imported here: most commands never need it).
+
+    The machine code is cached on disk (``cache=True``: beside the module, or
+    in numba's user-wide cache directory when the install is read-only), so a
+    process loads it instead of compiling it again. Where numba finds no
+    writable place at all it refuses ``cache=True``: the loop is then
+    compiled in each process that uses it, with the same results.
+    """
+    global _LOADED
+    import numba
+
+    _LOADED = True
+    try:
+        return numba.njit(cache=True, nogil=True)(function)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        return numba.njit(nogil=True)(function)
 
 
 def _brandes(

@@ -16,15 +16,17 @@ left out, our own people left out, no one within the hop limit).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 import networkx as nx
+import numpy as np
+from numpy.typing import NDArray
 
 from graph.schema import TARGET_KINDS
-from queries.brokerage import sampled_betweenness
+from queries.brokerage import compiled, loaded, sampled_betweenness
 from queries.command import actors_of, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, default_engagers
@@ -38,6 +40,10 @@ from queries.traversal import InfluenceGraph, influence_graph
 
 CANDIDATE_KINDS = frozenset({"Person", "Organisation"})
 BROKERAGE_SAMPLE = 400  # betweenness is sampled above this many nodes (seeded: reproducible)
+# Actors x edges from which the influence matrix's searches are compiled even
+# before numba is loaded (about 0.5 s to load it, against about 35 ms a
+# search in Python on a map of 70,000 influence edges).
+MATRIX_WORK = 1_500_000
 
 
 @dataclass
@@ -135,6 +141,11 @@ def influence_matrix(
     runs through another party or through one of our engagers. A candidate
     who belongs to the actor itself (its own commanders) gets credit only with
     `include_members`: the point is to find who influences them from outside.
+
+    Over many actors on a large map the searches run compiled
+    (`_CompiledSearches`, the same answers to the last bit); otherwise, or
+    until numba is loaded for less work than `MATRIX_WORK`, `best_paths` runs
+    them.
     """
     wanted = set(candidates)
     engagers = set(default_engagers(ig.graph))
@@ -146,22 +157,272 @@ def influence_matrix(
     # other node's path is rebuilt. The confinement is the same for every actor.
     toward = wanted & ig.digraph.nodes.keys()
     relevant = within_hops_of(reverse, toward, max_hops)
+    compiled = None
+    if over and (loaded() or len(over) * ig.digraph.number_of_edges() >= MATRIX_WORK):
+        compiled = _CompiledSearches(ig, relevant, toward, excluded | engagers, max_hops)
     for actor in over:
-        rule = passable_for(ig, actor, exclude=excluded | engagers)
         points = [p for p in influence_points(ig.graph, actor) if p in ig.digraph]
         own = set(actors_of(ig.graph, actor))
-        found = best_paths(
-            reverse, points, max_hops=max_hops, passable=rule, toward=toward, relevant=relevant
-        )
-        for node, (weight, _) in found.items():
+        if compiled is not None:
+            found, other_party = compiled.search(actor, points)
+        else:
+            rule = passable_for(ig, actor, exclude=excluded | engagers)
+            paths = best_paths(
+                reverse, points, max_hops=max_hops, passable=rule, toward=toward, relevant=relevant
+            )
+            found = {node: weight for node, (weight, _) in paths.items()}
+            other_party = None
+        for node, weight in found.items():
             if node == actor or node not in wanted:
                 continue
-            if ig.parties.is_other_party(node, relative_to=actor):
+            if other_party is not None:
+                if other_party(node):
+                    continue
+            elif ig.parties.is_other_party(node, relative_to=actor):
                 continue
             if not include_members and own & set(actors_of(ig.graph, node)):
                 continue
             matrix[node][actor] = score_of(weight)
     return matrix
+
+
+class _CompiledSearches:
+    """`best_paths` backward from each actor's influence points, compiled, for
+    `influence_matrix`: the same path weights, bit for bit.
+
+    The reversed influence graph is numbered in name order (the order in which
+    `best_paths` walks each round's frontier, so every tie goes the same
+    way), its edges kept only toward the `relevant` nodes, as `best_paths`
+    confines them. Each found candidate's path is rebuilt round by round, its
+    loops cut out and its weight summed hop by hop from the actor's end, as
+    `best_paths` and `path_weight` do. The neutrality rule is one array per
+    actor, from one party set per node (a few distinct sets on a whole map).
+    """
+
+    def __init__(
+        self,
+        ig: InfluenceGraph,
+        relevant: set[str],
+        toward: set[str],
+        blocked: set[str],
+        max_hops: int,
+    ) -> None:
+        self.ig = ig
+        self.max_hops = max_hops
+        nodes = sorted(ig.digraph)
+        self.nodes = nodes
+        index = {node: i for i, node in enumerate(nodes)}
+        self.index = index
+        n = len(nodes)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        targets: list[int] = []
+        weights: list[float] = []
+        # The reversed graph's adjacency is the graph's own predecessors mapping.
+        pred: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(ig.digraph)["_pred"]
+        for i, node in enumerate(nodes):
+            for other, data in pred[node].items():
+                if other in relevant:
+                    targets.append(index[other])
+                    weights.append(data["weight"])
+            indptr[i + 1] = len(targets)
+        self.indptr = indptr
+        self.targets = np.asarray(targets, dtype=np.int64)
+        self.weights = np.asarray(weights, dtype=np.float64)
+        self.wanted = np.zeros(n, dtype=np.bool_)
+        self.wanted[[index[t] for t in toward]] = True
+        # Party sets, numbered, of the nodes a search has asked about so far:
+        # only those it passes through or credits, as `best_paths` asks
+        # (finding every node's is most of the work on a large map).
+        self.sets: dict[frozenset[str], int] = {}
+        self.set_of = np.full(n, -1, dtype=np.int64)
+        self.closed = np.zeros(n, dtype=np.bool_)
+        self.closed[[index[b] for b in blocked if b in index]] = True
+        self.kernel = _matrix_kernel()
+
+    def search(
+        self, actor: str, points: list[str]
+    ) -> tuple[dict[str, float], Callable[[str], bool]]:
+        """The weights of the candidates' best paths to `points` (`best_paths`'s,
+        read through `path_weight`), and who is on another party's side
+        relative to `actor`."""
+        theirs = self.ig.parties.of(actor)
+        sources = np.asarray(sorted({self.index[p] for p in points}), dtype=np.int64)
+        while True:
+            known = self.set_of >= 0
+            other_set = np.asarray(
+                [bool(s) and not (s & theirs) for s in self.sets] + [False], dtype=np.bool_
+            )
+            other = other_set[self.set_of]  # -1, the last: not asked about yet
+            passable = ~(other | self.closed)
+            found, weights, unknown = self.kernel(
+                self.indptr,
+                self.targets,
+                self.weights,
+                sources,
+                passable,
+                known,
+                self.wanted,
+                self.max_hops,
+            )
+            if not len(unknown):
+                break
+            # The search stopped at nodes whose side it needs: find them, search again.
+            for i in unknown.tolist():
+                side = self.ig.parties.of(self.nodes[i])
+                self.set_of[i] = self.sets.setdefault(side, len(self.sets))
+        nodes = self.nodes
+        index = self.index
+        return (
+            dict(zip([nodes[i] for i in found.tolist()], weights.tolist(), strict=True)),
+            lambda node: bool(other[index[node]]),
+        )
+
+
+_MATRIX_KERNEL: Callable[..., Any] | None = None
+
+
+def _matrix_kernel() -> Callable[..., Any]:
+    global _MATRIX_KERNEL
+    if _MATRIX_KERNEL is None:
+        _MATRIX_KERNEL = compiled(_best_path_weights)
+    return _MATRIX_KERNEL
+
+
+def _best_path_weights(
+    indptr: NDArray[np.int64],
+    targets: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    sources: NDArray[np.int64],
+    passable: NDArray[np.bool_],
+    known: NDArray[np.bool_],
+    wanted: NDArray[np.bool_],
+    max_hops: int,
+) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.int64]]:  # pragma: no cover
+    """`best_paths(..., toward=wanted)` on arrays, then `path_weight` of each
+    wanted node's path: (nodes, weights, []). `sources` sorted, without repeats.
+
+    `passable` is read only where `known`: a search that meets an intermediate
+    or a wanted node not `known` stops and returns ([], [], those nodes), to
+    be called again when they are (runs compiled: tested against `best_paths`).
+    """
+    n = indptr.shape[0] - 1
+    best = np.full(n, np.inf)
+    # by[v, r] / via[v, r]: the predecessor and edge with which v's best
+    # improved at round r (-1: not at that round; a source has itself at 0).
+    by = np.full((n, max_hops + 1), -1, dtype=np.int64)
+    via = np.full((n, max_hops + 1), -1, dtype=np.int64)
+    is_source = np.zeros(n, dtype=np.bool_)
+    out_nodes = np.zeros(n, dtype=np.int64)
+    out_weights = np.zeros(n, dtype=np.float64)
+    pending = np.full(n, np.inf)
+    pending_by = np.zeros(n, dtype=np.int64)
+    pending_via = np.zeros(n, dtype=np.int64)
+    improved = np.zeros(n, dtype=np.int64)
+    reached = np.zeros(n, dtype=np.int64)
+    unknown = np.zeros(n, dtype=np.int64)
+    count_unknown = 0
+    count_reached = 0
+    for s in sources:
+        best[s] = 0.0
+        by[s, 0] = s
+        is_source[s] = True
+        reached[count_reached] = s
+        count_reached += 1
+    frontier = sources.copy()
+    for round_ in range(1, max_hops + 1):
+        count = 0
+        for u in frontier:  # in name order, as `sorted(frontier)`
+            if round_ > 1:
+                if not known[u]:
+                    unknown[count_unknown] = u
+                    count_unknown += 1
+                    continue
+                if not passable[u]:
+                    continue
+            base = best[u]
+            for e in range(indptr[u], indptr[u + 1]):
+                v = targets[e]
+                if is_source[v]:
+                    continue
+                weight = base + weights[e]
+                if weight < best[v] and weight < pending[v]:
+                    if pending[v] == np.inf:
+                        improved[count] = v
+                        count += 1
+                    pending[v] = weight
+                    pending_by[v] = u
+                    pending_via[v] = e
+        if count_unknown > 0:
+            return out_nodes[:0], out_weights[:0], unknown[:count_unknown]
+        if count == 0:
+            break
+        for j in range(count):
+            v = improved[j]
+            if best[v] == np.inf:
+                reached[count_reached] = v
+                count_reached += 1
+            best[v] = pending[v]
+            by[v, round_] = pending_by[v]
+            via[v, round_] = pending_via[v]
+            pending[v] = np.inf
+        frontier = np.sort(improved[:count])
+    for j in range(count_reached):
+        node = reached[j]
+        if wanted[node] and not known[node]:
+            unknown[count_unknown] = node
+            count_unknown += 1
+    if count_unknown > 0:
+        return out_nodes[:0], out_weights[:0], unknown[:count_unknown]
+    found = 0
+    walk = np.zeros(max_hops + 1, dtype=np.int64)
+    steps = np.zeros(max_hops + 1, dtype=np.int64)
+    path = np.zeros(max_hops + 1, dtype=np.int64)
+    hops = np.zeros(max_hops + 1, dtype=np.int64)
+    for j in range(count_reached):
+        node = reached[j]
+        if not wanted[node]:
+            continue
+        # Back round by round: walk[0] = node, ..., walk[k] = a source;
+        # steps[i] is the edge from walk[i + 1] to walk[i].
+        k = 0
+        walk[0] = node
+        current = node
+        limit = max_hops
+        while True:
+            r = limit
+            while by[current, r] < 0:
+                r -= 1
+            if r == 0:
+                break
+            steps[k] = via[current, r]
+            current = by[current, r]
+            k += 1
+            walk[k] = current
+            limit = r - 1
+        # Forward from the source, cutting loops (`_cut_loops`): path[i] to
+        # path[i + 1] by edge hops[i].
+        size = 1
+        path[0] = walk[k]
+        for i in range(k - 1, -1, -1):
+            at = walk[i]
+            position = -1
+            for q in range(size):
+                if path[q] == at:
+                    position = q
+                    break
+            if position >= 0:
+                size = position + 1
+            else:
+                hops[size - 1] = steps[i]
+                path[size] = at
+                size += 1
+        total = 0.0
+        for q in range(size - 1):
+            total += weights[hops[q]]
+        out_nodes[found] = node
+        out_weights[found] = total
+        found += 1
+    return out_nodes[:found], out_weights[:found], unknown[:0]
 
 
 def _full_matrix(
@@ -255,17 +516,17 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
         n = len(zone)
         if n < 3:
             return dict.fromkeys(zone, 0.0)
-        # The view, not a copy: the copy would list the same nodes and neighbours
-        # in the same order (it is built by walking this view), at the price of
-        # copying every edge's data (a fifth of the brokerage at M). Filtered by
-        # a function, not `subgraph(zone)`: a node set under half the graph
-        # would be walked in the set's order, which string hashing changes from
-        # one process to the next, and the sampled sources with it.
-        sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__)
+        # The zone in the graph's own order, not a copy nor `subgraph(zone)`:
+        # the copy costs every edge's data (a fifth of the brokerage at M),
+        # and a node set under half the graph would be walked in the set's
+        # order, which string hashing changes from one process to the next,
+        # and the sampled sources with it. Read without a view's filter on
+        # every neighbour (`within`: the same nodes and neighbours, in order).
         sample = None if n <= BROKERAGE_SAMPLE else BROKERAGE_SAMPLE
-        # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0),
+        # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0) on
+        # sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
-        return sampled_betweenness(sub, sample, weight="weight", seed=0)
+        return sampled_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
 
     return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
 

@@ -317,12 +317,24 @@ def k_best_paths(
     layered.add_node(_SOURCE)
     layered.add_node(sink)
     current = [s for s in starts if backward.get(s, max_hops + 1) <= max_hops]
-    # The layered graph's edges are collected and added in one call, in the
-    # order they are met (so its nodes and adjacency keep the same order as
-    # edge-by-edge adds): `add_edge` per edge was a tenth of a slow question.
-    edges: list[tuple[tuple[str, int], tuple[str, int], dict[str, float]]] = [
-        (_SOURCE, (s, 0), {"weight": 0.0}) for s in current
-    ]
+    # The layered graph is written straight into networkx's own tables, in the
+    # order its edges are met, exactly as `add_edges_from` of them in that
+    # order would (same nodes, adjacency and order; each edge a dict of its
+    # own): per edge, `add_edge` was a tenth of a slow question, and
+    # collecting the edges for one `add_edges_from` call still a tenth.
+    tables = vars(layered)
+    out_of: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_succ"]
+    into: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_pred"]
+    node_data: dict[tuple[str, int], dict[str, Any]] = tables["_node"]
+
+    def link(u: tuple[str, int], v: tuple[str, int], weight: float) -> None:
+        for n in (u, v):
+            if n not in out_of:
+                out_of[n], into[n], node_data[n] = {}, {}, {}
+        out_of[u][v] = into[v][u] = {"weight": weight}
+
+    for s in current:
+        link(_SOURCE, (s, 0), 0.0)
     layers: list[set[str]] = [set(current)]
     # networkx's own adjacency dicts (as its algorithms use them): iterating
     # `digraph.succ[u]` builds a view per neighbour, most of the cost at 1M edges.
@@ -336,23 +348,26 @@ def k_best_paths(
             if u in goals:
                 continue
             at_u = (u, layer)
+            from_u = out_of[at_u]  # entered from the layer before (or the source)
             for v, data in succ[u].items():
                 # `kept(v, layer + 1)`, cheapest and most selective test first.
                 if backward.get(v, far) > room or v in entry_stop:
                     continue
                 if v not in goals and not passable(v):
                     continue
+                at_v = (v, layer + 1)
                 if v not in entered:
                     entered.add(v)
                     following.append(v)
-                edges.append((at_u, (v, layer + 1), {"weight": float(data["weight"])}))
+                    out_of[at_v], into[at_v], node_data[at_v] = {}, {}, {}
+                from_u[at_v] = into[at_v][at_u] = {"weight": float(data["weight"])}
         layers.append(entered)
         current = following
     for layer in range(1, max_hops + 1):
         for goal in sorted(goals):
             if goal in layers[layer]:
-                edges.append(((goal, layer), sink, {"weight": 0.0}))
-    layered.add_edges_from(edges)
+                link((goal, layer), sink, 0.0)
+    nx._clear_cache(layered)
 
     budget = max_candidates if max_candidates is not None else max(100, 20 * k)
     found: list[tuple[float, list[str]]] = []

@@ -12,6 +12,8 @@ search compares against.
 from __future__ import annotations
 
 import zlib
+from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from graph.audit import GENESIS
@@ -197,24 +199,12 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
-def record_params(r: StoredRow) -> tuple[Any, ...]:
-    """`INSERT_RECORD`'s parameters for one row."""
-    return (
-        r.id,
-        r.category,
-        r.kind,
-        r.version,
-        r.name,
-        r.sensitivity_rank,
-        r.from_day,
-        r.to_day,
-        r.source_id,
-        r.target_id,
-        r.data,
-        r.recorded_at,
-        r.recorded_by,
-        r.operation,
-    )
+# `INSERT_RECORD`'s parameters for one row, as a tuple built in C (cheaper than a
+# Python function per row of a 120,000-row import).
+record_params: Callable[[StoredRow], tuple[Any, ...]] = attrgetter(
+    "id", "category", "kind", "version", "name", "sensitivity_rank", "from_day", "to_day",
+    "source_id", "target_id", "data", "recorded_at", "recorded_by", "operation",
+)  # fmt: skip
 
 
 SUPERSEDE = """
@@ -231,21 +221,12 @@ WHERE id = ?
 """
 
 
-def update_params(r: StoredRow) -> tuple[Any, ...]:
-    """`UPDATE_RECORD`'s parameters for one row (a record's kind and endpoints never
-    change: graph.write_plan refuses that)."""
-    return (
-        r.version,
-        r.name,
-        r.sensitivity_rank,
-        r.from_day,
-        r.to_day,
-        r.data,
-        r.recorded_at,
-        r.recorded_by,
-        r.operation,
-        r.id,
-    )
+# `UPDATE_RECORD`'s parameters for one row (a record's kind and endpoints never
+# change: graph.write_plan refuses that).
+update_params: Callable[[StoredRow], tuple[Any, ...]] = attrgetter(
+    "version", "name", "sensitivity_rank", "from_day", "to_day", "data", "recorded_at",
+    "recorded_by", "operation", "id",
+)  # fmt: skip
 
 
 DELETE_NAMES = "DELETE FROM names WHERE record_id = ?"

@@ -313,13 +313,14 @@ RETURN collect([n.id, n.kind, n.version, {data}, n.sensitivity_rank, elementId(n
 
 # What exists under relationship ids, of any type (an id keeps its kind for
 # life, so a relationship's id under another type must be found too), in
-# `lookup_nodes`'s shape. Each type's branch is one index seek for the whole
-# list (`IN $ids`), not an UNWIND with a seek per row.
+# `lookup_nodes`'s shape. An UNWIND with a seek per id: one seek for the
+# whole list per type (`r.id IN $ids`) took the server twice as long on
+# 10,000 ids at M (0.72 -> 1.54 s).
 LOOKUP_RELATIONSHIPS = (
     _PLAN_ONCE
     + "CALL () {\n"
     + _each_type(
-        "MATCH (:Entity)-[r:<rel>]->(:Entity) <seek> WHERE r.id IN $ids\n"
+        "UNWIND $ids AS wanted MATCH (:Entity)-[r:<rel> {id: wanted}]->(:Entity) <seek>\n"
         "RETURN [r.id, r.kind, r.version, r.data, r.sensitivity_rank] AS hit"
     )
     + "\n}\nRETURN collect(hit) AS found"

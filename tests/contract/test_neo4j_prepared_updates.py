@@ -6,6 +6,7 @@ cover every shape an update runs."""
 
 from __future__ import annotations
 
+import time
 from datetime import date
 from typing import Any
 
@@ -91,11 +92,19 @@ def test_the_first_build_prepares_only_once_the_listings_have_arrived(
     """Preparing beside the listing queries had the server plan while it also
     served them, on the same cores: it starts once both listings are in."""
     seen = _recording(store, monkeypatch)
+    listings = [cy.iter_nodes(None), cy.iter_relationships(None)]
+    run = store._driver.execute_query
+
+    def slow_listings(query: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(query) in listings:
+            time.sleep(0.5)  # a big listing: a preparation started early runs meanwhile
+        return run(query, *args, **kwargs)
+
+    monkeypatch.setattr(store._driver, "execute_query", slow_listings)
 
     projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
 
     queries = [q for q, _ in seen]
-    listings = [cy.iter_nodes(None), cy.iter_relationships(None)]
     assert all(q in queries for q in listings)
-    first_prepared = queries.index(cy.RELATIONSHIPS_BY_ID)
-    assert max(queries.index(q) for q in listings) < first_prepared
+    prepared = [i for i, q in enumerate(queries) if q in (cy.CHANGES_SINCE, cy.RELS_TOUCHING)]
+    assert prepared and max(queries.index(q) for q in listings) < min(prepared)

@@ -142,6 +142,58 @@ def test_exact_place_lookup_agrees_with_the_full_resolver() -> None:
     assert resolver.exact(names[0].upper(), ["Area:2"]) == "are_0"
 
 
+# What an event file's import has no use for: the snapshot and template code,
+# networkx (loop check), openpyxl (reject files), shapely (gazetteer shapes).
+_UNUSED_BY_EVENT_IMPORT = ("networkx", "openpyxl", "shapely", "ingest.templates", "ingest.export")
+_EVENT_IMPORT_PROBE = """
+import json, sys
+from pathlib import Path
+from graph.stores.embedded_store import EmbeddedStore
+from ingest.pipeline import ImportOptions, run_import
+store = EmbeddedStore(Path(sys.argv[1]))
+report = run_import(store, Path(sys.argv[2]), ImportOptions())
+print("PROBE " + json.dumps({"created": report.created, "format": report.format,
+                             "loaded": [n for n in json.loads(sys.argv[3]) if n in sys.modules]}))
+"""
+
+
+def test_event_file_import_loads_no_snapshot_template_spreadsheet_or_shape_code(
+    tmp_path: Path,
+) -> None:
+    """Each of these cost every `actorgraph import` of an event file a fraction of a
+    second of start-up; they load only for a file (or store) that needs them."""
+    import json
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    for fmt, rows in (
+        ("acled", acled_rows(20, seed=1, actors=10, countries=1)),
+        ("ucdp", ucdp_rows(20, seed=1, actors=10, countries=1)),
+    ):
+        path = write_csv(tmp_path / f"{fmt}.csv", rows)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                _EVENT_IMPORT_PROBE,
+                str(tmp_path / f"{fmt}.db"),
+                str(path),
+                json.dumps(_UNUSED_BY_EVENT_IMPORT),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=300,
+            check=False,
+        )
+        line = [x for x in done.stdout.splitlines() if x.startswith("PROBE ")]
+        assert line, done.stdout + done.stderr
+        probe = json.loads(line[-1].removeprefix("PROBE "))
+        assert probe["format"] == fmt and probe["created"] > 20
+        assert probe["loaded"] == []
+
+
 def test_import_leaves_the_garbage_collector_as_it_found_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

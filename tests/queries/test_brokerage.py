@@ -66,6 +66,20 @@ def test_sampled_betweenness_equals_networkx_on_random_graphs(seed: int) -> None
     assert any(v > 0 for v in got.values()) or all(v == 0 for v in expected.values())
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_sampled_betweenness_within_a_zone_equals_networkx_on_its_view(seed: int) -> None:
+    # Brokerage reads the zone in the graph's own order, without a filtered view.
+    graph = _random_digraph(seed, 12 + seed * 3, 0.08 + (seed % 3) * 0.04, ties=seed % 2 == 0)
+    zone = set(random.Random(seed).sample(sorted(graph), len(graph) * 2 // 3))
+    view = nx.subgraph_view(graph, filter_node=zone.__contains__)
+    k = None if seed % 3 == 0 else max(2, min(len(zone), 3 + seed % 7))
+    expected = nx.betweenness_centrality(view, k=k, weight="weight", normalized=True, seed=0)
+    got = sampled_betweenness(graph, k, weight="weight", seed=0, within=zone)
+    assert list(got) == list(expected)
+    assert got == expected
+    assert any(v > 0 for v in got.values()) or all(v == 0 for v in expected.values())
+
+
 def test_sampled_betweenness_counts_every_equal_route() -> None:
     # Two equal routes a->b->d and a->c->d share the traffic a->d between b and c.
     graph: nx.DiGraph[str] = nx.DiGraph()
@@ -80,7 +94,11 @@ def _tiny_world(seed: int) -> nx.MultiDiGraph[str]:
     return graph_from_records(Generator(Size("tiny", 400, 2_000), seed).records(), as_of=AS_OF)
 
 
-def _nx_brokerage(sub: nx.DiGraph[str], k: int | None, *, weight: str, seed: int) -> Any:
+def _nx_brokerage(
+    graph: nx.DiGraph[str], k: int | None, *, weight: str, seed: int, within: Any = None
+) -> Any:
+    # NetworkX on the zone's view, as brokerage was computed before it was compiled.
+    sub = graph if within is None else nx.subgraph_view(graph, filter_node=within.__contains__)
     return nx.betweenness_centrality(sub, k=k, weight=weight, normalized=True, seed=seed)
 
 

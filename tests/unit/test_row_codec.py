@@ -1,0 +1,90 @@
+"""The stored form of a record (graph.row_codec): its JSON and its window columns."""
+
+from __future__ import annotations
+
+import inspect
+import random
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from bench.generate import records
+from graph import model as m
+from graph import row_codec, timeline
+from graph.row_codec import WINDOW_FIELDS, content_of, decode, to_row
+
+AT = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+STAMPS = ',"recorded_at":"2026-01-02T03:04:05.678901Z","recorded_by":"analyst-1"}'
+
+
+def _row(record: m.AnyRecord) -> row_codec.StoredRow:
+    return to_row(record, version=1, actor="analyst-1", at=AT, operation="create")
+
+
+def _expected_json(record: m.AnyRecord) -> str:
+    """The stored JSON as pydantic writes the record without its stamps, stamps last."""
+    body = record.__pydantic_serializer__.to_json(record, exclude={"recorded_at", "recorded_by"})
+    return body[:-1].decode() + STAMPS
+
+
+def test_stored_json_is_the_record_without_its_old_stamps_then_the_writes_stamps() -> None:
+    sample = list(records("XS", seed=3))
+    stamped = [
+        r.model_copy(update={"recorded_at": datetime(2020, 1, 1, tzinfo=UTC), "recorded_by": "x"})
+        for r in sample[::50]
+    ]
+    for record in [*sample, *stamped]:
+        row = _row(record)
+        assert row.data == _expected_json(record), record.id
+        assert row.data.count('"recorded_at"') == 1
+
+
+def test_notes_quoting_the_empty_stamps_are_stored_unchanged() -> None:
+    text = ',"recorded_at":null,"recorded_by":null'
+    person = m.Person(id="per_q", name="Quoted", notes=text, aliases=(text,))
+    row = _row(person)
+    assert row.data == _expected_json(person)
+    assert content_of(decode(row.data)) == content_of(person)
+
+
+def _varied(record: m.AnyRecord, rng: random.Random) -> m.AnyRecord:
+    """`record` with random dates and basis, through validation (so always valid)."""
+    data = record.model_dump()
+    days = ["2019", "2020-02", "2020-02-29", "2021-06-15", "2023-11"]
+    for name in ("valid_from", "valid_to", "first_cited", "last_cited"):
+        data[name] = rng.choice([None, None, *days])
+    if data["valid_from"] and data["valid_to"] and data["valid_from"] > data["valid_to"]:
+        data["valid_from"], data["valid_to"] = data["valid_to"], data["valid_from"]
+    if data["first_cited"] and data["last_cited"] and data["first_cited"] > data["last_cited"]:
+        data["first_cited"], data["last_cited"] = data["last_cited"], data["first_cited"]
+    data["basis"] = rng.choice(list(m.Basis))
+    if "withdrawn_by" in data:
+        data["withdrawn_by"] = rng.choice([None, "rev_1"])
+    try:
+        return type(record).model_validate(data)
+    except ValueError:
+        return record
+
+
+def test_window_columns_are_the_time_rules_window_for_every_record() -> None:
+    rng = random.Random(7)
+    sample = [_varied(r, rng) for r in records("XS", seed=5) for _ in range(2)]
+    for record in sample:
+        start, end = timeline.holds_window(record)
+        row = _row(record)
+        assert (row.from_day, row.to_day) == (
+            start.isoformat() if start else None,
+            end.isoformat() if end else None,
+        ), record.id
+
+
+@pytest.mark.parametrize("rule", [timeline.holds_window, timeline.evidence_end, timeline.withdrawn])
+def test_stored_windows_are_remembered_by_every_field_the_time_rule_reads(rule: object) -> None:
+    """Windows are remembered by `WINDOW_FIELDS`: a rule reading another field
+    would be given another record's window."""
+    source = inspect.getsource(rule)  # type: ignore[arg-type]
+    read = set(re.findall(r"""(?:\.get\(|\[)["'](\w+)["']""", source))
+    read |= set(re.findall(r"record\.(\w+)", source)) - {"__dict__"}
+    assert read, "the rule reads no field: this test no longer sees how it reads them"
+    assert read <= set(WINDOW_FIELDS)
