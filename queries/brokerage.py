@@ -15,7 +15,8 @@ transcription of NetworkX's ``_single_source_dijkstra_path_basic`` and
   the graph's neighbour order, so every tie is met in the same order;
 - the heap orders entries by (distance, insertion counter), as heapq orders
   NetworkX's tuples (the counter is unique, so any binary heap pops the same
-  sequence);
+  sequence), and keeps one entry per node, its least: the one NetworkX pops
+  first, the others being skipped as already settled;
 - predecessor lists keep their append order, the stack its push order, and
   each node's total adds the sources in the sampled order.
 
@@ -190,11 +191,14 @@ def _brandes(
     p_tail = np.full(n, -1, dtype=np.int64)
     p_next = np.full(m + 1, -1, dtype=np.int64)
     p_node = np.zeros(m + 1, dtype=np.int64)
-    # Heap of (distance, counter, pred, node); at most one push per edge plus the source.
-    h_dist = np.zeros(m + 1, dtype=np.float64)
-    h_count = np.zeros(m + 1, dtype=np.int64)
-    h_pred = np.zeros(m + 1, dtype=np.int64)
-    h_node = np.zeros(m + 1, dtype=np.int64)
+    # A heap of nodes keyed by (distance, counter) with decrease-key: the
+    # entry NetworkX pushes last for a node is its least, so it is popped
+    # first and the earlier ones are skipped as settled. Keeping only that
+    # entry pops the same nodes in the same order with the same predecessor.
+    heap = np.zeros(n, dtype=np.int64)
+    where = np.full(n, -1, dtype=np.int64)  # a node's place in the heap, -1: not in it
+    key_count = np.zeros(n, dtype=np.int64)
+    key_pred = np.zeros(n, dtype=np.int64)
     for s in sources:
         sigma[:] = 0.0
         has_seen[:] = False
@@ -202,55 +206,51 @@ def _brandes(
         p_head[:] = -1
         p_tail[:] = -1
         pool = 0
-        size = 0
         counter = 0
         depth = 0
         sigma[s] = 1.0
         seen[s] = 0.0
         has_seen[s] = True
         # heappush((0, next(c), s, s))
-        h_dist[0] = 0.0
-        h_count[0] = counter
-        h_pred[0] = s
-        h_node[0] = s
+        heap[0] = s
+        where[s] = 0
+        key_count[s] = counter
+        key_pred[s] = s
         counter += 1
         size = 1
         while size > 0:
             # heappop: take the root, move the last entry down
-            dist = h_dist[0]
-            pred = h_pred[0]
-            v = h_node[0]
+            v = heap[0]
+            where[v] = -1
+            dist = seen[v]
+            pred = key_pred[v]
             size -= 1
             if size > 0:
-                ld = h_dist[size]
-                lc = h_count[size]
-                lp = h_pred[size]
-                ln = h_node[size]
+                last = heap[size]
+                ld = seen[last]
+                lc = key_count[last]
                 i = 0
                 while True:
                     child = 2 * i + 1
                     if child >= size:
                         break
                     right = child + 1
-                    if right < size and (
-                        h_dist[right] < h_dist[child]
-                        or (h_dist[right] == h_dist[child] and h_count[right] < h_count[child])
-                    ):
-                        child = right
-                    if h_dist[child] < ld or (h_dist[child] == ld and h_count[child] < lc):
-                        h_dist[i] = h_dist[child]
-                        h_count[i] = h_count[child]
-                        h_pred[i] = h_pred[child]
-                        h_node[i] = h_node[child]
+                    if right < size:
+                        cn = heap[child]
+                        rn = heap[right]
+                        if seen[rn] < seen[cn] or (
+                            seen[rn] == seen[cn] and key_count[rn] < key_count[cn]
+                        ):
+                            child = right
+                    cn = heap[child]
+                    if seen[cn] < ld or (seen[cn] == ld and key_count[cn] < lc):
+                        heap[i] = cn
+                        where[cn] = i
                         i = child
                     else:
                         break
-                h_dist[i] = ld
-                h_count[i] = lc
-                h_pred[i] = lp
-                h_node[i] = ln
-            if done[v]:
-                continue
+                heap[i] = last
+                where[last] = i
             sigma[v] += sigma[pred]
             stack[depth] = v
             depth += 1
@@ -261,25 +261,24 @@ def _brandes(
                 if not done[w] and (not has_seen[w] or vw_dist < seen[w]):
                     seen[w] = vw_dist
                     has_seen[w] = True
-                    # heappush((vw_dist, next(c), v, w)): sift up
-                    i = size
-                    size += 1
+                    # heappush((vw_dist, next(c), v, w)): a new least key for w, sift up
+                    i = where[w]
+                    if i < 0:
+                        i = size
+                        size += 1
                     while i > 0:
                         parent = (i - 1) // 2
-                        if h_dist[parent] > vw_dist or (
-                            h_dist[parent] == vw_dist and h_count[parent] > counter
-                        ):
-                            h_dist[i] = h_dist[parent]
-                            h_count[i] = h_count[parent]
-                            h_pred[i] = h_pred[parent]
-                            h_node[i] = h_node[parent]
+                        pn = heap[parent]
+                        if seen[pn] > vw_dist or (seen[pn] == vw_dist and key_count[pn] > counter):
+                            heap[i] = pn
+                            where[pn] = i
                             i = parent
                         else:
                             break
-                    h_dist[i] = vw_dist
-                    h_count[i] = counter
-                    h_pred[i] = v
-                    h_node[i] = w
+                    heap[i] = w
+                    where[w] = i
+                    key_count[w] = counter
+                    key_pred[w] = v
                     counter += 1
                     sigma[w] = 0.0
                     # P[w] = [v]
