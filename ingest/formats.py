@@ -54,19 +54,19 @@ def read_tables(path: Path) -> list[Table]:
 # importing an event file builds neither the templates' sheet specs (every
 # model) nor loads the snapshot code (networkx).
 def _build_template(tables: list[Table], ctx: ImportContext, skip: set[RowKey]) -> Built:
-    from ingest.templates import build
+    from ingest.templates import build  # loaded when a template file is met
 
     return build(tables, ctx, skip)
 
 
 def _is_template(table: Table, path: Path) -> bool:
-    from ingest.templates import spec_for
+    from ingest.templates import spec_for  # builds every sheet spec: only when asked
 
     return spec_for(table.sheet or path.stem) is not None
 
 
 def _build_snapshot(tables: list[Table], ctx: ImportContext, skip: set[RowKey]) -> Built:
-    from ingest.export import build_snapshot
+    from ingest.export import build_snapshot  # snapshot code loads networkx
 
     return build_snapshot(tables, ctx, skip)
 

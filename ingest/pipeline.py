@@ -159,6 +159,7 @@ def _run_import(
     report.created, report.updated = plan.created, plan.updated
     report.unchanged, report.closed = plan.unchanged, plan.closed
     if skip:
+        # Reject files need openpyxl: loaded only when rows were skipped.
         from ingest.rejects import write_rejects, write_snapshot_rejects
     if skip and tables:
         report.reject_file = str(write_rejects(path, tables, skip, options.report_dir))
