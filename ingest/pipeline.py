@@ -35,6 +35,7 @@ from graph.store import GraphStore, WriteBatch, WriteReport
 from ingest.context import ImportContext, ImportOptions, SourceSpec
 from ingest.drafts import Built, Draft, NewRecord, Resolved, ReviewItem, RowKey, make_id
 from ingest.formats import FORMATS, Detected, detect, detect_format, empty_errors, format_named
+from ingest.repeats import repeat_warnings
 from ingest.report import ImportReport, Progress, sort_key
 from ingest.rows import Table
 from ingest.validation import Validated, locate, validate
@@ -127,6 +128,13 @@ def _run_import(
     report.review = built.review
     report.matches = built.resolved
     report.new_records = _new_records(validated.records, ctx)
+    report.warnings += repeat_warnings(
+        store,
+        validated.records,
+        validated.draft_of,
+        {r.id for r in report.new_records},
+        viewer=options.viewer,
+    )
     report.errors = sorted(_dedupe(rejected_errors), key=sort_key)
     report.rejected = len(skip)
     report.records = len(validated.records)
