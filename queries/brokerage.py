@@ -18,7 +18,10 @@ transcription of NetworkX's ``_single_source_dijkstra_path_basic`` and
   sequence), and keeps one entry per node, its least: the one NetworkX pops
   first, the others being skipped as already settled;
 - predecessor lists keep their append order, the stack its push order, and
-  each node's total adds the sources in the sampled order.
+  each node's total adds the sources in the sampled order: each source's
+  dependencies are computed on their own, on as many threads as there are
+  cores (`THREADS`), and added to the totals one source after another in
+  that order, whichever thread finished first.
 
 Every floating-point operation therefore happens in the same order on the
 same values, and the result is identical, not merely close:
@@ -38,8 +41,11 @@ most commands never rank influencers. Until it is loaded, a small graph
 from __future__ import annotations
 
 import math
+import os
 import random
+import threading
 from collections.abc import Callable, Container, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -52,6 +58,10 @@ _LOADED = False  # numba imported and a loop compiled in this process
 # this process, NetworkX runs it (about 0.3 s of its work, against about 0.4 s
 # to import numba and load the cached machine code).
 SMALL_WORK = 200_000
+# Threads for the compiled loop (None: one per CPU this process may use) and
+# sources per task. Neither changes a result, only how the work is shared.
+THREADS: int | None = None
+CHUNK = 8
 
 
 def sampled_betweenness(
@@ -107,13 +117,67 @@ def sampled_betweenness(
             targets.append(index[other])
             weights.append(data.get(weight, 1))
         indptr[i + 1] = len(targets)
-    totals = _kernel()(
+    totals = _totals(
         indptr,
         np.asarray(targets, dtype=np.int64),
         np.asarray(weights, dtype=np.float64),
         np.asarray([index[s] for s in sources], dtype=np.int64),
     )
     return _rescale(nodes, totals, None if k is None else set(sources), len(sources))
+
+
+def _threads() -> int:
+    """Threads for the compiled loop: `THREADS`, or one per CPU this process may run on."""
+    if THREADS is not None:
+        return max(1, THREADS)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _totals(
+    indptr: NDArray[np.int64],
+    targets: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    sources: NDArray[np.int64],
+) -> NDArray[np.float64]:
+    """Every node's unscaled betweenness over `sources`, on `_threads()` threads.
+
+    Each source's dependencies are computed on their own (`_dependencies`,
+    `CHUNK` sources a task) and added to the totals in the sources' order, as
+    NetworkX adds them: the same sums in the same order, so the same bits
+    whatever the number of threads. A task waits for the one before it to
+    have added its rows, so at most one task's rows per thread are held.
+    """
+    kernel = _kernel()
+    n = indptr.shape[0] - 1
+    totals = np.zeros(n, dtype=np.float64)
+    starts = range(0, len(sources), CHUNK)
+    threads = min(_threads(), len(starts))
+    turn = threading.Condition()
+    added = [0]  # tasks whose rows are in `totals`, in order
+
+    def task(number: int) -> None:
+        chunk = sources[number * CHUNK : (number + 1) * CHUNK]
+        rows = np.zeros((len(chunk), n), dtype=np.float64)
+        kernel(indptr, targets, weights, chunk, rows)
+        with turn:
+            turn.wait_for(lambda: added[0] == number)
+            for row in rows:
+                np.add(totals, row, out=totals)
+            added[0] += 1
+            turn.notify_all()
+
+    if threads <= 1:
+        for number in range(len(starts)):
+            task(number)
+        return totals
+    # Tasks are taken in order, so the one a task waits for has started.
+    with ThreadPoolExecutor(threads, thread_name_prefix="actorgraph-brokerage") as pool:
+        for future in [pool.submit(task, number) for number in range(len(starts))]:
+            future.result()
+    return totals
 
 
 def _rescale(
@@ -141,7 +205,7 @@ def _kernel() -> Callable[..., Any]:
     """The compiled Brandes loop (compiled, or loaded from numba's cache, once per process)."""
     global _KERNEL
     if _KERNEL is None:
-        _KERNEL = compiled(_brandes)
+        _KERNEL = compiled(_dependencies)
     return _KERNEL
 
 
@@ -170,16 +234,18 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
         return numba.njit(nogil=True)(function)
 
 
-def _brandes(
+def _dependencies(
     indptr: NDArray[np.int64],
     targets: NDArray[np.int64],
     weights: NDArray[np.float64],
     sources: NDArray[np.int64],
-) -> NDArray[np.float64]:  # pragma: no cover - runs compiled; tested against NetworkX
-    """Unscaled betweenness summed over `sources` (numba-compiled; see the module docstring)."""
+    rows: NDArray[np.float64],
+) -> None:  # pragma: no cover - runs compiled; tested against NetworkX
+    """Each source's dependencies: ``rows[k]`` is what ``sources[k]`` adds to
+    every node's betweenness (numba-compiled; see the module docstring); 0 at
+    the source itself and where it does not reach, so `rows` starts zeroed."""
     n = indptr.shape[0] - 1
     m = targets.shape[0]
-    between = np.zeros(n, dtype=np.float64)
     sigma = np.zeros(n, dtype=np.float64)
     delta = np.zeros(n, dtype=np.float64)
     seen = np.zeros(n, dtype=np.float64)
@@ -199,7 +265,9 @@ def _brandes(
     where = np.full(n, -1, dtype=np.int64)  # a node's place in the heap, -1: not in it
     key_count = np.zeros(n, dtype=np.int64)
     key_pred = np.zeros(n, dtype=np.int64)
-    for s in sources:
+    for k in range(sources.shape[0]):
+        s = sources[k]
+        row = rows[k]
         sigma[:] = 0.0
         has_seen[:] = False
         done[:] = False
@@ -310,6 +378,7 @@ def _brandes(
                 v = p_node[e]
                 delta[v] += sigma[v] * coeff
                 e = p_next[e]
+            # A node's dependency as it stands now: an equal route through a
+            # zero-weight edge may still add to it, which NetworkX leaves out.
             if w != s:
-                between[w] += delta[w]
-    return between
+                row[w] = delta[w]
