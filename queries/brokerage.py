@@ -88,6 +88,24 @@ def sampled_betweenness(
     >>> sampled_betweenness(g, None)
     {'a': 0.0, 'b': 0.5, 'c': 0.0}
     """
+    return started_betweenness(graph, k, weight=weight, seed=seed, within=within)()
+
+
+def started_betweenness(
+    graph: nx.DiGraph[str],
+    k: int | None,
+    *,
+    weight: str = "weight",
+    seed: int = 0,
+    within: Container[str] | None = None,
+) -> Callable[[], dict[str, float]]:
+    """`sampled_betweenness`, started: its compiled loop runs on threads of its
+    own while the caller goes on, and the function returned waits for it and
+    gives the result (the same, whenever and however often it is called).
+
+    The loop releases the GIL, so a caller with Python work to do meanwhile
+    (the influence matrix, the ranking) overlaps it with the loop.
+    """
     succ: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(graph).get("_succ", graph.adj)
     if within is None:
         nodes = list(graph)
@@ -105,7 +123,7 @@ def sampled_betweenness(
         values: dict[str, float] = nx.betweenness_centrality(
             view, k=k, weight=weight, normalized=True, seed=seed
         )
-        return values
+        return lambda: values
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
     index = {node: i for i, node in enumerate(nodes)}
     indptr = np.zeros(n + 1, dtype=np.int64)
@@ -117,13 +135,23 @@ def sampled_betweenness(
             targets.append(index[other])
             weights.append(data.get(weight, 1))
         indptr[i + 1] = len(targets)
-    totals = _totals(
+    totals = _started_totals(
         indptr,
         np.asarray(targets, dtype=np.int64),
         np.asarray(weights, dtype=np.float64),
         np.asarray([index[s] for s in sources], dtype=np.int64),
     )
-    return _rescale(nodes, totals, None if k is None else set(sources), len(sources))
+    sampled = None if k is None else set(sources)
+    lock = threading.Lock()
+    done: list[dict[str, float]] = []
+
+    def result() -> dict[str, float]:
+        with lock:
+            if not done:
+                done.append(_rescale(nodes, totals(), sampled, len(sources)))
+            return done[0]
+
+    return result
 
 
 def _threads() -> int:
@@ -136,13 +164,14 @@ def _threads() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def _totals(
+def _started_totals(
     indptr: NDArray[np.int64],
     targets: NDArray[np.int64],
     weights: NDArray[np.float64],
     sources: NDArray[np.int64],
-) -> NDArray[np.float64]:
-    """Every node's unscaled betweenness over `sources`, on `_threads()` threads.
+) -> Callable[[], NDArray[np.float64]]:
+    """Every node's unscaled betweenness over `sources`, started on
+    `_threads()` threads of its own: call the function returned to wait for it.
 
     Each source's dependencies are computed on their own (`_dependencies`,
     `CHUNK` sources a task) and added to the totals in the sources' order, as
@@ -153,8 +182,7 @@ def _totals(
     kernel = _kernel()
     n = indptr.shape[0] - 1
     totals = np.zeros(n, dtype=np.float64)
-    starts = range(0, len(sources), CHUNK)
-    threads = min(_threads(), len(starts))
+    tasks = range((len(sources) + CHUNK - 1) // CHUNK)
     turn = threading.Condition()
     added = [0]  # tasks whose rows are in `totals`, in order
 
@@ -169,15 +197,19 @@ def _totals(
             added[0] += 1
             turn.notify_all()
 
-    if threads <= 1:
-        for number in range(len(starts)):
-            task(number)
-        return totals
     # Tasks are taken in order, so the one a task waits for has started.
-    with ThreadPoolExecutor(threads, thread_name_prefix="actorgraph-brokerage") as pool:
-        for future in [pool.submit(task, number) for number in range(len(starts))]:
+    pool = ThreadPoolExecutor(
+        max(1, min(_threads(), len(tasks))), thread_name_prefix="actorgraph-brokerage"
+    )
+    futures = [pool.submit(task, number) for number in tasks]
+    pool.shutdown(wait=False)  # its threads end once the tasks are done
+
+    def wait() -> NDArray[np.float64]:
+        for future in futures:
             future.result()
-    return totals
+        return totals
+
+    return wait
 
 
 def _rescale(

@@ -26,7 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.schema import TARGET_KINDS
-from queries.brokerage import compiled, loaded, sampled_betweenness
+from queries.brokerage import compiled, loaded, started_betweenness
 from queries.command import actors_of, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, acting_for_us, default_engagers
@@ -524,6 +524,14 @@ def _within_hops(
 
 def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, float]:
     """Betweenness within the part of the influence graph that can reach the
+    actors ranked over (see `_started_brokerage`)."""
+    return _started_brokerage(ig, over, max_hops)()
+
+
+def _started_brokerage(
+    ig: InfluenceGraph, over: list[str], max_hops: int
+) -> Callable[[], dict[str, float]]:
+    """Betweenness within the part of the influence graph that can reach the
     actors ranked over, within the hop limit: how many best routes toward
     them run through a node.
 
@@ -539,6 +547,10 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
     computed by a compiled transcription of NetworkX's betweenness
     (`queries.brokerage`), and remembered per collapsed graph and
     neighbourhood.
+
+    Started, not finished: the compiled loop runs on threads of its own and
+    the function returned waits for it, so a ranking builds its influence
+    matrix meanwhile.
     """
     ours = acting_for_us(ig.graph)
     points = {
@@ -548,10 +560,11 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
     # predecessors mapping instead of a filtered, reversed view.
     zone = _within_hops(vars(ig.digraph)["_pred"], points, max_hops, skip=ours)
 
-    def compute() -> dict[str, float]:
+    def start() -> Callable[[], dict[str, float]]:
         n = len(zone)
         if n < 3:
-            return dict.fromkeys(zone, 0.0)
+            none = dict.fromkeys(zone, 0.0)
+            return lambda: none
         # The zone in the graph's own order, not a copy nor `subgraph(zone)`:
         # the copy costs every edge's data (a fifth of the brokerage at M),
         # and a node set under half the graph would be walked in the set's
@@ -562,9 +575,9 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
         # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0) on
         # sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
-        return sampled_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
+        return started_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
 
-    return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
+    return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), start)
 
 
 def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:
@@ -630,10 +643,12 @@ def influencers(
     ig = influence_graph(graph, constraints)
     everyone = _candidates(graph, True, exclude)
     candidates = everyone if include_engagers else _candidates(graph, False, exclude)
-    # Scored with members and our own people, so an empty list can say who was left out.
+    # Brokerage first: its compiled loop runs on other threads while the
+    # matrix, scored with members and our own people (so an empty list can
+    # say who was left out), is built here.
+    brokerage_done = _started_brokerage(ig, actors, max_hops)
     matrix = _full_matrix(ig, actors, max_hops, exclude)
     ours = set(everyone) - set(candidates)
-    brokerage = _brokerage(ig, actors, max_hops)
     # Each actor's own groups, once: not again for every candidate that reaches it.
     groups = {a: set(actors_of(ig.graph, a)) for a in actors}
     ranked: list[Influencer] = []
@@ -655,13 +670,16 @@ def influencers(
                 kind=kind_of(graph, node),
                 reach=total,
                 actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
-                brokerage=brokerage.get(node, 0.0),
+                brokerage=0.0,  # below, once the loop has finished
                 access=_access(ig, node),
                 sides=sorted(ig.parties.of(node)),
                 at_risk=bool(graph.nodes[node].get("at_risk", False)),
                 member_of=[a for a in member_of if a in reached],
             )
         )
+    brokerage = brokerage_done()
+    for influencer in ranked:
+        influencer.brokerage = brokerage.get(influencer.node, 0.0)
     ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
     # Our staff (focal points, members of our organisations) with influence; the
     # engager organisations themselves are what `reach` is about, not "influencers".
