@@ -107,16 +107,23 @@ def started_betweenness(
     (the influence matrix, the ranking) overlaps it with the loop.
     """
     succ: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(graph).get("_succ", graph.adj)
-    if within is None:
-        nodes = list(graph)
-        adj = succ
-    else:
-        nodes = [node for node in graph if node in within]
-        adj = {node: {o: d for o, d in succ[node].items() if o in within} for node in nodes}
+    nodes = list(graph) if within is None else [node for node in graph if node in within]
     n = len(nodes)
     if k == n:
         k = None  # as NetworkX: the full computation, no sampling
-    if not _LOADED and (k or n) * (n + sum(map(len, (adj[v] for v in nodes)))) < SMALL_WORK:
+    index = {node: i for i, node in enumerate(nodes)}
+    ends = [0]
+    targets: list[int] = []
+    weights: list[float] = []
+    # In the neighbour order NetworkX's Dijkstra walks, less what is outside `within`.
+    for node in nodes:
+        for other, data in succ[node].items():
+            j = index.get(other)
+            if j is not None:
+                targets.append(j)
+                weights.append(data.get(weight, 1))
+        ends.append(len(targets))
+    if not _LOADED and (k or n) * (n + len(targets)) < SMALL_WORK:
         # A small neighbourhood (one actor's corner of the map): NetworkX's own
         # loop finishes before numba would have loaded. The numbers are the same.
         view = graph if within is None else nx.subgraph_view(graph, filter_node=within.__contains__)
@@ -125,16 +132,7 @@ def started_betweenness(
         )
         return lambda: values
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
-    index = {node: i for i, node in enumerate(nodes)}
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    targets: list[int] = []
-    weights: list[float] = []
-    # In the neighbour order NetworkX's Dijkstra walks.
-    for i, node in enumerate(nodes):
-        for other, data in adj[node].items():
-            targets.append(index[other])
-            weights.append(data.get(weight, 1))
-        indptr[i + 1] = len(targets)
+    indptr = np.asarray(ends, dtype=np.int64)
     totals = _started_totals(
         indptr,
         np.asarray(targets, dtype=np.int64),
