@@ -18,7 +18,10 @@ transcription of NetworkX's ``_single_source_dijkstra_path_basic`` and
   sequence), and keeps one entry per node, its least: the one NetworkX pops
   first, the others being skipped as already settled;
 - predecessor lists keep their append order, the stack its push order, and
-  each node's total adds the sources in the sampled order.
+  each node's total adds the sources in the sampled order: each source's
+  dependencies are computed on their own, on as many threads as there are
+  cores (`THREADS`), and added to the totals one source after another in
+  that order, whichever thread finished first.
 
 Every floating-point operation therefore happens in the same order on the
 same values, and the result is identical, not merely close:
@@ -38,8 +41,11 @@ most commands never rank influencers. Until it is loaded, a small graph
 from __future__ import annotations
 
 import math
+import os
 import random
+import threading
 from collections.abc import Callable, Container, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
@@ -52,6 +58,10 @@ _LOADED = False  # numba imported and a loop compiled in this process
 # this process, NetworkX runs it (about 0.3 s of its work, against about 0.4 s
 # to import numba and load the cached machine code).
 SMALL_WORK = 200_000
+# Threads for the compiled loop (None: one per CPU this process may use) and
+# sources per task. Neither changes a result, only how the work is shared.
+THREADS: int | None = None
+CHUNK = 8
 
 
 def sampled_betweenness(
@@ -78,42 +88,126 @@ def sampled_betweenness(
     >>> sampled_betweenness(g, None)
     {'a': 0.0, 'b': 0.5, 'c': 0.0}
     """
+    return started_betweenness(graph, k, weight=weight, seed=seed, within=within)()
+
+
+def started_betweenness(
+    graph: nx.DiGraph[str],
+    k: int | None,
+    *,
+    weight: str = "weight",
+    seed: int = 0,
+    within: Container[str] | None = None,
+) -> Callable[[], dict[str, float]]:
+    """`sampled_betweenness`, started: its compiled loop runs on threads of its
+    own while the caller goes on, and the function returned waits for it and
+    gives the result (the same, whenever and however often it is called).
+
+    The loop releases the GIL, so a caller with Python work to do meanwhile
+    (the influence matrix, the ranking) overlaps it with the loop.
+    """
     succ: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(graph).get("_succ", graph.adj)
-    if within is None:
-        nodes = list(graph)
-        adj = succ
-    else:
-        nodes = [node for node in graph if node in within]
-        adj = {node: {o: d for o, d in succ[node].items() if o in within} for node in nodes}
+    nodes = list(graph) if within is None else [node for node in graph if node in within]
     n = len(nodes)
     if k == n:
         k = None  # as NetworkX: the full computation, no sampling
-    if not _LOADED and (k or n) * (n + sum(map(len, (adj[v] for v in nodes)))) < SMALL_WORK:
+    index = {node: i for i, node in enumerate(nodes)}
+    ends = [0]
+    targets: list[int] = []
+    weights: list[float] = []
+    # In the neighbour order NetworkX's Dijkstra walks, less what is outside `within`.
+    for node in nodes:
+        for other, data in succ[node].items():
+            j = index.get(other)
+            if j is not None:
+                targets.append(j)
+                weights.append(data.get(weight, 1))
+        ends.append(len(targets))
+    if not _LOADED and (k or n) * (n + len(targets)) < SMALL_WORK:
         # A small neighbourhood (one actor's corner of the map): NetworkX's own
         # loop finishes before numba would have loaded. The numbers are the same.
         view = graph if within is None else nx.subgraph_view(graph, filter_node=within.__contains__)
         values: dict[str, float] = nx.betweenness_centrality(
             view, k=k, weight=weight, normalized=True, seed=seed
         )
-        return values
+        return lambda: values
     sources = nodes if k is None else random.Random(seed).sample(nodes, k)
-    index = {node: i for i, node in enumerate(nodes)}
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    targets: list[int] = []
-    weights: list[float] = []
-    # In the neighbour order NetworkX's Dijkstra walks.
-    for i, node in enumerate(nodes):
-        for other, data in adj[node].items():
-            targets.append(index[other])
-            weights.append(data.get(weight, 1))
-        indptr[i + 1] = len(targets)
-    totals = _kernel()(
+    indptr = np.asarray(ends, dtype=np.int64)
+    totals = _started_totals(
         indptr,
         np.asarray(targets, dtype=np.int64),
         np.asarray(weights, dtype=np.float64),
         np.asarray([index[s] for s in sources], dtype=np.int64),
     )
-    return _rescale(nodes, totals, None if k is None else set(sources), len(sources))
+    sampled = None if k is None else set(sources)
+    lock = threading.Lock()
+    done: list[dict[str, float]] = []
+
+    def result() -> dict[str, float]:
+        with lock:
+            if not done:
+                done.append(_rescale(nodes, totals(), sampled, len(sources)))
+            return done[0]
+
+    return result
+
+
+def _threads() -> int:
+    """Threads for the compiled loop: `THREADS`, or one per CPU this process may run on."""
+    if THREADS is not None:
+        return max(1, THREADS)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _started_totals(
+    indptr: NDArray[np.int64],
+    targets: NDArray[np.int64],
+    weights: NDArray[np.float64],
+    sources: NDArray[np.int64],
+) -> Callable[[], NDArray[np.float64]]:
+    """Every node's unscaled betweenness over `sources`, started on
+    `_threads()` threads of its own: call the function returned to wait for it.
+
+    Each source's dependencies are computed on their own (`_dependencies`,
+    `CHUNK` sources a task) and added to the totals in the sources' order, as
+    NetworkX adds them: the same sums in the same order, so the same bits
+    whatever the number of threads. A task waits for the one before it to
+    have added its rows, so at most one task's rows per thread are held.
+    """
+    kernel = _kernel()
+    n = indptr.shape[0] - 1
+    totals = np.zeros(n, dtype=np.float64)
+    tasks = range((len(sources) + CHUNK - 1) // CHUNK)
+    turn = threading.Condition()
+    added = [0]  # tasks whose rows are in `totals`, in order
+
+    def task(number: int) -> None:
+        chunk = sources[number * CHUNK : (number + 1) * CHUNK]
+        rows = np.zeros((len(chunk), n), dtype=np.float64)
+        kernel(indptr, targets, weights, chunk, rows)
+        with turn:
+            turn.wait_for(lambda: added[0] == number)
+            for row in rows:
+                np.add(totals, row, out=totals)
+            added[0] += 1
+            turn.notify_all()
+
+    # Tasks are taken in order, so the one a task waits for has started.
+    pool = ThreadPoolExecutor(
+        max(1, min(_threads(), len(tasks))), thread_name_prefix="actorgraph-brokerage"
+    )
+    futures = [pool.submit(task, number) for number in tasks]
+    pool.shutdown(wait=False)  # its threads end once the tasks are done
+
+    def wait() -> NDArray[np.float64]:
+        for future in futures:
+            future.result()
+        return totals
+
+    return wait
 
 
 def _rescale(
@@ -141,7 +235,7 @@ def _kernel() -> Callable[..., Any]:
     """The compiled Brandes loop (compiled, or loaded from numba's cache, once per process)."""
     global _KERNEL
     if _KERNEL is None:
-        _KERNEL = compiled(_brandes)
+        _KERNEL = compiled(_dependencies)
     return _KERNEL
 
 
@@ -170,16 +264,18 @@ def compiled(function: Callable[..., Any]) -> Callable[..., Any]:
         return numba.njit(nogil=True)(function)
 
 
-def _brandes(
+def _dependencies(
     indptr: NDArray[np.int64],
     targets: NDArray[np.int64],
     weights: NDArray[np.float64],
     sources: NDArray[np.int64],
-) -> NDArray[np.float64]:  # pragma: no cover - runs compiled; tested against NetworkX
-    """Unscaled betweenness summed over `sources` (numba-compiled; see the module docstring)."""
+    rows: NDArray[np.float64],
+) -> None:  # pragma: no cover - runs compiled; tested against NetworkX
+    """Each source's dependencies: ``rows[k]`` is what ``sources[k]`` adds to
+    every node's betweenness (numba-compiled; see the module docstring); 0 at
+    the source itself and where it does not reach, so `rows` starts zeroed."""
     n = indptr.shape[0] - 1
     m = targets.shape[0]
-    between = np.zeros(n, dtype=np.float64)
     sigma = np.zeros(n, dtype=np.float64)
     delta = np.zeros(n, dtype=np.float64)
     seen = np.zeros(n, dtype=np.float64)
@@ -199,7 +295,9 @@ def _brandes(
     where = np.full(n, -1, dtype=np.int64)  # a node's place in the heap, -1: not in it
     key_count = np.zeros(n, dtype=np.int64)
     key_pred = np.zeros(n, dtype=np.int64)
-    for s in sources:
+    for k in range(sources.shape[0]):
+        s = sources[k]
+        row = rows[k]
         sigma[:] = 0.0
         has_seen[:] = False
         done[:] = False
@@ -310,6 +408,7 @@ def _brandes(
                 v = p_node[e]
                 delta[v] += sigma[v] * coeff
                 e = p_next[e]
+            # A node's dependency as it stands now: an equal route through a
+            # zero-weight edge may still add to it, which NetworkX leaves out.
             if w != s:
-                between[w] += delta[w]
-    return between
+                row[w] = delta[w]

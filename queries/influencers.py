@@ -16,7 +16,7 @@ left out, our own people left out, no one within the hop limit).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -26,14 +26,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from graph.schema import TARGET_KINDS
-from queries.brokerage import compiled, loaded, sampled_betweenness
+from queries.brokerage import compiled, loaded, started_betweenness
 from queries.command import actors_of, kind_of, name_of
 from queries.constraints import ANY_PATH, PathConstraints
-from queries.engagers import acting_for, default_engagers
+from queries.engagers import acting_for, acting_for_us, default_engagers
 from queries.errors import InvalidQuery
 from queries.leverage import check_target, passable_for
 from queries.memo import remembered
-from queries.paths import best_paths, within_hops_of
+from queries.paths import best_paths
 from queries.reach import influence_points
 from queries.scoring import score_of
 from queries.traversal import InfluenceGraph, influence_graph
@@ -156,12 +156,13 @@ def influence_matrix(
     # reach one of them (the same answers for them, see `best_paths`), and no
     # other node's path is rebuilt. The confinement is the same for every actor.
     toward = wanted & ig.digraph.nodes.keys()
-    relevant = within_hops_of(reverse, toward, max_hops)
+    # What reaches them within the hop limit: `within_hops_of(reverse, toward, max_hops)`.
+    relevant = _within_hops(vars(ig.digraph)["_succ"], toward, max_hops)
     compiled = None
     if over and (loaded() or len(over) * ig.digraph.number_of_edges() >= MATRIX_WORK):
         compiled = _CompiledSearches(ig, relevant, toward, excluded | engagers, max_hops)
     for actor in over:
-        points = [p for p in influence_points(ig.graph, actor) if p in ig.digraph]
+        points = [p for p in _influence_points(ig.graph, actor) if p in ig.digraph]
         own = set(actors_of(ig.graph, actor))
         if compiled is not None:
             found, other_party = compiled.search(actor, points)
@@ -477,17 +478,59 @@ def _candidates(
     graph: nx.MultiDiGraph[str], include_engagers: bool, exclude: Iterable[str]
 ) -> list[str]:
     excluded = set(exclude)
+    ours = frozenset() if include_engagers else acting_for_us(graph)
     return sorted(
         n
         for n, d in graph.nodes(data=True)
         if d.get("kind") in CANDIDATE_KINDS
         and n not in excluded
         # Our own organisations and the people who act for them are "us".
-        and (include_engagers or not acting_for(graph, n))
+        and (include_engagers or n not in ours)
     )
 
 
+def _influence_points(graph: nx.MultiDiGraph[str], actor: str) -> list[str]:
+    """`influence_points` of `actor`, remembered per frozen projection: the
+    matrix and brokerage both ask for every actor's (a fresh list each call)."""
+    return list(
+        remembered(graph, ("influence_points", actor), lambda: influence_points(graph, actor))
+    )
+
+
+def _within_hops(
+    adjacency: Mapping[str, Iterable[str]],
+    start: Iterable[str],
+    hops: int,
+    skip: Container[str] = frozenset(),
+) -> set[str]:
+    """`start` and the nodes `hops` steps or fewer from it along `adjacency`
+    (NetworkX's own ``_succ`` or ``_pred``), never entering `skip`: what
+    `within_hops_of` finds on a graph view, without a view's filter and
+    reversal on every neighbour (a tenth of a ranking over every actor)."""
+    found = set(start)
+    frontier = list(found)
+    for _ in range(hops):
+        following: list[str] = []
+        for node in frontier:
+            for other in adjacency[node]:
+                if other not in found and other not in skip:
+                    found.add(other)
+                    following.append(other)
+        if not following:
+            break
+        frontier = following
+    return found
+
+
 def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, float]:
+    """Betweenness within the part of the influence graph that can reach the
+    actors ranked over (see `_started_brokerage`)."""
+    return _started_brokerage(ig, over, max_hops)()
+
+
+def _started_brokerage(
+    ig: InfluenceGraph, over: list[str], max_hops: int
+) -> Callable[[], dict[str, float]]:
     """Betweenness within the part of the influence graph that can reach the
     actors ranked over, within the hop limit: how many best routes toward
     them run through a node.
@@ -504,18 +547,24 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
     computed by a compiled transcription of NetworkX's betweenness
     (`queries.brokerage`), and remembered per collapsed graph and
     neighbourhood.
-    """
-    ours = remembered(
-        ig.digraph, "acting_for_us", lambda: {n for n in ig.digraph if acting_for(ig.graph, n)}
-    )
-    theirs = nx.subgraph_view(ig.digraph, filter_node=lambda n: n not in ours)
-    points = {p for a in over for p in influence_points(ig.graph, a) if p in theirs}
-    zone = within_hops_of(theirs, points, max_hops)
 
-    def compute() -> dict[str, float]:
+    Started, not finished: the compiled loop runs on threads of its own and
+    the function returned waits for it, so a ranking builds its influence
+    matrix meanwhile.
+    """
+    ours = acting_for_us(ig.graph)
+    points = {
+        p for a in over for p in _influence_points(ig.graph, a) if p in ig.digraph and p not in ours
+    }
+    # `within_hops_of` on the graph without our people, read off its own
+    # predecessors mapping instead of a filtered, reversed view.
+    zone = _within_hops(vars(ig.digraph)["_pred"], points, max_hops, skip=ours)
+
+    def start() -> Callable[[], dict[str, float]]:
         n = len(zone)
         if n < 3:
-            return dict.fromkeys(zone, 0.0)
+            none = dict.fromkeys(zone, 0.0)
+            return lambda: none
         # The zone in the graph's own order, not a copy nor `subgraph(zone)`:
         # the copy costs every edge's data (a fifth of the brokerage at M),
         # and a node set under half the graph would be walked in the set's
@@ -526,9 +575,9 @@ def _brokerage(ig: InfluenceGraph, over: list[str], max_hops: int) -> dict[str, 
         # nx.betweenness_centrality(sub, k=sample, weight="weight", seed=0) on
         # sub = nx.subgraph_view(ig.digraph, filter_node=zone.__contains__),
         # compiled: the same numbers, bit for bit (see queries.brokerage).
-        return sampled_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
+        return started_betweenness(ig.digraph, sample, weight="weight", seed=0, within=zone)
 
-    return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), compute)
+    return remembered(ig.digraph, ("brokerage", max_hops, frozenset(points)), start)
 
 
 def _access(ig: InfluenceGraph, node: str) -> list[tuple[str, str, float]]:
@@ -594,10 +643,12 @@ def influencers(
     ig = influence_graph(graph, constraints)
     everyone = _candidates(graph, True, exclude)
     candidates = everyone if include_engagers else _candidates(graph, False, exclude)
-    # Scored with members and our own people, so an empty list can say who was left out.
+    # Brokerage first: its compiled loop runs on other threads while the
+    # matrix, scored with members and our own people (so an empty list can
+    # say who was left out), is built here.
+    brokerage_done = _started_brokerage(ig, actors, max_hops)
     matrix = _full_matrix(ig, actors, max_hops, exclude)
     ours = set(everyone) - set(candidates)
-    brokerage = _brokerage(ig, actors, max_hops)
     # Each actor's own groups, once: not again for every candidate that reaches it.
     groups = {a: set(actors_of(ig.graph, a)) for a in actors}
     ranked: list[Influencer] = []
@@ -619,13 +670,16 @@ def influencers(
                 kind=kind_of(graph, node),
                 reach=total,
                 actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
-                brokerage=brokerage.get(node, 0.0),
+                brokerage=0.0,  # below, once the loop has finished
                 access=_access(ig, node),
                 sides=sorted(ig.parties.of(node)),
                 at_risk=bool(graph.nodes[node].get("at_risk", False)),
                 member_of=[a for a in member_of if a in reached],
             )
         )
+    brokerage = brokerage_done()
+    for influencer in ranked:
+        influencer.brokerage = brokerage.get(influencer.node, 0.0)
     ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
     # Our staff (focal points, members of our organisations) with influence; the
     # engager organisations themselves are what `reach` is about, not "influencers".

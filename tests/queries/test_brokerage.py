@@ -66,6 +66,25 @@ def test_sampled_betweenness_equals_networkx_on_random_graphs(seed: int) -> None
     assert any(v > 0 for v in got.values()) or all(v == 0 for v in expected.values())
 
 
+@pytest.mark.parametrize("threads", [1, 2, 3])
+@pytest.mark.parametrize("seed", range(20))
+def test_sampled_betweenness_is_the_same_on_any_number_of_threads(
+    seed: int, threads: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sources are shared among threads a few at a time; their dependencies are
+    # added in the sources' order whichever thread finishes first, so a
+    # laptop with more cores gets the same bits as this one.
+    graph = _random_digraph(100 + seed, 30 + seed, 0.08 + (seed % 3) * 0.04, ties=seed % 2 == 0)
+    k = None if seed % 4 == 0 else 12 + seed
+    monkeypatch.setattr(brokerage_module, "CHUNK", 1 + seed % 3)
+    monkeypatch.setattr(brokerage_module, "THREADS", threads)
+    expected = nx.betweenness_centrality(graph, k=k, weight="weight", normalized=True, seed=0)
+    got = sampled_betweenness(graph, k, weight="weight", seed=0)
+    assert list(got) == list(expected)
+    assert got == expected
+    assert any(v > 0 for v in got.values())
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_sampled_betweenness_within_a_zone_equals_networkx_on_its_view(seed: int) -> None:
     # Brokerage reads the zone in the graph's own order, without a filtered view.
@@ -102,6 +121,11 @@ def _nx_brokerage(
     return nx.betweenness_centrality(sub, k=k, weight=weight, normalized=True, seed=seed)
 
 
+def _nx_brokerage_started(graph: nx.DiGraph[str], k: int | None, **kw: Any) -> Any:
+    values = _nx_brokerage(graph, k, **kw)
+    return lambda: values
+
+
 @pytest.mark.parametrize("seed", range(3))
 def test_influencers_report_is_unchanged_by_the_compiled_brokerage(
     seed: int, monkeypatch: pytest.MonkeyPatch
@@ -110,7 +134,7 @@ def test_influencers_report_is_unchanged_by_the_compiled_brokerage(
     ours = influencers(graph, top=25, constraints=PathConstraints(as_of=AS_OF)).as_dict()
     monkeypatch.setattr(influencers_module, "BROKERAGE_SAMPLE", 40)  # sampled, too
     sampled = influencers(graph, top=25, constraints=PathConstraints(as_of=AS_OF)).as_dict()
-    monkeypatch.setattr(influencers_module, "sampled_betweenness", _nx_brokerage)
+    monkeypatch.setattr(influencers_module, "started_betweenness", _nx_brokerage_started)
     reference_sampled = influencers(
         graph, top=25, constraints=PathConstraints(as_of=AS_OF)
     ).as_dict()

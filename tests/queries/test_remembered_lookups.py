@@ -11,6 +11,7 @@ whole influencer reports on frozen graphs against unfrozen ones.
 from __future__ import annotations
 
 import importlib
+import random
 from typing import Any
 
 import networkx as nx
@@ -18,13 +19,15 @@ import pytest
 
 from bench.generate import AS_OF, Generator, Size
 from queries.brokerage import sampled_betweenness
-from queries.command import actors_of, in_by_type, out_by_type
+from queries.command import actors_of, in_by_type, kind_of, out_by_type
 from queries.constraints import PathConstraints
-from queries.engagers import default_engagers
+from queries.engagers import acting_for, acting_for_us, default_engagers
 from queries.examples import graph_from_records
 from queries.influencers import influencers, key_interlocutors
+from queries.paths import within_hops_of
 
 brokerage_module = importlib.import_module("queries.brokerage")
+influencers_module = importlib.import_module("queries.influencers")
 TYPES = ("COMMANDS", "PART_OF", "HOLDS", "MEMBER_OF", "FOCAL_POINT_FOR", "INFLUENCES")
 
 
@@ -122,3 +125,43 @@ def test_default_engagers_on_a_frozen_graph_equal_a_fresh_scan_and_are_the_calle
     assert mine == expected
     mine.append("org_not_ours")
     assert default_engagers(frozen) == expected
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_acting_for_us_is_every_node_acting_for_an_engager(seed: int) -> None:
+    plain = _world(seed)
+    engager = next(n for n, d in plain.nodes(data=True) if d.get("engager"))
+    # The cases the generated world lacks: a person who is only a member of one
+    # of us, an organisation that is a focal point for one (not a person: not
+    # "us"), a person flagged as an engager, a member of someone else.
+    plain.add_node("per_member_only", kind="Person")
+    plain.add_edge("per_member_only", engager, key="r1", type="MEMBER_OF")
+    plain.add_node("org_liaison", kind="Organisation")
+    plain.add_edge("org_liaison", engager, key="r2", type="FOCAL_POINT_FOR")
+    plain.add_node("per_flagged", kind="Person", engager=True)
+    plain.add_node("per_elsewhere", kind="Person")
+    plain.add_edge("per_elsewhere", "org_liaison", key="r3", type="MEMBER_OF")
+    frozen = nx.freeze(plain.copy())
+    expected = {n for n in plain if acting_for(plain, n)}
+    assert {"per_member_only", "per_flagged"} <= expected
+    assert not {"org_liaison", "per_elsewhere"} & expected
+    assert any(kind_of(plain, n) == "Person" for n in expected), "focal points and members"
+    assert acting_for_us(plain) == expected
+    assert acting_for_us(frozen) == expected
+
+
+@pytest.mark.parametrize("hops", [1, 2, 3, 5])
+@pytest.mark.parametrize("seed", range(3))
+def test_within_hops_on_the_adjacency_equals_within_hops_of_on_a_view(seed: int, hops: int) -> None:
+    # Brokerage's zone and the matrix's confinement, read without a view.
+    world = _world(seed)
+    digraph: nx.DiGraph[str] = nx.DiGraph(world)
+    rng = random.Random(seed)
+    skip = set(rng.sample(sorted(digraph), len(digraph) // 10))
+    start = [n for n in rng.sample(sorted(digraph), 15) if n not in skip]
+    view = nx.subgraph_view(digraph, filter_node=lambda n: n not in skip)
+    backward = influencers_module._within_hops(vars(digraph)["_pred"], start, hops, skip=skip)
+    assert backward == within_hops_of(view, start, hops)
+    forward = influencers_module._within_hops(vars(digraph)["_succ"], start, hops)
+    assert forward == within_hops_of(digraph.reverse(copy=False), start, hops)
+    assert len(set(start)) < len(backward) < len(digraph)
