@@ -29,7 +29,8 @@ each version's own changes); networkx's outer tables are copied only when an
 edit writes to them, as one shallow dict copy each (what remains proportional
 to the graph: two such copies for ten new edges, a few milliseconds of CPU at
 L). A store that plans its queries on first use (Neo4j) prepares the update's
-reads beside the first build (`_preparing_updates`). Large changes, any change to a `Source` (whose
+reads once the first build's listings are in, without the build waiting for
+it (`_preparing_updates`). Large changes, any change to a `Source` (whose
 masking shows in the records that cite it), and a change log that does not
 reach back far enough, rebuild. Concurrent callers asking for the same view
 wait for one build or update. What to do about the memory (the garbage
@@ -55,7 +56,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -68,6 +69,7 @@ from graph.shared_copy import SharedCopy, SharedMap
 from graph.store import GraphStore
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 _CACHE_SIZE = 16
 # Answers remembered on a frozen projection (queries.memo) live in this
 # attribute of the graph object. An answer may refer to its graph, so graph and
@@ -161,16 +163,20 @@ def node_attributes(node: m.AnyNode) -> dict[str, Any]:
 
 
 def edge_attributes(rel: m.AnyRelationship) -> dict[str, Any]:
+    # The record's own field table, not attribute access, and the enum's
+    # `_value_`, not its `value` property: a build makes one of these per
+    # relationship (96,000 at M), and those lookups were half of its cost.
+    fields = rel.__dict__
     return {
-        "type": rel.type,
+        "type": fields["type"],
         "record": rel,
         # Not getattr(rel, "strength", None): pydantic's __getattr__ on a missing
         # field raises and catches, which costs more than the rest of the edge.
-        "strength": rel.__dict__.get("strength"),
-        "confidence": rel.confidence,
-        "sensitivity": rel.sensitivity.value,
-        "valid_from": rel.valid_from,
-        "valid_to": rel.valid_to,
+        "strength": fields.get("strength"),
+        "confidence": fields["confidence"],
+        "sensitivity": fields["sensitivity"]._value_,
+        "valid_from": fields["valid_from"],
+        "valid_to": fields["valid_to"],
     }
 
 
@@ -197,28 +203,111 @@ def _build(store: GraphStore, *, viewer: Viewer, as_of: date | None, counter: in
         as_of=as_of.isoformat() if as_of else None, clearance=viewer.clearance.value
     )
     ends: dict[str, tuple[str, str]] = {}
+    # networkx's own tables, filled directly: `add_node` / `add_edge` cost more
+    # per call than the rest of a record's trip into the graph (M: 96,000
+    # edges). The tables end up exactly as those methods leave them, in the
+    # same order (tests/unit/test_projection_build.py compares the two): a node
+    # is in all three tables, and an edge's key dict is shared by `_succ[u][v]`
+    # and `_pred[v][u]`.
+    raw: Any = graph
+    node_table: dict[str, dict[str, Any]] = raw._node
+    succ: dict[str, dict[str, dict[str, Any]]] = raw._succ
+    pred: dict[str, dict[str, dict[str, Any]]] = raw._pred
+    withdrawn = timeline.withdrawn
+    contrary = timeline.CONTRARY
+    ties: dict[str, m.AnyRelationship] = {}
 
-    def add(rel: m.AnyRelationship) -> None:
-        if shown(rel, graph):
-            graph.add_edge(rel.source_id, rel.target_id, key=rel.id, **edge_attributes(rel))
-            ends[rel.id] = (rel.source_id, rel.target_id)
-
-    with no_cyclic_gc(), _preparing_updates(store, viewer, as_of) as prepare:
+    with (
+        no_cyclic_gc(),
+        _preparing_updates(store, viewer, as_of) as prepare,
+        _early(lambda: store.iter_relationships(viewer=viewer, as_of=as_of)) as rels,
+    ):
         for node in store.iter_nodes(viewer=viewer, as_of=as_of):
-            graph.add_node(node.id, **node_attributes(node))
-        ties: dict[str, m.AnyRelationship] = {}
-        rels = store.iter_relationships(viewer=viewer, as_of=as_of)
+            attrs = node_table.get(node.id)
+            if attrs is None:
+                node_table[node.id] = node_attributes(node)
+                succ[node.id] = {}
+                pred[node.id] = {}
+            else:
+                attrs.update(node_attributes(node))
         for rel in _then(rels, prepare):
-            add(rel)
-            if rel.type in timeline.CONTRARY and not timeline.withdrawn(rel):
-                ties[rel.id] = rel
-        placed = {r.id: r for r in _ties_as_of(graph, list(ties.values()), as_of)}
-        for rel_id in [r for r in ties if r in ends]:
-            if rel_id not in placed:
-                graph.remove_edge(*ends.pop(rel_id), rel_id)
-            elif placed[rel_id] is not ties[rel_id]:
-                graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
+            fields = rel.__dict__  # not attribute access: pydantic's is slower
+            u, v, key = fields["source_id"], fields["target_id"], fields["id"]
+            gone = withdrawn(rel)
+            if u in succ and v in succ and not gone:  # `shown`
+                keys = succ[u].get(v)
+                if keys is None:
+                    succ[u][v] = pred[v][u] = {key: edge_attributes(rel)}
+                elif key in keys:
+                    keys[key].update(edge_attributes(rel))
+                else:
+                    keys[key] = edge_attributes(rel)
+                ends[key] = (u, v)
+            if fields["type"] in contrary and not gone:
+                ties[key] = rel
+        place_ties(graph, ends, ties, as_of)
     return _Entry(graph, counter, SharedMap(ends), ties)
+
+
+def place_ties(
+    graph: nx.MultiDiGraph[str],
+    ends: dict[str, tuple[str, str]],
+    ties: dict[str, m.AnyRelationship],
+    as_of: date | None,
+) -> None:
+    """Apply the pair rule (`_ties_as_of`) to a freshly built graph: drop the
+    alliances and oppositions it ends by `as_of`, and show the others as they
+    were known then. `ends` is the graph's relationship-id index, kept in step."""
+    placed = {r.id: r for r in _ties_as_of(graph, list(ties.values()), as_of)}
+    for rel_id in [r for r in ties if r in ends]:
+        if rel_id not in placed:
+            graph.remove_edge(*ends.pop(rel_id), rel_id)
+        elif placed[rel_id] is not ties[rel_id]:
+            graph.edges[(*ends[rel_id], rel_id)].update(edge_attributes(placed[rel_id]))
+
+
+_END = object()
+
+
+@contextmanager
+def _early(listing: Callable[[], Iterable[T]]) -> Iterator[Iterator[T]]:
+    """The records of `listing`, asked for on a thread of its own at once.
+
+    A store's listing is mostly waiting: for the server (Neo4j: 1.5 s of its
+    CPU for the relationships at M) or for SQLite's query, neither of which
+    holds the interpreter lock. Asked for before the nodes are decoded, it
+    runs beside them on the second core instead of after them. The thread
+    takes the first record only (which runs the query); the rest are decoded
+    on the caller's thread as it asks for them, in the listing's order. Its
+    errors are raised to the caller when it reaches the listing, and the
+    thread is always waited for, so nothing outlives the build.
+    """
+    box: list[Any] = []
+
+    def first() -> None:
+        try:
+            it = iter(listing())
+            box.append((it, next(it, _END)))
+        except BaseException as e:  # handed to the caller's thread below
+            box.append(e)
+
+    worker = threading.Thread(target=first, name="actorgraph-listing", daemon=True)
+    worker.start()
+
+    def records() -> Iterator[T]:
+        worker.join()
+        if isinstance(box[0], BaseException):
+            raise box[0]
+        it, head = box[0]
+        if head is _END:
+            return
+        yield head
+        yield from it
+
+    try:
+        yield records()
+    finally:
+        worker.join()
 
 
 def _then(
@@ -234,6 +323,10 @@ def _then(
     call()
 
 
+# A store's preparation still running after its first build (by id(store)).
+_preparations: dict[int, threading.Thread] = {}
+
+
 @contextmanager
 def _preparing_updates(
     store: GraphStore, viewer: Viewer, as_of: date | None
@@ -243,35 +336,48 @@ def _preparing_updates(
     process starts costs what later ones do. The build calls the function this
     yields once the store's listings have arrived: the server then plans while
     the client decodes, instead of competing with the listing queries for the
-    same cores, and the build waits only if planning takes longer than the
-    rest of the build. A store without such a step (SQLite prepares per
+    same cores. The build does not wait for it: on a fresh server planning
+    took longer than the rest of the build (about 5 s at M against 3), and
+    nothing needs it before the first update, which waits for it instead
+    (`wait_prepared`). A store without such a step (SQLite prepares per
     connection) is left alone; a failed preparation only costs the first
     update its planning again, so it is logged, not raised."""
     prepare: Callable[..., None] | None = getattr(store, "prepare_updates", None)
     if prepare is None:
         yield lambda: None
         return
-    failed: list[BaseException] = []
+    key = id(store)
 
     def run() -> None:
         try:
             prepare(viewer=viewer, as_of=as_of)
         except Exception as e:  # the build's own reads report a real outage
-            failed.append(e)
+            log.warning("could not prepare the store's update queries: %s", e)
+        finally:
+            with _lock:
+                if _preparations.get(key) is worker:
+                    del _preparations[key]
 
     worker = threading.Thread(target=run, name="actorgraph-prepare-updates", daemon=True)
 
     def start() -> None:
         if worker.ident is None:
+            with _lock:
+                _preparations[key] = worker
             worker.start()
 
-    try:
-        yield start
-    finally:
-        if worker.ident is not None:
-            worker.join()
-    if failed:
-        log.warning("could not prepare the store's update queries: %s", failed[0])
+    yield start
+
+
+def wait_prepared(store: GraphStore, timeout: float | None = None) -> bool:
+    """Wait until the preparation a build started for `store` has ended (an
+    update, tests, the benchmark); False if `timeout` seconds passed first."""
+    with _lock:
+        worker = _preparations.get(id(store))
+    if worker is not None:
+        worker.join(timeout)
+        return not worker.is_alive()
+    return True
 
 
 def _ties_as_of(
@@ -354,6 +460,9 @@ def _update(
     events both took part in) may have moved. Everything else is shared with
     `base` (graph.shared_copy), so the work follows the change, not the graph.
     """
+    # Its reads are the ones a preparation plans: planning them twice at once
+    # would only cost the server more.
+    wait_prepared(store)
     changes = store.changes_since(base.counter, viewer=viewer)
     if changes is None:
         return None

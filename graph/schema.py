@@ -20,8 +20,10 @@ from functools import cached_property
 from typing import Any, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic_core import SchemaValidator
 
 from graph import model as m
+from graph.dates import normalise_partial
 from graph.errors import InvalidRecords, RowError, SchemaError
 
 
@@ -139,6 +141,37 @@ _PLACES = {K.AREA, K.SITE}
 R = TypeVar("R", bound=BaseModel)
 
 
+def _rechecks(schema: Mapping[str, Any]) -> bool:
+    """Whether `schema` is a Python validator that, on its own output, changes
+    nothing and can only reject: the partial-date rule (`normalise_partial`
+    returns the string stripped, and stored text is its output) and the
+    envelope's interval-order check."""
+    kind = schema.get("type")
+    function = schema.get("function", {}).get("function") if kind else None
+    if kind == "function-before":
+        return function is normalise_partial
+    if kind == "function-after":
+        return getattr(function, "__qualname__", "") == "Envelope._intervals_in_order"
+    return False
+
+
+def _without_rechecks(schema: Any) -> Any:
+    """A copy of a pydantic core schema without the checks `_rechecks` names
+    and without string patterns (which only reject): what validating text
+    this program wrote from a validated record needs. Everything that shapes
+    the record (types, enums, defaults, stripping) stays."""
+    if isinstance(schema, list):
+        return [_without_rechecks(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if _rechecks(schema):
+        return _without_rechecks(schema["schema"])
+    copy = {k: _without_rechecks(v) for k, v in schema.items()}
+    if copy.get("type") == "str":
+        copy.pop("pattern", None)
+    return copy
+
+
 @dataclass(frozen=True)
 class Schema:
     nodes: Mapping[NodeKind, NodeSpec]
@@ -155,6 +188,14 @@ class Schema:
     @cached_property
     def _rel_adapter(self) -> TypeAdapter[Any]:
         return TypeAdapter(m.Relationship)
+
+    @cached_property
+    def _stored_node_validator(self) -> SchemaValidator:
+        return SchemaValidator(_without_rechecks(self._node_adapter.core_schema))
+
+    @cached_property
+    def _stored_rel_validator(self) -> SchemaValidator:
+        return SchemaValidator(_without_rechecks(self._rel_adapter.core_schema))
 
     # ------------------------------------------------------------------ lookups
 
@@ -332,6 +373,31 @@ class Schema:
             rel: m.AnyRelationship = self._rel_adapter.validator.validate_json(text)
         except ValidationError as e:
             raise InvalidRecords(errors_from_validation(e, record="")) from e
+        return self._compact(rel)
+
+    def parse_stored_node_json(self, text: str | bytes) -> m.AnyNode:
+        """`parse_node_json` for JSON a store wrote from a validated record.
+
+        The same models, less the checks that only repeat on such text what
+        validation did before it was written (`_without_rechecks`): the
+        partial-date rule, the interval order, the id patterns. On text that
+        passed them they change nothing, so the record is the one
+        `parse_node_json` gives (tests/unit/test_row_codec.py); they were
+        a fifth of a projection build's decoding. Text the lighter validator
+        refuses goes through `parse_node_json`, for its error.
+        """
+        try:
+            node: m.AnyNode = self._stored_node_validator.validate_json(text)
+        except ValidationError:
+            return self.parse_node_json(text)
+        return self._compact(node)
+
+    def parse_stored_relationship_json(self, text: str | bytes) -> m.AnyRelationship:
+        """`parse_relationship_json` for stored JSON (see `parse_stored_node_json`)."""
+        try:
+            rel: m.AnyRelationship = self._stored_rel_validator.validate_json(text)
+        except ValidationError:
+            return self.parse_relationship_json(text)
         return self._compact(rel)
 
     def parse_record(self, data: Mapping[str, Any]) -> m.AnyRecord:

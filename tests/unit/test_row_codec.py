@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 import random
 import re
 from datetime import UTC, datetime
@@ -12,7 +13,9 @@ import pytest
 from bench.generate import records
 from graph import model as m
 from graph import row_codec, timeline
+from graph.errors import InvalidRecords
 from graph.row_codec import WINDOW_FIELDS, content_of, decode, to_row
+from graph.schema import SCHEMA
 
 AT = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 STAMPS = ',"recorded_at":"2026-01-02T03:04:05.678901Z","recorded_by":"analyst-1"}'
@@ -88,3 +91,54 @@ def test_stored_windows_are_remembered_by_every_field_the_time_rule_reads(rule: 
     read |= set(re.findall(r"record\.(\w+)", source)) - {"__dict__"}
     assert read, "the rule reads no field: this test no longer sees how it reads them"
     assert read <= set(WINDOW_FIELDS)
+
+
+def _same_record(a: m.AnyRecord, b: m.AnyRecord) -> bool:
+    return (
+        type(a) is type(b)
+        and a.__dict__ == b.__dict__
+        and [type(v) for v in a.__dict__.values()] == [type(v) for v in b.__dict__.values()]
+        and a.__pydantic_fields_set__ == b.__pydantic_fields_set__
+    )
+
+
+def test_stored_rows_decode_to_the_records_full_validation_gives() -> None:
+    # decode_node / decode_relationship skip the checks stored text already
+    # passed (SCHEMA.parse_stored_node_json); the record must not change.
+    rng = random.Random(5)
+    sample = [_varied(r, rng) for r in records("XS", seed=7)]
+    sample += [m.Person(id="per_sp", name="  Padded  ", valid_from=" 2021-03 ", notes=" n ")]
+    for record in sample:
+        data = _row(record).data
+        if hasattr(record, "kind"):
+            ours, full = row_codec.decode_node(data), SCHEMA.parse_node_json(data)
+        else:
+            ours, full = row_codec.decode_relationship(data), SCHEMA.parse_relationship_json(data)
+        assert _same_record(ours, full), record.id
+        assert ours == decode(data)
+    # Text a person edited into the store, padded: still the same record.
+    padded = _row(m.Person(id="per_p", name="P", valid_from="2021")).data.replace(
+        '"valid_from":"2021"', '"valid_from":" 2021 "'
+    )
+    assert _same_record(row_codec.decode_node(padded), SCHEMA.parse_node_json(padded))
+
+
+@pytest.mark.parametrize(
+    ("field", "bad"),
+    [("sensitivity", "top_secret"), ("confidence", "high"), ("name", None), ("kind", "Person2")],
+)
+def test_stored_text_of_the_wrong_shape_is_refused_with_the_full_validations_error(
+    field: str, bad: object
+) -> None:
+    # The rechecks skipped are the date rule, the interval order and the id
+    # patterns; a record edited in the store past those is the audit's to
+    # find (`actorgraph audit verify` compares each record with its hash).
+    record = m.Person(id="per_b", name="B", valid_from="2010", valid_to="2020")
+    data = json.loads(_row(record).data)
+    data[field] = bad
+    text = json.dumps(data)
+    with pytest.raises(InvalidRecords) as ours:
+        row_codec.decode_node(text)
+    with pytest.raises(InvalidRecords) as full:
+        SCHEMA.parse_node_json(text)
+    assert str(ours.value) == str(full.value)
