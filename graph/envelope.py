@@ -22,6 +22,7 @@ from graph.model import (
     PartialDate,
     ReviewStatus,
     Score,
+    SensitivityLabel,
     Stance,
     Text,
 )
@@ -128,7 +129,7 @@ class Envelope(BaseModel):
     confidence: Confidence = 0.5
     sources: tuple[SourceRef, ...] = ()
     # Restricted by default: forgetting a label must not publish a record.
-    sensitivity: Sensitivity = Sensitivity.RESTRICTED
+    sensitivity: SensitivityLabel = Sensitivity.RESTRICTED
     notes: Text | None = None
     # Set by the store on write; whatever a caller passes is replaced.
     recorded_at: datetime | None = None

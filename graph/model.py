@@ -27,11 +27,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Mapping
 from enum import StrEnum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import BeforeValidator, Field, GetCoreSchemaHandler, StringConstraints
+from pydantic_core import CoreSchema, core_schema
 
 from graph.dates import normalise_partial
+from graph.sensitivity import Sensitivity
 
 if TYPE_CHECKING:
     # What mypy reads: every class by its name here (each home module's `__all__`).
@@ -62,7 +64,39 @@ PCode = Annotated[
 # --------------------------------------------------------------------------- enums
 
 
-class ActorKind(StrEnum):
+class AsText:
+    """Field metadata: write a `StrEnum` member to JSON as its text.
+
+    pydantic-core writes an enum field by calling the member's `.value` in
+    Python (an enum property), about 2.3 times per record of an import: a
+    third of the time `graph.row_codec.to_row` spent in pydantic's `to_json`.
+    A `str` subclass it writes natively, from the string itself, and a
+    `StrEnum` member's string is its value: the same JSON, byte for byte
+    (tests/unit/test_row_codec.py). Validation, `model_dump()` (the member
+    itself) and `model_dump(mode="json")` (its text) are unchanged.
+    `Annotated[Sensitivity, AsText]` for an enum defined elsewhere; the enums
+    here are `TextEnum`s.
+    """
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        text = core_schema.simple_ser_schema("str")
+        return cast(CoreSchema, {**handler(source), "serialization": text})
+
+
+class TextEnum(StrEnum):
+    """The schema's enums: `StrEnum`s written to JSON as their text (`AsText`)."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return AsText.__get_pydantic_core_schema__(source, handler)
+
+
+SensitivityLabel = Annotated[Sensitivity, AsText]
+"""A record's label (graph.sensitivity), written to JSON as its text."""
+
+
+class ActorKind(TextEnum):
     STATE_FORCE = "state_force"
     NON_STATE_ARMED_GROUP = "non_state_armed_group"
     COMMUNITY_MILITIA = "community_militia"
@@ -71,7 +105,7 @@ class ActorKind(StrEnum):
     PRIVATE_MILITARY_COMPANY = "private_military_company"
 
 
-class Structure(StrEnum):
+class Structure(TextEnum):
     """How a group is commanded; it decides the entry point for engagement.
 
     Integrated hierarchies and centralised groups are reached through the top
@@ -89,7 +123,7 @@ class Structure(StrEnum):
     UNKNOWN = "unknown"
 
 
-class Echelon(StrEnum):
+class Echelon(TextEnum):
     CORPS = "corps"
     DIVISION = "division"
     BRIGADE = "brigade"
@@ -101,7 +135,7 @@ class Echelon(StrEnum):
     OTHER = "other"
 
 
-class ThreatLevel(StrEnum):
+class ThreatLevel(TextEnum):
     """Actor-mapping judgement of the threat a group poses to civilians."""
 
     LOW = "low"
@@ -110,7 +144,7 @@ class ThreatLevel(StrEnum):
     SEVERE = "severe"
 
 
-class OrgKind(StrEnum):
+class OrgKind(TextEnum):
     RC_HC_OFFICE = "rc_hc_office"
     OCHA_CMCOORD = "ocha_cmcoord"
     UN_AGENCY = "un_agency"
@@ -127,7 +161,7 @@ class OrgKind(StrEnum):
     OTHER = "other"
 
 
-class CommunityKind(StrEnum):
+class CommunityKind(TextEnum):
     TRIBE = "tribe"
     CLAN = "clan"
     VILLAGE = "village"
@@ -137,7 +171,7 @@ class CommunityKind(StrEnum):
     OTHER = "other"
 
 
-class HarmPattern(StrEnum):
+class HarmPattern(TextEnum):
     """Patterns of harm, plus restraint: acts of restraint matter for dialogue."""
 
     DELIBERATE = "deliberate"
@@ -149,7 +183,7 @@ class HarmPattern(StrEnum):
     UNASSESSED = "unassessed"
 
 
-class EngagementMode(StrEnum):
+class EngagementMode(TextEnum):
     MEETING = "meeting"
     CALL = "call"
     DIALOGUE = "dialogue"
@@ -158,7 +192,7 @@ class EngagementMode(StrEnum):
     NEGOTIATION = "negotiation"
 
 
-class CommitmentKind(StrEnum):
+class CommitmentKind(TextEnum):
     DEED_OF_COMMITMENT = "deed_of_commitment"
     UNILATERAL_DECLARATION = "unilateral_declaration"
     CODE_OF_CONDUCT = "code_of_conduct"
@@ -166,7 +200,7 @@ class CommitmentKind(StrEnum):
     OTHER = "other"
 
 
-class SourceKind(StrEnum):
+class SourceKind(TextEnum):
     REPORT = "report"
     INTERVIEW = "interview"
     MEDIA = "media"
@@ -176,7 +210,7 @@ class SourceKind(StrEnum):
     OTHER = "other"
 
 
-class Reliability(StrEnum):
+class Reliability(TextEnum):
     """Admiralty grading of the source: A completely reliable … F cannot be judged."""
 
     A = "A"
@@ -187,7 +221,7 @@ class Reliability(StrEnum):
     F = "F"
 
 
-class Credibility(StrEnum):
+class Credibility(TextEnum):
     """Admiralty grading of the information: 1 confirmed … 6 cannot be judged."""
 
     C1 = "1"
@@ -198,14 +232,14 @@ class Credibility(StrEnum):
     C6 = "6"
 
 
-class Basis(StrEnum):
+class Basis(TextEnum):
     """Whether a record was asserted by an analyst or inferred from event data."""
 
     ASSERTED = "asserted"
     INFERRED = "inferred"
 
 
-class Channel(StrEnum):
+class Channel(TextEnum):
     """The channel an influence or support relationship runs through."""
 
     KINSHIP = "kinship"
@@ -222,7 +256,7 @@ class Channel(StrEnum):
     OTHER = "other"
 
 
-class TieKind(StrEnum):
+class TieKind(TextEnum):
     """What a symmetric tie records: neither end is said to move the other."""
 
     ASSOCIATION = "association"
@@ -235,7 +269,7 @@ class TieKind(StrEnum):
     OTHER = "other"
 
 
-class AccessQuality(StrEnum):
+class AccessQuality(TextEnum):
     """How well an engager can reach someone."""
 
     REGULAR = "regular"
@@ -244,13 +278,13 @@ class AccessQuality(StrEnum):
     SUSPENDED = "suspended"
 
 
-class Stance(StrEnum):
+class Stance(TextEnum):
     SUPPORTIVE = "supportive"
     NEUTRAL = "neutral"
     OPPOSED = "opposed"
 
 
-class ReviewStatus(StrEnum):
+class ReviewStatus(TextEnum):
     """What a reviewer decided about a spelling matched by similarity, not equality."""
 
     PENDING = "pending"
@@ -258,7 +292,7 @@ class ReviewStatus(StrEnum):
     REJECTED = "rejected"  # a different entity: the next import keeps it apart
 
 
-class SiteKind(StrEnum):
+class SiteKind(TextEnum):
     """Places CMCoord officers deconflict and notify about, below the admin areas.
 
     Points (checkpoints, screening sites, crossing points) and lines (routes):
@@ -274,7 +308,7 @@ class SiteKind(StrEnum):
     OTHER = "other"
 
 
-class Attribution(StrEnum):
+class Attribution(TextEnum):
     CONFIRMED = "confirmed"
     ALLEGED = "alleged"
     DISPUTED = "disputed"

@@ -27,6 +27,7 @@ from graph.model import (
     PartialDate,
     PCode,
     Reliability,
+    SensitivityLabel,
     SiteKind,
     SourceKind,
     Structure,
@@ -176,7 +177,7 @@ class Source(NodeBase):
     reliability: Reliability = Reliability.F
     credibility: Credibility = Credibility.C6
     locator: Text | None = None
-    sensitivity: Sensitivity = Sensitivity.STRICTLY_CONFIDENTIAL
+    sensitivity: SensitivityLabel = Sensitivity.STRICTLY_CONFIDENTIAL
 
 
 AnyNode = (

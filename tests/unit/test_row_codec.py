@@ -7,8 +7,11 @@ import json
 import random
 import re
 from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated
 
 import pytest
+from pydantic import TypeAdapter
 
 from bench.generate import records
 from graph import model as m
@@ -16,6 +19,7 @@ from graph import row_codec, timeline
 from graph.errors import InvalidRecords
 from graph.row_codec import WINDOW_FIELDS, content_of, decode, to_row
 from graph.schema import SCHEMA
+from graph.sensitivity import Sensitivity
 
 AT = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
 STAMPS = ',"recorded_at":"2026-01-02T03:04:05.678901Z","recorded_by":"analyst-1"}'
@@ -142,3 +146,37 @@ def test_stored_text_of_the_wrong_shape_is_refused_with_the_full_validations_err
     with pytest.raises(InvalidRecords) as full:
         SCHEMA.parse_node_json(text)
     assert str(ours.value) == str(full.value)
+
+
+def _schema_enums() -> list[type[StrEnum]]:
+    found = [v for v in vars(m).values() if isinstance(v, type) and issubclass(v, m.TextEnum)]
+    return [e for e in found if e is not m.TextEnum and list(e)] + [Sensitivity]
+
+
+def test_every_enum_member_is_stored_as_its_value_in_json() -> None:
+    """Enum fields are written by pydantic-core from the member's text, not its
+    `.value` (graph.model.AsText): the same JSON, as long as the two agree."""
+    enums = _schema_enums()
+    assert len(enums) > 15
+    for enum in enums:
+        adapter: TypeAdapter[object] = TypeAdapter(tuple[Annotated[enum, m.AsText], ...])
+        members = tuple(enum)
+        assert (
+            adapter.dump_json(members)
+            == json.dumps([e.value for e in members], separators=(",", ":")).encode()
+        )
+        assert adapter.validate_json(adapter.dump_json(members)) == members
+
+
+def test_records_dump_their_enums_as_members_in_python_and_as_text_in_json() -> None:
+    actor = m.ArmedActor(
+        id="act_e", name="Enum Front", actor_kind=m.ActorKind.NON_STATE_ARMED_GROUP,
+        structure=m.Structure.DECENTRALISED, sensitivity=Sensitivity.CONFIDENTIAL,
+    )  # fmt: skip
+    python = actor.model_dump()
+    assert python["structure"] is m.Structure.DECENTRALISED
+    assert python["sensitivity"] is Sensitivity.CONFIDENTIAL
+    as_json = actor.model_dump(mode="json")
+    assert type(as_json["structure"]) is str and as_json["structure"] == "decentralised"
+    assert json.loads(_row(actor).data)["sensitivity"] == "confidential"
+    assert json.loads(actor.model_dump_json()) == as_json
