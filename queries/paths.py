@@ -7,14 +7,14 @@ Two searches, both exact within the hop limit and both bounded:
   so a walk that repeats a node is never better than the simple path left when
   the loop is cut out; the best walk of at most `max_hops` hops therefore has
   the score of the best simple path, and we return that simple path.
-- `k_best_paths` (one destination, the k best): `nx.shortest_simple_paths`
-  (Yen's algorithm) on a *hop-layered* copy of the graph, whose node
-  ``(v, h)`` means "at v after h hops". Every path in it has at most
-  `max_hops` hops by construction, so the hop limit never makes us skip past
-  good paths, and the first path found is the true best. Layer nodes that
-  cannot lie on a short enough path are pruned while it is grown from the
-  sources (layer plus hop distance to the target). Walks that revisit a node are
-  dropped; at most `max_candidates` candidates are examined.
+- `k_best_paths` (one destination, the k best): Yen's algorithm
+  (`queries.yen`, NetworkX's `shortest_simple_paths` over plain lists) on a
+  *hop-layered* copy of the graph, whose state ``(v, h)`` means "at v after
+  h hops". Every path in it has at most `max_hops` hops by construction, so
+  the hop limit never makes us skip past good paths, and the first path found
+  is the true best. Layer states that cannot lie on a short enough path are
+  pruned while it is grown from the sources (layer plus hop distance to the
+  target). Walks that revisit a node are dropped; at most `max_candidates` candidates are examined.
 
 Constraints are node predicates: `passable(node)` says whether a node may be
 an *intermediate* (endpoints are exempt), and nodes in `no_entry` may only be
@@ -26,15 +26,15 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
 
-Passable = Callable[[str], bool]
+from queries.yen import shortest_simple_paths
 
-_SOURCE: tuple[str, int] = ("", -1)  # ids are never empty (graph.model.Identifier)
+Passable = Callable[[str], bool]
 
 
 def _always(_: str) -> bool:
@@ -312,30 +312,24 @@ def k_best_paths(
         may_extend=lambda u, d: d == 0 or can_pass(u),
     )
 
-    sink: tuple[str, int] = ("", max_hops + 1)
-    layered: nx.DiGraph[tuple[str, int]] = nx.DiGraph()
-    layered.add_node(_SOURCE)
-    layered.add_node(sink)
-    current = [s for s in starts if backward.get(s, max_hops + 1) <= max_hops]
-    # The layered graph is written straight into networkx's own tables, in the
-    # order its edges are met, exactly as `add_edges_from` of them in that
-    # order would (same nodes, adjacency and order; each edge a dict of its
-    # own): per edge, `add_edge` was a tenth of a slow question, and
-    # collecting the edges for one `add_edges_from` call still a tenth.
-    tables = vars(layered)
-    out_of: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_succ"]
-    into: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_pred"]
-    node_data: dict[tuple[str, int], dict[str, Any]] = tables["_node"]
-
-    def link(u: tuple[str, int], v: tuple[str, int], weight: float) -> None:
-        for n in (u, v):
-            if n not in out_of:
-                out_of[n], into[n], node_data[n] = {}, {}, {}
-        out_of[u][v] = into[v][u] = {"weight": weight}
-
+    # The hop-layered graph: state 0 is the source, 1 the sink, and every
+    # other state a node at one hop count, numbered as it is first met. Each
+    # state's successors and predecessors are listed in the order networkx's
+    # adjacency had them when this graph was an `nx.DiGraph` of ``(node, hop)``
+    # built edge by edge in this order: `queries.yen` searches it exactly as
+    # `nx.shortest_simple_paths` did, ties included.
+    current = list(dict.fromkeys(s for s in starts if backward.get(s, max_hops + 1) <= max_hops))
+    names = ["", ""]
+    ahead: list[dict[int, float]] = [{}, {}]
+    behind: list[dict[int, float]] = [{}, {}]
+    at: dict[str, int] = {}
     for s in current:
-        link(_SOURCE, (s, 0), 0.0)
-    layers: list[set[str]] = [set(current)]
+        at[s] = len(names)
+        names.append(s)
+        ahead[0][at[s]] = 0.0
+        ahead.append({})
+        behind.append({0: 0.0})
+    states: list[dict[str, int]] = [at]
     # networkx's own adjacency dicts (as its algorithms use them): iterating
     # `digraph.succ[u]` builds a view per neighbour, most of the cost at 1M edges.
     succ: dict[str, dict[str, dict[str, Any]]] = vars(digraph)["_succ"]
@@ -343,48 +337,48 @@ def k_best_paths(
     for layer in range(max_hops):
         room = max_hops - layer - 1  # hops left after stepping into layer + 1
         following: list[str] = []
-        entered: set[str] = set()
+        entered: dict[str, int] = {}
         for u in current:
             if u in goals:
                 continue
-            at_u = (u, layer)
-            from_u = out_of[at_u]  # entered from the layer before (or the source)
+            at_u = at[u]
+            from_u = ahead[at_u]
             for v, data in succ[u].items():
                 # `kept(v, layer + 1)`, cheapest and most selective test first.
                 if backward.get(v, far) > room or v in entry_stop:
                     continue
                 if v not in goals and not passable(v):
                     continue
-                at_v = (v, layer + 1)
-                if v not in entered:
-                    entered.add(v)
+                at_v = entered.get(v)
+                if at_v is None:
+                    at_v = entered[v] = len(names)
                     following.append(v)
-                    out_of[at_v], into[at_v], node_data[at_v] = {}, {}, {}
-                from_u[at_v] = into[at_v][at_u] = {"weight": float(data["weight"])}
-        layers.append(entered)
+                    names.append(v)
+                    ahead.append({})
+                    behind.append({})
+                weight = float(data["weight"])
+                from_u[at_v] = weight
+                behind[at_v][at_u] = weight
+        states.append(entered)
         current = following
+        at = entered
     for layer in range(1, max_hops + 1):
         for goal in sorted(goals):
-            if goal in layers[layer]:
-                link((goal, layer), sink, 0.0)
-    nx._clear_cache(layered)
+            at_goal = states[layer].get(goal)
+            if at_goal is not None:
+                ahead[at_goal][1] = 0.0
+                behind[1][at_goal] = 0.0
 
     budget = max_candidates if max_candidates is not None else max(100, 20 * k)
     found: list[tuple[float, list[str]]] = []
-    candidates: Iterator[list[tuple[str, int]]] = nx.shortest_simple_paths(
-        layered, _SOURCE, sink, weight="weight"
-    )
-    try:
-        # Yen's first search finds the best path or raises: no separate
-        # `has_path` search beforehand.
-        for candidate in islice(candidates, budget):
-            path = [node for node, _ in candidate[1:-1]]
-            if len(set(path)) != len(path):
-                continue  # revisits a node: its loop-free version is listed already
-            found.append((path_weight(digraph, path), path))
-            if len(found) >= k:
-                break
-    except nx.NetworkXNoPath:
-        return []
+    # Yen's first search finds the best path or none: no separate `has_path`
+    # search beforehand.
+    for candidate in islice(shortest_simple_paths(ahead, behind, 0, 1), budget):
+        path = [names[state] for state in candidate[1:-1]]
+        if len(set(path)) != len(path):
+            continue  # revisits a node: its loop-free version is listed already
+        found.append((path_weight(digraph, path), path))
+        if len(found) >= k:
+            break
     found.sort(key=lambda item: item[0])
     return found
