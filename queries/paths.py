@@ -230,32 +230,44 @@ def reached_within(
     return reached
 
 
-def _hop_distances(
+def _toward(
     digraph: nx.DiGraph[str],
-    starts: Collection[str],
-    *,
-    reverse: bool,
-    limit: int,
-    stop: Collection[str],
-    may_extend: Callable[[str, int], bool],
-) -> dict[str, int]:
-    # Written out: whether a node may be extended depends on its distance
-    # (`may_extend`), which no NetworkX traversal takes.
-    dist: dict[str, int] = {s: 0 for s in starts}
-    queue = deque(dist)
+    goals: set[str],
+    max_hops: int,
+    starts: set[str],
+    entry_stop: set[str],
+    passable: Passable,
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Hop distances to `goals` (backward, breadth first) and the nodes a path may step into.
+
+    Returns ``(backward, steps)``. `backward` has every node a path may go
+    from to a goal within `max_hops` hops, with its fewest hops (a start is
+    listed, never gone through). `steps` has the nodes a path may step *into*
+    (a goal, or a passable node that is neither a goal nor in `entry_stop`)
+    with their distance, if below `max_hops`. These are the nodes the search
+    goes on from, so the rule is asked once per node here, never again per
+    edge when the layered graph is built.
+    """
+    backward: dict[str, int] = dict.fromkeys(goals, 0)
+    steps: dict[str, int] = {g: 0 for g in goals if g not in entry_stop}
+    queue = deque(goals)
     # NetworkX's own adjacency mapping: no view object per node visited.
-    adjacency: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred" if reverse else "_succ"]
+    into: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred"]
     while queue:
         u = queue.popleft()
-        d = dist[u]
-        if d >= limit or not may_extend(u, d):
+        d = backward[u]
+        if d >= max_hops:
             continue
-        for v in adjacency[u]:
-            if v not in dist:
-                dist[v] = d + 1
-                if v not in stop:
+        if d:
+            if u in entry_stop or not passable(u):
+                continue
+            steps[u] = d
+        for v in into[u]:
+            if v not in backward:
+                backward[v] = d + 1
+                if v not in starts:
                     queue.append(v)
-    return dist
+    return backward, steps
 
 
 def k_best_paths(
@@ -298,19 +310,9 @@ def k_best_paths(
     start_set = set(starts)
     entry_stop = set(no_entry) | start_set
 
-    def can_pass(node: str) -> bool:
-        return node not in goals and node not in entry_stop and passable(node)
-
     # Only the hop distance *to* the target prunes: the layers are grown from
     # the sources, so a node in layer h is already h hops from one of them.
-    backward = _hop_distances(
-        digraph,
-        goals,
-        reverse=True,
-        limit=max_hops,
-        stop=start_set,
-        may_extend=lambda u, d: d == 0 or can_pass(u),
-    )
+    backward, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable)
 
     # The hop-layered graph: state 0 is the source, 1 the sink, and every
     # other state a node at one hop count, numbered as it is first met. Each
@@ -333,7 +335,10 @@ def k_best_paths(
     # networkx's own adjacency dicts (as its algorithms use them): iterating
     # `digraph.succ[u]` builds a view per neighbour, most of the cost at 1M edges.
     succ: dict[str, dict[str, dict[str, Any]]] = vars(digraph)["_succ"]
-    far = max_hops + 1
+    # Where each node may step (successor, weight, its distance to a goal),
+    # in its successors' order: worked out once per node, not once per layer
+    # it appears in (most successors of a well-connected node lead away).
+    onward: dict[str, list[tuple[str, float, int]]] = {}
     for layer in range(max_hops):
         room = max_hops - layer - 1  # hops left after stepping into layer + 1
         following: list[str] = []
@@ -343,11 +348,15 @@ def k_best_paths(
                 continue
             at_u = at[u]
             from_u = ahead[at_u]
-            for v, data in succ[u].items():
-                # `kept(v, layer + 1)`, cheapest and most selective test first.
-                if backward.get(v, far) > room or v in entry_stop:
-                    continue
-                if v not in goals and not passable(v):
+            moves = onward.get(u)
+            if moves is None:
+                moves = onward[u] = [
+                    (v, float(data["weight"]), steps[v])
+                    for v, data in succ[u].items()
+                    if v in steps
+                ]
+            for v, weight, hops in moves:
+                if hops > room:
                     continue
                 at_v = entered.get(v)
                 if at_v is None:
@@ -356,7 +365,6 @@ def k_best_paths(
                     names.append(v)
                     ahead.append({})
                     behind.append({})
-                weight = float(data["weight"])
                 from_u[at_v] = weight
                 behind[at_v][at_u] = weight
         states.append(entered)

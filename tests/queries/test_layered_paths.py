@@ -5,17 +5,46 @@ of `nx.shortest_simple_paths` on the same layered graph built as an
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections import deque
+from collections.abc import Callable, Collection, Mapping
 from itertools import islice
+from typing import Any
 
 import networkx as nx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.paths import _hop_distances, k_best_paths, path_weight
+from queries.paths import k_best_paths, path_weight
 from queries.yen import shortest_simple_paths
 
 _SOURCE = ("", -1)
+
+
+def _hop_distances(
+    digraph: nx.DiGraph[str],
+    starts: Collection[str],
+    *,
+    reverse: bool,
+    limit: int,
+    stop: Collection[str],
+    may_extend: Callable[[str, int], bool],
+) -> dict[str, int]:
+    """The backward hop-distance search as it was (`queries.paths._toward` now)."""
+    dist: dict[str, int] = {s: 0 for s in starts}
+    queue = deque(dist)
+    # NetworkX's own adjacency mapping: no view object per node visited.
+    adjacency: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred" if reverse else "_succ"]
+    while queue:
+        u = queue.popleft()
+        d = dist[u]
+        if d >= limit or not may_extend(u, d):
+            continue
+        for v in adjacency[u]:
+            if v not in dist:
+                dist[v] = d + 1
+                if v not in stop:
+                    queue.append(v)
+    return dist
 
 
 def reference(
