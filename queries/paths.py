@@ -32,6 +32,7 @@ from typing import Any
 
 import networkx as nx
 
+from queries.memo import remembered
 from queries.yen import shortest_simple_paths
 
 Passable = Callable[[str], bool]
@@ -230,6 +231,20 @@ def reached_within(
     return reached
 
 
+#: Successors from which a node's usable ones are found by set intersection.
+_MANY = 48
+
+
+def _positions(digraph: nx.DiGraph[str], node: str) -> dict[str, int]:
+    """Each successor of `node` with its place in `node`'s adjacency, remembered
+    per frozen graph (a collapsed influence graph lives as long as its projection)."""
+    known: dict[str, dict[str, int]] = remembered(digraph, "successor_positions", dict)
+    found = known.get(node)
+    if found is None:
+        found = known[node] = {v: i for i, v in enumerate(vars(digraph)["_succ"][node])}
+    return found
+
+
 def _toward(
     digraph: nx.DiGraph[str],
     goals: set[str],
@@ -350,11 +365,16 @@ def k_best_paths(
             from_u = ahead[at_u]
             moves = onward.get(u)
             if moves is None:
-                moves = onward[u] = [
-                    (v, float(data["weight"]), steps[v])
-                    for v, data in succ[u].items()
-                    if v in steps
-                ]
+                out = succ[u]
+                if len(out) < _MANY:
+                    moves = [(v, float(out[v]["weight"]), steps[v]) for v in out if v in steps]
+                else:
+                    # A well-connected node (an engager: every question starts
+                    # there): the set intersection runs in C, and its few
+                    # members are put back in the successors' order.
+                    kept = sorted(out.keys() & steps.keys(), key=_positions(digraph, u).__getitem__)
+                    moves = [(v, float(out[v]["weight"]), steps[v]) for v in kept]
+                onward[u] = moves
             for v, weight, hops in moves:
                 if hops > room:
                     continue
