@@ -252,37 +252,47 @@ def _toward(
     starts: set[str],
     entry_stop: set[str],
     passable: Passable,
-) -> tuple[dict[str, int], dict[str, int]]:
-    """Hop distances to `goals` (backward, breadth first) and the nodes a path may step into.
+) -> tuple[set[str], dict[str, int]]:
+    """Which starts are near enough, and the nodes a path may step into, by a
+    backward breadth-first search from `goals`.
 
-    Returns ``(backward, steps)``. `backward` has every node a path may go
-    from to a goal within `max_hops` hops, with its fewest hops (a start is
-    listed, never gone through). `steps` has the nodes a path may step *into*
+    Returns ``(near, steps)``. `near` holds the starts with a path of at most
+    `max_hops` hops to a goal. `steps` has the nodes a path may step *into*
     (a goal, or a passable node that is neither a goal nor in `entry_stop`)
-    with their distance, if below `max_hops`. These are the nodes the search
-    goes on from, so the rule is asked once per node here, never again per
-    edge when the layered graph is built.
+    with their hop distance to a goal, if below `max_hops`. These are the
+    nodes the search goes on from, so the rule is asked once per node here,
+    never again per edge when the layered graph is built.
+
+    The widest ring, ``max_hops - 1`` hops out, is not gone on from: a node
+    one hop beyond it matters only if it is a start, and the starts' own
+    successors are far fewer to look at than that ring's predecessors.
     """
     backward: dict[str, int] = dict.fromkeys(goals, 0)
     steps: dict[str, int] = {g: 0 for g in goals if g not in entry_stop}
+    last = max_hops - 1
+    rim: set[str] = set()
     queue = deque(goals)
     # NetworkX's own adjacency mapping: no view object per node visited.
     into: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred"]
     while queue:
         u = queue.popleft()
         d = backward[u]
-        if d >= max_hops:
-            continue
         if d:
             if u in entry_stop or not passable(u):
                 continue
             steps[u] = d
+        if d == last:
+            rim.add(u)
+            continue
         for v in into[u]:
             if v not in backward:
                 backward[v] = d + 1
                 if v not in starts:
                     queue.append(v)
-    return backward, steps
+    near = {s for s in starts if s in backward}
+    out_of: Mapping[str, Mapping[str, Any]] = vars(digraph)["_succ"]
+    near.update(s for s in starts if s not in near and not out_of[s].keys().isdisjoint(rim))
+    return near, steps
 
 
 def k_best_paths(
@@ -327,7 +337,7 @@ def k_best_paths(
 
     # Only the hop distance *to* the target prunes: the layers are grown from
     # the sources, so a node in layer h is already h hops from one of them.
-    backward, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable)
+    near, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable)
 
     # The hop-layered graph: state 0 is the source, 1 the sink, and every
     # other state a node at one hop count, numbered as it is first met. Each
@@ -335,7 +345,7 @@ def k_best_paths(
     # adjacency had them when this graph was an `nx.DiGraph` of ``(node, hop)``
     # built edge by edge in this order: `queries.yen` searches it exactly as
     # `nx.shortest_simple_paths` did, ties included.
-    current = list(dict.fromkeys(s for s in starts if backward.get(s, max_hops + 1) <= max_hops))
+    current = list(dict.fromkeys(s for s in starts if s in near))
     names = ["", ""]
     ahead: list[dict[int, float]] = [{}, {}]
     behind: list[dict[int, float]] = [{}, {}]
