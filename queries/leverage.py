@@ -26,7 +26,6 @@ it and nothing in the answer hints at it.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -158,11 +157,22 @@ def passable_for(
     """The intermediary rule for one target: not excluded, and (unless allowed)
     not on the side of another party to the conflict."""
     excluded = frozenset(exclude)
+    if allow_through_parties:
+        return lambda node: node not in excluded
+    parties = ig.parties
+    theirs: list[frozenset[str]] = []  # the target's parties, once asked
 
     def passable(node: str) -> bool:
+        # `not parties.is_other_party(node, relative_to=target)`, with the
+        # target's parties looked up once per rule, not once per node asked.
         if node in excluded:
             return False
-        return allow_through_parties or not ig.parties.is_other_party(node, relative_to=target)
+        mine = parties.of(node)
+        if not mine:
+            return True
+        if not theirs:
+            theirs.append(parties.of(target))
+        return not mine.isdisjoint(theirs[0])
 
     return passable
 
@@ -224,10 +234,9 @@ def paths_on(
     ours = [*engagers, *others]
     goals = landings(ig.graph, target, ours)
     starts = [e for e in engagers if e not in excluded and e not in goals]
-    # The rule is a pure function of the node, asked about the same nodes
-    # many times while the layered graph is pruned: remember its answers.
-    passable = functools.cache(
-        passable_for(ig, target, allow_through_parties=allow_through_parties, exclude=excluded)
+    # Asked once per node the search goes on from (`queries.paths._toward`).
+    passable = passable_for(
+        ig, target, allow_through_parties=allow_through_parties, exclude=excluded
     )
     found = k_best_paths(
         ig.digraph,

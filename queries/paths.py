@@ -7,14 +7,14 @@ Two searches, both exact within the hop limit and both bounded:
   so a walk that repeats a node is never better than the simple path left when
   the loop is cut out; the best walk of at most `max_hops` hops therefore has
   the score of the best simple path, and we return that simple path.
-- `k_best_paths` (one destination, the k best): `nx.shortest_simple_paths`
-  (Yen's algorithm) on a *hop-layered* copy of the graph, whose node
-  ``(v, h)`` means "at v after h hops". Every path in it has at most
-  `max_hops` hops by construction, so the hop limit never makes us skip past
-  good paths, and the first path found is the true best. Layer nodes that
-  cannot lie on a short enough path are pruned while it is grown from the
-  sources (layer plus hop distance to the target). Walks that revisit a node are
-  dropped; at most `max_candidates` candidates are examined.
+- `k_best_paths` (one destination, the k best): Yen's algorithm
+  (`queries.yen`, NetworkX's `shortest_simple_paths` over plain lists) on a
+  *hop-layered* copy of the graph, whose state ``(v, h)`` means "at v after
+  h hops". Every path in it has at most `max_hops` hops by construction, so
+  the hop limit never makes us skip past good paths, and the first path found
+  is the true best. Layer states that cannot lie on a short enough path are
+  pruned while it is grown from the sources (layer plus hop distance to the
+  target). Walks that revisit a node are dropped; at most `max_candidates` candidates are examined.
 
 Constraints are node predicates: `passable(node)` says whether a node may be
 an *intermediate* (endpoints are exempt), and nodes in `no_entry` may only be
@@ -26,15 +26,16 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Collection, Iterator, Mapping
+from collections.abc import Callable, Collection, Mapping
 from itertools import islice, pairwise
 from typing import Any
 
 import networkx as nx
 
-Passable = Callable[[str], bool]
+from queries.memo import remembered
+from queries.yen import shortest_simple_paths
 
-_SOURCE: tuple[str, int] = ("", -1)  # ids are never empty (graph.model.Identifier)
+Passable = Callable[[str], bool]
 
 
 def _always(_: str) -> bool:
@@ -230,32 +231,68 @@ def reached_within(
     return reached
 
 
-def _hop_distances(
+#: Successors from which a node's usable ones are found by set intersection.
+_MANY = 48
+
+
+def _positions(digraph: nx.DiGraph[str], node: str) -> dict[str, int]:
+    """Each successor of `node` with its place in `node`'s adjacency, remembered
+    per frozen graph (a collapsed influence graph lives as long as its projection)."""
+    known: dict[str, dict[str, int]] = remembered(digraph, "successor_positions", dict)
+    found = known.get(node)
+    if found is None:
+        found = known[node] = {v: i for i, v in enumerate(vars(digraph)["_succ"][node])}
+    return found
+
+
+def _toward(
     digraph: nx.DiGraph[str],
-    starts: Collection[str],
-    *,
-    reverse: bool,
-    limit: int,
-    stop: Collection[str],
-    may_extend: Callable[[str, int], bool],
-) -> dict[str, int]:
-    # Written out: whether a node may be extended depends on its distance
-    # (`may_extend`), which no NetworkX traversal takes.
-    dist: dict[str, int] = {s: 0 for s in starts}
-    queue = deque(dist)
+    goals: set[str],
+    max_hops: int,
+    starts: set[str],
+    entry_stop: set[str],
+    passable: Passable,
+) -> tuple[set[str], dict[str, int]]:
+    """Which starts are near enough, and the nodes a path may step into, by a
+    backward breadth-first search from `goals`.
+
+    Returns ``(near, steps)``. `near` holds the starts with a path of at most
+    `max_hops` hops to a goal. `steps` has the nodes a path may step *into*
+    (a goal, or a passable node that is neither a goal nor in `entry_stop`)
+    with their hop distance to a goal, if below `max_hops`. These are the
+    nodes the search goes on from, so the rule is asked once per node here,
+    never again per edge when the layered graph is built.
+
+    The widest ring, ``max_hops - 1`` hops out, is not gone on from: a node
+    one hop beyond it matters only if it is a start, and the starts' own
+    successors are far fewer to look at than that ring's predecessors.
+    """
+    backward: dict[str, int] = dict.fromkeys(goals, 0)
+    steps: dict[str, int] = {g: 0 for g in goals if g not in entry_stop}
+    last = max_hops - 1
+    rim: set[str] = set()
+    queue = deque(goals)
     # NetworkX's own adjacency mapping: no view object per node visited.
-    adjacency: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred" if reverse else "_succ"]
+    into: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred"]
     while queue:
         u = queue.popleft()
-        d = dist[u]
-        if d >= limit or not may_extend(u, d):
+        d = backward[u]
+        if d:
+            if u in entry_stop or not passable(u):
+                continue
+            steps[u] = d
+        if d == last:
+            rim.add(u)
             continue
-        for v in adjacency[u]:
-            if v not in dist:
-                dist[v] = d + 1
-                if v not in stop:
+        for v in into[u]:
+            if v not in backward:
+                backward[v] = d + 1
+                if v not in starts:
                     queue.append(v)
-    return dist
+    near = {s for s in starts if s in backward}
+    out_of: Mapping[str, Mapping[str, Any]] = vars(digraph)["_succ"]
+    near.update(s for s in starts if s not in near and not out_of[s].keys().isdisjoint(rim))
+    return near, steps
 
 
 def k_best_paths(
@@ -298,93 +335,88 @@ def k_best_paths(
     start_set = set(starts)
     entry_stop = set(no_entry) | start_set
 
-    def can_pass(node: str) -> bool:
-        return node not in goals and node not in entry_stop and passable(node)
-
     # Only the hop distance *to* the target prunes: the layers are grown from
     # the sources, so a node in layer h is already h hops from one of them.
-    backward = _hop_distances(
-        digraph,
-        goals,
-        reverse=True,
-        limit=max_hops,
-        stop=start_set,
-        may_extend=lambda u, d: d == 0 or can_pass(u),
-    )
+    near, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable)
 
-    sink: tuple[str, int] = ("", max_hops + 1)
-    layered: nx.DiGraph[tuple[str, int]] = nx.DiGraph()
-    layered.add_node(_SOURCE)
-    layered.add_node(sink)
-    current = [s for s in starts if backward.get(s, max_hops + 1) <= max_hops]
-    # The layered graph is written straight into networkx's own tables, in the
-    # order its edges are met, exactly as `add_edges_from` of them in that
-    # order would (same nodes, adjacency and order; each edge a dict of its
-    # own): per edge, `add_edge` was a tenth of a slow question, and
-    # collecting the edges for one `add_edges_from` call still a tenth.
-    tables = vars(layered)
-    out_of: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_succ"]
-    into: dict[tuple[str, int], dict[tuple[str, int], dict[str, float]]] = tables["_pred"]
-    node_data: dict[tuple[str, int], dict[str, Any]] = tables["_node"]
-
-    def link(u: tuple[str, int], v: tuple[str, int], weight: float) -> None:
-        for n in (u, v):
-            if n not in out_of:
-                out_of[n], into[n], node_data[n] = {}, {}, {}
-        out_of[u][v] = into[v][u] = {"weight": weight}
-
+    # The hop-layered graph: state 0 is the source, 1 the sink, and every
+    # other state a node at one hop count, numbered as it is first met. Each
+    # state's successors and predecessors are listed in the order networkx's
+    # adjacency had them when this graph was an `nx.DiGraph` of ``(node, hop)``
+    # built edge by edge in this order: `queries.yen` searches it exactly as
+    # `nx.shortest_simple_paths` did, ties included.
+    current = list(dict.fromkeys(s for s in starts if s in near))
+    names = ["", ""]
+    ahead: list[dict[int, float]] = [{}, {}]
+    behind: list[dict[int, float]] = [{}, {}]
+    at: dict[str, int] = {}
     for s in current:
-        link(_SOURCE, (s, 0), 0.0)
-    layers: list[set[str]] = [set(current)]
+        at[s] = len(names)
+        names.append(s)
+        ahead[0][at[s]] = 0.0
+        ahead.append({})
+        behind.append({0: 0.0})
+    states: list[dict[str, int]] = [at]
     # networkx's own adjacency dicts (as its algorithms use them): iterating
     # `digraph.succ[u]` builds a view per neighbour, most of the cost at 1M edges.
     succ: dict[str, dict[str, dict[str, Any]]] = vars(digraph)["_succ"]
-    far = max_hops + 1
+    # Where each node may step (successor, weight, its distance to a goal),
+    # in its successors' order: worked out once per node, not once per layer
+    # it appears in (most successors of a well-connected node lead away).
+    onward: dict[str, list[tuple[str, float, int]]] = {}
     for layer in range(max_hops):
         room = max_hops - layer - 1  # hops left after stepping into layer + 1
         following: list[str] = []
-        entered: set[str] = set()
+        entered: dict[str, int] = {}
         for u in current:
             if u in goals:
                 continue
-            at_u = (u, layer)
-            from_u = out_of[at_u]  # entered from the layer before (or the source)
-            for v, data in succ[u].items():
-                # `kept(v, layer + 1)`, cheapest and most selective test first.
-                if backward.get(v, far) > room or v in entry_stop:
+            at_u = at[u]
+            from_u = ahead[at_u]
+            moves = onward.get(u)
+            if moves is None:
+                out = succ[u]
+                if len(out) < _MANY:
+                    moves = [(v, float(out[v]["weight"]), steps[v]) for v in out if v in steps]
+                else:
+                    # A well-connected node (an engager: every question starts
+                    # there): the set intersection runs in C, and its few
+                    # members are put back in the successors' order.
+                    kept = sorted(out.keys() & steps.keys(), key=_positions(digraph, u).__getitem__)
+                    moves = [(v, float(out[v]["weight"]), steps[v]) for v in kept]
+                onward[u] = moves
+            for v, weight, hops in moves:
+                if hops > room:
                     continue
-                if v not in goals and not passable(v):
-                    continue
-                at_v = (v, layer + 1)
-                if v not in entered:
-                    entered.add(v)
+                at_v = entered.get(v)
+                if at_v is None:
+                    at_v = entered[v] = len(names)
                     following.append(v)
-                    out_of[at_v], into[at_v], node_data[at_v] = {}, {}, {}
-                from_u[at_v] = into[at_v][at_u] = {"weight": float(data["weight"])}
-        layers.append(entered)
+                    names.append(v)
+                    ahead.append({})
+                    behind.append({})
+                from_u[at_v] = weight
+                behind[at_v][at_u] = weight
+        states.append(entered)
         current = following
+        at = entered
     for layer in range(1, max_hops + 1):
         for goal in sorted(goals):
-            if goal in layers[layer]:
-                link((goal, layer), sink, 0.0)
-    nx._clear_cache(layered)
+            at_goal = states[layer].get(goal)
+            if at_goal is not None:
+                ahead[at_goal][1] = 0.0
+                behind[1][at_goal] = 0.0
 
     budget = max_candidates if max_candidates is not None else max(100, 20 * k)
     found: list[tuple[float, list[str]]] = []
-    candidates: Iterator[list[tuple[str, int]]] = nx.shortest_simple_paths(
-        layered, _SOURCE, sink, weight="weight"
-    )
-    try:
-        # Yen's first search finds the best path or raises: no separate
-        # `has_path` search beforehand.
-        for candidate in islice(candidates, budget):
-            path = [node for node, _ in candidate[1:-1]]
-            if len(set(path)) != len(path):
-                continue  # revisits a node: its loop-free version is listed already
-            found.append((path_weight(digraph, path), path))
-            if len(found) >= k:
-                break
-    except nx.NetworkXNoPath:
-        return []
+    # Yen's first search finds the best path or none: no separate `has_path`
+    # search beforehand.
+    for candidate in islice(shortest_simple_paths(ahead, behind, 0, 1), budget):
+        path = [names[state] for state in candidate[1:-1]]
+        if len(set(path)) != len(path):
+            continue  # revisits a node: its loop-free version is listed already
+        found.append((path_weight(digraph, path), path))
+        if len(found) >= k:
+            break
     found.sort(key=lambda item: item[0])
     return found
