@@ -187,13 +187,18 @@ def _started_totals(
     def task(number: int) -> None:
         chunk = sources[number * CHUNK : (number + 1) * CHUNK]
         rows = np.zeros((len(chunk), n), dtype=np.float64)
-        kernel(indptr, targets, weights, chunk, rows)
-        with turn:
-            turn.wait_for(lambda: added[0] == number)
-            for row in rows:
-                np.add(totals, row, out=totals)
-            added[0] += 1
-            turn.notify_all()
+        try:
+            kernel(indptr, targets, weights, chunk, rows)
+        finally:
+            # Its turn is taken even when the kernel failed (say, out of
+            # memory): the tasks after it would otherwise wait for ever and
+            # keep the process from exiting. `wait` raises the failure.
+            with turn:
+                turn.wait_for(lambda: added[0] == number)
+                for row in rows:
+                    np.add(totals, row, out=totals)
+                added[0] += 1
+                turn.notify_all()
 
     # Tasks are taken in order, so the one a task waits for has started.
     pool = ThreadPoolExecutor(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import random
+import threading
 from typing import Any
 
 import networkx as nx
@@ -83,6 +84,34 @@ def test_sampled_betweenness_is_the_same_on_any_number_of_threads(
     assert list(got) == list(expected)
     assert got == expected
     assert any(v > 0 for v in got.values())
+
+
+def test_a_failing_loop_is_reported_and_leaves_no_thread_waiting(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Out of memory in one task must reach the caller, and the tasks after it
+    # must still finish: a thread left waiting for its turn keeps the app (or
+    # the CLI) from exiting.
+    real = brokerage_module._kernel()
+    calls = [0]
+
+    def failing_once(*args: Any) -> None:
+        calls[0] += 1
+        if calls[0] == 1:
+            raise MemoryError("no room for this chunk")
+        real(*args)
+
+    monkeypatch.setattr(brokerage_module, "_kernel", lambda: failing_once)
+    monkeypatch.setattr(brokerage_module, "CHUNK", 2)
+    monkeypatch.setattr(brokerage_module, "THREADS", 2)
+    graph = _random_digraph(7, 30, 0.1, ties=True)
+    with pytest.raises(MemoryError, match="no room"):
+        sampled_betweenness(graph, None, weight="weight", seed=0)
+    workers = [t for t in threading.enumerate() if t.name.startswith("actorgraph-brokerage")]
+    for worker in workers:
+        worker.join(timeout=60)  # only bounds a hang: finished threads return at once
+    assert not [t for t in workers if t.is_alive()]
+    assert calls[0] == 15  # every chunk of the 30 sources ran
 
 
 @pytest.mark.parametrize("seed", range(12))
