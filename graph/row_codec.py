@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from json.encoder import encode_basestring
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeAlias
 
 from pydantic import TypeAdapter
 
@@ -198,8 +198,11 @@ def to_row(
 
 # What a write stores of one record: (record, version, operation, its
 # sensitivity rank before the write or None). A plain tuple: a write makes one
-# per record, and a named tuple costs several times more to build.
-NewVersion = tuple[m.AnyRecord, int, str, int | None]
+# per record, and a named tuple costs several times more to build. Quoted:
+# `m.AnyRecord` evaluated here would create every model class when the store
+# module loads, which `stats` and `--help` never need
+# (tests/cli/test_startup_imports.py).
+NewVersion: TypeAlias = "tuple[m.AnyRecord, int, str, int | None]"
 
 
 def to_rows(versions: Iterable[NewVersion], *, actor: str, at: datetime) -> list[StoredRow]:
