@@ -29,8 +29,7 @@ each version's own changes); networkx's outer tables are copied only when an
 edit writes to them, as one shallow dict copy each (what remains proportional
 to the graph: two such copies for ten new edges, a few milliseconds of CPU at
 L). A store that plans its queries on first use (Neo4j) prepares the update's
-reads once the first build's listings are in, without the build waiting for
-it (`_preparing_updates`). Large changes, any change to a `Source` (whose
+reads beside the first build (`_preparing_updates`). Large changes, any change to a `Source` (whose
 masking shows in the records that cite it), and a change log that does not
 reach back far enough, rebuild. Concurrent callers asking for the same view
 wait for one build or update. What to do about the memory (the garbage
@@ -323,10 +322,6 @@ def _then(
     call()
 
 
-# A store's preparation still running after its first build (by id(store)).
-_preparations: dict[int, threading.Thread] = {}
-
-
 @contextmanager
 def _preparing_updates(
     store: GraphStore, viewer: Viewer, as_of: date | None
@@ -336,48 +331,35 @@ def _preparing_updates(
     process starts costs what later ones do. The build calls the function this
     yields once the store's listings have arrived: the server then plans while
     the client decodes, instead of competing with the listing queries for the
-    same cores. The build does not wait for it: on a fresh server planning
-    took longer than the rest of the build (about 5 s at M against 3), and
-    nothing needs it before the first update, which waits for it instead
-    (`wait_prepared`). A store without such a step (SQLite prepares per
+    same cores, and the build waits only if planning takes longer than the
+    rest of the build. A store without such a step (SQLite prepares per
     connection) is left alone; a failed preparation only costs the first
     update its planning again, so it is logged, not raised."""
     prepare: Callable[..., None] | None = getattr(store, "prepare_updates", None)
     if prepare is None:
         yield lambda: None
         return
-    key = id(store)
+    failed: list[BaseException] = []
 
     def run() -> None:
         try:
             prepare(viewer=viewer, as_of=as_of)
         except Exception as e:  # the build's own reads report a real outage
-            log.warning("could not prepare the store's update queries: %s", e)
-        finally:
-            with _lock:
-                if _preparations.get(key) is worker:
-                    del _preparations[key]
+            failed.append(e)
 
     worker = threading.Thread(target=run, name="actorgraph-prepare-updates", daemon=True)
 
     def start() -> None:
         if worker.ident is None:
-            with _lock:
-                _preparations[key] = worker
             worker.start()
 
-    yield start
-
-
-def wait_prepared(store: GraphStore, timeout: float | None = None) -> bool:
-    """Wait until the preparation a build started for `store` has ended (an
-    update, tests, the benchmark); False if `timeout` seconds passed first."""
-    with _lock:
-        worker = _preparations.get(id(store))
-    if worker is not None:
-        worker.join(timeout)
-        return not worker.is_alive()
-    return True
+    try:
+        yield start
+    finally:
+        if worker.ident is not None:
+            worker.join()
+    if failed:
+        log.warning("could not prepare the store's update queries: %s", failed[0])
 
 
 def _ties_as_of(
@@ -460,9 +442,6 @@ def _update(
     events both took part in) may have moved. Everything else is shared with
     `base` (graph.shared_copy), so the work follows the change, not the graph.
     """
-    # Its reads are the ones a preparation plans: planning them twice at once
-    # would only cost the server more.
-    wait_prepared(store)
     changes = store.changes_since(base.counter, viewer=viewer)
     if changes is None:
         return None

@@ -24,7 +24,6 @@ import dataclasses
 import json
 import re
 import secrets
-import threading
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -179,7 +178,6 @@ class Neo4jStore:
     ) -> None:
         self.url = redact_url(uri)  # what messages may show; never the credentials
         self._updates_prepared = False  # see prepare_updates
-        self._preparing = threading.Lock()  # held while prepare_updates runs
         self.database = database
         try:
             self._driver = GraphDatabase.driver(
@@ -398,17 +396,16 @@ class Neo4jStore:
         small write's update asks for; bigger changes are rebuilt anyway
         (`graph.projection`), and pay their planning there.
         """
-        with self._preparing:
-            if self._updates_prepared:
-                return
-            self.changes_since(self.change_counter(), viewer=viewer)
-            for size in PREPARED_LIST_SIZES:
-                nothing = [f"\x00prepare{i}" for i in range(size)]  # no record has these ids
-                self.relationships_touching(nothing, viewer=viewer)
-                # Its relationship half is the one by-id query over every type
-                # (`RELATIONSHIPS_BY_ID`) the update runs.
-                self.get_many(nothing, nothing, viewer=viewer, as_of=as_of)
-            self._updates_prepared = True
+        if self._updates_prepared:
+            return
+        self.changes_since(self.change_counter(), viewer=viewer)
+        for size in PREPARED_LIST_SIZES:
+            nothing = [f"\x00prepare{i}" for i in range(size)]  # no record has these ids
+            self.relationships_touching(nothing, viewer=viewer)
+            # Its relationship half is the one by-id query over every type
+            # (`RELATIONSHIPS_BY_ID`) the update runs.
+            self.get_many(nothing, nothing, viewer=viewer, as_of=as_of)
+        self._updates_prepared = True
 
     def neighbours(
         self, node_id: str, *, viewer: Viewer, as_of: date | None = None
@@ -525,10 +522,7 @@ class Neo4jStore:
         return [User.model_validate_json(r["data"]) for r in self._read(cy.LIST_USERS)]
 
     def close(self) -> None:
-        # A preparation a projection build left running ends first (it is
-        # short, and cut off it would only fail on a closed driver).
-        with self._preparing:
-            self._driver.close()
+        self._driver.close()
 
     # ------------------------------------------------------------------ test support
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from neo4j import RoutingControl
 
-from graph.projection import build_projection, projection, wait_prepared
+from graph.projection import build_projection, projection
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 from graph.store import WriteBatch
 from graph.stores import neo4j_cypher as cy
@@ -73,7 +73,6 @@ def test_the_first_build_prepares_updates_once_and_the_update_still_equals_a_reb
     seen = _recording(store, monkeypatch)
 
     first = projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
-    assert wait_prepared(store, timeout=60)  # the build does not wait for it
     by_id_after_build = [q for q, _ in seen].count(cy.RELATIONSHIPS_BY_ID)
     build_projection(store, viewer=SYSTEM)  # a second build prepares nothing again
     store.write(WriteBatch.of(EDITS["new person and access"]), actor="analyst-1")
@@ -104,7 +103,6 @@ def test_the_first_build_prepares_only_once_the_listings_have_arrived(
     monkeypatch.setattr(store._driver, "execute_query", slow_listings)
 
     projection(store, viewer=SYSTEM, as_of=date(2024, 1, 1))
-    assert wait_prepared(store, timeout=60)
 
     queries = [q for q, _ in seen]
     assert all(q in queries for q in listings)

@@ -25,9 +25,7 @@ from graph.projection import (
     edge_attributes,
     node_attributes,
     place_ties,
-    projection,
     shown,
-    wait_prepared,
 )
 from graph.sensitivity import SYSTEM, Sensitivity, Viewer
 
@@ -162,34 +160,3 @@ def test_a_failing_relationship_listing_fails_the_build() -> None:
 
     with pytest.raises(StoreUnavailable, match="went away"):
         build_projection(Failing(*random_records(2)), viewer=SYSTEM)  # type: ignore[arg-type]
-
-
-def test_the_build_does_not_wait_for_the_stores_preparation_but_an_update_does() -> None:
-    """On a fresh Neo4j server planning the update's reads took longer than the
-    rest of the first build: the build returns, the first update waits."""
-    release, events = threading.Event(), []
-
-    class Preparing(ListStore):
-        counter = 0
-
-        def change_counter(self) -> int:
-            return self.counter
-
-        def prepare_updates(self, **_: Any) -> None:
-            events.append("preparing")
-            release.wait(30)
-            events.append("prepared")
-
-        def changes_since(self, *_: Any, **__: Any) -> None:
-            events.append("update reads")
-            return None  # no change log: the update rebuilds
-
-    store = Preparing(*random_records(3))
-    first = projection(store, viewer=SYSTEM)  # type: ignore[arg-type]
-    assert first.number_of_nodes() and events == ["preparing"]
-    assert not wait_prepared(store, timeout=0.05)  # type: ignore[arg-type]
-    store.counter = 1
-    threading.Timer(0.2, release.set).start()
-    projection(store, viewer=SYSTEM)  # type: ignore[arg-type]
-    assert events[:3] == ["preparing", "prepared", "update reads"]
-    assert wait_prepared(store)  # type: ignore[arg-type]
