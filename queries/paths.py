@@ -80,6 +80,27 @@ def within_hops_of(digraph: nx.DiGraph[str], targets: Collection[str], hops: int
     return {node for layer in islice(layers, hops + 1) for node in layer}
 
 
+def hops_to(digraph: nx.DiGraph[str], targets: Collection[str], hops: int) -> dict[str, int]:
+    """`within_hops_of`, each node with its hop distance to the nearest of `targets`.
+
+    >>> import networkx as nx
+    >>> hops_to(nx.DiGraph([("a", "b"), ("b", "c"), ("x", "a")]), ["c"], 2)
+    {'c': 0, 'b': 1, 'a': 2}
+    """
+    into: Mapping[str, Mapping[str, Any]] = vars(digraph)["_pred"]
+    dist = {t: 0 for t in targets if t in digraph}
+    ring = list(dist)
+    for d in range(1, hops + 1):
+        nxt: list[str] = []
+        for u in ring:
+            for v in into[u]:
+                if v not in dist:
+                    dist[v] = d
+                    nxt.append(v)
+        ring = nxt
+    return dist
+
+
 def best_paths(
     digraph: nx.DiGraph[str],
     sources: Collection[str],
@@ -89,6 +110,7 @@ def best_paths(
     no_entry: Collection[str] = (),
     toward: Collection[str] | None = None,
     relevant: set[str] | None = None,
+    hops_left: Mapping[str, int] | None = None,
 ) -> dict[str, tuple[float, list[str]]]:
     """The best path of at most `max_hops` hops from any source to every node reached.
 
@@ -98,7 +120,10 @@ def best_paths(
     to nodes that can reach one of them within the hop limit (exact for those
     nodes, and much less work when they sit in one corner of a large map).
     `relevant` passes that confinement precomputed (`within_hops_of`), for
-    callers that ask the same question from many sources.
+    callers that ask the same question from many sources. `hops_left` (from
+    `hops_to(digraph, toward, max_hops)`) confines it further, round by round:
+    a node is entered at round r only if it is at most ``max_hops - r`` hops
+    from one of `toward` (the same answers for them, less work still).
 
     Examples
     --------
@@ -111,7 +136,7 @@ def best_paths(
     ['a', 'c']
     """
     blocked = set(no_entry) | set(sources)
-    if relevant is None and toward is not None:
+    if relevant is None and toward is not None and hops_left is None:
         relevant = within_hops_of(digraph, toward, max_hops)
     best: dict[str, float] = {s: 0.0 for s in sources if s in digraph}
     # updated_at[v] lists the rounds at which v's best improved, with the
@@ -121,12 +146,15 @@ def best_paths(
     succ: Mapping[str, Mapping[str, Mapping[str, Any]]] = vars(digraph)["_succ"]
     for round_ in range(1, max_hops + 1):
         improved: dict[str, tuple[float, str]] = {}
+        room = max_hops - round_  # hops left after entering a node this round
         for u in sorted(frontier):
             if round_ > 1 and not passable(u):
                 continue  # u would be an intermediate
             base = best[u]
             for v, data in succ[u].items():
                 if v in blocked or (relevant is not None and v not in relevant):
+                    continue
+                if hops_left is not None and hops_left.get(v, max_hops + 1) > room:
                     continue
                 weight = base + float(data["weight"])
                 if weight < best.get(v, math.inf) and weight < improved.get(v, (math.inf, ""))[0]:

@@ -39,7 +39,8 @@ from queries.engagers import resolve_engagers
 from queries.errors import InvalidQuery
 from queries.explain import LeveragePath, explain_path
 from queries.leverage import check_target, passable_for
-from queries.paths import best_paths
+from queries.memo import remembered
+from queries.paths import best_paths, hops_to
 from queries.scoring import score_of
 from queries.traversal import InfluenceGraph, influence_graph
 
@@ -340,9 +341,25 @@ def reach_on(
         return node not in engager_set and passable(node)
 
     reverse = ig.digraph.reverse(copy=False)
+    # How far each node is from the nearest engager (forward): the searches
+    # back go only where an engager can still be met within the hop limit,
+    # and only the engagers' paths are rebuilt. It does not depend on the
+    # target, so it is remembered per collapsed graph.
+    near = remembered(
+        ig.digraph,
+        ("hops_from_engagers", tuple(starts), max_hops),
+        lambda: hops_to(reverse, starts, max_hops),
+    )
     per_engager: dict[str, dict[str, tuple[float, list[str]]]] = {e: {} for e in starts}
     for node in sorted(wanted):
-        back = best_paths(reverse, [node], max_hops=max_hops, passable=passable_back)
+        back = best_paths(
+            reverse,
+            [node],
+            max_hops=max_hops,
+            passable=passable_back,
+            toward=starts,
+            hops_left=near,
+        )
         for e in starts:
             if e in back and e != node:
                 weight, walk = back[e]
