@@ -280,6 +280,7 @@ def _toward(
     starts: set[str],
     entry_stop: set[str],
     passable: Passable,
+    ahead: Mapping[str, int] | None = None,
 ) -> tuple[set[str], dict[str, int]]:
     """Which starts are near enough, and the nodes a path may step into, by a
     backward breadth-first search from `goals`.
@@ -294,6 +295,13 @@ def _toward(
     The widest ring, ``max_hops - 1`` hops out, is not gone on from: a node
     one hop beyond it matters only if it is a start, and the starts' own
     successors are far fewer to look at than that ring's predecessors.
+
+    `ahead`, if given, is each node's hop distance from the nearest start
+    (no rule asked: a lower bound, `hops_to` on the reversed graph). A node
+    `d` hops from a goal and more than ``max_hops - d`` from every start can
+    lie on no path, nor can any node whose way to a goal passes through it:
+    it is neither kept nor gone on from, and its rule is not asked. The
+    nodes kept, and their distances, are the same.
     """
     backward: dict[str, int] = dict.fromkeys(goals, 0)
     steps: dict[str, int] = {g: 0 for g in goals if g not in entry_stop}
@@ -312,10 +320,18 @@ def _toward(
         if d == last:
             rim.add(u)
             continue
+        if ahead is None:
+            for v in into[u]:
+                if v not in backward:
+                    backward[v] = d + 1
+                    if v not in starts:
+                        queue.append(v)
+            continue
+        room = max_hops - d - 1  # hops a start may be from a node entered here
         for v in into[u]:
             if v not in backward:
                 backward[v] = d + 1
-                if v not in starts:
+                if v not in starts and ahead.get(v, max_hops) <= room:
                     queue.append(v)
     near = {s for s in starts if s in backward}
     out_of: Mapping[str, Mapping[str, Any]] = vars(digraph)["_succ"]
@@ -365,7 +381,14 @@ def k_best_paths(
 
     # Only the hop distance *to* the target prunes: the layers are grown from
     # the sources, so a node in layer h is already h hops from one of them.
-    near, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable)
+    # Each node's hop distance from the starts, whatever the target: remembered
+    # per frozen graph, it keeps the backward search near the starts.
+    ahead_of = remembered(
+        digraph,
+        ("hops_from", frozenset(start_set), max_hops),
+        lambda: hops_to(digraph.reverse(copy=False), start_set, max_hops),
+    )
+    near, steps = _toward(digraph, goals, max_hops, start_set, entry_stop, passable, ahead_of)
 
     # The hop-layered graph: state 0 is the source, 1 the sink, and every
     # other state a node at one hop count, numbered as it is first met. Each
