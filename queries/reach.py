@@ -428,8 +428,10 @@ def reach(
 ) -> ReachResult:
     """Each engager's best path to `target`, and the structure-aware entry point.
 
-    One hop-limited best-path search per engager, O(engagers * max_hops * E);
-    the same neutrality and exclusion rules as `queries.leverage.leverage_paths`.
+    One hop-limited best-path search back from the target and from each
+    landing point, O(landings * max_hops * E) at worst, kept to nodes an
+    engager can still reach in the hops left; the same neutrality and
+    exclusion rules as `queries.leverage.leverage_paths`.
 
     Examples
     --------
