@@ -730,7 +730,10 @@ def influencers(
     # Each actor's own groups, once: not again for every candidate that reaches it.
     affiliations = _Affiliations(ig.graph)
     groups = {a: affiliations.groups(a) for a in actors}
-    ranked: list[Influencer] = []
+    # (reach, node, the actors it reaches, the actors it belongs to): the whole
+    # entry (its access, sides, sorted scores) is built only for those listed,
+    # once the list is sorted, not for the thousands with some reach.
+    found: list[tuple[float, str, dict[str, float], list[str]]] = []
     members_left_out = 0
     for node in candidates:
         reached = matrix.get(node, {})
@@ -742,24 +745,26 @@ def influencers(
         total = sum(score * (weights or {}).get(actor, 1.0) for actor, score in reached.items())
         if total <= 0.0:
             continue
-        ranked.append(
-            Influencer(
-                node=node,
-                name=name_of(graph, node),
-                kind=kind_of(graph, node),
-                reach=total,
-                actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
-                brokerage=0.0,  # below, once the loop has finished
-                access=_access(ig, node),
-                sides=sorted(affiliations.sides(node)),
-                at_risk=bool(graph.nodes[node].get("at_risk", False)),
-                member_of=[a for a in member_of if a in reached],
-            )
-        )
+        found.append((total, node, reached, member_of))
     brokerage = brokerage_done()
-    for influencer in ranked:
-        influencer.brokerage = brokerage.get(influencer.node, 0.0)
-    ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
+    found.sort(
+        key=lambda f: (-round(f[0], 12), -brokerage.get(f[1], 0.0), name_of(graph, f[1]), f[1])
+    )
+    ranked = [
+        Influencer(
+            node=node,
+            name=name_of(graph, node),
+            kind=kind_of(graph, node),
+            reach=total,
+            actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
+            brokerage=brokerage.get(node, 0.0),
+            access=_access(ig, node),
+            sides=sorted(affiliations.sides(node)),
+            at_risk=bool(graph.nodes[node].get("at_risk", False)),
+            member_of=[a for a in member_of if a in reached],
+        )
+        for total, node, reached, member_of in found[:top]
+    ]
     # Our staff (focal points, members of our organisations) with influence; the
     # engager organisations themselves are what `reach` is about, not "influencers".
     ours_left_out = sum(1 for n in ours if matrix.get(n) and acting_for(graph, n) != [n])
@@ -768,10 +773,10 @@ def influencers(
         over=actors,
         as_of=ig.as_of,
         max_hops=max_hops,
-        ranked=ranked[:top],
+        ranked=ranked,
         members_excluded=members_left_out,
         engagers_excluded=ours_left_out,
-        reason=None if ranked else _why_empty(actors, max_hops, members_left_out, ours_left_out),
+        reason=None if found else _why_empty(actors, max_hops, members_left_out, ours_left_out),
     )
 
 
