@@ -14,7 +14,7 @@ transcription of NetworkX's ``_single_source_dijkstra_path_basic`` and
 - nodes are numbered in the graph's own order and each adjacency row keeps
   the graph's neighbour order, so every tie is met in the same order;
 - the heap orders entries by (distance, insertion counter), as heapq orders
-  NetworkX's tuples (the counter is unique, so any binary heap pops the same
+  NetworkX's tuples (the counter is unique, so any correct heap pops the same
   sequence), and keeps one entry per node, its least: the one NetworkX pops
   first, the others being skipped as already settled;
 - predecessor lists keep their append order, the stack its push order, and
@@ -296,9 +296,14 @@ def _dependencies(
     # entry NetworkX pushes last for a node is its least, so it is popped
     # first and the earlier ones are skipped as settled. Keeping only that
     # entry pops the same nodes in the same order with the same predecessor.
-    heap = np.zeros(n, dtype=np.int64)
-    where = np.full(n, -1, dtype=np.int64)  # a node's place in the heap, -1: not in it
-    key_count = np.zeros(n, dtype=np.int64)
+    # The counter makes every key unique, so any correct heap pops the same
+    # sequence: this one has four children a slot (half the levels of a
+    # binary heap) and keeps each slot's key beside its node, so a sift reads
+    # the keys it compares in a row instead of looking each node's up.
+    h_node = np.zeros(n, dtype=np.int64)
+    h_dist = np.zeros(n, dtype=np.float64)
+    h_count = np.zeros(n, dtype=np.int64)
+    where = np.full(n, -1, dtype=np.int64)  # a node's slot in the heap, -1: not in it
     key_pred = np.zeros(n, dtype=np.int64)
     for k in range(sources.shape[0]):
         s = sources[k]
@@ -315,44 +320,51 @@ def _dependencies(
         seen[s] = 0.0
         has_seen[s] = True
         # heappush((0, next(c), s, s))
-        heap[0] = s
+        h_node[0] = s
+        h_dist[0] = 0.0
+        h_count[0] = counter
         where[s] = 0
-        key_count[s] = counter
         key_pred[s] = s
         counter += 1
         size = 1
         while size > 0:
             # heappop: take the root, move the last entry down
-            v = heap[0]
+            v = h_node[0]
             where[v] = -1
-            dist = seen[v]
+            dist = h_dist[0]
             pred = key_pred[v]
             size -= 1
             if size > 0:
-                last = heap[size]
-                ld = seen[last]
-                lc = key_count[last]
+                last = h_node[size]
+                ld = h_dist[size]
+                lc = h_count[size]
                 i = 0
                 while True:
-                    child = 2 * i + 1
+                    child = 4 * i + 1
                     if child >= size:
                         break
-                    right = child + 1
-                    if right < size:
-                        cn = heap[child]
-                        rn = heap[right]
-                        if seen[rn] < seen[cn] or (
-                            seen[rn] == seen[cn] and key_count[rn] < key_count[cn]
-                        ):
-                            child = right
-                    cn = heap[child]
-                    if seen[cn] < ld or (seen[cn] == ld and key_count[cn] < lc):
-                        heap[i] = cn
+                    # the least of up to four children
+                    cd = h_dist[child]
+                    cc = h_count[child]
+                    end = min(child + 4, size)
+                    for q in range(child + 1, end):
+                        qd = h_dist[q]
+                        if qd < cd or (qd == cd and h_count[q] < cc):
+                            child = q
+                            cd = qd
+                            cc = h_count[q]
+                    if cd < ld or (cd == ld and cc < lc):
+                        cn = h_node[child]
+                        h_node[i] = cn
+                        h_dist[i] = cd
+                        h_count[i] = cc
                         where[cn] = i
                         i = child
                     else:
                         break
-                heap[i] = last
+                h_node[i] = last
+                h_dist[i] = ld
+                h_count[i] = lc
                 where[last] = i
             sigma[v] += sigma[pred]
             stack[depth] = v
@@ -370,17 +382,21 @@ def _dependencies(
                         i = size
                         size += 1
                     while i > 0:
-                        parent = (i - 1) // 2
-                        pn = heap[parent]
-                        if seen[pn] > vw_dist or (seen[pn] == vw_dist and key_count[pn] > counter):
-                            heap[i] = pn
+                        parent = (i - 1) // 4
+                        pd = h_dist[parent]
+                        if pd > vw_dist or (pd == vw_dist and h_count[parent] > counter):
+                            pn = h_node[parent]
+                            h_node[i] = pn
+                            h_dist[i] = pd
+                            h_count[i] = h_count[parent]
                             where[pn] = i
                             i = parent
                         else:
                             break
-                    heap[i] = w
+                    h_node[i] = w
+                    h_dist[i] = vw_dist
+                    h_count[i] = counter
                     where[w] = i
-                    key_count[w] = counter
                     key_pred[w] = v
                     counter += 1
                     sigma[w] = 0.0

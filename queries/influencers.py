@@ -25,9 +25,9 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.schema import TARGET_KINDS
+from graph.schema import ARMED, TARGET_KINDS
 from queries.brokerage import compiled, loaded, started_betweenness
-from queries.command import actors_of, kind_of, name_of
+from queries.command import kind_of, name_of, owning_actors
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, acting_for_us, default_engagers
 from queries.errors import InvalidQuery
@@ -112,6 +112,78 @@ class InfluencerReport:
         }
 
 
+# The relationships through which a person or a post belongs to an armed
+# formation (`queries.command.affiliated_formations`); a person also through
+# the posts they hold.
+_AFFILIATING = {
+    "Post": frozenset({"COMMANDS", "PART_OF"}),
+    "Person": frozenset({"COMMANDS", "MEMBER_OF", "FOCAL_POINT_FOR"}),
+}
+
+
+class _Affiliations:
+    """Each node's armed actors as a set (``set(actors_of(graph, node))``) and
+    its side (``Parties(graph).of(node)``: those of them party to the
+    conflict), remembered per frozen projection.
+
+    A ranking over every actor asks both about thousands of nodes (the
+    neutrality rule, the members rule): read here straight off NetworkX's
+    adjacency, once per node for both questions, instead of through the
+    per-type neighbour lists `queries.command` sorts for callers that need
+    an order (a third of the ranking's Python at M). The same sets:
+    `tests/queries/test_influencers.py` compares them on generated worlds.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
+        self.graph = graph
+        self.nodes: Mapping[str, Mapping[str, Any]] = vars(graph)["_node"]
+        self.succ: Mapping[str, Mapping[str, Any]] = vars(graph)["_succ"]
+        self.multi = graph.is_multigraph()
+        self.known: dict[str, frozenset[str]] = remembered(graph, "actor_sets", dict)
+        self.known_sides: dict[str, frozenset[str]] = remembered(graph, "actor_sides", dict)
+
+    def groups(self, node: str) -> frozenset[str]:
+        """The armed actors `node` belongs to (`actors_of`, as a set)."""
+        hit = self.known.get(node)
+        if hit is None:
+            found: set[str] = set()
+            for formation in self._formations(node):
+                found.update(owning_actors(self.graph, formation))
+            hit = self.known[node] = frozenset(found)
+        return hit
+
+    def sides(self, node: str) -> frozenset[str]:
+        """The parties to the conflict `node` sides with (`Parties.of`)."""
+        hit = self.known_sides.get(node)
+        if hit is None:
+            nodes = self.nodes
+            hit = frozenset(
+                a for a in self.groups(node) if nodes[a].get("party_to_conflict", False)
+            )
+            self.known_sides[node] = hit
+        return hit
+
+    def _formations(self, node: str) -> set[str]:
+        """`affiliated_formations(graph, node)`, as a set."""
+        nodes = self.nodes
+        kind = str(nodes[node].get("kind", ""))
+        if kind in ARMED:
+            return {node}
+        types = _AFFILIATING.get(kind)
+        found: set[str] = set()
+        if types is None:
+            return found
+        for other, attrs in self.succ[node].items():
+            for data in attrs.values() if self.multi else (attrs,):
+                rel = data.get("type")
+                if rel in types:
+                    if str(nodes[other].get("kind", "")) in ARMED:
+                        found.add(other)
+                elif rel == "HOLDS" and kind == "Person":
+                    found.update(self._formations(other))
+        return found
+
+
 def _over(graph: nx.MultiDiGraph[str], over: Iterable[str] | None) -> list[str]:
     if over is None:
         return sorted(n for n, d in graph.nodes(data=True) if d.get("kind") == "ArmedActor")
@@ -158,12 +230,15 @@ def influence_matrix(
     toward = wanted & ig.digraph.nodes.keys()
     # What reaches them within the hop limit: `within_hops_of(reverse, toward, max_hops)`.
     relevant = _within_hops(vars(ig.digraph)["_succ"], toward, max_hops)
+    affiliations = _Affiliations(ig.graph)
     compiled = None
     if over and (loaded() or len(over) * ig.digraph.number_of_edges() >= MATRIX_WORK):
-        compiled = _CompiledSearches(ig, relevant, toward, excluded | engagers, max_hops)
+        compiled = _CompiledSearches(
+            ig, affiliations, relevant, toward, excluded | engagers, max_hops
+        )
     for actor in over:
         points = [p for p in _influence_points(ig.graph, actor) if p in ig.digraph]
-        own = set(actors_of(ig.graph, actor))
+        own = affiliations.groups(actor)
         if compiled is not None:
             found, other_party = compiled.search(actor, points)
         else:
@@ -181,7 +256,7 @@ def influence_matrix(
                     continue
             elif ig.parties.is_other_party(node, relative_to=actor):
                 continue
-            if not include_members and own & set(actors_of(ig.graph, node)):
+            if not include_members and own & affiliations.groups(node):
                 continue
             matrix[node][actor] = score_of(weight)
     return matrix
@@ -203,12 +278,14 @@ class _CompiledSearches:
     def __init__(
         self,
         ig: InfluenceGraph,
+        affiliations: _Affiliations,
         relevant: set[str],
         toward: set[str],
         blocked: set[str],
         max_hops: int,
     ) -> None:
         self.ig = ig
+        self.affiliations = affiliations
         self.max_hops = max_hops
         nodes = sorted(ig.digraph)
         self.nodes = nodes
@@ -246,7 +323,7 @@ class _CompiledSearches:
         """The weights of the candidates' best paths to `points` (`best_paths`'s,
         read through `path_weight`), and who is on another party's side
         relative to `actor`."""
-        theirs = self.ig.parties.of(actor)
+        theirs = self.affiliations.sides(actor)
         sources = np.asarray(sorted({self.index[p] for p in points}), dtype=np.int64)
         while True:
             known = self.set_of >= 0
@@ -269,7 +346,7 @@ class _CompiledSearches:
                 break
             # The search stopped at nodes whose side it needs: find them, search again.
             for i in unknown.tolist():
-                side = self.ig.parties.of(self.nodes[i])
+                side = self.affiliations.sides(self.nodes[i])
                 self.set_of[i] = self.sets.setdefault(side, len(self.sets))
         nodes = self.nodes
         index = self.index
@@ -463,12 +540,13 @@ def _matrix_for(
     """`influence_matrix` for `candidates`, taken from `_full_matrix`: the same rows,
     less a member's credit on its own actor unless `include_members`."""
     full = _full_matrix(ig, actors, max_hops, exclude)
-    own = {a: set(actors_of(ig.graph, a)) for a in actors}
+    affiliations = _Affiliations(ig.graph)
+    own = {a: affiliations.groups(a) for a in actors}
     matrix: dict[str, dict[str, float]] = {}
     for c in candidates:
         row = full.get(c, {})
         if not include_members and row:
-            mine = set(actors_of(ig.graph, c))
+            mine = affiliations.groups(c)
             row = {a: s for a, s in row.items() if not own[a] & mine}
         matrix[c] = dict(row)
     return matrix
@@ -650,12 +728,16 @@ def influencers(
     matrix = _full_matrix(ig, actors, max_hops, exclude)
     ours = set(everyone) - set(candidates)
     # Each actor's own groups, once: not again for every candidate that reaches it.
-    groups = {a: set(actors_of(ig.graph, a)) for a in actors}
-    ranked: list[Influencer] = []
+    affiliations = _Affiliations(ig.graph)
+    groups = {a: affiliations.groups(a) for a in actors}
+    # (reach, node, the actors it reaches, the actors it belongs to): the whole
+    # entry (its access, sides, sorted scores) is built only for those listed,
+    # once the list is sorted, not for the thousands with some reach.
+    found: list[tuple[float, str, dict[str, float], list[str]]] = []
     members_left_out = 0
     for node in candidates:
         reached = matrix.get(node, {})
-        member_of = _member_of(ig, node, list(reached), groups) if reached else []
+        member_of = _member_of(affiliations, node, list(reached), groups) if reached else []
         if not include_members and member_of:
             reached = {a: s for a, s in reached.items() if a not in member_of}
             if not reached:
@@ -663,24 +745,26 @@ def influencers(
         total = sum(score * (weights or {}).get(actor, 1.0) for actor, score in reached.items())
         if total <= 0.0:
             continue
-        ranked.append(
-            Influencer(
-                node=node,
-                name=name_of(graph, node),
-                kind=kind_of(graph, node),
-                reach=total,
-                actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
-                brokerage=0.0,  # below, once the loop has finished
-                access=_access(ig, node),
-                sides=sorted(ig.parties.of(node)),
-                at_risk=bool(graph.nodes[node].get("at_risk", False)),
-                member_of=[a for a in member_of if a in reached],
-            )
-        )
+        found.append((total, node, reached, member_of))
     brokerage = brokerage_done()
-    for influencer in ranked:
-        influencer.brokerage = brokerage.get(influencer.node, 0.0)
-    ranked.sort(key=lambda i: (-round(i.reach, 12), -i.brokerage, i.name, i.node))
+    found.sort(
+        key=lambda f: (-round(f[0], 12), -brokerage.get(f[1], 0.0), name_of(graph, f[1]), f[1])
+    )
+    ranked = [
+        Influencer(
+            node=node,
+            name=name_of(graph, node),
+            kind=kind_of(graph, node),
+            reach=total,
+            actors=sorted(reached.items(), key=lambda t: (-t[1], t[0])),
+            brokerage=brokerage.get(node, 0.0),
+            access=_access(ig, node),
+            sides=sorted(affiliations.sides(node)),
+            at_risk=bool(graph.nodes[node].get("at_risk", False)),
+            member_of=[a for a in member_of if a in reached],
+        )
+        for total, node, reached, member_of in found[:top]
+    ]
     # Our staff (focal points, members of our organisations) with influence; the
     # engager organisations themselves are what `reach` is about, not "influencers".
     ours_left_out = sum(1 for n in ours if matrix.get(n) and acting_for(graph, n) != [n])
@@ -689,19 +773,22 @@ def influencers(
         over=actors,
         as_of=ig.as_of,
         max_hops=max_hops,
-        ranked=ranked[:top],
+        ranked=ranked,
         members_excluded=members_left_out,
         engagers_excluded=ours_left_out,
-        reason=None if ranked else _why_empty(actors, max_hops, members_left_out, ours_left_out),
+        reason=None if found else _why_empty(actors, max_hops, members_left_out, ours_left_out),
     )
 
 
 def _member_of(
-    ig: InfluenceGraph, node: str, actors: list[str], groups: Mapping[str, set[str]]
+    affiliations: _Affiliations,
+    node: str,
+    actors: list[str],
+    groups: Mapping[str, frozenset[str]],
 ) -> list[str]:
     """The actors among `actors` that `node` belongs to (commands, sits in, is a member of);
-    `groups` holds each actor's own `actors_of`."""
-    mine = set(actors_of(ig.graph, node))
+    `groups` holds each actor's own `actors_of`, as a set."""
+    mine = affiliations.groups(node)
     return [a for a in actors if mine & groups[a]]
 
 

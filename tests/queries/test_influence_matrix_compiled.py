@@ -14,8 +14,9 @@ import random
 import pytest
 
 from bench.generate import AS_OF, Generator, Size
+from queries.command import Parties, actors_of
 from queries.constraints import PathConstraints
-from queries.examples import graph_from_records
+from queries.examples import graph_from_records, tiny_graph
 from queries.traversal import InfluenceGraph
 
 influencers_module = importlib.import_module("queries.influencers")
@@ -79,6 +80,7 @@ def test_neutrality_rule_changes_the_compiled_matrix(monkeypatch: pytest.MonkeyP
     ig = _world(3, ties=False)
     with_rule = _matrix(ig, monkeypatch, compiled=True, max_hops=3)
     monkeypatch.setattr(ig.parties, "of", lambda _node: frozenset())
+    monkeypatch.setattr(influencers_module._Affiliations, "sides", lambda _self, _node: frozenset())
     without = _matrix(ig, monkeypatch, compiled=True, max_hops=3)
     assert with_rule != without
     assert without == _matrix(ig, monkeypatch, compiled=False, max_hops=3)
@@ -104,3 +106,24 @@ def test_compiled_loops_fall_back_to_no_disk_cache(monkeypatch: pytest.MonkeyPat
 
     assert brokerage_module.compiled(add)(2, 3) == 5
     assert asked == [True, False]
+
+
+@pytest.mark.parametrize("seed", [*range(6), None])
+def test_affiliations_are_actors_of_and_parties_of_every_node(seed: int | None) -> None:
+    # The matrix and the ranking read each node's armed actors and side off
+    # the adjacency (`_Affiliations`): the same sets as `actors_of` and
+    # `Parties.of`, for every node of a generated world (and of the tiny
+    # example, where a commander belongs through the post they hold).
+    if seed is None:
+        graph = tiny_graph()
+    else:
+        records = Generator(Size("tiny", 400, 2_000), seed).records()
+        graph = graph_from_records(records, as_of=AS_OF)
+    affiliations = influencers_module._Affiliations(graph)
+    parties = Parties(graph)
+    held = 0
+    for node in graph:
+        assert affiliations.groups(node) == set(actors_of(graph, node)), node
+        assert affiliations.sides(node) == parties.of(node), node
+        held += bool(affiliations.sides(node))
+    assert held, "someone in the world sides with a party"
