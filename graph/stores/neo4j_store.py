@@ -159,9 +159,27 @@ def _props(row: StoredRow) -> dict[str, Any]:
     return props
 
 
-# List sizes the update's reads are planned for, one per size class the
-# server caches plans by (`Neo4jStore.prepare_updates`).
-PREPARED_LIST_SIZES = (1, 10, 100)
+# The server caches a plan per query text and size class of each list
+# parameter (0, 1, 2 to 10, 11 to 100, 101 to 1000 ids, ... measured on 5.26),
+# and planning the by-id query over every relationship type costs it 2.5 to 4
+# CPU s at M each time (three classes prepared: 7 to 13 s of the first build's
+# server CPU; an update with no changed node also met the unprepared empty
+# class). An update's reads therefore send at least this many ids, padded with
+# one that no record has (`_padded`): one plan per query serves every small
+# write's update, so `Neo4jStore.prepare_updates` plans each query once, not
+# once per size class.
+PADDED_IDS = 100
+# Record ids match a pattern without control characters: this one never matches.
+_NO_ID = "\x00no-record"
+
+
+def _padded(ids: Sequence[str]) -> list[str]:
+    """`ids`, with `_NO_ID` added up to `PADDED_IDS` entries (the answers are
+    the same: the queries look ids up, and this one finds nothing)."""
+    padded = list(ids)
+    if len(padded) < PADDED_IDS:
+        padded.extend([_NO_ID] * (PADDED_IDS - len(padded)))
+    return padded
 
 
 class Neo4jStore:
@@ -353,7 +371,7 @@ class Neo4jStore:
         return changed_records(entries, viewer)
 
     def relationships_touching(self, node_ids: Sequence[str], *, viewer: Viewer) -> list[str]:
-        rows = self._read(cy.RELS_TOUCHING, ids=list(node_ids), rank=viewer_rank(viewer))
+        rows = self._read(cy.RELS_TOUCHING, ids=_padded(node_ids), rank=viewer_rank(viewer))
         return [r["id"] for r in rows]
 
     def get_many(
@@ -366,12 +384,12 @@ class Neo4jStore:
     ) -> tuple[list[m.AnyNode], list[m.AnyRelationship]]:
         vis = self._vis(viewer, as_of)
         nodes = [
-            decode_node(r["data"]) for r in self._read(cy.NODES_BY_ID, ids=list(node_ids), **vis)
+            decode_node(r["data"]) for r in self._read(cy.NODES_BY_ID, ids=_padded(node_ids), **vis)
         ]
         rels = (
             [
                 decode_relationship(r["data"])
-                for r in self._read(cy.RELATIONSHIPS_BY_ID, ids=list(relationship_ids), **vis)
+                for r in self._read(cy.RELATIONSHIPS_BY_ID, ids=_padded(relationship_ids), **vis)
             ]
             if relationship_ids
             else []
@@ -390,21 +408,18 @@ class Neo4jStore:
         shape runs, read-only, with the parameter types the update will use
         and ids that match no record.
 
-        The server caches a plan per size class of a list parameter (1, then
-        2 to 99, then 100 to 999 ids: measured on 5.26, about 0.5 s to plan
-        the by-id query each time), so each shape is planned for the sizes a
-        small write's update asks for; bigger changes are rebuilt anyway
-        (`graph.projection`), and pay their planning there.
+        Their lists of ids are padded to one size class (`PADDED_IDS`), so
+        each shape is planned once, with ids that match no record; an update
+        with more ids than that is a big change, rebuilt anyway unless it
+        stays under `graph.projection`'s limit, and pays its planning there.
         """
         if self._updates_prepared:
             return
         self.changes_since(self.change_counter(), viewer=viewer)
-        for size in PREPARED_LIST_SIZES:
-            nothing = [f"\x00prepare{i}" for i in range(size)]  # no record has these ids
-            self.relationships_touching(nothing, viewer=viewer)
-            # Its relationship half is the one by-id query over every type
-            # (`RELATIONSHIPS_BY_ID`) the update runs.
-            self.get_many(nothing, nothing, viewer=viewer, as_of=as_of)
+        self.relationships_touching([], viewer=viewer)
+        # Its relationship half is the one by-id query over every type
+        # (`RELATIONSHIPS_BY_ID`) the update runs.
+        self.get_many([], [_NO_ID], viewer=viewer, as_of=as_of)
         self._updates_prepared = True
 
     def neighbours(
