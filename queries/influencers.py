@@ -25,9 +25,9 @@ import networkx as nx
 import numpy as np
 from numpy.typing import NDArray
 
-from graph.schema import ARMED, TARGET_KINDS
+from graph.schema import TARGET_KINDS
 from queries.brokerage import compiled, loaded, started_betweenness
-from queries.command import kind_of, name_of, owning_actors
+from queries.command import formations_of, kind_of, name_of, owning_actors
 from queries.constraints import ANY_PATH, PathConstraints
 from queries.engagers import acting_for, acting_for_us, default_engagers
 from queries.errors import InvalidQuery
@@ -112,33 +112,23 @@ class InfluencerReport:
         }
 
 
-# The relationships through which a person or a post belongs to an armed
-# formation (`queries.command.affiliated_formations`); a person also through
-# the posts they hold.
-_AFFILIATING = {
-    "Post": frozenset({"COMMANDS", "PART_OF"}),
-    "Person": frozenset({"COMMANDS", "MEMBER_OF", "FOCAL_POINT_FOR"}),
-}
-
-
 class _Affiliations:
     """Each node's armed actors as a set (``set(actors_of(graph, node))``) and
     its side (``Parties(graph).of(node)``: those of them party to the
     conflict), remembered per frozen projection.
 
     A ranking over every actor asks both about thousands of nodes (the
-    neutrality rule, the members rule): read here straight off NetworkX's
-    adjacency, once per node for both questions, instead of through the
-    per-type neighbour lists `queries.command` sorts for callers that need
-    an order (a third of the ranking's Python at M). The same sets:
+    neutrality rule, the members rule): each node's formations are read once
+    for both questions (`queries.command.formations_of`, off NetworkX's
+    adjacency), not through the per-type neighbour lists `queries.command`
+    sorts for callers that need an order (a third of the ranking's Python at
+    M). The same sets:
     `tests/queries/test_influencers.py` compares them on generated worlds.
     """
 
     def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
         self.graph = graph
         self.nodes: Mapping[str, Mapping[str, Any]] = vars(graph)["_node"]
-        self.succ: Mapping[str, Mapping[str, Any]] = vars(graph)["_succ"]
-        self.multi = graph.is_multigraph()
         self.known: dict[str, frozenset[str]] = remembered(graph, "actor_sets", dict)
         self.known_sides: dict[str, frozenset[str]] = remembered(graph, "actor_sides", dict)
 
@@ -147,7 +137,7 @@ class _Affiliations:
         hit = self.known.get(node)
         if hit is None:
             found: set[str] = set()
-            for formation in self._formations(node):
+            for formation in formations_of(self.graph, node):
                 found.update(owning_actors(self.graph, formation))
             hit = self.known[node] = frozenset(found)
         return hit
@@ -162,26 +152,6 @@ class _Affiliations:
             )
             self.known_sides[node] = hit
         return hit
-
-    def _formations(self, node: str) -> set[str]:
-        """`affiliated_formations(graph, node)`, as a set."""
-        nodes = self.nodes
-        kind = str(nodes[node].get("kind", ""))
-        if kind in ARMED:
-            return {node}
-        types = _AFFILIATING.get(kind)
-        found: set[str] = set()
-        if types is None:
-            return found
-        for other, attrs in self.succ[node].items():
-            for data in attrs.values() if self.multi else (attrs,):
-                rel = data.get("type")
-                if rel in types:
-                    if str(nodes[other].get("kind", "")) in ARMED:
-                        found.add(other)
-                elif rel == "HOLDS" and kind == "Person":
-                    found.update(self._formations(other))
-        return found
 
 
 def _over(graph: nx.MultiDiGraph[str], over: Iterable[str] | None) -> list[str]:

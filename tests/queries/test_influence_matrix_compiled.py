@@ -11,10 +11,12 @@ from __future__ import annotations
 import importlib
 import random
 
+import networkx as nx
 import pytest
 
 from bench.generate import AS_OF, Generator, Size
-from queries.command import Parties, actors_of
+from graph.schema import ARMED
+from queries.command import Parties, actors_of, formations_of, kind_of, out_by_type
 from queries.constraints import PathConstraints
 from queries.examples import graph_from_records, tiny_graph
 from queries.traversal import InfluenceGraph
@@ -108,17 +110,21 @@ def test_compiled_loops_fall_back_to_no_disk_cache(monkeypatch: pytest.MonkeyPat
     assert asked == [True, False]
 
 
+def _graph(seed: int | None) -> nx.MultiDiGraph[str]:
+    """A generated world, or the tiny example (where a commander belongs
+    through the post they hold) for None."""
+    if seed is None:
+        return tiny_graph()
+    return graph_from_records(Generator(Size("tiny", 400, 2_000), seed).records(), as_of=AS_OF)
+
+
 @pytest.mark.parametrize("seed", [*range(6), None])
 def test_affiliations_are_actors_of_and_parties_of_every_node(seed: int | None) -> None:
     # The matrix and the ranking read each node's armed actors and side off
     # the adjacency (`_Affiliations`): the same sets as `actors_of` and
     # `Parties.of`, for every node of a generated world (and of the tiny
     # example, where a commander belongs through the post they hold).
-    if seed is None:
-        graph = tiny_graph()
-    else:
-        records = Generator(Size("tiny", 400, 2_000), seed).records()
-        graph = graph_from_records(records, as_of=AS_OF)
+    graph = _graph(seed)
     affiliations = influencers_module._Affiliations(graph)
     parties = Parties(graph)
     held = 0
@@ -127,3 +133,36 @@ def test_affiliations_are_actors_of_and_parties_of_every_node(seed: int | None) 
         assert affiliations.sides(node) == parties.of(node), node
         held += bool(affiliations.sides(node))
     assert held, "someone in the world sides with a party"
+
+
+def _formations_by_type(graph: nx.MultiDiGraph[str], node: str) -> set[str]:
+    """The affiliation rule as written before `formations_of` read the
+    adjacency itself: through the per-type neighbour lists (the oracle)."""
+    kind = kind_of(graph, node)
+    if kind in ARMED:
+        return {node}
+    found: set[str] = set()
+    if kind == "Post":
+        for rel in ("COMMANDS", "PART_OF"):
+            found.update(v for v in out_by_type(graph, node, rel) if kind_of(graph, v) in ARMED)
+    elif kind == "Person":
+        for rel in ("COMMANDS", "MEMBER_OF", "FOCAL_POINT_FOR"):
+            found.update(v for v in out_by_type(graph, node, rel) if kind_of(graph, v) in ARMED)
+        for post in out_by_type(graph, node, "HOLDS"):
+            found.update(_formations_by_type(graph, post))
+    return found
+
+
+@pytest.mark.parametrize("seed", [*range(6), None])
+def test_formations_of_follows_the_affiliation_rule(seed: int | None) -> None:
+    # `formations_of` is the one affiliation rule (`affiliated_formations`,
+    # `actors_of`, `Parties.of` and the ranking all read it): the same sets as
+    # the rule read through the per-type neighbour lists, for every node.
+    graph = _graph(seed)
+    through_posts = 0
+    for node in graph:
+        assert formations_of(graph, node) == _formations_by_type(graph, node), node
+        through_posts += kind_of(graph, node) == "Person" and bool(
+            out_by_type(graph, node, "HOLDS")
+        )
+    assert through_posts, "someone belongs through a post they hold"
